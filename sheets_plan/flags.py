@@ -1,0 +1,131 @@
+"""Flags (what the check found) and the report built from them.
+
+A flag points at one cell (or one row-level gap, such as a missing Account
+week) and says, in the template locale, what is wrong and who answers for
+it. The report renders as a text table grouped by admin, as JSON and as CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import asdict, dataclass, field, fields
+
+SEVERITY_RANK = {"warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Flag:
+    tab: str
+    row: int
+    column: str
+    cell: str
+    rule: str
+    severity: str
+    message: str
+    admin: str
+
+
+@dataclass
+class Report:
+    project: str
+    as_of: dt.date
+    flags: list[Flag]
+    rows_checked: int
+    by_admin: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.flags)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.flags)
+
+    def to_json(self) -> dict:
+        return {
+            "project": self.project,
+            "as_of": self.as_of.isoformat(),
+            "flags": [asdict(f) for f in self.flags],
+            "summary": {
+                "rows_checked": self.rows_checked,
+                "errors": self.errors,
+                "warnings": self.warnings,
+                "by_admin": self.by_admin,
+            },
+        }
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        """0 when no flag is at or above `fail_on` (error | warning), else 1."""
+        if fail_on not in SEVERITY_RANK:
+            raise ValueError(f"fail_on must be one of {', '.join(SEVERITY_RANK)}, not {fail_on!r}")
+        worst = max((SEVERITY_RANK[f.severity] for f in self.flags), default=0)
+        return int(worst >= SEVERITY_RANK[fail_on])
+
+
+_WORDS = {
+    "ru": {
+        "head": "{project}на {as_of}: строк {rows}, ошибок {errors}, предупреждений {warnings}",
+        "admin": "{admin}: строк {rows}, ошибок {errors}, предупреждений {warnings}, заполнено {completeness}%",
+        "nobody": "(без ответственного)",
+        "error": "ошибка",
+        "warning": "предупр.",
+        "clean": "Замечаний нет.",
+    },
+    "en": {
+        "head": "{project}as of {as_of}: {rows} rows, {errors} errors, {warnings} warnings",
+        "admin": "{admin}: {rows} rows, {errors} errors, {warnings} warnings, {completeness}% complete",
+        "nobody": "(no admin)",
+        "error": "error",
+        "warning": "warning",
+        "clean": "No flags.",
+    },
+}
+
+
+def render_text(report: Report, locale: str) -> str:
+    """Flags grouped by admin, one aligned line per flag, for a terminal or a log."""
+    words = _WORDS.get(locale, _WORDS["en"])
+    lines = [words["head"].format(project=f"{report.project} — " if report.project else "",
+                                  as_of=report.as_of.strftime("%d.%m.%Y"), rows=report.rows_checked,
+                                  errors=report.errors, warnings=report.warnings)]
+    groups: dict[str, list[Flag]] = {admin: [] for admin in report.by_admin}
+    for f in report.flags:
+        groups.setdefault(f.admin, []).append(f)
+    # Named admins alphabetically, the unowned ones (account gaps, rows nobody took) last.
+    for admin in sorted(groups, key=lambda a: (a == "", a.casefold())):
+        lines += ["", _admin_line(words, admin, groups[admin], report.by_admin.get(admin))]
+        lines += _flag_lines(words, groups[admin])
+    if not report.flags:
+        lines += ["", words["clean"]]
+    return "\n".join(lines) + "\n"
+
+
+def _admin_line(words: dict, admin: str, flags: list[Flag], stats: dict | None) -> str:
+    stats = stats or {"rows": 0, "completeness": 100.0}
+    return words["admin"].format(
+        admin=admin or words["nobody"], rows=stats["rows"], completeness=stats["completeness"],
+        errors=sum(f.severity == "error" for f in flags),
+        warnings=sum(f.severity == "warning" for f in flags))
+
+
+def _flag_lines(words: dict, flags: list[Flag]) -> list[str]:
+    cells = [f"{f.tab}!{f.cell}" if f.cell else f.tab for f in flags]
+    severities = [words[f.severity] for f in flags]
+    w_cell = max(map(len, cells), default=0)
+    w_sev = max(map(len, severities), default=0)
+    w_rule = max((len(f.rule) for f in flags), default=0)
+    return [f"  {c:<{w_cell}}  {s:<{w_sev}}  {f.rule:<{w_rule}}  {f.message}"
+            for c, s, f in zip(cells, severities, flags)]
+
+
+CSV_FIELDS = [f.name for f in fields(Flag)]
+
+
+def render_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    writer.writerows([getattr(f, name) for name in CSV_FIELDS] for f in report.flags)
+    return out.getvalue()

@@ -1,0 +1,279 @@
+"""The template as Sheets API batchUpdate requests: build or repair a project.
+
+Pure: takes the template and the spreadsheet's current metadata (the
+`spreadsheets.get` resource) and returns requests. Running the result twice
+gives the same spreadsheet, and no request writes an admin's input cell:
+headers, formats, dropdowns, protection and the tool's own columns only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from . import formula
+from .grid import a1, col_letter
+from .ranges import grid_range
+from .template import ADMINS, Column, Tab, Template
+
+# Distinctive colors mark what the tool owns, so a repair can find its own
+# conditional formats among any a person added.
+HEADER_COLOR = {"red": 0.85, "green": 0.9, "blue": 0.98}
+TOOL_COLOR = {"red": 0.93, "green": 0.93, "blue": 0.93}
+FLAG_COLOR = {"red": 1, "green": 0.8, "blue": 0.8}
+WARN_COLOR = {"red": 1, "green": 0.95, "blue": 0.75}
+OWNER = "sheets-plan"  # description of the tool's protected ranges
+BASE_SHEET_ID = 1001   # sheet ids are fixed per tab kind: re-running names the same sheets
+META_ADMINS, META_LOCALE = "sheets_plan.admins", "sheets_plan.locale"
+
+NUMBER_FORMATS = {
+    "date": {"type": "DATE", "pattern": "dd.mm.yyyy"},
+    "time": {"type": "TIME", "pattern": "hh:mm"},
+    "int": {"type": "NUMBER", "pattern": "0"},
+    "percent": {"type": "NUMBER", "pattern": "0.00"},
+}
+GOOGLE_LOCALES = {"ru": "ru_RU", "en": "en_US"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """What provisioning needs to know beyond the template."""
+
+    name: str
+    locale: str            # "ru" | "en": labels and messages
+    admins: tuple[str, ...]
+
+
+def sheet_titles(meta: dict) -> dict[str, dict]:
+    return {s["properties"]["title"]: s for s in meta.get("sheets", [])}
+
+
+def find_tab(meta: dict, tab: Tab) -> dict | None:
+    """The sheet of a template tab, by its title in any locale."""
+    titles = sheet_titles(meta)
+    for title in tab.titles.values():
+        if title in titles:
+            return titles[title]
+    return None
+
+
+def metadata(meta: dict, key: str) -> str | None:
+    for m in meta.get("developerMetadata", []):
+        if m.get("metadataKey") == key:
+            return m.get("metadataValue")
+    return None
+
+
+def project_admins(meta: dict) -> tuple[str, ...]:
+    raw = metadata(meta, META_ADMINS)
+    return tuple(json.loads(raw)) if raw else ()
+
+
+def data_rows(tab: Tab, used_rows: int, template: Template) -> int:
+    """Grid rows a table tab needs: header + data + the template's buffer."""
+    return max(used_rows, 1) + template.buffer_rows
+
+
+def sheet_ids(template: Template, meta: dict) -> dict[str, int]:
+    """The sheetId of each tab: the existing sheet's, or a fixed one for a new tab."""
+    taken = {s["properties"]["sheetId"] for s in meta.get("sheets", [])}
+    ids = {}
+    for i, tab in enumerate(template.tabs):
+        sheet = find_tab(meta, tab)
+        ids[tab.key] = sheet["properties"]["sheetId"] if sheet else _free_id(BASE_SHEET_ID + i, taken)
+        taken.add(ids[tab.key])
+    return ids
+
+
+def provision_requests(template: Template, project: Project, meta: dict,
+                       used_rows: dict[str, int] | None = None) -> list[dict]:
+    """Everything the spec says, as one batchUpdate, relative to `meta`."""
+    from .procedure import live_rules
+
+    used_rows = used_rows or {}
+    ids = sheet_ids(template, meta)
+    reqs: list[dict] = []
+    for i, tab in enumerate(template.tabs):
+        sheet = find_tab(meta, tab)
+        rows = data_rows(tab, used_rows.get(tab.key, 0), template) if tab.columns else 200
+        cols = max(len(tab.columns), 12)
+        if sheet is None:
+            reqs.append({"addSheet": {"properties": {
+                "sheetId": ids[tab.key], "title": tab.title(project.locale), "index": i,
+                "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1}}}})
+        else:
+            reqs += _grow(sheet, rows, cols)
+    reqs += _drop_default_sheet(meta, template)
+    for tab in template.tabs:
+        sheet = find_tab(meta, tab)
+        rows = data_rows(tab, used_rows.get(tab.key, 0), template) if tab.columns else 200
+        if tab.columns:
+            reqs += table_requests(tab, ids[tab.key], rows, project)
+            positions = {c.key: i for i, c in enumerate(tab.columns)}
+            by_id = {r.id: r for r in template.rules}
+            rules = [{**r, "severity": by_id[r["rule"]].severity}
+                     for r in live_rules(template, project.locale, positions) if by_id[r["rule"]].tab == tab.key]
+            reqs += live_format_requests(tab, ids[tab.key], sheet, rules, rows)
+        reqs += protection_requests(tab, ids[tab.key], sheet)
+    reqs += metadata_requests(meta, project)
+    return reqs
+
+
+def _free_id(wanted: int, taken: set[int]) -> int:
+    while wanted in taken:
+        wanted += 100
+    return wanted
+
+
+def _grow(sheet: dict, rows: int, cols: int) -> list[dict]:
+    grid = sheet["properties"]["gridProperties"]
+    want = {"rowCount": max(rows, grid.get("rowCount", 0)), "columnCount": max(cols, grid.get("columnCount", 0)),
+            "frozenRowCount": 1}
+    if all(grid.get(k) == v for k, v in want.items()):
+        return []
+    return [{"updateSheetProperties": {
+        "properties": {"sheetId": sheet["properties"]["sheetId"], "gridProperties": want},
+        "fields": "gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount"}}]
+
+
+def _drop_default_sheet(meta: dict, template: Template) -> list[dict]:
+    """A new spreadsheet comes with an empty 'Sheet1'/'Лист1': remove it."""
+    ours = {t for tab in template.tabs for t in tab.titles.values()}
+    return [{"deleteSheet": {"sheetId": s["properties"]["sheetId"]}} for s in meta.get("sheets", [])
+            if s["properties"]["title"] in ("Sheet1", "Лист1") and s["properties"]["title"] not in ours]
+
+
+def table_requests(tab: Tab, sid: int, rows: int, project: Project) -> list[dict]:
+    """Header, widths, formats, dropdowns and computed formulas of a table tab."""
+    reqs = [_header(tab, sid, project.locale)]
+    for i, col in enumerate(tab.columns):
+        if col.width:
+            reqs.append({"updateDimensionProperties": {
+                "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
+                "properties": {"pixelSize": col.width}, "fields": "pixelSize"}})
+        fmt = _column_format(col)
+        if fmt:
+            reqs.append({"repeatCell": {"range": grid_range(sid, 1, rows, i, i + 1),
+                                        "cell": {"userEnteredFormat": fmt}, "fields": "userEnteredFormat"}})
+        rule = _validation(col, project)
+        if rule:
+            reqs.append({"setDataValidation": {"range": grid_range(sid, 1, rows, i, i + 1), "rule": rule}})
+    reqs += computed_requests(tab, sid, 1, rows)
+    return reqs
+
+
+def _header(tab: Tab, sid: int, locale: str) -> dict:
+    cells = [{"userEnteredValue": {"stringValue": col.label(locale)},
+              "userEnteredFormat": {"textFormat": {"bold": True},
+                                    "backgroundColor": TOOL_COLOR if col.computed else HEADER_COLOR,
+                                    "wrapStrategy": "WRAP"}}
+             for col in tab.columns]
+    return {"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
+                            "rows": [{"values": cells}], "fields": "userEnteredValue,userEnteredFormat"}}
+
+
+def _column_format(col: Column) -> dict | None:
+    fmt = {}
+    if col.type in NUMBER_FORMATS:
+        fmt["numberFormat"] = NUMBER_FORMATS[col.type]
+    if col.computed:
+        fmt["backgroundColor"] = TOOL_COLOR
+    if col.type == "text" and (col.width or 0) >= 200:
+        fmt["wrapStrategy"] = "WRAP"
+    return fmt or None
+
+
+def choice_labels(col: Column, project: Project) -> list[str]:
+    if col.choices == ADMINS:
+        return list(project.admins)
+    return [c.label(project.locale) for c in col.choices or ()]
+
+
+def _validation(col: Column, project: Project) -> dict | None:
+    if col.computed:
+        return None
+    if col.type == "choice":
+        labels = choice_labels(col, project)
+        if not labels:
+            return None
+        cond = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in labels]}
+    elif col.type == "int":
+        cond = {"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": "0"}]}
+    elif col.type == "date":
+        cond = {"type": "DATE_IS_VALID"}
+    else:
+        return None
+    # Not strict: a person may still type, the check flags it; strict rules
+    # would reject pasted rows outright and lose them.
+    return {"condition": cond, "strict": False, "showCustomUi": col.type == "choice"}
+
+
+def computed_formula(tab: Tab, col: Column, row: int) -> str:
+    """The formula of a computed column at a sheet row (1-based)."""
+    refs = {c.key: a1(row, i) for i, c in enumerate(tab.columns)}
+    return formula.fill(col.formula, refs)
+
+
+def computed_requests(tab: Tab, sid: int, start: int, end: int) -> list[dict]:
+    """Formulas of the computed columns on grid rows [start, end)."""
+    reqs = []
+    for i, col in enumerate(tab.columns):
+        if not col.computed:
+            continue
+        rows = [{"values": [{"userEnteredValue": {"formulaValue": computed_formula(tab, col, r + 1)}}]}
+                for r in range(start, end)]
+        reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": start, "columnIndex": i},
+                                     "rows": rows, "fields": "userEnteredValue"}})
+    return reqs
+
+
+def protection_requests(tab: Tab, sid: int, sheet: dict | None) -> list[dict]:
+    """Protect the header and computed columns of tables, and tool tabs whole."""
+    wanted = []
+    if tab.columns and tab.kind in ("plan", "account"):
+        wanted.append(grid_range(sid, 0, 1))
+        wanted += [grid_range(sid, 1, None, i, i + 1) for i, c in enumerate(tab.columns) if c.computed]
+    else:
+        wanted.append(grid_range(sid))
+    have = [p["range"] for p in (sheet or {}).get("protectedRanges", []) if p.get("description") == OWNER]
+    return [{"addProtectedRange": {"protectedRange": {"range": r, "description": OWNER, "warningOnly": False}}}
+            for r in wanted if r not in have]
+
+
+def metadata_requests(meta: dict, project: Project) -> list[dict]:
+    reqs = []
+    for key, value in ((META_ADMINS, json.dumps(list(project.admins), ensure_ascii=False)),
+                       (META_LOCALE, project.locale)):
+        current = metadata(meta, key)
+        if current == value:
+            continue
+        if current is not None:
+            reqs.append({"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataKey": key}}}})
+        reqs.append({"createDeveloperMetadata": {"developerMetadata": {
+            "metadataKey": key, "metadataValue": value, "location": {"spreadsheet": True},
+            "visibility": "DOCUMENT"}}})
+    return reqs
+
+
+def live_format_requests(tab: Tab, sid: int, meta_sheet: dict | None, rules: list[dict], rows: int) -> list[dict]:
+    """Replace the tool's conditional formats (found by color) with `rules`."""
+    reqs = []
+    existing = (meta_sheet or {}).get("conditionalFormats", [])
+    ours = [i for i, r in enumerate(existing)
+            if r.get("booleanRule", {}).get("format", {}).get("backgroundColor") in (FLAG_COLOR, WARN_COLOR)]
+    for i in reversed(ours):
+        reqs.append({"deleteConditionalFormatRule": {"sheetId": sid, "index": i}})
+    for n, rule in enumerate(rules):
+        col = tab.index(rule["column"])
+        color = WARN_COLOR if rule.get("severity") == "warning" else FLAG_COLOR
+        reqs.append({"addConditionalFormatRule": {"index": n, "rule": {
+            "ranges": [grid_range(sid, 1, rows, col, col + 1)],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
+                                          "values": [{"userEnteredValue": rule["formula"]}]},
+                            "format": {"backgroundColor": color}}}}})
+    return reqs
+
+
+def column_range(tab: Tab, key: str, title: str) -> str:
+    letter = col_letter(tab.index(key))
+    return f"{title}!{letter}:{letter}"

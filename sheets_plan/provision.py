@@ -1,0 +1,66 @@
+"""Provision a project from the template, or repair an existing one."""
+
+from __future__ import annotations
+
+from . import layout
+from .backend import Backend, ProjectRef, RunError
+from .template import LOCALES, Template, load
+
+TAG_PROJECT, TAG_TEMPLATE, TAG_VERSION = "project", "template", "version"
+
+
+def find_project(backend: Backend, project: str) -> ProjectRef | None:
+    for ref in backend.projects():
+        if ref.project == project:
+            return ref
+    return None
+
+
+def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, ...] = (),
+              locale: str | None = None, template: Template | None = None) -> str:
+    """Build the project's spreadsheet from the spec; on an existing one, repair
+    what the spec says without touching any cell an admin filled. Returns its id."""
+    template = template or load()
+    if locale is not None and locale not in LOCALES:
+        raise RunError(f"unknown locale {locale!r}; one of {', '.join(LOCALES)}")
+    tags = {TAG_PROJECT: project, TAG_TEMPLATE: template.name, TAG_VERSION: template.version}
+    ref = find_project(backend, project)
+    if ref is None:
+        locale = locale or template.locale
+        sid = backend.create(project, tags, locale=layout.GOOGLE_LOCALES[locale], time_zone=template.time_zone)
+    else:
+        sid = ref.id
+    meta = backend.get(sid)
+    locale = locale or layout.metadata(meta, layout.META_LOCALE) or template.locale
+    admins = tuple(admins) or layout.project_admins(meta)
+    spec = layout.Project(project, locale, admins)
+    requests = layout.provision_requests(template, spec, meta, used_rows(backend, sid, template, meta))
+    backend.batch_update(sid, requests)
+    if backend.tags(sid) != tags:
+        backend.set_tags(sid, tags)
+    backend.share(sid, [a for a in admins if "@" in a])
+    return sid
+
+
+def used_rows(backend: Backend, sid: str, template: Template, meta: dict) -> dict[str, int]:
+    """Rows in use on each existing table tab, so repairs cover all the data."""
+    tabs = [(t, layout.find_tab(meta, t)) for t in template.tabs if t.columns]
+    tabs = [(t, s) for t, s in tabs if s is not None]
+    if not tabs:
+        return {}
+    grids = backend.read(sid, [_whole(s["properties"]["title"]) for _, s in tabs])
+    return {t.key: last_input_row(t, g) for (t, _), g in zip(tabs, grids)}
+
+
+def last_input_row(tab, grid) -> int:
+    """Rows up to the last one with an admin's input (the tool's formulas don't count)."""
+    inputs = [i for i, c in enumerate(tab.columns) if not c.computed]
+    for n in range(len(grid.values), 0, -1):
+        row = grid.values[n - 1]
+        if any(i < len(row) and row[i] not in (None, "") for i in inputs):
+            return n
+    return 0
+
+
+def _whole(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"

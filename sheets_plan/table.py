@@ -1,0 +1,343 @@
+"""Reading a tab the way admins really fill it.
+
+A `Grid` holds raw cells (numbers, strings, booleans, None). `read_table`
+finds the template's columns by their header labels, drops empty rows and
+types every column, keeping three views side by side: the typed `frame`,
+the `blank` and `invalid` masks, and the `raw` cells for messages.
+
+Everything here is vectorized over columns; the only per-value Python work
+is on *unique* texts (date strings, odd numbers), which are few in practice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import numbers
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from dateutil import parser as dateutil_parser
+
+from .grid import EPOCH, Grid, serial
+from .template import ADMINS, LOCALES, Column, Tab
+
+
+class HeaderError(ValueError):
+    """A template column has no header in the tab (renamed or deleted by hand)."""
+
+    def __init__(self, title: str, label: str):
+        super().__init__(f"tab “{title}”: no column “{label}” (renamed or deleted?)")
+        self.title, self.label = title, label
+
+
+@dataclass
+class Table:
+    tab: Tab
+    frame: pd.DataFrame
+    blank: pd.DataFrame
+    invalid: pd.DataFrame
+    raw: pd.DataFrame
+    positions: dict[str, int]
+    formulas: pd.DataFrame | None
+
+
+# Problem codes for an invalid cell; `procedure` turns them into words.
+NOT_NUMBER, NEGATIVE, NOT_WHOLE, NOT_DATE, NOT_IN_LIST = (
+    "not_number", "negative", "not_whole", "not_date", "not_in_list")
+
+# Serial range accepted as a date: 1900-01-01 .. 2199-12-31. Anything
+# outside is a typo (a number typed into a date column), and it keeps
+# datetime64[ns] far from its 2262 limit.
+_MIN_SERIAL = serial(dt.date(1900, 1, 1))
+_MAX_SERIAL = serial(dt.date(2200, 1, 1))
+_EPOCH = pd.Timestamp(EPOCH)
+
+
+def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] = ()) -> Table:
+    header = grid.values[0] if grid.values else []
+    positions = find_columns(tab, grid.title, header)
+    width = max([len(header), *(p + 1 for p in positions.values())])
+    index = pd.RangeIndex(2, len(grid.values) + 1)
+    raw = _frame(grid.values[1:], width, positions, index, [c.key for c in tab.columns])
+    cells = {c.key: _Cells(raw[c.key]) for c in tab.columns}
+    blank = pd.DataFrame({k: v.blank for k, v in cells.items()}, index=index)
+    # Admins leave empty rows between filled ones: an empty row is not a
+    # post, so it is not read at all (computed columns do not count: their
+    # formulas run down the whole buffer).
+    keep = ~blank[[c.key for c in tab.input_columns]].all(axis=1).to_numpy()
+    typed = {c.key: _typed(c, cells[c.key], keep, as_of, admins) for c in tab.columns}
+    frame = pd.DataFrame({k: v[0] for k, v in typed.items()})
+    invalid = pd.DataFrame({k: v[1] for k, v in typed.items()}, index=frame.index)
+    formulas = _formulas(tab, grid, width, positions, index)
+    return Table(tab, frame, blank[keep], invalid, raw[keep], positions,
+                 None if formulas is None else formulas[keep])
+
+
+# ------------------------------------------------------------------ headers
+
+def norm(text) -> str:
+    """How a header or a choice is compared: case-insensitive, whitespace collapsed."""
+    return " ".join(str(text).split()).casefold()
+
+
+def find_columns(tab: Tab, title: str, header: Sequence) -> dict[str, int]:
+    """Column key -> 0-based position of its header, in whatever order admins left them."""
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h is not None:
+            seen.setdefault(norm(h), i)
+    locale = _header_locale(tab, seen)
+    positions = {}
+    for c in tab.columns:
+        found = [seen[norm(c.labels[loc])] for loc in (locale, *LOCALES) if norm(c.labels[loc]) in seen]
+        if not found:
+            raise HeaderError(title, c.labels[locale])
+        positions[c.key] = found[0]
+    return positions
+
+
+def _header_locale(tab: Tab, seen: dict[str, int]) -> str:
+    """The locale most headers are written in (for messages about the others)."""
+    score = {loc: sum(norm(c.labels[loc]) in seen for c in tab.columns) for loc in LOCALES}
+    return max(LOCALES, key=lambda loc: score[loc])  # ties: the first locale
+
+
+# ------------------------------------------------------------------ raw cells
+
+def _frame(rows: list[list], width: int, positions: dict[str, int], index, keys) -> pd.DataFrame:
+    # Sheets omits trailing blanks, so rows come ragged: pad, then pick columns.
+    padded = [r[:width] if len(r) >= width else r + [None] * (width - len(r)) for r in rows]
+    grid = np.empty((len(rows), width), dtype=object)
+    if rows:
+        grid[:] = padded
+    return pd.DataFrame({k: grid[:, positions[k]] for k in keys}, index=index, dtype=object)
+
+
+def _formulas(tab: Tab, grid: Grid, width: int, positions, index) -> pd.DataFrame | None:
+    if grid.formulas is None:
+        return None
+    rows = grid.formulas[1:len(grid.values)]
+    rows = rows + [[]] * (len(grid.values) - 1 - len(rows))
+    keys = [c.key for c in tab.columns if c.computed]
+    frame = _frame(rows, width, positions, index, keys)
+    is_formula = frame.map(lambda v: isinstance(v, str) and v.strip() != "")
+    return frame.where(is_formula, None)
+
+
+_TEXT, _NUMBER, _BOOL, _NONE, _DATE, _OTHER = range(6)
+
+
+def _kind(t: type) -> int:
+    if issubclass(t, str):
+        return _TEXT
+    if issubclass(t, (bool, np.bool_)):  # before numbers: bool is an int
+        return _BOOL
+    if issubclass(t, numbers.Real):
+        return _NUMBER
+    if t is type(None):
+        return _NONE
+    if issubclass(t, (dt.date, np.datetime64)):  # lenient: a backend may hand dates over
+        return _DATE
+    return _OTHER
+
+
+class _Cells:
+    """One raw column split by what the cells hold."""
+
+    def __init__(self, raw: pd.Series):
+        self.raw = raw
+        types = raw.map(type)
+        self.kind = types.map({t: _kind(t) for t in types.unique()}).to_numpy()
+        texts = raw[self.kind == _TEXT].str.strip()
+        self.text = texts.reindex(raw.index)  # stripped strings, NaN elsewhere
+        num = pd.to_numeric(raw.where(self.kind == _NUMBER), errors="coerce")
+        self.number = num.astype("float64")
+        self.blank = pd.Series(
+            (self.kind == _NONE) | ((self.kind == _NUMBER) & num.isna().to_numpy())
+            | (self.text.to_numpy() == ""), index=raw.index)
+
+    def subset(self, keep: np.ndarray) -> _Cells:
+        out = object.__new__(_Cells)
+        out.raw, out.kind, out.text = self.raw[keep], self.kind[keep], self.text[keep]
+        out.number, out.blank = self.number[keep], self.blank[keep]
+        return out
+
+    def shown(self) -> pd.Series:
+        """Every filled cell as text (stripped strings, numbers without a stray .0)."""
+        other = self.raw[(self.kind != _TEXT) & ~self.blank.to_numpy()]
+        return self.text.where(self.kind == _TEXT, other.map(show).reindex(self.raw.index))
+
+
+def show(value) -> str | None:
+    """A raw cell as an admin would recognise it in a message."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ------------------------------------------------------------------ typing
+
+def _typed(column: Column, cells: _Cells, keep, as_of, admins) -> tuple[pd.Series, pd.Series]:
+    """(typed values, invalid mask) of one column, for the kept rows."""
+    cells = cells.subset(keep)
+    if column.type == "date":
+        return _dates(cells, as_of)
+    if column.type in ("int", "percent"):
+        values, problem = _numbers(cells, integer=column.type == "int")
+        return values, problem.notna()
+    if column.type == "choice":
+        return _choices(column, cells, admins)
+    if column.type == "time":
+        return _times(cells), _false(cells)
+    return cells.shown().astype(object).where(~cells.blank, None), _false(cells)
+
+
+def _false(cells: _Cells) -> pd.Series:
+    return pd.Series(False, index=cells.raw.index)
+
+
+def _missing(values: pd.Series, cells: _Cells) -> pd.Series:
+    return ~cells.blank & values.isna()
+
+
+# numbers ------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")  # also matches nbsp (U+00A0) and thin spaces (U+2009, U+202F)
+
+
+def _numbers(cells: _Cells, integer: bool) -> tuple[pd.Series, pd.Series]:
+    """float64 values (NaN when blank or invalid) and the problem code of invalid cells."""
+    text = cells.text[cells.kind == _TEXT]
+    cleaned = (text.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
+               .str.replace("\u2212", "-", regex=False))  # a typographic minus from copy-paste
+    if not integer:
+        cleaned = cleaned.str.removesuffix("%")
+    parsed = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    values = cells.number.copy()
+    values[parsed.index] = parsed
+    values[~np.isfinite(values)] = np.nan  # "inf", "nan" typed as text
+    problem = pd.Series(None, index=values.index, dtype=object)
+    problem[~cells.blank & values.isna()] = NOT_NUMBER
+    if integer:
+        problem[values < 0] = NEGATIVE
+        problem[(values >= 0) & (values % 1 != 0)] = NOT_WHOLE
+    return values.where(problem.isna()), problem
+
+
+def problems(column: Column, raw: pd.Series) -> pd.Series:
+    """Problem code of each (invalid) raw cell of `column`, for messages."""
+    if column.type in ("int", "percent"):
+        return _numbers(_Cells(raw), column.type == "int")[1]
+    code = NOT_DATE if column.type == "date" else NOT_IN_LIST if column.type == "choice" else None
+    return pd.Series(code, index=raw.index, dtype=object)
+
+
+# dates --------------------------------------------------------------------
+
+def _dates(cells: _Cells, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
+    days = np.floor(cells.number)  # a fractional serial is a time of day: drop it
+    days = days.where((days >= _MIN_SERIAL) & (days < _MAX_SERIAL))
+    values = _EPOCH + pd.to_timedelta(days, unit="D")
+    texts = cells.text[(cells.kind == _TEXT) & ~cells.blank.to_numpy()]
+    if len(texts):
+        parsed = {t: parse_date(t, as_of) for t in texts.unique()}
+        values[texts.index] = pd.to_datetime(texts.map(parsed))
+    objects = cells.raw[cells.kind == _DATE]
+    if len(objects):
+        values[objects.index] = pd.to_datetime(objects).dt.normalize()
+    values = values.astype("datetime64[ns]")
+    return values, _missing(values, cells)
+
+
+# A date may trail a dot, a time of day ("12.03.2026 10:00", ISO "T10:00:00") or "г.".
+_TAIL = r"\.?(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:\s*(?:г\.?|года))?"
+_Y_M_D = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})" + _TAIL)
+_D_M_Y = re.compile(r"(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?" + _TAIL)
+_RU_MONTHS = re.compile(
+    r"\b(янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]*\.?", re.IGNORECASE)
+_EN_MONTH = dict(zip(["янв", "фев", "мар", "апр", "май", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
+                     ["Jan", "Feb", "Mar", "Apr", "May", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]))
+_DEFAULTS = (dt.datetime(2001, 1, 1), dt.datetime(2002, 2, 2))
+
+
+def parse_date(text: str, as_of: dt.date) -> pd.Timestamp | None:
+    """A date typed as text, day first; None unless it names a day and a month.
+
+    All-digit forms are matched strictly here, because dateutil's `dayfirst`
+    is only a preference (it reads "2026-03-12" as 3 December and silently
+    swaps "12.13.2026"). dateutil only handles texts with a month name.
+    """
+    text = text.strip()
+    if m := _Y_M_D.fullmatch(text):
+        return _date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _D_M_Y.fullmatch(text):
+        year = as_of.year if m[3] is None else int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        return _date(year, int(m[2]), int(m[1]))
+    if re.search(r"[^\W\d_]", text) and re.search(r"\d", text):
+        return _named_month(text, as_of)
+    return None
+
+
+def _named_month(text: str, as_of: dt.date) -> pd.Timestamp | None:
+    text = _RU_MONTHS.sub(lambda m: _EN_MONTH[m[1].lower()[:3]] + " ", text)
+    text = re.sub(r"\s(г\.?|года)\s*$", "", text)
+    try:
+        first, second = (dateutil_parser.parse(text, dayfirst=True, default=d) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return None
+    # Parsing twice with different defaults tells which parts the text named.
+    if first.day != second.day or first.month != second.month:
+        return None
+    year = first.year if first.year == second.year else as_of.year
+    return _date(year, first.month, first.day)
+
+
+def _date(year: int, month: int, day: int) -> pd.Timestamp | None:
+    try:
+        day = dt.date(year, month, day)
+    except ValueError:
+        return None
+    ok = _MIN_SERIAL <= serial(day) < _MAX_SERIAL
+    return pd.Timestamp(day) if ok else None
+
+
+# choices ------------------------------------------------------------------
+
+def _choices(column: Column, cells: _Cells, admins: Sequence[str]) -> tuple[pd.Series, pd.Series]:
+    filled = cells.shown()[~cells.blank.to_numpy()]
+    normed = filled.str.replace(_SPACES, " ", regex=True).str.casefold()
+    if column.choices == ADMINS:
+        known = {norm(a) for a in admins}
+        values = filled.where(normed.isin(known)) if known else filled
+    else:
+        values = normed.map(choice_lookup(column))
+    values = values.reindex(cells.raw.index).astype(object)
+    values = values.where(values.notna(), None)
+    return values, _missing(values, cells)
+
+
+def choice_lookup(column: Column) -> dict[str, str]:
+    """Normalized label (any locale) or key -> choice key."""
+    lookup = {}
+    for ch in column.choices:
+        for name in (ch.key, *ch.labels.values()):
+            lookup.setdefault(norm(name), ch.key)
+    return lookup
+
+
+# times --------------------------------------------------------------------
+
+def _times(cells: _Cells) -> pd.Series:
+    """Text as typed; a serial (fraction of a day) as HH:MM."""
+    minutes = (cells.number % 1 * 1440).round()
+    hhmm = minutes.dropna().map(lambda m: f"{int(m) // 60 % 24:02d}:{int(m) % 60:02d}")
+    shown = cells.shown()
+    shown[hhmm.index] = hhmm
+    return shown.astype(object).where(~cells.blank, None)

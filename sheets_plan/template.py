@@ -1,0 +1,308 @@
+"""The template: tabs, columns and procedure rules, loaded from TOML.
+
+Pure data. Everything else (layout, check, summary) reads a `Template`;
+a team changes its procedure by editing the TOML, not the code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOCALES = ("ru", "en")
+COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent")
+CHECKS = ("required", "link", "types", "overdue", "future", "at_most", "weekly", "computed")
+SEVERITIES = ("error", "warning")
+TAB_KINDS = ("plan", "account", "weekly", "check", "log")
+ADMINS = "admins"  # `choices = "admins"`: the project's admins, set at provisioning
+
+_REF = re.compile(r"\{(\w+)\}")
+
+
+class TemplateError(ValueError):
+    """A mistake in a template file: names the file, the key and the reason."""
+
+    def __init__(self, path: str, key: str, reason: str):
+        super().__init__(f"{path}: {key}: {reason}")
+        self.path, self.key, self.reason = path, key, reason
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    labels: dict[str, str]
+
+    def label(self, locale: str) -> str:
+        return self.labels[locale]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    labels: dict[str, str]
+    type: str
+    owner: str = "admin"
+    choices: tuple[Choice, ...] | str | None = None
+    formula: str | None = None
+    width: int | None = None
+
+    def label(self, locale: str) -> str:
+        return self.labels[locale]
+
+    @property
+    def computed(self) -> bool:
+        return self.owner == "tool"
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    kind: str
+    titles: dict[str, str]
+    columns: tuple[Column, ...] = ()
+
+    def title(self, locale: str) -> str:
+        return self.titles[locale]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    def index(self, key: str) -> int:
+        return [c.key for c in self.columns].index(key)
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.computed)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    check: str
+    tab: str
+    severity: str
+    messages: dict[str, str]
+    columns: tuple[str, ...] = ()
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    after_stats_days: bool = False
+    than: str | None = None
+
+    def message(self, locale: str) -> str:
+        return self.messages[locale]
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    version: str
+    titles: dict[str, str]
+    time_zone: str
+    locale: str
+    stats_after_days: int
+    buffer_rows: int
+    tabs: tuple[Tab, ...]
+    rules: tuple[Rule, ...]
+    path: str
+
+    def tab(self, key: str) -> Tab:
+        return next(t for t in self.tabs if t.key == key)
+
+    def tab_of_kind(self, kind: str) -> Tab:
+        return next(t for t in self.tabs if t.kind == kind)
+
+
+def default_path() -> Path:
+    """The embedded default template (shipped inside the package)."""
+    packaged = Path(__file__).parent / "templates" / "content_plan.toml"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).parent.parent / "templates" / "content_plan.toml"  # source checkout
+
+
+def load(path: str | Path | None = None) -> Template:
+    path = Path(path) if path else default_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise TemplateError(str(path), "-", f"cannot read: {e.strerror or e}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, path: str = "<template>") -> Template:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise TemplateError(path, "-", f"not valid TOML: {e}") from None
+    return _Loader(path).template(data)
+
+
+class _Loader:
+    """Turns parsed TOML into a Template, failing on the first mistake."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def fail(self, key: str, reason: str):
+        raise TemplateError(self.path, key, reason)
+
+    def keys(self, data: dict, where: str, allowed: set[str], required: set[str] = frozenset()):
+        if not isinstance(data, dict):
+            self.fail(where, "must be a table")
+        for k in data:
+            if k not in allowed:
+                self.fail(f"{where}.{k}" if where else k, "unknown key")
+        for k in sorted(required - data.keys()):
+            self.fail(f"{where}.{k}" if where else k, "missing")
+
+    def labels(self, value, where: str) -> dict[str, str]:
+        if isinstance(value, str):
+            return {loc: value for loc in LOCALES}
+        if not isinstance(value, dict):
+            self.fail(where, "must be a string or a table of locales (ru, en)")
+        for loc in LOCALES:
+            if not isinstance(value.get(loc), str) or not value[loc].strip():
+                self.fail(f"{where}.{loc}", "missing label")
+        self.keys(value, where, set(LOCALES))
+        return dict(value)
+
+    def template(self, data: dict) -> Template:
+        self.keys(data, "", {"template", "tabs", "rules"}, {"template", "tabs"})
+        head = data["template"]
+        self.keys(head, "template",
+                  {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows"},
+                  {"name", "version", "title"})
+        tz = head.get("time_zone", "Europe/Moscow")
+        self.time_zone(tz)
+        locale = head.get("locale", "ru")
+        if locale not in LOCALES:
+            self.fail("template.locale", f"unknown locale {locale!r}; one of {', '.join(LOCALES)}")
+        days = self.whole(head.get("stats_after_days", 7), "template.stats_after_days")
+        buffer = self.whole(head.get("buffer_rows", 500), "template.buffer_rows")
+        tabs = self.tabs(data["tabs"])
+        rules = self.rules(data.get("rules", []), {t.key: t for t in tabs})
+        return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
+                        tz, locale, days, buffer, tabs, rules, self.path)
+
+    def whole(self, value, where: str) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.fail(where, "must be a whole number ≥ 0")
+        return value
+
+    def time_zone(self, tz):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(str(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail("template.time_zone", f"unknown time zone {tz!r}")
+
+    def tabs(self, raw) -> tuple[Tab, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.fail("tabs", "must be a non-empty array of tables ([[tabs]])")
+        tabs: list[Tab] = []
+        for i, t in enumerate(raw):
+            where = f"tabs[{i}]"
+            self.keys(t, where, {"key", "kind", "title", "columns"}, {"key", "kind", "title"})
+            where = f"tabs.{t['key']}"
+            if t["key"] in [x.key for x in tabs]:
+                self.fail(where, "duplicate tab key")
+            if t["kind"] not in TAB_KINDS:
+                self.fail(f"{where}.kind", f"unknown kind {t['kind']!r}; one of {', '.join(TAB_KINDS)}")
+            if t["kind"] in [x.kind for x in tabs]:
+                self.fail(f"{where}.kind", f"a second tab of kind {t['kind']!r}")
+            columns = self.columns(t.get("columns", []), where)
+            tabs.append(Tab(t["key"], t["kind"], self.labels(t["title"], f"{where}.title"), columns))
+        for kind in TAB_KINDS:
+            if kind not in [x.kind for x in tabs]:
+                self.fail("tabs", f"no tab of kind {kind!r}")
+        return tuple(tabs)
+
+    def columns(self, raw, tab_where: str) -> tuple[Column, ...]:
+        cols: list[Column] = []
+        for i, c in enumerate(raw):
+            where = f"{tab_where}.columns[{i}]"
+            self.keys(c, where, {"key", "label", "type", "owner", "choices", "formula", "width"},
+                      {"key", "label", "type"})
+            where = f"{tab_where}.columns.{c['key']}"
+            if c["key"] in [x.key for x in cols]:
+                self.fail(where, "duplicate column key")
+            if c["type"] not in COLUMN_TYPES:
+                self.fail(f"{where}.type", f"unknown type {c['type']!r}; one of {', '.join(COLUMN_TYPES)}")
+            owner = c.get("owner", "admin")
+            if owner not in ("admin", "tool"):
+                self.fail(f"{where}.owner", "must be 'admin' or 'tool'")
+            if (owner == "tool") != ("formula" in c):
+                self.fail(f"{where}.formula", "a tool-owned column needs a formula, an admin column has none")
+            cols.append(Column(c["key"], self.labels(c["label"], f"{where}.label"), c["type"], owner,
+                               self.choices(c, where), c.get("formula"), c.get("width")))
+        keys = {c.key for c in cols}
+        for c in cols:
+            for ref in _REF.findall(c.formula or ""):
+                if ref not in keys:
+                    self.fail(f"{tab_where}.columns.{c.key}.formula", f"refers to unknown column {ref!r}")
+        return tuple(cols)
+
+    def choices(self, c: dict, where: str):
+        raw = c.get("choices")
+        if (c["type"] == "choice") != (raw is not None):
+            self.fail(f"{where}.choices", "a choice column needs choices, other types have none")
+        if raw is None or raw == ADMINS:
+            return raw
+        if not isinstance(raw, list) or not raw:
+            self.fail(f"{where}.choices", f"must be a non-empty list or {ADMINS!r}")
+        out: list[Choice] = []
+        for j, ch in enumerate(raw):
+            if isinstance(ch, str):
+                ch = {"key": ch, **{loc: ch for loc in LOCALES}}
+            self.keys(ch, f"{where}.choices[{j}]", {"key", *LOCALES}, {"key"})
+            labels = self.labels({k: v for k, v in ch.items() if k != "key"}, f"{where}.choices.{ch['key']}")
+            if ch["key"] in [x.key for x in out]:
+                self.fail(f"{where}.choices.{ch['key']}", "duplicate choice key")
+            out.append(Choice(ch["key"], labels))
+        return tuple(out)
+
+    def rules(self, raw, tabs: dict[str, Tab]) -> tuple[Rule, ...]:
+        rules: list[Rule] = []
+        for i, r in enumerate(raw):
+            where = f"rules[{i}]"
+            self.keys(r, where, {"id", "check", "tab", "columns", "when", "after_stats_days", "than",
+                                 "severity", "message"}, {"id", "check", "tab", "severity", "message"})
+            where = f"rules.{r['id']}"
+            if r["id"] in [x.id for x in rules]:
+                self.fail(where, "duplicate rule id")
+            if r["check"] not in CHECKS:
+                self.fail(f"{where}.check", f"unknown check {r['check']!r}; one of {', '.join(CHECKS)}")
+            if r["severity"] not in SEVERITIES:
+                self.fail(f"{where}.severity", f"must be one of {', '.join(SEVERITIES)}")
+            tab = tabs.get(r["tab"])
+            if tab is None:
+                self.fail(f"{where}.tab", f"no tab {r['tab']!r}")
+            columns = tuple(r.get("columns", []))
+            for col in columns + ((r["than"],) if "than" in r else ()):
+                self.column_of(tab, col, f"{where}.columns")
+            when = {}
+            for col, keys in r.get("when", {}).items():
+                when[col] = tuple(keys)
+                self.when(tab, col, when[col], f"{where}.when.{col}")
+            if r["check"] == "at_most" and "than" not in r:
+                self.fail(f"{where}.than", "an at_most rule needs the column to compare with")
+            rules.append(Rule(r["id"], r["check"], r["tab"], r["severity"],
+                              self.labels(r["message"], f"{where}.message"), columns, when,
+                              bool(r.get("after_stats_days", False)), r.get("than")))
+        return tuple(rules)
+
+    def column_of(self, tab: Tab, key: str, where: str) -> Column:
+        if key not in [c.key for c in tab.columns]:
+            self.fail(where, f"no column {key!r} in tab {tab.key!r}")
+        return tab.column(key)
+
+    def when(self, tab: Tab, col: str, keys: tuple[str, ...], where: str):
+        column = self.column_of(tab, col, where)
+        if not isinstance(column.choices, tuple):
+            self.fail(where, f"column {col!r} has no fixed choices to match")
+        known = {c.key for c in column.choices}
+        for k in keys:
+            if k not in known:
+                self.fail(where, f"unknown choice {k!r}; one of {', '.join(sorted(known))}")

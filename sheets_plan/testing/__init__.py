@@ -1,0 +1,1 @@
+"""Test helpers: Google API discovery-based request validation and field masks."""
