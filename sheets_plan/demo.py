@@ -1,0 +1,125 @@
+"""A demo project: eight weeks of realistic rows, some left incomplete on
+purpose (as real admins do), then the weekly job on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout
+from .grid import serial
+from .local import LocalBackend
+from .model import extended
+from .provision import provision
+from .template import Template, load
+
+DEMO_PROJECT = {"ru": "Кофейня «Зерно»", "en": "Grain Coffee House"}
+ADMINS = {"ru": ("Анна", "Борис", "Вера"), "en": ("Anna", "Boris", "Vera")}
+TOPICS = {
+    "ru": ["Новый сезонный латте", "Как мы обжариваем зерно", "Бариста дня", "Завтраки до 12:00",
+           "Розыгрыш абонемента", "Отзывы гостей", "Закулисье кухни", "Кофе с собой: скидка 10%"],
+    "en": ["New seasonal latte", "How we roast our beans", "Barista of the day", "Breakfast until noon",
+           "Win a coffee pass", "What guests say", "Behind the kitchen door", "Coffee to go: 10% off"],
+}
+RUBRICS = {"ru": ["Продукт", "Команда", "Акции", "Отзывы"], "en": ["Product", "Team", "Offers", "Reviews"]}
+
+
+@dataclass
+class DemoResult:
+    path: str
+    text: str
+
+
+def sample_rows(template: Template, locale: str, as_of: dt.date, seed: int = 7) -> tuple[list[list], list[list]]:
+    """Plan rows and Account rows as an admin would have typed them."""
+    rnd = random.Random(seed)
+    plan = template.tab_of_kind("plan")
+    label = {c.key: {ch.key: ch.label(locale) for ch in c.choices} for c in plan.columns if isinstance(c.choices, tuple)}
+    admins = ADMINS[locale]
+    start = as_of - dt.timedelta(days=as_of.weekday() + 7 * 8)
+    rows = []
+    for day in range(0, 8 * 7 + 9):
+        date = start + dt.timedelta(days=day)
+        for _ in range(rnd.choice([0, 0, 1, 1, 1, 2])):
+            rows.append(_post(rnd, date, as_of, label, admins, locale, len(rows)))
+    _spoil(rows, rnd)
+    account = []
+    followers = 4200
+    for w in range(8):
+        monday = start + dt.timedelta(weeks=w)
+        followers += rnd.randint(-20, 180)
+        dialogs = rnd.randint(20, 60)
+        leads = rnd.randint(5, dialogs // 2)
+        if w == 5:
+            continue  # an admin forgot this week
+        account.append([serial(monday), followers, dialogs, leads, rnd.randint(1, leads)])
+    return [r[: len(plan.input_columns)] for r in rows], account
+
+
+def _post(rnd, date, as_of, label, admins, locale, n) -> list:
+    status = "published" if date < as_of else rnd.choice(["idea", "in_progress", "ready"])
+    platform = rnd.choice(["Instagram", "Instagram", "VK", "Telegram"])
+    fmt = rnd.choice(["post", "carousel", "reels", "stories"])
+    views = rnd.randint(900, 6000)
+    reach = int(views * rnd.uniform(0.6, 0.9))
+    likes = int(reach * rnd.uniform(0.03, 0.09))
+    stats = [likes, rnd.randint(0, likes // 5), rnd.randint(0, likes // 3), rnd.randint(0, likes // 6), reach, views]
+    published = status == "published"
+    stats_due = published and (as_of - date).days >= 7
+    return [serial(date), rnd.randint(9, 20) / 24, platform, label["format"][fmt],
+            rnd.choice(RUBRICS[locale]), rnd.choice(TOPICS[locale]),
+            ("Текст поста №" if locale == "ru" else "Caption #") + str(n + 1) if status in ("ready", "published") else None,
+            rnd.choice(admins), label["status"][status],
+            f"https://instagram.com/p/demo{n + 1}" if published else None,
+            *(stats if stats_due else [None] * 6)]
+
+
+def _spoil(rows: list[list], rnd):
+    """What real admins leave behind: blanks, typos, copy-pasted links."""
+    published = [r for r in rows if r[9]]
+    if len(published) > 6:
+        published[2][6] = None          # no caption on a published post
+        published[4][14] = None         # reach not filled in
+        published[5][9] = published[3][9]  # the same link pasted twice
+        published[1][10] = "1 520"      # typed with a space: still a number
+        published[6][11] = "много"      # text in a number column
+    if len(rows) > 10:
+        rows[-3][3] = None              # format not chosen
+
+
+def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[list], account: list[list]):
+    """Type the sample rows into the input cells (what admins do by hand)."""
+    meta = backend.get(sid)
+    reqs = []
+    for key, rows in (("plan", plan), ("account", account)):
+        sheet = layout.find_tab(meta, template.tab(key))
+        reqs.append({"updateCells": {"start": {"sheetId": sheet["properties"]["sheetId"], "rowIndex": 1, "columnIndex": 0},
+                                     "rows": [{"values": [{"userEnteredValue": extended(v)} if v is not None else {}
+                                                          for v in row]} for row in rows],
+                                     "fields": "userEnteredValue"}})
+    backend.batch_update(sid, reqs)
+
+
+def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) -> DemoResult:
+    from .weekly_job import run_project  # the weekly job: check + summary
+
+    template = load()
+    as_of = as_of or today(template)
+    backend = LocalBackend(folder)
+    project = DEMO_PROJECT[locale]
+    fresh = not any(r.project == project for r in backend.projects())
+    sid = provision(backend, project, admins=ADMINS[locale], locale=locale, template=template)
+    if fresh:
+        plan, account = sample_rows(template, locale, as_of)
+        fill_rows(backend, sid, template, plan, account)
+        sid = provision(backend, project, template=template)  # extend formulas to the new rows
+    text = run_project(backend, sid, template=template, as_of=as_of)
+    return DemoResult(sid, text)
+
+
+def today(template: Template) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(template.time_zone)).date()

@@ -1,0 +1,25 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sheets_plan import LocalBackend, provision
+from sheets_plan.template import load
+
+AS_OF = dt.date(2026, 3, 16)  # a Monday
+
+
+@pytest.fixture(scope="session")
+def template():
+    return load()
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    return tmp_path / "plans"
+
+
+@pytest.fixture
+def project(folder, template) -> str:
+    """A freshly provisioned project workbook (ru), returns its path."""
+    return provision(LocalBackend(folder), "Coffee", admins=["Anna", "Boris"], locale="ru", template=template)

@@ -1,0 +1,101 @@
+"""provision / list: the workbook a manager gets, in both locales, and repairs."""
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheets_plan import LocalBackend, provision
+from sheets_plan.cli import cli
+from sheets_plan.testing.libreoffice import convert
+from sheets_plan import xlsx
+
+from .helpers import workbook_snapshot
+
+RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок"]
+EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log"]
+
+
+@pytest.mark.parametrize("locale, titles, header", [
+    ("ru", RU_TITLES, ["Дата", "Время", "Соцсеть", "Формат"]),
+    ("en", EN_TITLES, ["Date", "Time", "Platform", "Format"]),
+])
+def test_workbook_has_tabs_headers_dropdowns_protection_and_tags(folder, template, locale, titles, header):
+    path = provision(LocalBackend(folder), "Coffee", admins=["Anna", "Boris"], locale=locale, template=template)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == titles
+    plan = wb[titles[0]]
+    assert [c.value for c in plan[1]][:4] == header
+    assert plan.freeze_panes == "A2"
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in plan.data_validations.dataValidation if dv.type == "list"}
+    assert lists["H2"] == '"Anna,Boris"'                       # responsible: the project's admins
+    assert lists["C2"] == '"Instagram,VK,Telegram,TikTok,YouTube,Facebook"'
+    status = template.tab("plan").column("status")
+    assert lists["I2"] == '"' + ",".join(c.label(locale) for c in status.choices) + '"'
+    # computed columns Q:S are locked, input columns are not; the sheet is protected
+    assert plan.protection.sheet
+    assert plan["Q2"].protection.locked and plan["S2"].protection.locked
+    assert not plan.column_dimensions["A"].protection.locked
+    assert plan["Q2"].value.startswith("=IF(ISNUMBER(A2)")
+    for title in titles[2:]:
+        assert wb[title].protection.sheet            # tool tabs are protected whole
+    assert xlsx.read_tags(path) == {"project": "Coffee", "template": "content_plan", "version": "1.0"}
+    assert plan.conditional_formatting                # live highlighting
+
+
+def test_provision_twice_is_the_same_workbook_and_keeps_admin_rows(folder, project, template):
+    wb = openpyxl.load_workbook(project)
+    ws = wb["Контент-план"]
+    ws["A2"].value = 46090            # an admin types a row, as a person would, in a spreadsheet program
+    ws["F2"].value = "Новый латте"
+    ws["K2"].value = "=1+1"           # even a formula in an input cell stays as typed
+    ws["A700"].value = 46091          # a row far below the prepared ones
+    wb.save(project)
+    before = admin_cells(project, folder)
+    provision(LocalBackend(folder), "Coffee", template=template)
+    after_one = workbook_snapshot(project)
+    provision(LocalBackend(folder), "Coffee", template=template)
+    after_two = workbook_snapshot(project)
+    assert after_one == after_two
+    assert admin_cells(project, folder) == before
+    # the repair extended the tool's formulas and dropdowns down to the new data
+    assert after_two["Контент-план"]["cells"]["Q700"][0].startswith("=IF(ISNUMBER(A700)")
+
+
+def admin_cells(path, folder):
+    """Values and formulas of the input columns A:P, as the backend reads them."""
+    grid, = LocalBackend(folder).read(path, ["'Контент-план'!A2:P700"])
+    return grid.values, grid.formulas
+
+
+def test_repair_restores_a_deleted_header_and_formula(folder, project, template):
+    wb = openpyxl.load_workbook(project)
+    wb["Контент-план"]["I1"].value = None
+    wb["Контент-план"]["R5"].value = 42
+    wb.save(project)
+    provision(LocalBackend(folder), "Coffee", template=template)
+    ws = openpyxl.load_workbook(project)["Контент-план"]
+    assert ws["I1"].value == "Статус"
+    assert ws["R5"].value.startswith("=IF(COUNT(K5")
+
+
+def test_demo_workbook_opens_in_libreoffice(folder, project, tmp_path):
+    pdf, = convert([__import__("pathlib").Path(project)], "pdf", tmp_path / "pdf")
+    assert pdf.stat().st_size > 1000
+
+
+def test_cli_provision_and_list(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["provision", "Bakery", "--dir", str(tmp_path), "--admin", "Ann", "--locale", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("Bakery.xlsx")
+    result = runner.invoke(cli, ["list", "--dir", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.output.split("\t")[:2] == ["Bakery", "content_plan 1.0"]
+
+
+def test_cli_bad_template_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "t.toml"
+    bad.write_text("[template\n")
+    result = CliRunner().invoke(cli, ["provision", "X", "--dir", str(tmp_path), "--template", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "not valid TOML" in result.output
