@@ -85,8 +85,15 @@ def _spoil(rows: list[list], rnd):
         published[5][9] = published[3][9]  # the same link pasted twice
         published[1][10] = "1 520"      # typed with a space: still a number
         published[6][11] = "много"      # text in a number column
+        published[7][15] = published[7][10] // 2 if published[7][10] else 10  # views below likes: a typo
+        published[-1][8] = published[-1][8].replace(published[-1][8], _ready(published[-1]))  # never published
     if len(rows) > 10:
         rows[-3][3] = None              # format not chosen
+
+
+def _ready(row: list) -> str:
+    """The 'ready' label in the row's locale (a post the admin forgot to publish)."""
+    return "готово" if row[8] == "опубликовано" else "ready"
 
 
 def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[list], account: list[list]):
@@ -103,7 +110,7 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
 
 
 def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) -> DemoResult:
-    from .weekly_job import run_project  # the weekly job: check + summary
+    from .jobs import run_project, today  # the weekly job: check + summary
 
     template = load()
     as_of = as_of or today(template)
@@ -115,11 +122,5 @@ def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) 
         plan, account = sample_rows(template, locale, as_of)
         fill_rows(backend, sid, template, plan, account)
         sid = provision(backend, project, template=template)  # extend formulas to the new rows
-    text = run_project(backend, sid, template=template, as_of=as_of)
-    return DemoResult(sid, text)
-
-
-def today(template: Template) -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(template.time_zone)).date()
+    run = run_project(backend, sid, template=template, as_of=as_of)
+    return DemoResult(sid, run.text)

@@ -17,8 +17,8 @@ from .model import ModelError, Spreadsheet
 
 
 def workbook_path(folder: str | Path, project: str) -> Path:
-    """A file name from a project name, keeping letters of any script."""
-    safe = re.sub(r"[^\w\- .]+", "_", project, flags=re.UNICODE).strip(" .") or "project"
+    """A file name from a project name: only what file systems refuse is replaced."""
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", project).strip(" .") or "project"
     return Path(folder) / f"{safe}.xlsx"
 
 

@@ -1,0 +1,125 @@
+"""The jobs a team runs: validate, summarize, report, and both at once.
+
+Each job reads a project once (a Snapshot: two reads) and writes once (one
+atomic batchUpdate), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from . import metrics, procedure, summary, writeback
+from .backend import Backend
+from .flags import Report, render_text
+from .snapshot import Snapshot, load_snapshot
+from .template import Template, load
+
+
+def today(template: Template) -> dt.date:
+    return now(template).date()
+
+
+def now(template: Template) -> dt.datetime:
+    return dt.datetime.now(ZoneInfo(template.time_zone)).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _start(backend: Backend, sid: str, template: Template | None, as_of: dt.date | None) -> Snapshot:
+    template = template or load()
+    return load_snapshot(backend, sid, template, as_of=as_of or today(template))
+
+
+def check_snapshot(snap: Snapshot) -> Report:
+    return procedure.check(snap.template, snap.tables, as_of=snap.as_of, locale=snap.locale,
+                           project=snap.project, expected_formulas=snap.expected_formulas())
+
+
+def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.datetime) -> list[dict]:
+    return (writeback.formula_repairs(snap, report) + writeback.check_tab_requests(snap, report, backend.cell_link, run_at)
+            + writeback.log_requests(snap, report, run_at))
+
+
+def validate(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
+             write: bool = True, run_at: dt.datetime | None = None) -> Report:
+    """Check a project against the procedure; unless write=False, write the
+    Check tab and a Log row (and restore overwritten tool formulas)."""
+    snap = _start(backend, sid, template, as_of)
+    report = check_snapshot(snap)
+    if write:
+        backend.batch_update(sid, check_requests(backend, snap, report, run_at or now(snap.template)))
+    return report
+
+
+# ------------------------------------------------------------------ summary
+def plan_weeks(snap: Snapshot) -> list[dt.date]:
+    """Every ISO week from the first plan week to the as-of week."""
+    dates = snap.tables["plan"].frame["date"].dropna()
+    last = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
+    if dates.empty:
+        return [last]
+    first = min(dates.min().date(), snap.as_of)
+    first -= dt.timedelta(days=first.weekday())
+    return [first + dt.timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+
+
+def summary_requests(snap: Snapshot) -> list[dict]:
+    plan = snap.tables["plan"].frame
+    platforms = [p for p in _distinct(plan["platform"])]
+    admins = list(dict.fromkeys([*snap.admins, *_distinct(plan["responsible"])]))
+    sheet = snap.sheet("weekly")
+    existing = [c["chartId"] for c in (sheet or {}).get("charts", [])]
+    rows = (sheet or {}).get("properties", {}).get("gridProperties", {}).get("rowCount", 0)
+    reqs = writeback.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
+    return reqs + summary.weekly_requests(
+        snap.template, snap.locale, sheet_id=snap.sheet_ids["weekly"], plan_title=snap.titles["plan"],
+        account_title=snap.titles["account"], weeks=plan_weeks(snap), platforms=platforms, admins=admins,
+        existing_chart_ids=existing, rows_before=rows)
+
+
+def _distinct(series: pd.Series) -> list[str]:
+    return sorted({str(v) for v in series.dropna() if str(v).strip()})
+
+
+def figures(snap: Snapshot) -> pd.DataFrame:
+    """The weekly figures computed with pandas (the same definitions as the formulas)."""
+    return metrics.weekly_figures(snap.tables["plan"].frame, snap.tables["account"].frame, plan_weeks(snap))
+
+
+def summarize(backend: Backend, sid: str, *, template: Template | None = None,
+              as_of: dt.date | None = None) -> pd.DataFrame:
+    """Build or refresh the Weekly tab (live formulas and charts); returns the figures."""
+    snap = _start(backend, sid, template, as_of)
+    backend.batch_update(sid, summary_requests(snap))
+    return figures(snap)
+
+
+def report(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
+           weeks: int = 8) -> tuple[Snapshot, pd.DataFrame]:
+    """The last `weeks` weeks' figures, computed with pandas (nothing is written)."""
+    snap = _start(backend, sid, template, as_of)
+    return snap, figures(snap).tail(weeks)
+
+
+# ------------------------------------------------------------------ both
+@dataclass
+class ProjectRun:
+    snapshot: Snapshot
+    report: Report
+    figures: pd.DataFrame
+
+    @property
+    def text(self) -> str:
+        return render_text(self.report, self.snapshot.locale)
+
+
+def run_project(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
+                run_at: dt.datetime | None = None) -> ProjectRun:
+    """The weekly job for one project: check + summary in one atomic write."""
+    snap = _start(backend, sid, template, as_of)
+    report_ = check_snapshot(snap)
+    reqs = check_requests(backend, snap, report_, run_at or now(snap.template)) + summary_requests(snap)
+    backend.batch_update(sid, reqs)
+    return ProjectRun(snap, report_, figures(snap))

@@ -1,0 +1,93 @@
+"""One project, read once: metadata (1 request) and the tabs' cells (1 request).
+
+Every job (validate, summarize, the weekly run) starts from a Snapshot, so
+a project costs two reads however many rows it has (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import layout
+from .backend import Backend, RunError
+from .grid import Grid, quote_title
+from .table import HeaderError, Table, read_table
+from .template import LOCALES, Tab, Template
+
+TABLE_KINDS = ("plan", "account")
+
+
+@dataclass
+class Snapshot:
+    sid: str
+    project: str
+    template: Template
+    meta: dict
+    locale: str                 # "ru" | "en"
+    admins: tuple[str, ...]
+    sheet_ids: dict[str, int]   # tab key -> sheetId (fixed ids for tool tabs still to be made)
+    titles: dict[str, str]      # tab key -> sheet title in this spreadsheet
+    present: set[str]           # tab keys that exist
+    grids: dict[str, Grid]
+    tables: dict[str, Table]
+    as_of: dt.date
+
+    def sheet(self, key: str) -> dict | None:
+        return layout.find_tab(self.meta, self.template.tab(key))
+
+    def expected_formulas(self) -> dict[str, pd.Series]:
+        """The formula each computed plan cell should hold, per row."""
+        plan = self.template.tab_of_kind("plan")
+        rows = self.tables[plan.key].frame.index
+        out = {}
+        for col in plan.columns:
+            if col.computed:
+                pattern = layout.computed_formula(plan, col, 999_999_999)
+                out[col.key] = pd.Series([pattern.replace("999999999", str(r)) for r in rows], index=rows,
+                                         dtype=object)
+        return out
+
+
+def project_locale(meta: dict, template: Template) -> str:
+    locale = layout.metadata(meta, layout.META_LOCALE)
+    if locale in LOCALES:
+        return locale
+    titles = {s["properties"]["title"] for s in meta.get("sheets", [])}
+    for loc in LOCALES:  # a spreadsheet made by hand from the template: guess from its titles
+        if template.tab_of_kind("plan").title(loc) in titles:
+            return loc
+    return template.locale
+
+
+def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.date,
+                  project: str = "") -> Snapshot:
+    meta = backend.get(sid)
+    locale = project_locale(meta, template)
+    ids = layout.sheet_ids(template, meta)
+    titles, present = {}, set()
+    for tab in template.tabs:
+        sheet = layout.find_tab(meta, tab)
+        titles[tab.key] = sheet["properties"]["title"] if sheet else tab.title(locale)
+        if sheet:
+            present.add(tab.key)
+    name = project or meta.get("properties", {}).get("title", sid)
+    tables_tabs = [template.tab_of_kind(k) for k in TABLE_KINDS]
+    for tab in tables_tabs:
+        if tab.key not in present:
+            raise RunError(f"{name}: no tab “{tab.title(locale)}” (renamed or deleted?); "
+                           f"rename it back or run `sheets-plan provision` to recreate it")
+    read_keys = [t.key for t in tables_tabs] + [k for k in ("log",) if k in present]
+    grids = dict(zip(read_keys, backend.read(sid, [quote_title(titles[k]) for k in read_keys])))
+    admins = layout.project_admins(meta)
+    tables = {t.key: _table(t, grids[t.key], as_of, admins, name) for t in tables_tabs}
+    return Snapshot(sid, name, template, meta, locale, admins, ids, titles, present, grids, tables, as_of)
+
+
+def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str) -> Table:
+    try:
+        return read_table(tab, grid, as_of=as_of, admins=admins)
+    except HeaderError as e:
+        raise RunError(f"{name}: {e}; restore the header or run `sheets-plan provision`") from None
