@@ -8,6 +8,7 @@ network). Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -45,6 +46,43 @@ dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False), d
                           help="Folder of local .xlsx project workbooks.")
 
 
+def google_backend(google: dict, folder: str | None = None):
+    from .google import GoogleBackend, connect
+
+    client, account = connect(google.get("credentials"), oauth=google.get("oauth", False))
+    return GoogleBackend(client, folder=folder, account=account, allow_domain=google.get("allow_domain"),
+                         notify=google.get("notify", False))
+
+
+def open_target(target: str, google: dict | None = None):
+    """TARGET -> (backend, spreadsheet id): a workbook path, or a Google spreadsheet ID or URL."""
+    path = Path(target)
+    if path.suffix.lower() in (".xlsx", ".xlsm") or path.exists() or os.sep in target and "://" not in target:
+        if not path.is_file():
+            raise RunError(f"{target}: no such workbook")
+        return LocalBackend(path.parent), str(path)
+    from .google import spreadsheet_id
+
+    return google_backend(google or {}), spreadsheet_id(target)
+
+
+def folder_backend(folder: str | None, directory: str | None, google: dict):
+    if folder:
+        return google_backend(google, folder)
+    return LocalBackend(directory or ".")
+
+
+def google_options(fn):
+    """Credentials for Google targets; ignored for local workbooks."""
+    for opt in reversed([
+        click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
+                     help="Service-account key JSON (or set GOOGLE_APPLICATION_CREDENTIALS)."),
+        click.option("--oauth", is_flag=True, help="Use OAuth user credentials (a browser sign-in once; token cached)."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
 @click.group(help=__doc__.split("\n\n")[0].replace("The `sheets-plan` command: ", "sheets-plan: ")
              + "\n\nRuns a social-media team's \"Content plan + Statistics\" procedure on spreadsheets: "
                "provision project workbooks, check them, summarize engagement week by week."
@@ -54,40 +92,149 @@ def cli():
     pass
 
 
+folder_option = click.option("--folder", "folder_id", help="Google Drive folder ID (in a Shared Drive) instead of --dir.")
+
+
 @cli.command()
 @click.argument("project")
 @dir_option
-@click.option("--admin", "admins", multiple=True, help="An admin's name (repeat); fills the Responsible dropdown.")
+@folder_option
+@click.option("--admin", "admins", multiple=True,
+              help="An admin (repeat): a name for a local workbook, an e-mail on Google (shared as writer). "
+                   "Fills the Responsible dropdown.")
 @click.option("--locale", type=click.Choice(LOCALES), help="Labels and messages (default: the template's).")
+@click.option("--from-sheet", "source", help="Copy this master spreadsheet (ID, URL or .xlsx) instead of building "
+                                             "from scratch; the spec is re-applied after the copy.")
+@click.option("--allow-domain", help="Refuse to share with addresses outside this e-mail domain.")
+@click.option("--notify", is_flag=True, help="Send Google's sharing e-mails (off by default).")
 @template_option
+@google_options
 @run_errors
-def provision(project, folder, admins, locale, template_path):
+def provision(project, folder, admins, locale, source, allow_domain, notify, template_path, credentials, oauth,
+              **kw):
     """Create PROJECT's workbook from the template, or repair an existing one.
 
     Re-running repairs headers, dropdowns, formats, protection and the tool's
     formulas; it never changes a cell an admin filled.
 
-    Example: sheets-plan provision "Coffee House" --dir plans --admin Anna --admin Boris
+    \b
+    Examples:
+      sheets-plan provision "Coffee House" --dir plans --admin Anna --admin Boris
+      sheets-plan provision "Coffee House" --folder 1AbC... --admin anna@agency.com --credentials key.json
     """
     from .provision import provision as run
 
-    sid = run(LocalBackend(folder), project, admins=admins, locale=locale, template=load_template(template_path))
+    google = {"credentials": credentials, "oauth": oauth, "allow_domain": allow_domain, "notify": notify}
+    backend = folder_backend(kw["folder_id"], folder, google)
+    sid = run(backend, project, admins=admins, locale=locale, template=load_template(template_path), source=source)
     click.echo(sid)
 
 
 @cli.command("list")
 @dir_option
+@folder_option
+@google_options
 @run_errors
-def list_(folder):
-    """List the tagged project workbooks in a folder.
+def list_(folder, folder_id, credentials, oauth):
+    """List the tagged projects in a folder (local --dir or Google --folder).
 
     Example: sheets-plan list --dir plans
     """
-    refs = LocalBackend(folder).projects()
+    refs = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth}).projects()
     if not refs:
-        click.echo(f"no projects in {folder}", err=True)
+        click.echo(f"no projects in {folder_id or folder}", err=True)
     for ref in refs:
         click.echo(f"{ref.project}\t{ref.template} {ref.version}\t{ref.location}")
+
+
+as_of_option = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+                            help="Check as if today were this date (default: today in the template's time zone).")
+
+
+@cli.command()
+@click.argument("target")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Exit 1 when a flag of this severity or worse is found.")
+@click.option("--no-write", is_flag=True, help="Only print; leave the Check and Log tabs as they are.")
+@template_option
+@google_options
+@run_errors
+def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, oauth):
+    """Check TARGET (a workbook path, or a Google spreadsheet ID or URL) against the procedure.
+
+    Prints the flags grouped by admin (or JSON / CSV), replaces the Check tab
+    with them, adds a row to the Log tab and restores tool formulas that were
+    overwritten by hand. Exit 0: nothing at or above --fail-on; 1: flags
+    found; 2: the check could not run.
+
+    Example: sheets-plan validate "plans/Coffee House.xlsx" --as-of 2026-03-16
+    """
+    import json
+
+    from .flags import render_csv, render_text
+    from .jobs import validate as run
+
+    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth})
+    report = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
+                 write=not no_write)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(render_csv(report), nl=False)
+    else:
+        from .snapshot import project_locale
+
+        click.echo(render_text(report, project_locale(backend.get(sid), load_template(template_path))), nl=False)
+    sys.exit(report.exit_code(fail_on))
+
+
+@cli.command()
+@click.argument("target")
+@as_of_option
+@template_option
+@google_options
+@run_errors
+def summarize(target, as_of, template_path, credentials, oauth):
+    """Build or refresh TARGET's Weekly tab: live formulas per week, per platform
+    and per admin, and charts of reach, interactions and ERR.
+
+    Example: sheets-plan summarize "plans/Coffee House.xlsx"
+    """
+    from .jobs import summarize as run
+
+    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth})
+    figures = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None)
+    click.echo(f"{sid}: weekly summary of {len(figures)} weeks written")
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520))
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@template_option
+@google_options
+@run_errors
+def report(target, weeks, as_of, fmt, template_path, credentials, oauth):
+    """Print the last weeks' figures (computed from the rows, nothing written),
+    with ▲ ▼ for the week-over-week direction.
+
+    Example: sheets-plan report "plans/Coffee House.xlsx" --weeks 4
+    """
+    import json
+
+    from . import trend
+    from .jobs import report as run
+
+    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth})
+    snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
+                      weeks=weeks)
+    if fmt == "json":
+        click.echo(json.dumps(trend.to_json(frame), ensure_ascii=False, indent=2))
+    else:
+        click.echo(trend.render_text(frame, snap.locale), nl=False)
 
 
 @cli.command()

@@ -116,7 +116,16 @@ def provision_requests(template: Template, project: Project, meta: dict,
             reqs += live_format_requests(tab, ids[tab.key], sheet, rules, rows)
         reqs += protection_requests(tab, ids[tab.key], sheet)
     reqs += metadata_requests(meta, project)
-    return reqs
+    return spreadsheet_requests(meta, project, template) + reqs
+
+
+def spreadsheet_requests(meta: dict, project: Project, template: Template) -> list[dict]:
+    """Locale (formula syntax, number formats) and time zone of the spreadsheet."""
+    want = {"locale": GOOGLE_LOCALES[project.locale], "timeZone": template.time_zone}
+    have = meta.get("properties", {})
+    if all(have.get(k) == v for k, v in want.items()):
+        return []
+    return [{"updateSpreadsheetProperties": {"properties": want, "fields": "locale,timeZone"}}]
 
 
 def _free_id(wanted: int, taken: set[int]) -> int:

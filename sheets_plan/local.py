@@ -67,6 +67,18 @@ class LocalBackend:
         self._save(str(path), book, dict(tags))
         return str(path)
 
+    def copy(self, source: str, title: str, tags: dict[str, str]) -> str:
+        """A copy of a master workbook, tagged as the new project."""
+        book, _ = self._load(source)
+        path = workbook_path(self.folder, title)
+        if path.exists():
+            raise RunError(f"{path}: already exists")
+        book.id = str(path)
+        book.properties["title"] = title
+        self._open.pop(source, None)  # the cached model now belongs to the copy
+        self._save(str(path), book, dict(tags))
+        return str(path)
+
     def get(self, sid: str) -> dict:
         return self._load(sid)[0].resource()
 

@@ -17,9 +17,10 @@ def find_project(backend: Backend, project: str) -> ProjectRef | None:
 
 
 def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, ...] = (),
-              locale: str | None = None, template: Template | None = None) -> str:
-    """Build the project's spreadsheet from the spec; on an existing one, repair
-    what the spec says without touching any cell an admin filled. Returns its id."""
+              locale: str | None = None, template: Template | None = None, source: str | None = None) -> str:
+    """Build the project's spreadsheet from the spec (or copy `source`, a master
+    spreadsheet, then re-apply the spec); on an existing one, repair what the
+    spec says without touching any cell an admin filled. Returns its id."""
     template = template or load()
     if locale is not None and locale not in LOCALES:
         raise RunError(f"unknown locale {locale!r}; one of {', '.join(LOCALES)}")
@@ -27,7 +28,10 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     ref = find_project(backend, project)
     if ref is None:
         locale = locale or template.locale
-        sid = backend.create(project, tags, locale=layout.GOOGLE_LOCALES[locale], time_zone=template.time_zone)
+        if source:
+            sid = backend.copy(source, project, tags)
+        else:
+            sid = backend.create(project, tags, locale=layout.GOOGLE_LOCALES[locale], time_zone=template.time_zone)
     else:
         sid = ref.id
     meta = backend.get(sid)
@@ -36,7 +40,7 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     spec = layout.Project(project, locale, admins)
     requests = layout.provision_requests(template, spec, meta, used_rows(backend, sid, template, meta))
     backend.batch_update(sid, requests)
-    if backend.tags(sid) != tags:
+    if ref is not None and (ref.template, ref.version) != (template.name, template.version):
         backend.set_tags(sid, tags)
     backend.share(sid, [a for a in admins if "@" in a])
     return sid

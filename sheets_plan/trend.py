@@ -1,0 +1,55 @@
+"""The `report` view: the last weeks' figures, readable in a terminal.
+
+Pure: a figures frame (metrics.weekly_figures) in, text or JSON out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from . import metrics
+
+# figure -> its week-over-week companion (the arrow shows that direction)
+SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "interactions_wow"),
+         ("err", "err_wow"), ("er", "er_wow"), ("followers", "follower_growth"),
+         ("applications", None), ("conversion", None)]
+WEEK = {"ru": "Неделя", "en": "Week"}
+
+
+def _arrow(change: float) -> str:
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return " "
+    return "▲" if change > 0 else "▼" if change < 0 else "="
+
+
+def _number(value: float, rate: bool) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.2f}" if rate else f"{value:,.0f}".replace(",", " ")
+
+
+def render_text(frame: pd.DataFrame, locale: str) -> str:
+    rates = {"err", "er", "conversion"}
+    header = [WEEK[locale]] + [metrics.label(k, locale) for k, _ in SHOWN]
+    lines = []
+    for week, row in frame.iterrows():
+        cells = [week.strftime("%d.%m.%Y")]
+        for key, change in SHOWN:
+            cells.append(f"{_number(row.get(key), key in rates)} {_arrow(row.get(change)) if change else ' '}")
+        lines.append(cells)
+    widths = [max(len(h), *(len(r[i]) for r in lines)) if lines else len(h) for i, h in enumerate(header)]
+    out = ["  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths)))]
+    out += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in lines]
+    return "\n".join(out) + "\n"
+
+
+def to_json(frame: pd.DataFrame) -> list[dict]:
+    rows = []
+    for week, row in frame.iterrows():
+        item = {"week": week.isoformat()}
+        for key, value in row.items():
+            item[key] = None if isinstance(value, float) and math.isnan(value) else float(value)
+        rows.append(item)
+    return rows
