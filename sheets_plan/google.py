@@ -181,9 +181,6 @@ class GoogleBackend:
             return fresh
         meta = self.http.request("get", f"{SHEETS}/{sid}", params={"fields": META_FIELDS}).json()
         self.locales[sid] = meta.get("properties", {}).get("locale", "en_US")
-        for sheet in meta.get("sheets", []):
-            for rule in sheet.get("conditionalFormats", []):
-                _map_formulas(rule, lambda f: formula.to_internal(f, self.locales[sid]))
         return meta
 
     @google_errors
@@ -206,8 +203,7 @@ class GoogleBackend:
     def batch_update(self, sid: str, requests_: list[dict]) -> list[dict]:
         if not requests_:
             return []
-        locale = self.locales.get(sid, "en_US")
-        body = {"requests": _map_formulas(json.loads(json.dumps(requests_)), lambda f: formula.render(f, locale))}
+        body = {"requests": formula.render_requests(requests_, self.locales.get(sid, "en_US"))}
         return self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", json=body).json().get("replies", [])
 
     def cell_link(self, sheet_id: int, title: str, a1: str) -> str:
@@ -236,24 +232,6 @@ def _plain(ev: dict | None):
         if key in ev:
             return ev[key]
     return "#" + ev.get("errorValue", {}).get("type", "ERROR")
-
-
-def _map_formulas(node, fn):
-    """Apply fn to every formula in requests: cell formulas and custom-formula conditions."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "formulaValue" and isinstance(v, str):
-                node[k] = fn(v)
-            elif k == "condition" and isinstance(v, dict) and v.get("type") == "CUSTOM_FORMULA":
-                for item in v.get("values", []):
-                    if isinstance(item.get("userEnteredValue"), str):
-                        item["userEnteredValue"] = fn(item["userEnteredValue"])
-            else:
-                _map_formulas(v, fn)
-    elif isinstance(node, list):
-        for item in node:
-            _map_formulas(item, fn)
-    return node
 
 
 # ------------------------------------------------------------------ auth

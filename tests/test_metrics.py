@@ -11,7 +11,7 @@ import pytest
 
 from sheets_plan import metrics
 from sheets_plan.metrics import (
-    METRICS, PREVIOUS, AccountValue, Diff, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys,
+    METRICS, Add, AccountValue, Diff, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys,
     uses_account, weekly_figures,
 )
 
@@ -110,7 +110,6 @@ def test_followers_duplicates_missing_week_and_zero(figures):
     check(figures, "followers", [1000, 1050, NaN, 0])
     check(figures, "follower_growth", [NaN, 50, NaN, NaN])  # W0: no W-1 row; W2, W3: a side is missing
     check(figures, "follower_growth_pct", [NaN, 50 / 1000 * 100, NaN, NaN])
-    check(figures, "followers_prev", [NaN, 1000, 1050, NaN])
 
 
 def test_er_by_followers(figures):
@@ -118,7 +117,6 @@ def test_er_by_followers(figures):
 
 
 def test_week_over_week(figures):
-    check(figures, "posts_prev", [0, 2, 3, 2])
     check(figures, "posts_wow", [NaN, 50.0, (2 - 3) / 3 * 100, -100.0])
     check(figures, "interactions_wow", [NaN, (34 - 19) / 19 * 100, (6 - 34) / 34 * 100, -100.0])
     check(figures, "reach_wow", [NaN, 400.0, -100.0, NaN])
@@ -202,7 +200,7 @@ def test_datetimes_with_time_of_day_count_in_their_week():
 def test_definitions_are_data():
     keys = [m.key for m in METRICS]
     assert len(keys) == len(set(keys))
-    assert set(PREVIOUS) <= set(keys)
+    assert keys == figure_keys()
     for m in METRICS:
         assert set(m.labels) == {"ru", "en"} and all(m.labels.values())
         assert m.kind in {"count", "rate", "points", "signed"}
@@ -210,10 +208,32 @@ def test_definitions_are_data():
     assert metrics.metric("posts").expr == Posts()
     assert not blankable(Total(("likes",))) and blankable(AccountValue("followers"))
     assert blankable(Diff(Ref("reach"), Prev(Ref("followers"))))
-    assert uses_account("er") and uses_account("followers_prev") and not uses_account("err_prev")
+    assert uses_account("er") and uses_account("account_row_prev") and not uses_account("err_wow")
+    assert metrics.metric("interactions").expr == Add(tuple(Ref(k) for k in ("likes", "comments", "saves", "shares")))
+    with pytest.raises(ValueError, match="never-blank"):
+        src = metrics.Sources("'P'", "'A'", {"date": "A", "status": "B"}, {"week": "A", "followers": "B"}, "p")
+        metrics._FormulaWriter(metrics.RowContext(src, "$A3")).write(Add((Ref("followers"),)), 0)
+
+
+def test_formula_refers_to_laid_out_cells_and_inlines_the_rest():
+    from sheets_plan.template import load
+
+    src = metrics.Sources.from_template(load(), "ru", "Контент-план", "Аккаунт")
+    alone = metrics.formula("posts_wow", metrics.RowContext(src, "$A5", None, {("posts", 0): "$D5"}))
+    assert alone == ('=IF(COUNTIFS(\'Контент-план\'!$I:$I,"опубликовано",\'Контент-план\'!$A:$A,">="&($A5-7),'
+                     '\'Контент-план\'!$A:$A,"<"&$A5)=0,"",($D5-COUNTIFS(\'Контент-план\'!$I:$I,"опубликовано",'
+                     '\'Контент-план\'!$A:$A,">="&($A5-7),\'Контент-план\'!$A:$A,"<"&$A5))/COUNTIFS('
+                     '\'Контент-план\'!$I:$I,"опубликовано",\'Контент-план\'!$A:$A,">="&($A5-7),'
+                     '\'Контент-план\'!$A:$A,"<"&$A5)*100)')
+    above = metrics.formula("posts_wow", metrics.RowContext(src, "$A5", None, {("posts", 0): "$D5", ("posts", 1): "$D4"}))
+    assert above == '=IF($D4=0,"",($D5-$D4)/$D4*100)'
+    # a cell never refers to itself
+    assert metrics.formula("posts", metrics.RowContext(src, "$A5", None, {("posts", 0): "$D5"})).startswith("=COUNTIFS(")
+    group = metrics.formula("reach", metrics.RowContext(src, "$A5", ("platform", "$C5")))
+    assert group.endswith(",'Контент-план'!$C:$C,$C5)")
 
 
 def test_labels():
     assert metrics.label("err", "ru") == "ER по охвату, %"
-    assert metrics.label("reach_prev", "en") == "Reach, prev. week"
+    assert metrics.label("account_row_prev", "en", "Account") == "Row in “Account”, prev. week"
     assert metrics.label("account_row", "ru", "Аккаунт") == "Строка в «Аккаунт»"

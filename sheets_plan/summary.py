@@ -1,0 +1,307 @@
+"""The Weekly tab ("Статистика по неделям") as Sheets API v4 batchUpdate requests.
+
+:func:`build_weekly` returns the requests that rebuild the tab completely
+(same inputs, same requests: idempotent) and where every figure lands, so
+a test can read computed values back and compare them with
+:func:`sheets_plan.metrics.weekly_figures`.
+
+Layout (0-based rows)::
+
+    0      title
+    1      header (frozen rows 0-1)
+    2..    one row per week, all posts                    group None
+    blank, section title, header,
+           one row per (platform, week)                   group ("platform", name)
+    blank, section title, header,
+           one row per (responsible, week)                group ("responsible", name)
+
+Columns: A the week's Monday (a date serial), B its ISO week number
+(ISOWEEKNUM), C the slice (all / the platform / the admin, always a
+``stringValue``), then one column per metric (:func:`metrics.figure_keys`),
+then two helper columns: the row of the Account tab the week's account
+figures come from, for this week and the week before. Breakdown rows leave
+the account columns empty.
+
+Week-over-week formulas refer to the row above when it holds the previous
+week (weeks in a row); the first row of a block, and a row after a gap in
+the weeks, compute the previous week inline. Either way the previous week is
+the calendar week before, as in pandas.
+
+Size: Google refuses a request body over 10 485 760 bytes ("Request payload
+size exceeds the limit", reported publicly, not documented). The body grows about 1.1 KB
+(JSON with ``\\u`` escapes, Russian titles) per (week × slice) row: 52 weeks
+with 6 platforms and 5 admins is ≈ 7 MB, so callers should cap the weeks
+(e.g. the last 26) for long-running projects.
+
+Formulas are in internal form (``,`` separators, English names, no decimal
+literals): the backend renders them for the target (``formula.render`` for
+Google Sheets, ``formula.to_xlsx`` for xlsx). They read the Plan and Account
+tabs by whole columns, so rows admins add later count without a rebuild.
+Group names reach formulas only as a reference to their C cell, never as
+formula text. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import metrics
+from .grid import col_letter, serial
+from .template import LOCALES
+
+__all__ = ["WeeklyLayout", "build_weekly", "weekly_requests", "chart_ids", "HEADER_ROWS"]
+
+HEADER_ROWS = 2  # title + header, frozen
+CHART_COLUMNS = 9  # grid columns kept free to the right of the table for the charts
+_FIXED = ("week", "week_number", "slice")  # columns A, B, C
+
+_TEXT = {
+    "ru": {"week": "Неделя (пн)", "week_number": "№ недели ISO", "slice": "Срез", "all": "Все публикации",
+           "platform": "По соцсетям", "responsible": "По ответственным",
+           "chart_reach": "Охват и взаимодействия по неделям", "chart_err": "ER по охвату, % по неделям"},
+    "en": {"week": "Week (Mon)", "week_number": "ISO week", "slice": "Slice", "all": "All posts",
+           "platform": "By platform", "responsible": "By responsible",
+           "chart_reach": "Reach and interactions by week", "chart_err": "ERR, % by week"},
+}
+
+_FORMATS = {
+    "count": {"type": "NUMBER", "pattern": "#,##0"},
+    "rate": {"type": "NUMBER", "pattern": "0.00"},
+    "points": {"type": "NUMBER", "pattern": "+0.00;-0.00;0.00"},
+    "signed": {"type": "NUMBER", "pattern": "+#,##0;-#,##0;0"},
+    "row": {"type": "NUMBER", "pattern": "0"},
+    "date": {"type": "DATE", "pattern": "dd.mm.yyyy"},
+}
+_BOLD = {"textFormat": {"bold": True}}
+_HEADER_FORMAT = {"textFormat": {"bold": True}, "wrapStrategy": "WRAP", "verticalAlignment": "MIDDLE"}
+
+# Characters that make a text criterion of COUNTIFS/SUMIFS more than "equals".
+_WILDCARDS = ("~", "*", "?")
+_OPERATOR_START = ("=", "<", ">")
+
+
+@dataclass
+class WeeklyLayout:
+    requests: list[dict]
+    # (group, week Monday, figure key) -> (row index, column index), 0-based.
+    # group: None for all posts, ("platform", name) or ("responsible", name).
+    cells: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)  # figure key -> column index
+    row_count: int = 0
+    column_count: int = 0
+    chart_ids: tuple[int, ...] = ()
+
+
+def chart_ids(sheet_id: int) -> tuple[int, int]:
+    """Fixed ids of the tab's two charts, derived from its sheetId (int32, unlikely to collide)."""
+    base = 1_000_000_000 + (sheet_id % 100_000_000) * 10
+    return base + 1, base + 2
+
+
+def _language(locale: str) -> str:
+    lang = (locale or "").replace("-", "_").split("_")[0].lower()
+    if lang not in LOCALES:
+        raise ValueError(f"no labels for locale {locale!r}; one of {', '.join(LOCALES)}")
+    return lang
+
+
+def _groups(names) -> list[str]:
+    out: list[str] = []
+    for name in names or ():
+        if isinstance(name, str) and name.strip() and name not in out:
+            out.append(name)
+    return out
+
+
+def _criterion(cell: str, name: str) -> str:
+    """A COUNTIFS/SUMIFS criterion matching exactly the text in `cell` (which holds `name`).
+
+    The name stays in its cell (a stringValue); the formula only refers to it.
+    Wildcards (* ? ~) and a leading operator (= < >) are escaped in the
+    formula when the name has them.
+    """
+    if not any(ch in name for ch in _WILDCARDS) and not name.startswith(_OPERATOR_START):
+        return cell
+    escaped = cell
+    for ch in _WILDCARDS:  # "~" first, so the escapes are not escaped again
+        escaped = f'SUBSTITUTE({escaped},"{ch}","~{ch}")'
+    return f'"="&{escaped}'
+
+
+def _string(text: str) -> dict:
+    return {"userEnteredValue": {"stringValue": text}}
+
+
+class _Builder:
+    def __init__(self, template, locale: str, sheet_id: int, plan_title: str, account_title: str):
+        self.lang = _language(locale)
+        self.text = _TEXT[self.lang]
+        self.sheet_id = sheet_id
+        self.account_title = account_title
+        self.src = metrics.Sources.from_template(template, self.lang, plan_title, account_title)
+        self.title = template.tab_of_kind("weekly").title(self.lang)
+        self.plan_tab = template.tab_of_kind("plan")
+        self.keys = metrics.figure_keys()
+        helpers = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"]
+        self.columns = {k: i for i, k in enumerate(list(_FIXED) + self.keys + helpers)}
+        self.width = len(self.columns)
+        self.rows: list[dict] = []
+        self.cells: dict[tuple, tuple[int, int]] = {}
+
+    # -------------------------------------------------------------- rows
+
+    def add(self, values: list[dict] | None = None):
+        self.rows.append({"values": values} if values else {})
+
+    def header(self, slice_label: str):
+        labels = [self.text["week"], self.text["week_number"], slice_label]
+        for key in list(self.columns)[len(_FIXED):]:
+            labels.append(metrics.label(key, self.lang, self.account_title))
+        self.add([{**_string(t), "userEnteredFormat": copy.deepcopy(_HEADER_FORMAT)} for t in labels])
+
+    def section(self, text: str):
+        self.add([{**_string(text), "userEnteredFormat": copy.deepcopy(_BOLD)}])
+
+    def week_rows(self, weeks: list[dt.date], group: tuple[str, str] | None, slice_text: str):
+        keys = self.keys if group is None else metrics.figure_keys(account=False)
+        keys = keys + ([metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] if group is None else [])
+        previous: dt.date | None = None
+        for week in weeks:
+            r = len(self.rows)
+            row = r + 1  # sheet row number
+
+            def ref(key: str, sheet_row: int = row) -> str:
+                return f"${col_letter(self.columns[key])}{sheet_row}"
+
+            cells = {metrics.split_key(k): ref(k) for k in keys}
+            if previous == week - dt.timedelta(days=7):
+                # the previous week is the row above: week-over-week formulas refer to it
+                cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS})
+            criterion = None if group is None else (group[0], _criterion(ref("slice"), group[1]))
+            ctx = metrics.RowContext(self.src, ref("week"), criterion, cells)
+            values: list[dict] = [{} for _ in range(self.width)]
+            values[0] = {"userEnteredValue": {"numberValue": serial(week)},
+                         "userEnteredFormat": {"numberFormat": dict(_FORMATS["date"])}}
+            values[1] = {"userEnteredValue": {"formulaValue": f"=ISOWEEKNUM({ref('week')})"},
+                         "userEnteredFormat": {"numberFormat": dict(_FORMATS["row"])}}
+            values[2] = _string(slice_text)
+            for key in keys:
+                c = self.columns[key]
+                values[c] = {"userEnteredValue": {"formulaValue": metrics.formula(key, ctx)},
+                             "userEnteredFormat": {"numberFormat": dict(_FORMATS[self.kind(key)])}}
+                if key in metrics.METRIC_KEYS:
+                    self.cells[(None if group is None else group, week, key)] = (r, c)
+            self.add(values)
+            previous = week
+
+    @staticmethod
+    def kind(key: str) -> str:
+        if key.startswith(metrics.ACCOUNT_ROW):
+            return "row"
+        return metrics.metric(key).kind
+
+    # -------------------------------------------------------------- charts
+
+    def chart(self, chart_id: int, title: str, keys: list[str], first: int, last: int, anchor_row: int) -> dict:
+        def source(column: int) -> dict:
+            return {"sourceRange": {"sources": [{
+                "sheetId": self.sheet_id, "startRowIndex": first, "endRowIndex": last,
+                "startColumnIndex": column, "endColumnIndex": column + 1}]}}
+
+        series = [{"series": source(self.columns[k]), "targetAxis": "LEFT_AXIS" if i == 0 else "RIGHT_AXIS"}
+                  for i, k in enumerate(keys)]
+        axis = [{"position": "BOTTOM_AXIS", "title": self.text["week"]},
+                {"position": "LEFT_AXIS", "title": metrics.label(keys[0], self.lang)}]
+        if len(keys) > 1:
+            axis.append({"position": "RIGHT_AXIS", "title": metrics.label(keys[1], self.lang)})
+        return {"addChart": {"chart": {
+            "chartId": chart_id,
+            "spec": {
+                "title": title,
+                "basicChart": {
+                    "chartType": "LINE",
+                    "legendPosition": "BOTTOM_LEGEND",
+                    "axis": axis,
+                    "domains": [{"domain": source(self.columns["week"])}],
+                    "series": series,
+                    "headerCount": 1,
+                },
+            },
+            "position": {"overlayPosition": {
+                "anchorCell": {"sheetId": self.sheet_id, "rowIndex": anchor_row, "columnIndex": self.width + 1},
+                "widthPixels": 640, "heightPixels": 320}},
+        }}}
+
+
+def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, account_title: str,
+                 weeks: list[dt.date], platforms: list[str], admins: list[str],
+                 existing_chart_ids=(), rows_before: int = 0) -> WeeklyLayout:
+    """Requests that rebuild the Weekly tab, and where each figure lands.
+
+    ``locale``: the labels' language ("ru", "en"; "ru_RU" is taken as "ru").
+    ``weeks``: any dates, each standing for its ISO week (normalized to the
+    Monday, de-duplicated, sorted). ``platforms``/``admins``: the breakdown
+    groups, in display order (blank and repeated names are skipped).
+    ``existing_chart_ids``: the charts now on the tab (all are deleted; the
+    tab's two charts come back with the fixed ids of :func:`chart_ids`).
+    ``rows_before``: the tab's current row count; the grid keeps at least
+    that many rows (and gets more when the table needs them).
+    """
+    b = _Builder(template, locale, sheet_id, plan_title, account_title)
+    weeks = metrics.normalize_weeks(weeks)
+
+    b.add([{**_string(b.title), "userEnteredFormat": {"textFormat": {"bold": True, "fontSize": 12}}}])
+    b.header(b.text["slice"])
+    b.week_rows(weeks, None, b.text["all"])
+    main_end = len(b.rows)
+    plan_columns = {c.key: c for c in b.plan_tab.columns}
+    for column, names in (("platform", platforms), ("responsible", admins)):
+        names = _groups(names)
+        if not names:
+            continue
+        b.add()
+        b.section(b.text[column])
+        b.header(plan_columns[column].label(b.lang))
+        for name in names:
+            b.week_rows(weeks, (column, name), name)
+
+    row_count = max(len(b.rows) + 1, rows_before, HEADER_ROWS + 1)
+    column_count = b.width + 1 + CHART_COLUMNS
+    reach_chart, err_chart = chart_ids(sheet_id)
+
+    requests: list[dict] = []
+    seen = set()
+    for chart_id in existing_chart_ids or ():
+        if chart_id not in seen:
+            seen.add(chart_id)
+            requests.append({"deleteEmbeddedObject": {"objectId": chart_id}})
+    requests.append({"updateCells": {"range": {"sheetId": sheet_id},
+                                     "fields": "userEnteredValue,userEnteredFormat,note"}})
+    requests.append({"updateSheetProperties": {
+        "properties": {"sheetId": sheet_id,
+                       "gridProperties": {"rowCount": row_count, "columnCount": column_count}},
+        "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+    requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+                                     "rows": b.rows, "fields": "userEnteredValue,userEnteredFormat"}})
+    requests.append({"updateDimensionProperties": {
+        "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": b.width},
+        "properties": {"pixelSize": 110}, "fields": "pixelSize"}})
+    requests.append(b.chart(reach_chart, b.text["chart_reach"], ["reach", "interactions"], 1, main_end, 0))
+    requests.append(b.chart(err_chart, b.text["chart_err"], ["err"], 1, main_end, 17))
+    requests.append({"updateSheetProperties": {
+        "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": HEADER_ROWS}},
+        "fields": "gridProperties.frozenRowCount"}})
+
+    columns = {k: i for k, i in b.columns.items() if k not in _FIXED}
+    return WeeklyLayout(requests, b.cells, columns, row_count, column_count, (reach_chart, err_chart))
+
+
+def weekly_requests(template, locale: str, *, sheet_id: int, plan_title: str, account_title: str,
+                    weeks: list[dt.date], platforms: list[str], admins: list[str],
+                    existing_chart_ids=(), rows_before: int = 0) -> list[dict]:
+    """The batchUpdate requests of :func:`build_weekly`."""
+    return build_weekly(template, locale, sheet_id=sheet_id, plan_title=plan_title,
+                        account_title=account_title, weeks=weeks, platforms=platforms, admins=admins,
+                        existing_chart_ids=existing_chart_ids, rows_before=rows_before).requests

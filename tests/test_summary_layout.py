@@ -1,0 +1,552 @@
+"""sheets_plan.summary: the Weekly tab requests, checked against the API schema and a real engine.
+
+The last tests are the ones that prove the formulas: the generated cells go
+into an xlsx file together with Plan and Account sheets of sample data,
+LibreOffice (headless) recalculates it, and every computed figure is
+compared with ``metrics.weekly_figures`` on the same data.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import math
+import random
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sheets_plan import formula, metrics, summary
+from sheets_plan.grid import col_letter, from_serial
+from sheets_plan.template import load
+from sheets_plan.testing.discovery import validate_request
+
+BATCH_URL = "https://sheets.googleapis.com/v4/spreadsheets/abc:batchUpdate"
+D = dt.date
+WEEKS = [D(2025, 12, 1) + dt.timedelta(weeks=k) for k in range(10)]  # 2025-12-29 is ISO week 1 of 2026
+PLATFORMS = ["Instagram", "VK", "Telegram", "TikTok"]  # TikTok: no posts at all
+ADMINS = ["Анна", "Анна*", "Борис", "О'Нил", ">Вика", "Никто"]  # wildcard, apostrophe, operator, no posts
+
+
+@pytest.fixture(scope="module")
+def template():
+    return load()
+
+
+def build(template, locale="ru", **kw):
+    args = {"sheet_id": 42, "weeks": WEEKS, "platforms": PLATFORMS, "admins": ADMINS, **kw}
+    args.setdefault("plan_title", template.tab_of_kind("plan").titles.get(locale[:2], "Plan"))
+    args.setdefault("account_title", template.tab_of_kind("account").titles.get(locale[:2], "Account"))
+    return summary.build_weekly(template, locale, **args)
+
+
+@pytest.fixture(scope="module")
+def layout(template):
+    return build(template)
+
+
+def all_formulas(requests) -> list[str]:
+    out = []
+
+    def walk(v, key=None):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, k)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif key == "formulaValue":
+            out.append(v)
+
+    walk(requests)
+    return out
+
+
+def content_rows(requests) -> list[dict]:
+    (req,) = [r["updateCells"] for r in requests if "updateCells" in r and "rows" in r["updateCells"]]
+    assert req["start"] == {"sheetId": 42, "rowIndex": 0, "columnIndex": 0} or req["start"]["rowIndex"] == 0
+    return req["rows"]
+
+
+# ------------------------------------------------------------------ structure
+
+def test_formulas_use_only_shared_functions_in_internal_form(layout):
+    formulas = all_formulas(layout.requests)
+    assert len(formulas) > 500
+    used = set()
+    for f in formulas:
+        assert f.startswith("=")
+        names = formula.functions(f)
+        assert names <= formula.SHARED_FUNCTIONS, names - formula.SHARED_FUNCTIONS
+        used |= names
+        assert ";" not in "".join(v for k, v in formula.tokens(f) if k != "string")
+        formula.render(f, "ru_RU")  # raises on decimal literals
+        xlsx = formula.to_xlsx(f)
+        for kind, value in formula.tokens(xlsx):
+            if kind == "func":
+                name = value.removeprefix("_xlfn.")
+                assert value.startswith("_xlfn.") == (name in formula.XLFN_FUNCTIONS), value
+        assert formula.from_xlsx(xlsx) == f
+    assert {"ISOWEEKNUM", "COUNTIFS", "SUMIFS", "SUMPRODUCT", "INDEX"} <= used
+    assert "_xlfn.ISOWEEKNUM(" in formula.to_xlsx("=ISOWEEKNUM($A3)")
+
+
+def test_requests_match_the_discovery_schema(template, layout):
+    validate_request("POST", BATCH_URL, {"requests": layout.requests})
+    en = build(template, "en", existing_chart_ids=[7, 8], rows_before=2000)
+    validate_request("POST", BATCH_URL, {"requests": en.requests})
+    validate_request("POST", BATCH_URL, {"requests": formula.render_requests(layout.requests, "ru_RU")})
+
+
+def test_the_schema_check_is_strict(layout):
+    bad = copy.deepcopy(layout.requests)
+    bad[-1]["updateSheetProperties"]["properties"]["gridProperties"]["frozenRowCont"] = 2
+    with pytest.raises(Exception, match="frozenRowCont"):
+        validate_request("POST", BATCH_URL, {"requests": bad})
+
+
+def test_idempotent(template, layout):
+    again = build(template)
+    assert json.dumps(again.requests, sort_keys=True) == json.dumps(layout.requests, sort_keys=True)
+    assert again.cells == layout.cells
+    # a re-run deletes the charts the first run made and adds them back with the same ids
+    rerun = build(template, existing_chart_ids=list(layout.chart_ids))
+    assert [list(r)[0] for r in rerun.requests[:2]] == ["deleteEmbeddedObject"] * 2
+    assert rerun.requests[2:] == layout.requests
+
+
+def test_order_clear_resize_write_charts_freeze(layout):
+    kinds = [list(r)[0] for r in layout.requests]
+    assert kinds == ["updateCells", "updateSheetProperties", "updateCells", "updateDimensionProperties",
+                     "addChart", "addChart", "updateSheetProperties"]
+    clear = layout.requests[0]["updateCells"]
+    assert clear == {"range": {"sheetId": 42}, "fields": "userEnteredValue,userEnteredFormat,note"}
+    freeze = layout.requests[-1]["updateSheetProperties"]
+    assert freeze == {"properties": {"sheetId": 42, "gridProperties": {"frozenRowCount": 2}},
+                      "fields": "gridProperties.frozenRowCount"}
+    size = layout.requests[1]["updateSheetProperties"]["properties"]["gridProperties"]
+    rows = content_rows(layout.requests)
+    assert size["rowCount"] >= len(rows) and size["columnCount"] >= max(len(r.get("values", [])) for r in rows)
+
+
+def test_grid_keeps_the_rows_it_had(template):
+    big = build(template, rows_before=5000).requests[1]["updateSheetProperties"]["properties"]
+    assert big["gridProperties"]["rowCount"] == 5000
+
+
+def test_charts(layout):
+    charts = [r["addChart"]["chart"] for r in layout.requests if "addChart" in r]
+    assert [c["chartId"] for c in charts] == list(layout.chart_ids) == list(summary.chart_ids(42))
+    assert len(set(summary.chart_ids(42)) | set(summary.chart_ids(43))) == 4
+    assert all(0 < i < 2**31 for i in summary.chart_ids(2**31 - 1))
+    cols = layout.columns
+    n = len(WEEKS)
+    for chart, keys in zip(charts, (["reach", "interactions"], ["err"])):
+        basic = chart["spec"]["basicChart"]
+        (domain,) = basic["domains"]
+        assert domain["domain"]["sourceRange"]["sources"] == [
+            {"sheetId": 42, "startRowIndex": 1, "endRowIndex": 2 + n, "startColumnIndex": 0, "endColumnIndex": 1}]
+        got = [s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in basic["series"]]
+        assert got == [cols[k] for k in keys]
+        assert basic["headerCount"] == 1
+        anchor = chart["position"]["overlayPosition"]["anchorCell"]
+        assert anchor["sheetId"] == 42 and anchor["columnIndex"] > max(cols.values())
+        assert anchor["columnIndex"] < layout.column_count
+
+
+def test_layout_rows_and_cells(layout):
+    rows = content_rows(layout.requests)
+    n = len(WEEKS)
+    # main block: rows 2..2+n, week serials in column A, ISO week formula in B
+    for i, week in enumerate(WEEKS):
+        values = rows[2 + i]["values"]
+        assert from_serial(values[0]["userEnteredValue"]["numberValue"]) == week
+        assert values[0]["userEnteredFormat"]["numberFormat"] == {"type": "DATE", "pattern": "dd.mm.yyyy"}
+        assert values[1]["userEnteredValue"]["formulaValue"] == f"=ISOWEEKNUM($A{3 + i})"
+        assert layout.cells[(None, week, "posts")] == (2 + i, layout.columns["posts"])
+    keys = metrics.figure_keys()
+    group_keys = metrics.figure_keys(account=False)
+    expected = len(WEEKS) * (len(keys) + (len(PLATFORMS) + len(ADMINS)) * len(group_keys))
+    assert len(layout.cells) == expected
+    # every mapped cell holds a formula, with a number format
+    for (group, week, key), (r, c) in layout.cells.items():
+        cell = rows[r]["values"][c]
+        assert "formulaValue" in cell["userEnteredValue"]
+        assert cell["userEnteredFormat"]["numberFormat"]["type"] == "NUMBER"
+        assert from_serial(rows[r]["values"][0]["userEnteredValue"]["numberValue"]) == week
+        slice_text = rows[r]["values"][2]["userEnteredValue"]["stringValue"]
+        assert slice_text == ("Все публикации" if group is None else group[1])
+    # breakdown rows leave the account columns empty
+    (r, _) = layout.cells[(("platform", "VK"), WEEKS[0], "posts")]
+    assert rows[r]["values"][layout.columns["followers"]] == {}
+
+
+def test_labels_and_status_follow_the_locale(template, layout):
+    ru_header = [v["userEnteredValue"]["stringValue"] for v in content_rows(layout.requests)[1]["values"]]
+    assert ru_header[:3] == ["Неделя (пн)", "№ недели ISO", "Срез"]
+    assert "Охват" in ru_header and "ER по охвату, %" in ru_header
+    assert all('"опубликовано"' in f for f in all_formulas(layout.requests) if "COUNTIFS" in f)
+    en = build(template, "en_US")
+    en_header = [v["userEnteredValue"]["stringValue"] for v in content_rows(en.requests)[1]["values"]]
+    assert "Reach" in en_header and "ERR, %" in en_header
+    assert all('"published"' in f for f in all_formulas(en.requests) if "COUNTIFS" in f)
+    assert "'Plan'!$" in all_formulas(en.requests)[1]
+    with pytest.raises(ValueError):
+        build(template, "de_DE")
+
+
+def test_column_letters_follow_the_template(template, layout):
+    plan = template.tab_of_kind("plan")
+    reach = col_letter(plan.index("reach"))
+    status = col_letter(plan.index("status"))
+    f = layout_formula(layout, None, WEEKS[0], "reach")
+    assert f.startswith(f"=SUMIFS('Контент-план'!${reach}:${reach},'Контент-план'!${status}:${status},")
+    followers = col_letter(template.tab_of_kind("account").index("followers"))
+    assert f"INDEX('Аккаунт'!${followers}:${followers}," in layout_formula(layout, None, WEEKS[0], "followers")
+
+
+def layout_formula(layout, group, week, key) -> str:
+    r, c = layout.cells[(group, week, key)]
+    return content_rows(layout.requests)[r]["values"][c]["userEnteredValue"]["formulaValue"]
+
+
+def test_empty_denominators_are_guarded(layout):
+    for key in ("err", "erview", "posts_wow", "reach_wow"):
+        assert '=0,"",' in layout_formula(layout, None, WEEKS[3], key)
+    assert '<>0),' in layout_formula(layout, None, WEEKS[3], "lead_rate")
+    assert all("IFERROR" not in f for f in all_formulas(layout.requests))
+
+
+def test_group_names_never_become_formula_text(template):
+    evil = 'x"),HYPERLINK("http://evil.example","y'
+    out = build(template, platforms=["VK"], admins=[evil, "=1+1"])
+    for f in all_formulas(out.requests):
+        assert "evil" not in f and "1+1" not in f
+    texts = [v["userEnteredValue"]["stringValue"] for row in content_rows(out.requests)
+             for v in row.get("values", []) if "stringValue" in v.get("userEnteredValue", {})]
+    assert evil in texts and "=1+1" in texts
+    assert summary._criterion("$C9", "Борис") == "$C9"
+    assert summary._criterion("$C9", "Анна*") == (
+        '"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE($C9,"~","~~"),"*","~*"),"?","~?")')
+    assert summary._criterion("$C9", "<>x").startswith('"="&')
+
+
+def test_no_shared_dicts_between_cells(layout):
+    """Backends may edit request dicts in place: no two cells share a dict."""
+    seen: dict[int, object] = {}
+
+    def walk(v):
+        if isinstance(v, dict):
+            assert id(v) not in seen, v
+            seen[id(v)] = v
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(layout.requests)
+
+
+def test_local_model_applies_the_requests_twice(template):
+    """The in-memory model (LocalBackend) takes the requests: fresh tab, then a rebuild."""
+    from sheets_plan.model import Spreadsheet
+
+    book = Spreadsheet("s1", "t", locale="ru_RU")
+    book.batch_update([{"addSheet": {"properties": {"sheetId": 42, "title": "Статистика по неделям"}}}])
+    first = build(template)
+    book.batch_update(first.requests)
+    sheet = book.sheet(42)
+    assert sheet.properties["gridProperties"]["frozenRowCount"] == 2
+    assert sorted(c["chartId"] for c in sheet.charts) == sorted(first.chart_ids)
+    rows = sheet.properties["gridProperties"]["rowCount"]
+    again = build(template, existing_chart_ids=[c["chartId"] for c in sheet.charts], rows_before=rows)
+    book.batch_update(again.requests)
+    assert len(sheet.charts) == 2 and sheet.properties["gridProperties"]["rowCount"] == rows
+
+
+def test_empty_inputs(template):
+    out = build(template, weeks=[], platforms=[], admins=["", "  "])
+    validate_request("POST", BATCH_URL, {"requests": out.requests})
+    assert out.cells == {}
+    assert len(content_rows(out.requests)) == 2  # title and header
+    assert sum("addChart" in r for r in out.requests) == 2
+
+
+# ------------------------------------------------------------------ the real engine
+
+STATUS_WEIGHTS = {"idea": 1, "in_progress": 1, "ready": 1, "published": 6}
+NUMBERS = ["likes", "comments", "saves", "shares", "reach", "views"]
+ACCOUNT_NUMBERS = ["followers", "dialogs", "warm_leads", "applications"]
+
+
+@dataclass
+class Scenario:
+    name: str
+    locale: str
+    plan_title: str
+    account_title: str
+    plan_rows: dict[int, dict]  # sheet row index (0-based, header = 0) -> values by column key
+    account_rows: dict[int, dict]
+    weeks: list[dt.date]
+
+
+def _plan_rows(rng: random.Random) -> dict[int, dict]:
+    rows: dict[int, dict] = {}
+    start, end = WEEKS[0] - dt.timedelta(days=9), WEEKS[-1] + dt.timedelta(days=12)
+    statuses = list(STATUS_WEIGHTS)
+    index = 1
+    for i in range(220):
+        index = i + 1 if i < 200 else 1000 + i  # the last rows far below: rows admins add later
+        row = {
+            "date": None if rng.random() < 0.04 else start + dt.timedelta(days=rng.randrange((end - start).days)),
+            "platform": rng.choice(PLATFORMS[:3]) if rng.random() > 0.03 else None,
+            "responsible": rng.choice(ADMINS[:5]),
+            "status": rng.choices(statuses, weights=STATUS_WEIGHTS.values())[0],
+            "format": "post", "topic": f"topic {i}",
+        }
+        for key in NUMBERS:
+            blank = {"reach": 0.3, "views": 0.25}.get(key, 0.12)
+            row[key] = None if rng.random() < blank else rng.randrange(0, 3000 if key in ("reach", "views") else 200)
+        if i % 37 == 0:
+            row["reach"] = 0  # filled with zero
+        rows[index] = row
+    # a whole week where no post has reach or views, and one week without published posts
+    for r in rows.values():
+        if r["date"] and WEEKS[2] <= r["date"] < WEEKS[2] + dt.timedelta(days=7):
+            r["reach"] = r["views"] = None
+        if r["date"] and WEEKS[5] <= r["date"] < WEEKS[5] + dt.timedelta(days=7):
+            r["status"] = "ready"
+    return rows
+
+
+def _account_rows(rng: random.Random) -> dict[int, dict]:
+    rows: dict[int, dict] = {}
+    index = 1
+    followers = 5000
+    for k, week in enumerate([WEEKS[0] - dt.timedelta(weeks=1)] + WEEKS):
+        if k == 4:
+            continue  # a missing week
+        followers += rng.randrange(-50, 200)
+        row = {"week": week + dt.timedelta(days=2 if k == 3 else 0),  # a Wednesday: same week
+               "followers": followers, "dialogs": rng.randrange(0, 40), "warm_leads": rng.randrange(0, 20),
+               "applications": rng.randrange(0, 10)}
+        if k == 6:
+            row["followers"] = 0  # zero followers
+        if k == 8:
+            row["dialogs"] = 0
+        if k == 9:
+            row["followers"] = None  # a row without followers
+        rows[index] = row
+        index += 1
+        if k == 7:  # a second row for the same week, lower: it wins, its blank warm_leads too
+            rows[index] = {**row, "followers": followers + 7, "warm_leads": None, "applications": 3}
+            index += 1
+    rows[index] = {"week": None, "followers": 1, "dialogs": 1, "warm_leads": 1, "applications": 1}
+    return rows
+
+
+SCENARIOS = [
+    Scenario("ru", "ru", "Контент-план", "Аккаунт", _plan_rows(random.Random(1)), _account_rows(random.Random(2)),
+             WEEKS),
+    # a gap in the weeks: the row after it cannot refer to the row above for the previous week
+    Scenario("en", "en", "Plan's posts", "Account (main)", _plan_rows(random.Random(3)),
+             _account_rows(random.Random(4)), WEEKS[:4] + WEEKS[5:]),
+]
+
+
+def write_workbook(path: Path, sheets: dict[str, dict[tuple[int, int], object]]):
+    """Write sheets of cells {(row, col): value} (0-based) to an xlsx file.
+
+    A str starting with "=" is a formula in internal form (it goes through
+    formula.to_xlsx); dates are real dates. To be replaced by the project's
+    own xlsx writer.
+    """
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, cells in sheets.items():
+        ws = wb.create_sheet(title)
+        for (r, c), value in cells.items():
+            if isinstance(value, str) and value.startswith("="):
+                value = formula.to_xlsx(value)
+            ws.cell(row=r + 1, column=c + 1, value=value)
+            if isinstance(value, dt.date):
+                ws.cell(row=r + 1, column=c + 1).number_format = "yyyy-mm-dd"
+    wb.save(path)
+
+
+def _label(column, key, locale):
+    if key is None or not isinstance(column.choices, tuple):
+        return key
+    return next(ch.label(locale) for ch in column.choices if ch.key == key)
+
+
+def _sheet_cells(template, sc: Scenario, layout) -> dict[str, dict]:
+    plan, account = template.tab_of_kind("plan"), template.tab_of_kind("account")
+    plan_cells: dict[tuple[int, int], object] = {}
+    for c, col in enumerate(plan.columns):
+        plan_cells[(0, c)] = col.label(sc.locale)
+    for r, row in sc.plan_rows.items():
+        refs = {col.key: f"{col_letter(i)}{r + 1}" for i, col in enumerate(plan.columns)}
+        for c, col in enumerate(plan.columns):
+            if col.computed:
+                plan_cells[(r, c)] = formula.fill(col.formula, refs)
+            elif row.get(col.key) is not None:
+                plan_cells[(r, c)] = _label(col, row[col.key], sc.locale)
+    account_cells: dict[tuple[int, int], object] = {}
+    for c, col in enumerate(account.columns):
+        account_cells[(0, c)] = col.label(sc.locale)
+    for r, row in sc.account_rows.items():
+        for c, col in enumerate(account.columns):
+            if row.get(col.key) is not None:
+                account_cells[(r, c)] = row[col.key]
+    weekly: dict[tuple[int, int], object] = {}
+    for r, row in enumerate(content_rows(layout.requests)):
+        for c, cell in enumerate(row.get("values", [])):
+            value = cell.get("userEnteredValue", {})
+            for kind in ("formulaValue", "numberValue", "stringValue"):
+                if kind in value:
+                    weekly[(r, c)] = value[kind]
+    weekly_title = template.tab_of_kind("weekly").title(sc.locale)
+    return {sc.plan_title: plan_cells, sc.account_title: account_cells, weekly_title: weekly}
+
+
+def _frames(sc: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    plan = pd.DataFrame([{k: row.get(k) for k in ["date", "platform", "responsible", "status"] + NUMBERS}
+                         for row in sc.plan_rows.values()])
+    plan["date"] = pd.to_datetime(plan["date"])
+    for k in NUMBERS:
+        plan[k] = pd.to_numeric(plan[k]).astype("float64")
+    account = pd.DataFrame([sc.account_rows[i] for i in sorted(sc.account_rows)])
+    account["week"] = pd.to_datetime(account["week"])
+    for k in ACCOUNT_NUMBERS:
+        account[k] = pd.to_numeric(account[k]).astype("float64")
+    return plan, account
+
+
+def _profile(path: Path) -> str:
+    """A private LibreOffice profile that recalculates xlsx files on load."""
+    user = path / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+        '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+        "</oor:items>\n", encoding="utf-8")
+    return path.as_uri()
+
+
+@pytest.fixture(scope="module")
+def recalculated(template, tmp_path_factory):
+    """Each scenario's layout and its workbook after LibreOffice recalculated it (one soffice run)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    import openpyxl
+
+    base = tmp_path_factory.mktemp("lo")
+    inputs, layouts = [], {}
+    for sc in SCENARIOS:
+        layout = build(template, sc.locale, plan_title=sc.plan_title, account_title=sc.account_title,
+                       weeks=sc.weeks)
+        layouts[sc.name] = layout
+        path = base / f"weekly_{sc.name}.xlsx"
+        write_workbook(path, _sheet_cells(template, sc, layout))
+        inputs.append(path)
+    out = base / "out"
+    proc = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation={_profile(base / 'profile')}",
+         "--convert-to", "xlsx", "--outdir", str(out), *map(str, inputs)],
+        capture_output=True, text=True, timeout=300)
+    books = {}
+    for sc, path in zip(SCENARIOS, inputs):
+        result = out / path.name
+        assert result.exists(), f"LibreOffice did not convert {path.name}: {proc.stdout} {proc.stderr}"
+        books[sc.name] = openpyxl.load_workbook(result, data_only=True)
+    return layouts, books
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
+@pytest.mark.parametrize("sc", SCENARIOS, ids=lambda s: s.name)
+def test_libreoffice_values_equal_pandas_figures(template, recalculated, sc):
+    layouts, books = recalculated
+    layout, wb = layouts[sc.name], books[sc.name]
+    ws = wb[template.tab_of_kind("weekly").title(sc.locale)]
+    plan, account = _frames(sc)
+    expected = {None: metrics.weekly_figures(plan, account, sc.weeks)}
+    for by, groups in (("platform", PLATFORMS), ("responsible", ADMINS)):
+        frame = metrics.weekly_figures(plan, account, sc.weeks, by=by, groups=groups)
+        for g in groups:
+            expected[(by, g)] = frame.loc[g]
+
+    problems, compared, blanks = [], 0, 0
+    for (group, week, key), (r, c) in layout.cells.items():
+        want = expected[group].loc[week, key]
+        got = ws.cell(row=r + 1, column=c + 1).value
+        compared += 1
+        if isinstance(got, str) and got.startswith("#"):
+            problems.append((group, week, key, got, want))
+        elif np.isnan(want):
+            blanks += 1
+            if not _blank(got):
+                problems.append((group, week, key, got, want))
+        elif _blank(got) or not isinstance(got, (int, float)) or not math.isclose(
+                got, want, rel_tol=1e-9, abs_tol=1e-12):
+            problems.append((group, week, key, got, want))
+    assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:15]}"
+    assert compared == len(layout.cells) > 1500
+    assert 0.1 < blanks / compared < 0.6  # the data really exercises both blanks and numbers
+
+    # the ISO week column, and no error value anywhere on the tab
+    for i, week in enumerate(sc.weeks):
+        assert ws.cell(row=3 + i, column=2).value == week.isocalendar().week
+    for row in ws.iter_rows(values_only=True):
+        assert not any(isinstance(v, str) and v.startswith("#") for v in row), row
+
+
+@pytest.mark.parametrize("sc", SCENARIOS, ids=lambda s: s.name)
+def test_libreoffice_figures_are_not_trivial(template, recalculated, sc):
+    """Guard against a scenario that would compare mostly zeros and blanks."""
+    plan, account = _frames(sc)
+    f = metrics.weekly_figures(plan, account, WEEKS)
+    assert (f["posts"] > 0).sum() >= 8 and f["posts"].eq(0).any()
+    assert f["err"].notna().sum() >= 6 and f["err"].isna().any()
+    assert f["followers"].isna().any() and f["followers"].eq(0).any()
+    assert f["follower_growth"].notna().sum() >= 3 and f["conversion"].notna().sum() >= 3
+    g = metrics.weekly_figures(plan, account, WEEKS, by="responsible", groups=ADMINS)
+    assert g.loc["Анна*", "posts"].sum() > 0 and g.loc["Никто", "posts"].sum() == 0
+
+
+@pytest.mark.parametrize("sc", SCENARIOS, ids=lambda s: s.name)
+def test_libreoffice_plan_computed_columns(template, recalculated, sc):
+    """The template's own computed-column formulas, recalculated: the week column is the Monday."""
+    _, books = recalculated
+    ws = books[sc.name][sc.plan_title]
+    plan = template.tab_of_kind("plan")
+    date_c, week_c, inter_c = plan.index("date") + 1, plan.index("week") + 1, plan.index("interactions") + 1
+    checked = 0
+    for r, row in sc.plan_rows.items():
+        week = ws.cell(row=r + 1, column=week_c).value
+        if row["date"] is None:
+            assert _blank(week)
+            continue
+        assert ws.cell(row=r + 1, column=date_c).value.date() == row["date"]
+        assert week.date() == metrics.monday(row["date"])
+        parts = [row[k] for k in metrics.INTERACTION_COLUMNS if row[k] is not None]
+        got = ws.cell(row=r + 1, column=inter_c).value
+        assert (_blank(got) and not parts) or got == sum(parts)
+        checked += 1
+    assert checked > 150
