@@ -238,6 +238,64 @@ def report(target, weeks, as_of, fmt, template_path, credentials, oauth):
 
 
 @cli.command()
+@click.option("--dir", "folder", type=click.Path(file_okay=False), help="Folder of local project workbooks.")
+@folder_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 16), help="Projects at once.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True)
+@click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True, help="Table headings.")
+@template_option
+@google_options
+@run_errors
+def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, credentials, oauth):
+    """The weekly job: validate and summarize every project in a folder.
+
+    A broken project (deleted tab, no access) is reported and the others still
+    run. Exit 0: all clean; 1: flags found; 2: some project could not be
+    processed.
+
+    \b
+    Examples:
+      sheets-plan weekly --dir plans
+      sheets-plan weekly --folder 1AbC... --credentials key.json --format json
+    """
+    import json
+
+    from . import weekly as job
+
+    if bool(folder) == bool(folder_id):
+        raise click.UsageError("give one of --dir DIR or --folder FOLDER_ID")
+    backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth})
+    progress = _progress(len(backend.projects()) if sys.stderr.isatty() else None)
+    results = job.weekly(backend, template=load_template(template_path), as_of=as_of.date() if as_of else None,
+                         jobs=jobs, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(job.to_json(results), ensure_ascii=False, indent=2))
+    else:
+        click.echo(job.render_text(results, locale), nl=False)
+    sys.exit(job.exit_code(results, fail_on))
+
+
+def _progress(total: int | None):
+    """A bar on a terminal, plain lines otherwise (logs, cron mail)."""
+    done = [0]
+
+    def tick(result):
+        done[0] += 1
+        state = "ok" if result.ok else "FAILED"
+        if total:
+            width = 30
+            filled = width * done[0] // max(total, 1)
+            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done[0]}/{total} {result.project[:30]:<30}",
+                       err=True, nl=done[0] == total)
+        else:
+            click.echo(f"{done[0]}: {result.project}: {state}", err=True)
+
+    return tick
+
+
+@cli.command()
 @click.option("--dir", "folder", type=click.Path(file_okay=False), default="demo", show_default=True,
               help="Where to put the demo workbook.")
 @click.option("--locale", type=click.Choice(LOCALES), default="ru", show_default=True)

@@ -495,7 +495,16 @@ def _fields(mask: str, data: dict, star: tuple[str, ...] | None = None) -> list[
             cur += ch
     if cur.strip():
         out.append(cur.strip())
-    return out
+    # Sub-selections, as gspread sends them: "userEnteredFormat(textFormat,padding)"
+    # means "userEnteredFormat.textFormat,userEnteredFormat.padding".
+    expanded = []
+    for item in out:
+        head, paren, inner = item.partition("(")
+        if paren and inner.rstrip().endswith(")"):
+            expanded += [f"{head.strip()}.{sub}" for sub in _fields(inner.rstrip()[:-1], {})]
+        else:
+            expanded.append(item)
+    return expanded
 
 
 def _merge_fields(target: dict, source: dict, mask: str):

@@ -25,8 +25,8 @@ CHECK_TITLE = {"ru": "Проверка {run} на {as_of}: строк {rows}, о
 LOG_HEADER = {"ru": ["Время запуска", "На дату", "Строк", "Ошибок", "Предупреждений"],
               "en": ["Run at", "As of", "Rows", "Errors", "Warnings"]}
 LOG_ADMIN = {"ru": "{admin}, % заполнено", "en": "{admin}, % complete"}
-DATE = {"type": "DATE", "pattern": "dd.mm.yyyy"}
-DATETIME = {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}
+DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
+DATETIME = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}}
 BOLD = {"textFormat": {"bold": True}, "backgroundColor": layout.HEADER_COLOR}
 
 Link = Callable[[int, str, str], str]

@@ -1,0 +1,106 @@
+"""The weekly job across every project of a folder.
+
+Each project is checked and summarized with one atomic write; a project
+that fails (deleted tab, no access, network) is reported and the others
+still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+from .backend import Backend, ProjectRef, RunError
+from .jobs import ProjectRun, run_project
+from .template import Template, load
+
+
+@dataclass
+class ProjectResult:
+    project: str
+    location: str
+    ok: bool
+    errors: int = 0
+    warnings: int = 0
+    completeness: float | None = None   # % over all admins, weighted by their rows
+    err: float | None = None            # ERR % of the last complete week
+    err_change: float | None = None     # its change in percentage points
+    message: str = ""                   # why it failed
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        if not self.ok:
+            return 2
+        return int(self.errors > 0 or (fail_on == "warning" and self.warnings > 0))
+
+
+def _number(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 2)
+
+
+def result_of(ref: ProjectRef, run: ProjectRun) -> ProjectResult:
+    report = run.report
+    rows = sum(a["rows"] for a in report.by_admin.values())
+    completeness = (sum(a["completeness"] * a["rows"] for a in report.by_admin.values()) / rows) if rows else 100.0
+    last = run.snapshot.as_of - dt.timedelta(days=run.snapshot.as_of.weekday() + 7)
+    figures = run.figures
+    week = figures.loc[last] if last in figures.index else None
+    return ProjectResult(ref.project, ref.location, True, report.errors, report.warnings, round(completeness, 1),
+                         _number(week["err"]) if week is not None else None,
+                         _number(week["err_wow"]) if week is not None else None)
+
+
+def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date | None = None, jobs: int = 1,
+           progress: Callable[[ProjectResult], None] | None = None,
+           run_at: dt.datetime | None = None) -> list[ProjectResult]:
+    """Validate and summarize every tagged project; never stops at a broken one."""
+    template = template or load()
+    refs = backend.projects()
+
+    def one(ref: ProjectRef) -> ProjectResult:
+        try:
+            result = result_of(ref, run_project(backend, ref.id, template=template, as_of=as_of, run_at=run_at))
+        except RunError as e:
+            result = ProjectResult(ref.project, ref.location, False, message=str(e))
+        if progress:
+            progress(result)
+        return result
+
+    if jobs <= 1:
+        return [one(ref) for ref in refs]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, refs))
+
+
+def exit_code(results: list[ProjectResult], fail_on: str = "error") -> int:
+    return max((r.exit_code(fail_on) for r in results), default=0)
+
+
+def to_json(results: list[ProjectResult]) -> list[dict]:
+    return [asdict(r) for r in results]
+
+
+HEADER = {"ru": ["Проект", "Ошибок", "Предупр.", "Заполнено, %", "ERR, %", "Δ ERR, п.п."],
+          "en": ["Project", "Errors", "Warnings", "Complete, %", "ERR, %", "Δ ERR, p.p."]}
+
+
+def render_text(results: list[ProjectResult], locale: str = "en") -> str:
+    def show(v, signed=False):
+        return "—" if v is None else (f"{v:+.2f}" if signed else f"{v:.2f}" if isinstance(v, float) else str(v))
+
+    rows = []
+    for r in results:
+        if r.ok:
+            rows.append([r.project, str(r.errors), str(r.warnings), show(r.completeness), show(r.err),
+                         show(r.err_change, signed=True)])
+        else:
+            rows.append([r.project, "FAILED", "", "", "", ""])
+    header = HEADER[locale]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))]
+    lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+              for row in rows]
+    lines += [f"{r.project}: {r.message}" for r in results if not r.ok]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,30 @@
+"""Shared set-up for tests that run the Google path against the emulator."""
+
+import datetime as dt
+
+import pytest
+
+from sheets_plan.google import GoogleBackend, connect
+from sheets_plan.testing.emulator import Emulator
+
+ROBOT = "robot@project.iam.gserviceaccount.com"
+AS_OF = dt.date(2026, 3, 16)
+RUN_AT = dt.datetime(2026, 3, 16, 9, 0)
+
+
+def google_backend(emu: Emulator, folder: str, **kw) -> GoogleBackend:
+    client, _ = connect(session=emu.session(), per_minute=None)
+    return GoogleBackend(client, folder=folder, account=ROBOT, **kw)
+
+
+def schema_errors(emu: Emulator) -> list:
+    """Requests the emulator refused as Google would (400: discovery schema, bad field)."""
+    return [(r.method, r.url, r.status) for r in emu.requests if r.status == 400]
+
+
+@pytest.fixture
+def emu():
+    emulator = Emulator(service_account=ROBOT)
+    yield emulator
+    # Any request that breaks Google's discovery schema fails the test that sent it.
+    assert schema_errors(emulator) == []

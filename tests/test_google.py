@@ -1,0 +1,147 @@
+"""The Google path: the real gspread client against the emulator, within the API budget."""
+
+import json
+
+import pytest
+
+from sheets_plan import jobs
+from sheets_plan.demo import fill_rows, sample_rows
+from sheets_plan.local import LocalBackend
+from sheets_plan.provision import provision
+from sheets_plan import formula, xlsx
+
+from .google_fixtures import AS_OF, ROBOT, RUN_AT, emu, google_backend  # noqa: F401
+
+ADMINS = ["anna@agency.com", "boris@agency.com"]
+
+
+def counts(emu) -> dict:
+    out = {}
+    for r in emu.requests:
+        out[r.method_id] = out.get(r.method_id, 0) + 1
+    return out
+
+
+@pytest.fixture
+def folder(emu):
+    return emu.add_folder("Team drive")
+
+
+def provisioned(emu, folder, template, locale="ru", rows=0):
+    backend = google_backend(emu, folder)
+    sid = provision(backend, "Coffee", admins=ADMINS, locale=locale, template=template)
+    if rows:
+        plan, account = sample_rows(template, locale, AS_OF)
+        plan = (plan * (rows // len(plan) + 1))[:rows]
+        emu.spreadsheets[sid].batch_update([{"appendDimension": {"sheetId": 1001, "dimension": "ROWS",
+                                                                 "length": rows}}])
+        fill_rows(backend, sid, template, plan, account)
+    emu.requests.clear()
+    return google_backend(emu, folder), sid
+
+
+def test_provision_budget_and_sharing(emu, folder, template):
+    backend = google_backend(emu, folder)
+    sid = provision(backend, "Coffee", admins=ADMINS, locale="ru", template=template)
+    assert counts(emu) == {"drive.files.list": 1, "drive.files.create": 1,
+                           "sheets.spreadsheets.batchUpdate": 1, "drive.permissions.create": 2}
+    writers = {p.get("emailAddress") for p in emu.permissions[sid] if p.get("role") == "writer"}
+    assert set(ADMINS) <= writers
+    assert not any(p.get("type") == "anyone" for p in emu.permissions[sid])
+    assert emu.files[sid]["parents"] == [folder]
+    assert emu.files[sid]["appProperties"]["project"] == "Coffee"
+    book = emu.spreadsheets[sid]
+    assert [s.title for s in book.sheets] == ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка",
+                                              "Журнал проверок"]
+    assert book.properties["locale"] == "ru_RU" and book.properties["timeZone"] == "Europe/Moscow"
+
+
+def test_list_finds_tagged_projects(emu, folder, template):
+    backend = google_backend(emu, folder)
+    provision(backend, "Coffee", template=template)
+    provision(backend, "Bakery", template=template)
+    emu.create_spreadsheet("not ours", folder)
+    emu.requests.clear()
+    refs = backend.projects()
+    assert sorted(r.project for r in refs) == ["Bakery", "Coffee"]
+    assert counts(emu) == {"drive.files.list": 1}
+
+
+def test_reprovision_repairs_without_duplicates(emu, folder, template):
+    backend, sid = provisioned(emu, folder, template, rows=10)
+    before = emu.spreadsheets[sid].read(["'Контент-план'!A1:P20"])[0].values
+    again = provision(backend, "Coffee", template=template)
+    assert again == sid
+    assert sum(1 for f in emu.files.values() if f.get("name") == "Coffee") == 1
+    assert emu.spreadsheets[sid].read(["'Контент-план'!A1:P20"])[0].values == before
+
+
+@pytest.mark.parametrize("rows", [10, 5000])
+def test_weekly_run_budget_is_independent_of_rows(emu, folder, template, rows):
+    backend, sid = provisioned(emu, folder, template, rows=rows)
+    run = jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    assert counts(emu) == {"sheets.spreadsheets.get": 2, "sheets.spreadsheets.batchUpdate": 1}
+    assert run.report.rows_checked >= rows
+
+
+@pytest.mark.parametrize("job", ["validate", "summarize"])
+def test_each_job_is_two_reads_and_one_write(emu, folder, template, job):
+    backend, sid = provisioned(emu, folder, template, rows=30)
+    getattr(jobs, job)(backend, sid, template=template, as_of=AS_OF)
+    assert counts(emu) == {"sheets.spreadsheets.get": 2, "sheets.spreadsheets.batchUpdate": 1}
+
+
+def test_check_reads_only(emu, folder, template):
+    backend, sid = provisioned(emu, folder, template, rows=30)
+    jobs.validate(backend, sid, template=template, as_of=AS_OF, write=False)
+    assert counts(emu) == {"sheets.spreadsheets.get": 2}
+
+
+@pytest.mark.parametrize("locale, sep, other", [("ru", ";", ","), ("en", ",", ";")])
+def test_formulas_use_the_spreadsheet_locale_syntax(emu, folder, template, locale, sep, other):
+    backend, sid = provisioned(emu, folder, template, locale=locale, rows=10)
+    jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    book = emu.spreadsheets[sid]
+    cell = book.sheet(1001).peek(1, 16).formula            # Week of row 2
+    assert sep in cell and other not in cell
+    weekly = [c.formula for row in book.sheet(1003).cells.values() for c in row.values() if c.formula]
+    seps = {v for f in weekly for kind, v in formula.tokens(f) if kind == "sep"}
+    assert weekly and seps == {sep}
+    rules = [r["booleanRule"]["condition"]["values"][0]["userEnteredValue"]
+             for r in book.sheet(1001).conditional_formats]
+    assert rules and all(sep in r or "(" not in r for r in rules)
+
+
+def test_check_results_match_the_local_backend(emu, folder, template, tmp_path):
+    backend, sid = provisioned(emu, folder, template, rows=40)
+    google = jobs.validate(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    local = LocalBackend(tmp_path)
+    path = provision(local, "Coffee", admins=ADMINS, locale="ru", template=template)
+    plan, account = sample_rows(template, "ru", AS_OF)
+    plan = (plan * 2)[:40]
+    fill_rows(local, path, template, plan, account)
+    provision(local, "Coffee", template=template)
+    here = jobs.validate(local, path, template=template, as_of=AS_OF, run_at=RUN_AT)
+    assert google.to_json() == here.to_json()
+
+
+def _content(book):
+    """Values, formulas (internal form), validations and protected ranges, per sheet title."""
+    out = {}
+    for s in book.sheets:
+        cells = {(r, c): (cell.value, formula.to_internal(cell.formula, book.properties["locale"])
+                          if cell.formula else None, cell.validation and json.dumps(cell.validation, sort_keys=True))
+                 for r, row in s.cells.items() for c, cell in row.items()
+                 if cell.value is not None or cell.formula or cell.validation}
+        protected = sorted(json.dumps([p["range"], p.get("description")], sort_keys=True) for p in s.protected_ranges)
+        out[s.title] = (cells, protected, s.properties["gridProperties"])
+    return out
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_one_spec_two_backends_one_result(emu, folder, template, tmp_path, locale):
+    backend = google_backend(emu, folder)
+    sid = provision(backend, "Coffee", admins=ADMINS, locale=locale, template=template)
+    path = provision(LocalBackend(tmp_path), "Coffee", admins=ADMINS, locale=locale, template=template)
+    local_book, _ = xlsx.load(path)
+    assert _content(emu.spreadsheets[sid]) == _content(local_book)
