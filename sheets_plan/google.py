@@ -102,7 +102,10 @@ class GoogleBackend:
             raise RunError("provisioning on Google needs --folder FOLDER_ID (a folder in a Shared Drive)")
         body = {"name": title, "mimeType": SHEET_MIME, "parents": [self.folder],
                 "appProperties": self._app_properties(tags)}
-        r = self.http.request("post", DRIVE_FILES, params={"supportsAllDrives": "true", "fields": "id"}, json=body)
+        try:
+            r = self.http.request("post", DRIVE_FILES, params={"supportsAllDrives": "true", "fields": "id"}, json=body)
+        except APIError as e:  # 403/404 here are about the folder, not the new file's title
+            raise RunError(self.explain(e, f"folder {self.folder}")) from None
         sid = r.json()["id"]
         self.locales[sid] = locale
         # Drive makes it in the account's own locale; provisioning then sets ours.
