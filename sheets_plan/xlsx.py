@@ -75,6 +75,7 @@ def save(book: Spreadsheet, tags: dict[str, str], path: str | Path):
     except OSError as e:
         raise WorkbookError(f"{path}: cannot write to {path.parent}: {e.strerror}") from None
     try:
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; keep the workbook's own permissions
         with os.fdopen(fd, "wb") as f:
             wb.save(f)
             f.flush()
@@ -85,6 +86,15 @@ def save(book: Spreadsheet, tags: dict[str, str], path: str | Path):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def to_workbook(book: Spreadsheet, tags: dict[str, str]) -> openpyxl.Workbook:
