@@ -102,6 +102,10 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
     reqs = []
     for key, rows in (("plan", plan), ("account", account)):
         sheet = layout.find_tab(meta, template.tab(key))
+        grid = sheet["properties"]["gridProperties"]
+        if grid["rowCount"] < len(rows) + 1:
+            reqs.append({"appendDimension": {"sheetId": sheet["properties"]["sheetId"], "dimension": "ROWS",
+                                             "length": len(rows) + 1 - grid["rowCount"]}})
         reqs.append({"updateCells": {"start": {"sheetId": sheet["properties"]["sheetId"], "rowIndex": 1, "columnIndex": 0},
                                      "rows": [{"values": [{"userEnteredValue": extended(v)} if v is not None else {}
                                                           for v in row]} for row in rows],

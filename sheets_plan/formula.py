@@ -254,8 +254,16 @@ def to_internal(formula: str, locale: str) -> str:
 
 # ------------------------------------------------------------------ xlsx
 
+def _could_need_prefix(formula: str) -> bool:
+    """A cheap pre-check: most formulas name no newer function and need no tokenizing."""
+    upper = formula.upper()
+    return any(name in upper for name in _NEWER)
+
+
 def to_xlsx(formula: str) -> str:
     """Prefix functions newer than Excel 2007 with ``_xlfn.``; idempotent."""
+    if not _could_need_prefix(formula):
+        return formula
     out = []
     for kind, value in tokens(formula):
         if kind == "func":
@@ -273,6 +281,8 @@ def to_xlsx(formula: str) -> str:
 
 def from_xlsx(formula: str) -> str:
     """Strip ``_xlfn.`` and ``_xlws.`` prefixes from function names."""
+    if "_XL" not in formula.upper():
+        return formula
     return "".join(_PREFIX.sub("", v) if k == "func" else v for k, v in tokens(formula))
 
 
@@ -342,3 +352,7 @@ def render_requests(requests: Iterable[dict], locale: str) -> list[dict]:
         return value
 
     return [walk(r) for r in requests]
+
+
+# Names whose presence means a formula may need (or carry) a prefix.
+_NEWER = tuple(sorted(XLFN_FUNCTIONS | XLWS_FUNCTIONS | {"_XL"}))

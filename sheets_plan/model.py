@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import pickle
 from dataclasses import dataclass, field
 
 from .grid import Grid
@@ -167,11 +168,13 @@ class Spreadsheet:
     # ------------------------------------------------------------ batchUpdate
     def batch_update(self, requests: list[dict]) -> list[dict]:
         """Apply all requests or none (the API's batchUpdate is atomic)."""
-        backup = copy.deepcopy((self.properties, self.sheets, self.named_ranges, self.developer_metadata))
+        # pickle round trip: the same deep copy as copy.deepcopy, several times faster
+        backup = pickle.dumps((self.properties, self.sheets, self.named_ranges, self.developer_metadata),
+                              protocol=pickle.HIGHEST_PROTOCOL)
         try:
             return [self._apply(req) for req in requests]
         except Exception:
-            self.properties, self.sheets, self.named_ranges, self.developer_metadata = backup
+            self.properties, self.sheets, self.named_ranges, self.developer_metadata = pickle.loads(backup)
             raise
 
     def _apply(self, request: dict) -> dict:

@@ -11,6 +11,7 @@ project registry, DESIGN §8) are custom document properties of their own.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -125,20 +126,23 @@ def _write_cells(ws, sheet: Sheet, styles: "_StyleCache"):
                 xc.value = cell.value
                 if isinstance(cell.value, str):
                     xc.data_type = "s"  # never let typed text become a formula (injection)
-            if cell.fmt:
-                styles.apply(xc, cell.fmt)
+            unlocked = locked is not None and not locked(r, c)
+            if cell.fmt or unlocked:
+                styles.apply(xc, cell.fmt or {}, unlocked)
             if cell.note:
                 xc.comment = Comment(cell.note, "sheets-plan")
-            if locked is not None and not locked(r, c):
-                xc.protection = UNLOCKED
 
 
 def _protected_cells(sheet: Sheet):
     """None when the sheet has no protection, else a test (row, col) -> locked."""
     if not sheet.protected_ranges:
         return None
-    boxes = [bounds(p["range"], sheet.rows, sheet.cols) for p in sheet.protected_ranges]
-    return lambda r, c: any(r0 <= r < r1 and c0 <= c < c1 for r0, r1, c0, c1 in boxes)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for p in sheet.protected_ranges:
+        r0, r1, c0, c1 = bounds(p["range"], sheet.rows, sheet.cols)
+        for c in range(c0, c1):
+            spans.setdefault(c, []).append((r0, r1))
+    return lambda r, c: any(r0 <= r < r1 for r0, r1 in spans.get(c, ()))
 
 
 def _write_sheet_features(ws, sheet: Sheet):
@@ -279,19 +283,24 @@ class _StyleCache:
     def __init__(self):
         self.cache: dict[str, tuple] = {}
 
-    def apply(self, xc, fmt: dict):
-        key = json.dumps(fmt, sort_keys=True)
-        if key not in self.cache:
-            self.cache[key] = self.build(fmt)
-        number, font, fill, align = self.cache[key]
-        if number:
-            xc.number_format = number
-        if font:
-            xc.font = font
-        if fill:
-            xc.fill = fill
-        if align:
-            xc.alignment = align
+    def apply(self, xc, fmt: dict, unlocked: bool = False):
+        key = (repr(fmt), unlocked)  # equal formats built the same way repr the same
+        style = self.cache.get(key)
+        if style is None:  # style the first cell through openpyxl, then copy its style array
+            number, font, fill, align = self.build(fmt)
+            if number:
+                xc.number_format = number
+            if font:
+                xc.font = font
+            if fill:
+                xc.fill = fill
+            if align:
+                xc.alignment = align
+            if unlocked:
+                xc.protection = UNLOCKED
+            self.cache[key] = copy.copy(xc._style)
+        else:
+            xc._style = copy.copy(style)
 
     @staticmethod
     def build(fmt: dict):
@@ -398,10 +407,14 @@ def _each_cell(ref: str, fn):
 
 
 def _read_cells(ws, sheet: Sheet):
+    formats: dict = {}  # cells share a few styles: work each one out once
     for row in ws.iter_rows():
         for xc in row:
             value = xc.value
-            fmt = _format(xc)
+            key = xc._style if xc.has_style else None
+            if key not in formats:
+                formats[key] = _format(xc) if key is not None else None
+            fmt = formats[key]
             note = xc.comment.text if xc.comment else None
             if value is None and fmt is None and note is None:
                 continue
@@ -410,7 +423,7 @@ def _read_cells(ws, sheet: Sheet):
                 cell.formula = formula.from_xlsx(str(getattr(value, "text", value)))
             else:
                 cell.value = _plain(value)
-            cell.fmt, cell.note = fmt, note
+            cell.fmt, cell.note = (dict(fmt) if fmt else None), note
 
 
 def _plain(value):
