@@ -54,53 +54,83 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
 
 
 # ------------------------------------------------------------------ summary
-def plan_weeks(snap: Snapshot) -> list[dt.date]:
-    """Every ISO week from the first plan week to the as-of week."""
+# The Weekly tab shows at most this many weeks, the last ones up to the as-of
+# week. Without a cap one typo date years back (2016 for 2026: the types rule
+# accepts 1900-2200) made the tab hundreds of weeks long: a batchUpdate body
+# of ~19 MB (en) to ~190 MB (a 1926 typo), which Google refuses (10 MB limit)
+# and, the weekly job writing check + summary atomically, the Check tab that
+# flags the typo was never written either. 26 weeks stay under ~4 MB (ru,
+# 6 platforms, 5 admins; see summary.py).
+WEEKLY_WEEKS = 26
+
+
+def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date]:
+    """ISO weeks (Mondays) from the first plan week to the as-of week: the last
+    `limit` of them (None: all)."""
+    if limit is not None and limit < 1:
+        raise ValueError(f"weeks must be at least 1, not {limit}")
     dates = snap.tables["plan"].frame["date"].dropna()
     last = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
     if dates.empty:
         return [last]
     first = min(dates.min().date(), snap.as_of)
     first -= dt.timedelta(days=first.weekday())
+    if limit is not None:
+        first = max(first, last - dt.timedelta(weeks=limit - 1))
     return [first + dt.timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
 
 
-def summary_requests(snap: Snapshot) -> list[dict]:
+def summary_groups(snap: Snapshot) -> tuple[list[str], list[str]]:
+    """The Weekly tab's breakdown groups, in display order: (platforms, admins)."""
     plan = snap.tables["plan"].frame
-    platforms = [p for p in _distinct(plan["platform"])]
+    platforms = _distinct(plan["platform"])
     admins = list(dict.fromkeys([*snap.admins, *_distinct(plan["responsible"])]))
+    return platforms, admins
+
+
+def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> summary.WeeklyLayout:
+    """The Weekly tab as :func:`summarize` builds it: its requests and where every figure lands."""
+    platforms, admins = summary_groups(snap)
     sheet = snap.sheet("weekly")
     existing = [c["chartId"] for c in (sheet or {}).get("charts", [])]
     rows = (sheet or {}).get("properties", {}).get("gridProperties", {}).get("rowCount", 0)
-    reqs = writeback.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
-    return reqs + summary.weekly_requests(
+    return summary.build_weekly(
         snap.template, snap.locale, sheet_id=snap.sheet_ids["weekly"], plan_title=snap.titles["plan"],
-        account_title=snap.titles["account"], weeks=plan_weeks(snap), platforms=platforms, admins=admins,
+        account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
         existing_chart_ids=existing, rows_before=rows)
+
+
+def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> list[dict]:
+    sheet = snap.sheet("weekly")
+    reqs = writeback.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
+    return reqs + weekly_layout(snap, weeks).requests
 
 
 def _distinct(series: pd.Series) -> list[str]:
     return sorted({str(v) for v in series.dropna() if str(v).strip()})
 
 
-def figures(snap: Snapshot) -> pd.DataFrame:
-    """The weekly figures computed with pandas (the same definitions as the formulas)."""
-    return metrics.weekly_figures(snap.tables["plan"].frame, snap.tables["account"].frame, plan_weeks(snap))
+def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
+    """The weekly figures computed with pandas (the same definitions as the formulas),
+    for the last `weeks` plan weeks (None: all)."""
+    return metrics.weekly_figures(snap.tables["plan"].frame, snap.tables["account"].frame,
+                                  plan_weeks(snap, weeks))
 
 
 def summarize(backend: Backend, sid: str, *, template: Template | None = None,
-              as_of: dt.date | None = None) -> pd.DataFrame:
-    """Build or refresh the Weekly tab (live formulas and charts); returns the figures."""
+              as_of: dt.date | None = None, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
+    """Build or refresh the Weekly tab (live formulas and charts) with the last
+    `weeks` weeks; returns their figures."""
     snap = _start(backend, sid, template, as_of)
-    backend.batch_update(sid, summary_requests(snap))
-    return figures(snap)
+    backend.batch_update(sid, summary_requests(snap, weeks))
+    return figures(snap, weeks)
 
 
 def report(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
            weeks: int = 8) -> tuple[Snapshot, pd.DataFrame]:
     """The last `weeks` weeks' figures, computed with pandas (nothing is written)."""
     snap = _start(backend, sid, template, as_of)
-    return snap, figures(snap).tail(weeks)
+    return snap, figures(snap, weeks)
 
 
 # ------------------------------------------------------------------ both

@@ -28,10 +28,10 @@ the weeks, compute the previous week inline. Either way the previous week is
 the calendar week before, as in pandas.
 
 Size: Google refuses a request body over 10 485 760 bytes ("Request payload
-size exceeds the limit", reported publicly, not documented). The body grows about 1.1 KB
-(JSON with ``\\u`` escapes, Russian titles) per (week × slice) row: 52 weeks
-with 6 platforms and 5 admins is ≈ 7 MB, so callers should cap the weeks
-(e.g. the last 26) for long-running projects.
+size exceeds the limit", reported publicly, not documented). The body grows about 11 KB
+(JSON with ``\\u`` escapes, Russian titles; about 5 KB in English) per (week × slice)
+row: 52 weeks with 6 platforms and 5 admins is ≈ 7 MB, so callers cap the weeks
+(``jobs.WEEKLY_WEEKS``: the last 26) for long-running projects.
 
 Formulas are in internal form (``,`` separators, English names, no decimal
 literals): the backend renders them for the target (``formula.render`` for

@@ -248,6 +248,8 @@ def _write_chart(wb, book: Spreadsheet, sheet: Sheet, chart: dict):
     header = basic.get("headerCount", 0) > 0
     for s in basic.get("series", []):
         xchart.add_data(_reference(wb, book, s["series"]), titles_from_data=header)
+    for s in xchart.series:
+        s.smooth = False  # a weekly figure is a point, not a curve
     if basic.get("domains"):
         xchart.set_categories(_reference(wb, book, basic["domains"][0]["domain"], skip=header))
     overlay = chart["position"]["overlayPosition"]

@@ -1,0 +1,265 @@
+"""Render the demo project's Weekly tab and its charts to docs/weekly.png.
+
+    python docs/render_weekly.py [--out docs/weekly.png] [--as-of 2026-03-16]
+
+1. Builds the demo workbook exactly as ``sheets-plan demo`` does
+   (``sheets_plan.demo.run_demo``, English labels, a fixed as-of date so the
+   picture only changes when the product does).
+2. Makes a presentation copy with the product's own xlsx writer (the charts
+   come from the same model): the Weekly tab first and the only visible one
+   (Plan and Account stay, hidden: the formulas read them), the figure
+   columns after "ERR, %" hidden so the charts, anchored right of the
+   table, come next to it, and a print area of one A3 landscape page
+   (the table's first rows and both charts).
+3. LibreOffice (headless) opens the copy, recalculates every formula and
+   renders that page. ``soffice --convert-to png`` needs LibreOffice's
+   graphic export filters, which the ``libreoffice-calc-nogui`` package does
+   not ship, and pdftoppm is not always there, so the page is rendered
+   through LibreOffice's own UNO API (``XRenderable`` into an off-screen
+   device, the same call that prints and exports PDF) by a Python that has
+   the ``uno`` module (Debian's python3-uno comes with LibreOffice), and the
+   bitmap is written as PNG here with zlib. Without such a Python it falls
+   back to soffice -> PDF -> ``pdftoppm -png -r 80``.
+
+Nothing is kept but the PNG; the demo workbook is built in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from openpyxl.utils import get_column_letter  # noqa: E402
+from openpyxl.utils.cell import coordinate_to_tuple  # noqa: E402
+from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
+
+from sheets_plan import metrics, summary, xlsx  # noqa: E402
+from sheets_plan.demo import run_demo  # noqa: E402
+from sheets_plan.template import load  # noqa: E402
+from sheets_plan.testing import libreoffice  # noqa: E402
+
+AS_OF = dt.date(2026, 3, 16)  # a Monday: eight full weeks of demo rows before it
+SHOWN = ("posts", "interactions", "reach", "views", "err")  # figures shown after week, ISO week, slice
+CHART_ROWS = 34               # both charts (320 px each, anchored at rows 1 and 18) end above this row
+
+# Runs in a Python that has LibreOffice's `uno` module: open, recalculate, render page 1 to a BMP.
+_UNO_RENDER = r"""
+import subprocess, sys, time, uno
+from com.sun.star.beans import PropertyValue
+
+src, out, soffice, profile, pipe = sys.argv[1:6]
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+office = subprocess.Popen([soffice, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+                           "-env:UserInstallation=" + profile,
+                           "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(300):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            if office.poll() is not None:
+                sys.exit("soffice exited with code %s" % office.returncode)
+            time.sleep(0.1)
+    else:
+        sys.exit("soffice did not answer on its pipe")
+    smgr = ctx.ServiceManager
+    desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0, (prop("Hidden", True),))
+    doc.calculateAll()
+    if doc.getRendererCount(doc, ()) < 1:
+        sys.exit("nothing to render")
+    size = {p.Name: p.Value for p in doc.getRenderer(0, doc, ())}["PageSize"]  # 1/100 mm
+    toolkit = smgr.createInstanceWithContext("com.sun.star.awt.Toolkit", ctx)
+    width, height = round(size.Width / 2540 * 96), round(size.Height / 2540 * 96)  # pixels at 96 dpi
+    device = toolkit.createScreenCompatibleDevice(width, height)
+    doc.render(0, doc, (prop("RenderDevice", device),))
+    # The device is left in the page's map mode: 1/100 mm times the print scale (fit to page),
+    # and createBitmap takes logic units. A first bitmap of the page size tells the scale.
+    probe = device.createBitmap(0, 0, size.Width, size.Height).getSize()
+    bmp = device.createBitmap(0, 0, round(size.Width * width / probe.Width),
+                              round(size.Height * height / probe.Height))
+    with open(out, "wb") as f:
+        f.write(bytes(bmp.getDIB().value))
+    doc.close(True)
+    try:
+        desktop.terminate()
+    except Exception:
+        pass  # the bridge goes away with the office
+    office.wait(timeout=60)
+finally:
+    if office.poll() is None:
+        office.kill()
+"""
+
+
+def build_demo(folder: Path, as_of: dt.date) -> Path:
+    result = run_demo(folder, locale="en", as_of=as_of)
+    return Path(result.path)
+
+
+def presentation_copy(path: Path, out: Path) -> Path:
+    """The Weekly tab first and alone on show, one A3 landscape page (see the module doc)."""
+    template = load()
+    book, tags = xlsx.load(path)
+    wb = xlsx.to_workbook(book, tags)  # the product's writer: cells, formats and charts
+    title = template.tab_of_kind("weekly").title("en")
+    ws = wb[title]
+    wb.move_sheet(ws, offset=-wb.index(ws))
+    for other in wb.worksheets[1:]:
+        other.sheet_state = "hidden"
+    wb.active = 0
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet is ws
+
+    # Columns: week, ISO week, slice, then SHOWN; the rest hidden, so the charts (anchored right
+    # of the whole table) sit next to what is shown.
+    header = [c.value for c in ws[summary.HEADER_ROWS]]
+    shown = {0, 1, 2} | {header.index(metrics.label(key, "en")) for key in SHOWN}
+    anchors = [coordinate_to_tuple(c.anchor)[1] if isinstance(c.anchor, str) else c.anchor._from.col + 1
+               for c in ws._charts]
+    first_chart_column = min(anchors)  # 1-based
+    for c in range(len(header)):
+        if c not in shown:
+            ws.column_dimensions[get_column_letter(c + 1)].hidden = True
+    for c in range(len(header) + 1, first_chart_column - 1):
+        ws.column_dimensions[get_column_letter(c)].hidden = True
+    ws.column_dimensions[get_column_letter(first_chart_column - 1)].width = 3  # a gutter before the charts
+    chart_end = first_chart_column + 8  # the 640-pixel charts span 8 default-width columns
+
+    # Rows: the main block and the per-platform block (up to the blank row before the next section).
+    sections = [r for r in range(summary.HEADER_ROWS + 1, ws.max_row + 1)
+                if ws.cell(row=r, column=1).value in (None, "") and ws.cell(row=r + 1, column=1).value]
+    last_row = sections[1] - 1 if len(sections) > 1 else ws.max_row
+    ws.print_area = f"A1:{get_column_letter(chart_end)}{max(last_row, CHART_ROWS)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top = ws.page_margins.bottom = 0.3
+    ws.page_margins.header = ws.page_margins.footer = 0
+    ws.print_options.gridLines = True
+    ws.protection.sheet = False  # a copy for the picture only
+    wb.save(out)
+    return out
+
+
+def _uno_python() -> str | None:
+    """A Python interpreter that can import LibreOffice's `uno` module."""
+    candidates = [sys.executable, "/usr/bin/python3", "/usr/lib/libreoffice/program/python",
+                  "/opt/libreoffice/program/python", shutil.which("python3")]
+    for exe in dict.fromkeys(c for c in candidates if c):
+        if not Path(exe).exists():
+            continue
+        try:
+            ok = subprocess.run([exe, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            ok = False
+        if ok:
+            return exe
+    return None
+
+
+def render_uno(python: str, xlsx_path: Path, png: Path, work: Path) -> None:
+    profile = work / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(libreoffice._RECALC_XCU)
+    script = work / "uno_render.py"
+    script.write_text(_UNO_RENDER)
+    bmp = work / "page.bmp"
+    done = subprocess.run([python, str(script), str(xlsx_path), str(bmp), libreoffice.soffice(),
+                           profile.as_uri(), f"sheets_plan_render_{os.getpid()}"],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 or not bmp.exists():
+        raise RuntimeError(f"LibreOffice (UNO) could not render the page: {done.stderr.strip() or done.stdout}")
+    png.write_bytes(bmp_to_png(bmp.read_bytes()))
+
+
+def render_pdftoppm(xlsx_path: Path, png: Path, work: Path) -> None:
+    (pdf,) = libreoffice.convert([xlsx_path], "pdf", work / "pdf")
+    stem = work / "page"
+    subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(stem)], check=True, timeout=120)
+    shutil.copy(stem.with_suffix(".png"), png)
+
+
+def bmp_to_png(dib: bytes, margin: int = 16) -> bytes:
+    """A 24/32-bit Windows bitmap as an RGB PNG cropped to what is drawn on it, plus `margin`
+    white pixels (zlib only, no imaging library needed)."""
+    if dib[:2] != b"BM":
+        raise ValueError("not a BMP")
+    offset = struct.unpack_from("<I", dib, 10)[0]
+    width, height, _, bpp = struct.unpack_from("<iiHH", dib, 18)
+    if bpp not in (24, 32):
+        raise ValueError(f"{bpp}-bit bitmaps are not supported")
+    step, rows = bpp // 8, abs(height)
+    stride = (width * step + 3) & ~3
+    pixels = []
+    for y in range(rows):
+        start = offset + (y if height < 0 else rows - 1 - y) * stride  # BMP rows go bottom-up
+        bgr = dib[start:start + width * step]
+        rgb = bytearray(width * 3)
+        rgb[0::3], rgb[1::3], rgb[2::3] = bgr[2::step], bgr[1::step], bgr[0::step]
+        pixels.append(bytes(rgb))
+
+    drawn = [y for y, line in enumerate(pixels) if line.strip(b"\xff")]
+    if drawn:
+        left = min(len(pixels[y]) - len(pixels[y].lstrip(b"\xff")) for y in drawn) // 3
+        right = max(len(pixels[y].rstrip(b"\xff")) for y in drawn) // 3 + 1
+        top, bottom = max(drawn[0] - margin, 0), min(drawn[-1] + 1 + margin, rows)
+        left, right = max(left - margin, 0), min(right + margin, width)
+        pixels, width = [line[left * 3:right * 3] for line in pixels[top:bottom]], right - left
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, len(pixels), 8, 2, 0, 0, 0)
+    body = zlib.compress(b"".join(b"\x00" + line for line in pixels), 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "weekly.png")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="render-weekly-") as tmp:
+        work = Path(tmp)
+        copy = presentation_copy(build_demo(work / "demo", args.as_of), work / "weekly.xlsx")
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        python = _uno_python()
+        if python:
+            render_uno(python, copy, args.out, work)
+        elif shutil.which("pdftoppm"):
+            render_pdftoppm(copy, args.out, work)
+        else:
+            sys.exit("need a Python with LibreOffice's uno module (python3-uno) or pdftoppm (poppler-utils)")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

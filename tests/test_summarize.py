@@ -1,0 +1,554 @@
+"""`jobs.summarize` end to end, through the product's own path.
+
+provision -> rows typed into the input cells (``demo.fill_rows``) ->
+``jobs.summarize(LocalBackend(folder), path, as_of=...)`` -> the saved .xlsx
+-> LibreOffice (headless) recalculates it -> every figure of the Weekly tab
+(main block, per platform, per admin) is compared with pandas
+(``jobs.figures`` / ``metrics.weekly_figures``) on the same data.
+
+All workbooks go through ONE soffice call (a module fixture), so the file
+stays well under a minute. LibreOffice is required, never skipped: CI
+installs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+import random
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from sheets_plan import LocalBackend, demo, formula, jobs, metrics, provision, xlsx
+from sheets_plan.grid import col_letter, serial
+from sheets_plan.snapshot import Snapshot, load_snapshot
+from sheets_plan.template import load
+from sheets_plan.testing import libreoffice
+from tests.helpers import workbook_snapshot
+
+D = dt.date
+STATS = ("likes", "comments", "saves", "shares", "reach", "views")
+
+
+# ------------------------------------------------------------------ generated plans
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    locale: str
+    seed: int
+    first: dt.date        # Monday of the first plan week
+    as_of: dt.date
+    platforms: tuple[str, ...]
+    admins: tuple[str, ...]
+    no_posts: dt.date     # a week without a single plan row
+    unpublished: dt.date  # a week with rows, none of them published
+    no_reach: dt.date     # published posts, reach never filled
+    no_views: dt.date     # published posts, views never filled
+    missing_account: dt.date  # no Account row for this week
+    blank_followers: dt.date  # an Account row without followers
+    twice: dt.date        # two Account rows for this week: the lower one wins
+    window: int | None = jobs.WEEKLY_WEEKS  # summarize(weeks=...): the last weeks shown
+
+
+CASES = [
+    # Monday 2025-12-29 opens ISO week 1 of 2026
+    Case("year_end", "ru", 11, D(2025, 12, 8), D(2026, 1, 21), ("Instagram", "VK"), ("Анна", "Борис", "Вера"),
+         no_posts=D(2026, 1, 5), unpublished=D(2025, 12, 15), no_reach=D(2025, 12, 29), no_views=D(2026, 1, 12),
+         missing_account=D(2025, 12, 22), blank_followers=D(2026, 1, 12), twice=D(2025, 12, 29)),
+    # 2026 has 53 ISO weeks: Monday 2026-12-28 is week 53, 2027-01-04 week 1
+    Case("week_53", "en", 22, D(2026, 12, 7), D(2027, 1, 20), ("Instagram", "Telegram"), ("Anna", "Boris", "Vera"),
+         no_posts=D(2026, 12, 14), unpublished=D(2027, 1, 11), no_reach=D(2026, 12, 21), no_views=D(2026, 12, 28),
+         missing_account=D(2027, 1, 4), blank_followers=D(2026, 12, 28), twice=D(2026, 12, 7)),
+    # names that are criteria in COUNTIFS (a wildcard, an apostrophe); as-of on a Monday; the tab
+    # shows the last 6 of 9 plan weeks, so its first row's week-over-week figures use weeks before it
+    Case("names", "ru", 33, D(2026, 1, 19), D(2026, 3, 16), ("VK", "Telegram"), ("Анна", "Анна*", "О'Нил"),
+         no_posts=D(2026, 2, 9), unpublished=D(2026, 3, 2), no_reach=D(2026, 2, 23), no_views=D(2026, 2, 16),
+         missing_account=D(2026, 3, 2), blank_followers=D(2026, 3, 9), twice=D(2026, 2, 9), window=6),
+]
+
+
+def _label(template, key: str, choice: str, locale: str) -> str:
+    column = template.tab_of_kind("plan").column(key)
+    return next(c.label(locale) for c in column.choices if c.key == choice)
+
+
+def generate(template, case: Case) -> tuple[list[list], list[list]]:
+    """Plan and Account rows as admins type them (input columns, template order)."""
+    rng = random.Random(case.seed)
+    keys = [c.key for c in template.tab_of_kind("plan").input_columns]
+    plan: list[list] = []
+    day = case.first
+    while day <= case.as_of + dt.timedelta(days=10):
+        week = metrics.monday(day)
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            if week == case.no_posts:
+                break
+            if day < case.as_of and week != case.unpublished and rng.random() < 0.85:
+                status = "published"
+            else:
+                status = rng.choice(["idea", "in_progress", "ready"])
+            row = {
+                # a time of day now and then (a fractional serial): the post still counts for its day
+                "date": serial(day) + rng.choice([0, 0, 0, 0.75]), "time": rng.randint(9, 20) / 24,
+                "platform": rng.choice(case.platforms) if rng.random() > 0.05 else None,
+                "format": _label(template, "format", rng.choice(["post", "reels", "stories"]), case.locale),
+                "rubric": "R", "topic": f"topic {len(plan) + 1}",
+                "caption": "text" if status in ("ready", "published") else None,
+                "responsible": rng.choice(case.admins),
+                "status": _label(template, "status", status, case.locale),
+                "link": f"https://instagram.com/p/x{len(plan) + 1}" if status == "published" else None,
+            }
+            if status == "published" and (case.as_of - day).days >= 2:
+                views = rng.randrange(500, 5000)
+                stats = {"reach": int(views * rng.uniform(0.5, 0.9)), "views": views}
+                stats["likes"] = int(stats["reach"] * rng.uniform(0.02, 0.1))
+                stats.update(comments=rng.randrange(0, 40), saves=rng.randrange(0, 60), shares=rng.randrange(0, 30))
+                for key in STATS:  # blank metrics, here and there
+                    if rng.random() < 0.1:
+                        stats[key] = None
+                if rng.random() < 0.05:
+                    stats["reach"] = 0
+                if week == case.no_reach:
+                    stats["reach"] = None
+                if week == case.no_views:
+                    stats["views"] = None
+                row.update(stats)
+            plan.append([row.get(k) for k in keys])
+        day += dt.timedelta(days=1)
+
+    account: list[list] = []
+    followers = rng.randrange(3000, 6000)
+    week = case.first
+    while week < metrics.monday(case.as_of):
+        followers += rng.randrange(-40, 160)
+        dialogs = rng.choice([0, rng.randrange(5, 60)])
+        leads = rng.randrange(0, dialogs + 1) if dialogs else rng.choice([0, None])
+        row = [serial(week + dt.timedelta(days=rng.choice([0, 0, 2]))), followers, dialogs, leads,
+               rng.randrange(0, (leads or 0) + 1)]
+        if week == case.blank_followers:
+            row[1] = None
+        if week != case.missing_account:
+            account.append(row)
+        if week == case.twice:
+            account.append([serial(week + dt.timedelta(days=4)), followers + 11, dialogs + 3, None, 2])
+        week += dt.timedelta(weeks=1)
+    return plan, account
+
+
+# ------------------------------------------------------------------ reading results
+
+def expected_figures(snap: Snapshot, weeks, plan=None, account=None) -> dict:
+    """pandas figures per Weekly-tab block: None (all posts), ("platform", p), ("responsible", a)."""
+    plan = snap.tables["plan"].frame if plan is None else plan
+    account = snap.tables["account"].frame if account is None else account
+    out = {None: metrics.weekly_figures(plan, account, weeks)}
+    for by, groups in zip(("platform", "responsible"), jobs.summary_groups(snap)):
+        frame = metrics.weekly_figures(plan, account, weeks, by=by, groups=groups)
+        for g in groups:
+            out[(by, g)] = frame.loc[g]
+    return out
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
+def differences(layout, ws, expected: dict) -> tuple[list, int, int]:
+    """Cells whose recalculated value differs from pandas; (problems, compared, blanks)."""
+    problems, blanks = [], 0
+    for (group, week, key), (r, c) in layout.cells.items():
+        want = expected[group].loc[week, key]
+        got = ws.cell(row=r + 1, column=c + 1).value
+        if np.isnan(want):
+            blanks += 1
+            ok = _blank(got)
+        else:
+            ok = (isinstance(got, (int, float)) and not isinstance(got, bool)
+                  and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12))
+        if not ok:
+            problems.append((group, week, key, got, want))
+    return problems, len(layout.cells), blanks
+
+
+@dataclass(repr=False)
+class Built:
+    case: Case
+    path: Path
+    filled: Path          # a copy of the workbook before summarize
+    snap: Snapshot        # the project as summarize read it
+    weeks: list[dt.date]  # the weeks on the Weekly tab
+    layout: object        # jobs.weekly_layout(snap)
+    figures: pd.DataFrame  # what summarize returned
+    plan: list[list]
+    account: list[list]
+
+
+def build(template, folder: Path, case: Case) -> Built:
+    backend = LocalBackend(folder)
+    sid = provision(backend, f"Project {case.name}", admins=list(case.admins), locale=case.locale, template=template)
+    plan, account = generate(template, case)
+    demo.fill_rows(backend, sid, template, plan, account)
+    filled = folder.parent / f"{case.name}_filled.xlsx"
+    shutil.copy(sid, filled)
+    figures = jobs.summarize(backend, sid, template=template, as_of=case.as_of, weeks=case.window)
+    snap = load_snapshot(backend, sid, template, as_of=case.as_of)
+    return Built(case, Path(sid), filled, snap, jobs.plan_weeks(snap, case.window),
+                 jobs.weekly_layout(snap, case.window), figures, plan, account)
+
+
+# ------------------------------------------------------------------ live: rows added after summarize
+
+def append_rows(template, path: Path, case: Case, after_plan: int, after_account: int) -> None:
+    """What a person does in Excel/LibreOffice after the weekly job: a few more rows, no rebuild."""
+    plan_tab, account_tab = template.tab_of_kind("plan"), template.tab_of_kind("account")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[plan_tab.title(case.locale)]
+    published = _label(template, "status", "published", case.locale)
+    rows = [  # (date, platform, responsible, likes, comments, saves, shares, reach, views)
+        (case.no_posts + dt.timedelta(days=3), case.platforms[0], case.admins[0], 40, 3, 5, 1, 900, 1500),
+        (case.no_reach + dt.timedelta(days=1), case.platforms[1], case.admins[1], 25, None, 2, 0, 700, None),
+        (case.unpublished + dt.timedelta(days=6), case.platforms[1], case.admins[2], 10, 1, 1, 1, 300, 450),
+    ]
+    start = after_plan + 2  # sheet row right below the last typed row
+    far = ws.max_row + 300  # and one far below the provisioned buffer
+    for n, (date, platform, who, *stats) in enumerate(rows):
+        r = start + n if n < 2 else far
+        values = {"date": dt.datetime.combine(date, dt.time()), "platform": platform,
+                  "format": _label(template, "format", "post", case.locale), "topic": f"late {n}",
+                  "caption": "text", "responsible": who, "status": published, "link": f"https://t.me/late{n}",
+                  **dict(zip(STATS, stats))}
+        for key, value in values.items():
+            if value is not None:
+                cell = ws.cell(row=r, column=plan_tab.index(key) + 1, value=value)
+                if key == "date":
+                    cell.number_format = "dd.mm.yyyy"
+    acc = wb[account_tab.title(case.locale)]
+    r = after_account + 2
+    values = {"week": dt.datetime.combine(case.missing_account, dt.time()), "followers": 4321, "dialogs": 12,
+              "warm_leads": 5, "applications": 2}
+    for key, value in values.items():
+        acc.cell(row=r, column=account_tab.index(key) + 1, value=value)
+    acc.cell(row=r, column=account_tab.index("week") + 1).number_format = "dd.mm.yyyy"
+    wb.save(path)
+
+
+# ------------------------------------------------------------------ the one LibreOffice run
+
+@dataclass(repr=False)
+class Engine:
+    built: dict[str, Built]
+    recalculated: dict[str, Path]
+    live: Path
+    live_snap: Snapshot
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> Engine:
+    template = load()
+    base = tmp_path_factory.mktemp("summarize")
+    built = {c.name: build(template, base / "plans", c) for c in CASES}
+
+    first = built[CASES[0].name]
+    live = base / "live" / "live_after_summarize.xlsx"
+    live.parent.mkdir()
+    shutil.copy(first.path, live)
+    append_rows(template, live, first.case, len(first.plan), len(first.account))
+    live_snap = load_snapshot(LocalBackend(live.parent), str(live), template, as_of=first.case.as_of)
+
+    sources = [b.path for b in built.values()] + [live]
+    outs = libreoffice.convert(sources, "xlsx", base / "recalculated")  # one soffice call for all
+    recalculated = dict(zip([*built, "live"], outs))
+    return Engine(built, recalculated, live, live_snap)
+
+
+def _weekly(path: Path, snap: Snapshot, data_only: bool = True):
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    return wb[snap.titles["weekly"]]
+
+
+# ------------------------------------------------------------------ 1. every figure equals pandas
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_recalculated_weekly_tab_equals_pandas(engine, case):
+    b = engine.built[case.name]
+    ws = _weekly(engine.recalculated[case.name], b.snap)
+    weeks = b.weeks
+    expected = expected_figures(b.snap, weeks)
+    pd.testing.assert_frame_equal(b.figures, jobs.figures(b.snap, case.window))
+    pd.testing.assert_frame_equal(b.figures, expected[None])
+
+    problems, compared, blanks = differences(b.layout, ws, expected)
+    assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:12]}"
+    platforms, admins = jobs.summary_groups(b.snap)
+    assert platforms == sorted(case.platforms) and admins == list(case.admins)
+    per_group = len(metrics.figure_keys(account=False))
+    assert compared == len(weeks) * (len(metrics.figure_keys()) + (len(platforms) + len(admins)) * per_group)
+    assert 0.05 < blanks / compared < 0.6, blanks / compared  # both blanks and numbers are exercised
+
+    # the ISO week column (week 1 and week 53 at the year's end) and no error value anywhere
+    for week in weeks:
+        r, _ = b.layout.cells[(None, week, "posts")]
+        assert ws.cell(row=r + 1, column=1).value.date() == week
+        assert ws.cell(row=r + 1, column=2).value == week.isocalendar().week
+    for row in ws.iter_rows(values_only=True):
+        assert not any(isinstance(v, str) and v.startswith(("#", "Err:")) for v in row), row
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_generated_plans_cover_the_cases(engine, case):
+    """Guard: the data really has what the comparison is meant to exercise."""
+    b = engine.built[case.name]
+    f = b.figures
+    weeks = b.weeks
+    assert weeks[-1] == metrics.monday(case.as_of) and len(weeks) >= 6
+    assert weeks[0] == (case.first if case.window is None or len(jobs.plan_weeks(b.snap, None)) <= case.window
+                        else weeks[-1] - dt.timedelta(weeks=case.window - 1))
+    if case.name == "names":  # posts before the tab's first week: its week-over-week figures use them
+        assert weeks[0] > case.first and f.loc[weeks[0], "posts_wow"] == -100
+        assert not np.isnan(f.loc[weeks[0], "follower_growth"])
+    if case.name == "year_end":
+        assert D(2025, 12, 29) in weeks and D(2025, 12, 29).isocalendar().week == 1
+    if case.name == "week_53":
+        assert D(2026, 12, 28).isocalendar().week == 53 and D(2027, 1, 4) in weeks
+    assert f.loc[case.no_posts, "posts"] == 0 and f.loc[case.unpublished, "posts"] == 0
+    assert f.loc[case.no_reach, "posts"] > 0 and f.loc[case.no_reach, "reach"] == 0
+    assert np.isnan(f.loc[case.no_reach, "err"]) and not np.isnan(f.loc[case.no_reach, "erview"])
+    assert f.loc[case.no_views, "posts"] > 0 and np.isnan(f.loc[case.no_views, "erview"])
+    assert np.isnan(f.loc[case.missing_account, "followers"])
+    assert np.isnan(f.loc[case.blank_followers, "followers"]) and not np.isnan(f.loc[case.blank_followers, "dialogs"])
+    same_week = [r for r in b.account if serial(case.twice) <= r[0] < serial(case.twice) + 7]
+    assert len(same_week) == 2 and f.loc[case.twice, "followers"] == same_week[-1][1]  # the lower row wins
+    assert f["err"].notna().sum() >= 2 and f["follower_growth"].notna().sum() >= 2
+    assert f["posts_wow"].notna().sum() >= 3 and f["conversion"].notna().sum() >= 2
+    # posts counted from the generator itself, independent of the product's reader
+    published = _label(load(), "status", "published", case.locale)
+    total = sum(1 for r in b.plan if r[8] == published and weeks[0] <= metrics.monday(
+        D(1899, 12, 30) + dt.timedelta(days=int(r[0]))) <= weeks[-1])
+    assert f["posts"].sum() == total
+    # every admin and platform has posts somewhere, and blank stats exist
+    for group, frame in expected_figures(b.snap, weeks).items():
+        if group is not None:
+            assert frame["posts"].sum() > 0, group
+    assert any(r[10 + i] is None for r in b.plan if r[8] == published for i in range(6))
+
+
+# ------------------------------------------------------------------ 2. live formulas
+
+def test_rows_added_after_summarize_count_without_a_rebuild(engine):
+    first = engine.built[CASES[0].name]
+    case = first.case
+    snap = engine.live_snap
+    weeks = first.weeks
+    assert jobs.plan_weeks(snap, case.window) == weeks
+    assert len(snap.tables["plan"].frame) == len(first.plan) + 3
+    assert len(snap.tables["account"].frame) == len(first.account) + 1
+    expected = expected_figures(first.snap, weeks, snap.tables["plan"].frame, snap.tables["account"].frame)
+
+    before, after = first.figures, expected[None]
+    assert after.loc[case.no_posts, "posts"] == before.loc[case.no_posts, "posts"] + 1 == 1
+    assert after.loc[case.unpublished, "posts"] == 1  # the row far below the buffer
+    assert np.isnan(before.loc[case.no_reach, "err"]) and after.loc[case.no_reach, "err"] > 0
+    assert np.isnan(before.loc[case.missing_account, "followers"])
+    assert after.loc[case.missing_account, "followers"] == 4321
+
+    ws = _weekly(engine.recalculated["live"], snap)
+    problems, compared, _ = differences(first.layout, ws, expected)
+    assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:12]}"
+
+
+# ------------------------------------------------------------------ the number of weeks
+
+def test_a_typo_date_years_back_does_not_blow_up_the_weekly_tab(tmp_path):
+    """One post dated 2016 instead of 2026: the tab still shows the last WEEKLY_WEEKS weeks
+    (without the cap: 530 weeks, a ~19 MB batchUpdate that Google refuses)."""
+    template, case = load(), CASES[1]
+    backend = LocalBackend(tmp_path)
+    sid = provision(backend, "Typo", admins=list(case.admins), locale=case.locale, template=template)
+    plan, account = generate(template, case)
+    plan[0][0] = serial(D(2016, 12, 9))
+    demo.fill_rows(backend, sid, template, plan, account)
+    figures = jobs.summarize(backend, sid, template=template, as_of=case.as_of)
+    snap = load_snapshot(backend, sid, template, as_of=case.as_of)
+    weeks = jobs.plan_weeks(snap)
+    assert len(weeks) == len(figures) == jobs.WEEKLY_WEEKS == 26
+    assert weeks[-1] == metrics.monday(case.as_of) and list(figures.index) == weeks
+    assert len(jobs.plan_weeks(snap, None)) > 520
+    body = json.dumps({"requests": jobs.summary_requests(snap)})  # as gspread sends it (ASCII, \u escapes)
+    assert len(body) < 10_485_760 / 4
+    layout = jobs.weekly_layout(snap)
+    ws = _weekly(Path(sid), snap, data_only=False)
+    r, _ = layout.cells[(None, weeks[0], "posts")]
+    assert r == 2 and ws.cell(row=r + 1, column=1).value.date() == weeks[0]
+    # the report still goes back as far as asked
+    _, report = jobs.report(backend, sid, template=template, as_of=case.as_of, weeks=60)
+    assert len(report) == 60 and report.index[-1] == weeks[-1]
+    pd.testing.assert_frame_equal(report.tail(len(weeks)), figures)
+    with pytest.raises(ValueError):
+        jobs.plan_weeks(snap, 0)
+
+
+# ------------------------------------------------------------------ 3. functions
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_weekly_formulas_use_shared_functions_with_xlfn_prefixes(engine, case):
+    b = engine.built[case.name]
+    ws = _weekly(b.path, b.snap, data_only=False)
+    formulas = [c.value for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert len(formulas) >= len(b.layout.cells)
+    used = set()
+    for text in formulas:
+        assert isinstance(text, str) and text.startswith("="), text
+        names = formula.functions(text)
+        assert names <= formula.SHARED_FUNCTIONS, names - formula.SHARED_FUNCTIONS
+        used |= names
+        for kind, value in formula.tokens(text):
+            if kind == "func":
+                plain = re.sub(r"^(?:_xlfn\.|_xlws\.)+", "", value, flags=re.I)
+                assert value.startswith("_xlfn.") == (plain.upper() in formula.XLFN_FUNCTIONS), (value, text)
+    assert {"ISOWEEKNUM", "COUNTIFS", "SUMIFS", "SUMPRODUCT", "INDEX"} <= used
+    assert any("_xlfn.ISOWEEKNUM(" in f for f in formulas)
+
+
+# ------------------------------------------------------------------ 4. charts
+
+def _zip_path(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = []
+    for p in (PurePosixPath(base).parent / target).parts:
+        if p == "..":
+            parts.pop()
+        else:
+            parts.append(p)
+    return "/".join(parts)
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target part of an xlsx part."""
+    p = PurePosixPath(part)
+    name = f"{p.parent}/_rels/{p.name}.rels"
+    if name not in z.namelist():
+        return {}
+    xml = z.read(name).decode("utf-8")
+    out = {}
+    for rel in re.findall(r"<Relationship [^>]*>", xml):
+        out[re.search(r'Id="([^"]+)"', rel)[1]] = _zip_path(part, re.search(r'Target="([^"]+)"', rel)[1])
+    return out
+
+
+def charts_of_sheet(path: Path, title: str) -> list[str]:
+    """The chart XML parts drawn on a sheet (workbook -> sheet -> drawing -> charts)."""
+    with zipfile.ZipFile(path) as z:
+        workbook = z.read("xl/workbook.xml").decode("utf-8")
+        found = re.findall(r'<sheet name="([^"]*)"[^>]*r:id="([^"]+)"', workbook)
+        sheets = {html.unescape(name): rid for name, rid in found}
+        sheet_part = _rels(z, "xl/workbook.xml")[sheets[title]]
+        out = []
+        for drawing in _rels(z, sheet_part).values():
+            if "/drawings/" in drawing:
+                out += [z.read(c).decode("utf-8") for c in _rels(z, drawing).values() if "/charts/" in c]
+        return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_charts_in_the_workbook_and_the_requests(engine, case):
+    b = engine.built[case.name]
+    title = b.snap.titles["weekly"]
+    with zipfile.ZipFile(b.path) as z:
+        assert len([n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 2
+    charts = charts_of_sheet(b.path, title)
+    assert len(charts) == 2
+    quoted = "'" + title.replace("'", "''") + "'!"
+    n = len(b.weeks)
+    cols = b.layout.columns
+    for xml, keys in zip(charts, (["reach", "interactions"], ["err"])):
+        refs = re.findall(r"<(?:c:)?f>([^<]*)</(?:c:)?f>", xml)
+        assert refs and all(r.startswith(quoted) for r in refs), refs
+        letter = {k: col_letter(cols[k]) for k in keys}
+        values = [r for r in refs if ":" in r and not r.endswith(f"$A${2 + n}")]
+        assert sorted(v.split("!")[1] for v in values) == sorted(
+            f"${letter[k]}$3:${letter[k]}${2 + n}" for k in keys)
+        assert f"{quoted}$A$3:$A${2 + n}" in refs  # weeks along the axis
+
+    requests = jobs.summary_requests(b.snap, case.window)
+    added = [r["addChart"]["chart"] for r in requests if "addChart" in r]
+    assert [c["chartId"] for c in added] == list(b.layout.chart_ids)
+    sheet_id = b.snap.sheet_ids["weekly"]
+    for chart in added:
+        assert chart["position"]["overlayPosition"]["anchorCell"]["sheetId"] == sheet_id
+        assert chart["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]["sheetId"] == sheet_id
+    # the workbook already has them: a rebuild deletes them first (no duplicates)
+    deleted = [r["deleteEmbeddedObject"]["objectId"] for r in requests if "deleteEmbeddedObject" in r]
+    assert sorted(deleted) == sorted(b.layout.chart_ids)
+
+
+# ------------------------------------------------------------------ 5. idempotent, never writes admin cells
+
+def _model(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    return json.loads({p.name: p.value for p in wb.custom_doc_props}[xlsx.MODEL_PROP])
+
+
+def test_summarize_twice_gives_the_same_workbook(engine, tmp_path):
+    template = load()
+    b = engine.built[CASES[1].name]
+    path = tmp_path / "again" / b.path.name
+    path.parent.mkdir()
+    shutil.copy(b.path, path)
+    once = workbook_snapshot(path)
+    once_model = _model(path)
+    backend = LocalBackend(path.parent)
+    again = jobs.summarize(backend, str(path), template=template, as_of=b.case.as_of)
+    pd.testing.assert_frame_equal(again, b.figures)
+
+    twice = workbook_snapshot(path)
+    assert list(twice) == list(once)  # sheet titles and order
+    for title in once:
+        assert twice[title] == once[title], title
+    twice_model = _model(path)
+    twice_model.pop("spreadsheetId"), once_model.pop("spreadsheetId")
+    assert twice_model == once_model
+    weekly = b.snap.titles["weekly"]
+    assert len(charts_of_sheet(path, weekly)) == 2
+    (sheet,) = [s for s in backend.get(str(path))["sheets"] if s["properties"]["title"] == weekly]
+    assert sorted(c["chartId"] for c in sheet.get("charts", [])) == sorted(b.layout.chart_ids)
+    assert sheet["properties"]["gridProperties"]["rowCount"] == b.layout.row_count
+
+    # summarize never wrote an admin's cell: Plan and Account are exactly as typed
+    filled = workbook_snapshot(b.filled)
+    for key in ("plan", "account"):
+        title = b.snap.titles[key]
+        assert twice[title] == filled[title], title
+        tab = template.tab_of_kind(key)
+        inputs = {col_letter(i) for i, c in enumerate(tab.columns) if not c.computed}
+        typed = {k: v for k, v in filled[title]["cells"].items() if re.match(r"[A-Z]+", k)[0] in inputs}
+        assert len(typed) > (50 if key == "plan" else 5)
+        assert {k: twice[title]["cells"].get(k) for k in typed} == typed
+
+
+# ------------------------------------------------------------------ 6. protection
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_weekly_tab_is_protected(engine, case):
+    b = engine.built[case.name]
+    ws = _weekly(b.path, b.snap, data_only=False)
+    assert ws.protection.sheet is True
+    assert not any(c.protection.locked is False for row in ws.iter_rows() for c in row)
+    assert all(d.protection is None or d.protection.locked is not False for d in ws.column_dimensions.values())
+    sheet = b.snap.sheet("weekly")
+    whole = [p for p in sheet.get("protectedRanges", [])
+             if set(p["range"]) == {"sheetId"} and not p.get("warningOnly")]
+    assert whole, sheet.get("protectedRanges")
+    # LibreOffice keeps it too
+    assert _weekly(engine.recalculated[case.name], b.snap).protection.sheet is True
