@@ -22,6 +22,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import StringProperty
@@ -123,9 +124,12 @@ def _write_cells(ws, sheet: Sheet, styles: "_StyleCache"):
             if cell.formula is not None:
                 xc.value = formula.to_xlsx(cell.formula)
             elif cell.value is not None:
-                xc.value = cell.value
                 if isinstance(cell.value, str):
+                    # xlsx cannot hold control characters (a paste from elsewhere can): drop them
+                    xc.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
                     xc.data_type = "s"  # never let typed text become a formula (injection)
+                else:
+                    xc.value = cell.value
             unlocked = locked is not None and not locked(r, c)
             if cell.fmt or unlocked:
                 styles.apply(xc, cell.fmt or {}, unlocked)
