@@ -48,11 +48,11 @@ class Table:
 NOT_NUMBER, NEGATIVE, NOT_WHOLE, NOT_DATE, NOT_IN_LIST = (
     "not_number", "negative", "not_whole", "not_date", "not_in_list")
 
-# Serial range accepted as a date: 1900-01-01 .. 2199-12-31. Anything
-# outside is a typo (a number typed into a date column), and it keeps
-# datetime64[ns] far from its 2262 limit.
-_MIN_SERIAL = serial(dt.date(1900, 1, 1))
-_MAX_SERIAL = serial(dt.date(2200, 1, 1))
+# Dates a plan can hold: 2000-01-01 .. 2099-12-31. Anything outside is a
+# typo (a day number typed into a date column: 7 is 05.01.1900 as a serial),
+# which would otherwise pass as a date and make every week since 1900 "missing".
+MIN_SERIAL = serial(dt.date(2000, 1, 1))
+MAX_SERIAL = serial(dt.date(2100, 1, 1))  # exclusive
 _EPOCH = pd.Timestamp(EPOCH)
 
 
@@ -109,7 +109,8 @@ def _header_locale(tab: Tab, seen: dict[str, int]) -> str:
 
 def _frame(rows: list[list], width: int, positions: dict[str, int], index, keys) -> pd.DataFrame:
     # Sheets omits trailing blanks, so rows come ragged: pad, then pick columns.
-    padded = [r[:width] if len(r) >= width else r + [None] * (width - len(r)) for r in rows]
+    pad = [None] * width
+    padded = [r if len(r) == width else r[:width] if len(r) > width else r + pad[len(r):] for r in rows]
     grid = np.empty((len(rows), width), dtype=object)
     if rows:
         grid[:] = padded
@@ -123,8 +124,10 @@ def _formulas(tab: Tab, grid: Grid, width: int, positions, index) -> pd.DataFram
     rows = rows + [[]] * (len(grid.values) - 1 - len(rows))
     keys = [c.key for c in tab.columns if c.computed]
     frame = _frame(rows, width, positions, index, keys)
-    is_formula = frame.map(lambda v: isinstance(v, str) and v.strip() != "")
-    return frame.where(is_formula, None)
+    for key in keys:
+        cells = _Cells(frame[key])
+        frame[key] = cells.text.where(~cells.blank.to_numpy() & (cells.kind == _TEXT), None).astype(object)
+    return frame
 
 
 _TEXT, _NUMBER, _BOOL, _NONE, _DATE, _OTHER = range(6)
@@ -144,19 +147,30 @@ def _kind(t: type) -> int:
     return _OTHER
 
 
+# Whole columns of one kind are recognised at C speed; only mixed ones look at each cell's type.
+_UNIFORM = {"string": _TEXT, "integer": _NUMBER, "floating": _NUMBER, "mixed-integer-float": _NUMBER,
+            "empty": _NONE}
+
+
+def _kinds(raw: pd.Series) -> np.ndarray:
+    uniform = _UNIFORM.get(pd.api.types.infer_dtype(raw, skipna=True))
+    if uniform is not None:
+        return np.where(raw.isna().to_numpy(), _NONE, uniform)
+    types = raw.map(type)
+    return types.map({t: _kind(t) for t in types.unique()}).to_numpy()
+
+
 class _Cells:
     """One raw column split by what the cells hold."""
 
     def __init__(self, raw: pd.Series):
         self.raw = raw
-        types = raw.map(type)
-        self.kind = types.map({t: _kind(t) for t in types.unique()}).to_numpy()
+        self.kind = _kinds(raw)
         texts = raw[self.kind == _TEXT].str.strip()
         self.text = texts.reindex(raw.index)  # stripped strings, NaN elsewhere
-        num = pd.to_numeric(raw.where(self.kind == _NUMBER), errors="coerce")
-        self.number = num.astype("float64")
+        self.number = pd.Series(np.where(self.kind == _NUMBER, raw, None).astype("float64"), index=raw.index)
         self.blank = pd.Series(
-            (self.kind == _NONE) | ((self.kind == _NUMBER) & num.isna().to_numpy())
+            (self.kind == _NONE) | ((self.kind == _NUMBER) & self.number.isna().to_numpy())
             | (self.text.to_numpy() == ""), index=raw.index)
 
     def subset(self, keep: np.ndarray) -> _Cells:
@@ -171,7 +185,7 @@ class _Cells:
         return self.text.where(self.kind == _TEXT, other.map(show).reindex(self.raw.index))
 
 
-def show(value) -> str | None:
+def show(value) -> str:
     """A raw cell as an admin would recognise it in a message."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
@@ -215,13 +229,9 @@ _SPACES = re.compile(r"\s+")  # also matches nbsp (U+00A0) and thin spaces (U+20
 def _numbers(cells: _Cells, integer: bool) -> tuple[pd.Series, pd.Series]:
     """float64 values (NaN when blank or invalid) and the problem code of invalid cells."""
     text = cells.text[cells.kind == _TEXT]
-    cleaned = (text.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
-               .str.replace("\u2212", "-", regex=False))  # a typographic minus from copy-paste
-    if not integer:
-        cleaned = cleaned.str.removesuffix("%")
-    parsed = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     values = cells.number.copy()
-    values[parsed.index] = parsed
+    if len(text):
+        values[text.index] = text.map(_text_numbers(text.unique(), integer))
     values[~np.isfinite(values)] = np.nan  # "inf", "nan" typed as text
     problem = pd.Series(None, index=values.index, dtype=object)
     problem[~cells.blank & values.isna()] = NOT_NUMBER
@@ -229,6 +239,16 @@ def _numbers(cells: _Cells, integer: bool) -> tuple[pd.Series, pd.Series]:
         problem[values < 0] = NEGATIVE
         problem[(values >= 0) & (values % 1 != 0)] = NOT_WHOLE
     return values.where(problem.isna()), problem
+
+
+def _text_numbers(texts: np.ndarray, integer: bool) -> dict[str, float]:
+    """Unique number texts -> value: "1 520", "1\u00a0520", "3,5" (NaN when not a number)."""
+    cleaned = (pd.Series(texts, dtype=object).str.replace(_SPACES, "", regex=True)
+               .str.replace(",", ".", regex=False)
+               .str.replace("\u2212", "-", regex=False))  # a typographic minus from copy-paste
+    if not integer:
+        cleaned = cleaned.str.removesuffix("%")
+    return dict(zip(texts, pd.to_numeric(cleaned, errors="coerce").astype("float64")))
 
 
 def problems(column: Column, raw: pd.Series) -> pd.Series:
@@ -243,7 +263,7 @@ def problems(column: Column, raw: pd.Series) -> pd.Series:
 
 def _dates(cells: _Cells, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
     days = np.floor(cells.number)  # a fractional serial is a time of day: drop it
-    days = days.where((days >= _MIN_SERIAL) & (days < _MAX_SERIAL))
+    days = days.where((days >= MIN_SERIAL) & (days < MAX_SERIAL))
     values = _EPOCH + pd.to_timedelta(days, unit="D")
     texts = cells.text[(cells.kind == _TEXT) & ~cells.blank.to_numpy()]
     if len(texts):
@@ -304,7 +324,7 @@ def _date(year: int, month: int, day: int) -> pd.Timestamp | None:
         day = dt.date(year, month, day)
     except ValueError:
         return None
-    ok = _MIN_SERIAL <= serial(day) < _MAX_SERIAL
+    ok = MIN_SERIAL <= serial(day) < MAX_SERIAL
     return pd.Timestamp(day) if ok else None
 
 
@@ -312,12 +332,13 @@ def _date(year: int, month: int, day: int) -> pd.Timestamp | None:
 
 def _choices(column: Column, cells: _Cells, admins: Sequence[str]) -> tuple[pd.Series, pd.Series]:
     filled = cells.shown()[~cells.blank.to_numpy()]
-    normed = filled.str.replace(_SPACES, " ", regex=True).str.casefold()
+    names = filled.unique()  # a handful of distinct values: compare those, then map
     if column.choices == ADMINS:
         known = {norm(a) for a in admins}
-        values = filled.where(normed.isin(known)) if known else filled
+        values = filled.where(filled.isin([n for n in names if norm(n) in known])) if known else filled
     else:
-        values = normed.map(choice_lookup(column))
+        lookup = choice_lookup(column)
+        values = filled.map({n: lookup.get(norm(n)) for n in names})
     values = values.reindex(cells.raw.index).astype(object)
     values = values.where(values.notna(), None)
     return values, _missing(values, cells)

@@ -26,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import StringProperty
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
@@ -348,7 +349,7 @@ def load(path: str | Path) -> tuple[Spreadsheet, dict[str, str]]:
     if not path.exists():
         raise WorkbookError(f"{path}: no such file")
     try:
-        wb = openpyxl.load_workbook(path, rich_text=False)
+        wb = _load_workbook(path)
     except PermissionError:
         raise WorkbookError(f"{path}: permission denied (locked or not readable)") from None
     except Exception as e:  # openpyxl raises many kinds on a broken or foreign file
@@ -364,6 +365,26 @@ def load(path: str | Path) -> tuple[Spreadsheet, dict[str, str]]:
     for index, ws in enumerate(wb.worksheets):
         book.sheets.append(_read_sheet(ws, index, known.get(ws.title), book))
     return book, tags
+
+
+class _SerialDates(ExcelReader):
+    """openpyxl, except that date cells stay serial numbers.
+
+    openpyxl turns date-formatted numbers into datetimes (rounded to the
+    microsecond) and numbers outside its date range into "#VALUE!": saved
+    back, either would change a cell an admin typed. The Sheets API's
+    UNFORMATTED_VALUE is the serial number itself, and so is the model's."""
+
+    def read_worksheets(self):
+        self.wb._date_formats = set()
+        self.wb._timedelta_formats = set()
+        super().read_worksheets()
+
+
+def _load_workbook(path: Path) -> openpyxl.Workbook:
+    reader = _SerialDates(path, read_only=False, keep_vba=False, data_only=False, keep_links=True, rich_text=False)
+    reader.read()
+    return reader.wb
 
 
 def _meta(text) -> dict:

@@ -34,7 +34,7 @@ def broken(old: str, new: str) -> str:
      "rules.caption.when.status", "unknown choice 'done'"),
     (broken('time_zone = "Europe/Moscow"', 'time_zone = "Mars/Olympus"'), "template.time_zone", "unknown time zone"),
     (broken('id = "plausible"', 'id = "required"'), "rules.required", "duplicate rule id"),
-    (broken('{date}-WEEKDAY', '{datum}-WEEKDAY'), "tabs.plan.columns.week.formula", "unknown column 'datum'"),
+    (broken('INT({date})-WEEKDAY', 'INT({datum})-WEEKDAY'), "tabs.plan.columns.week.formula", "unknown column 'datum'"),
     (broken('label = { ru = "Тема", en = "Topic" }', 'label = { ru = "Тема" }'), "tabs.plan.columns.topic.label.en",
      "missing label"),
     (broken('stats_after_days = 7', 'stats_after_days = -1'), "template.stats_after_days", "whole number"),

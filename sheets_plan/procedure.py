@@ -1,0 +1,412 @@
+"""The procedure check: the template's rules applied to read tables.
+
+Every rule is a boolean mask over whole columns (no Python loop per row);
+flags are built at the end from the True positions, with messages rendered
+by concatenating string columns. `live_rules` turns the same rules into the
+conditional-format formulas the sheet shows live, so the weekly check and
+the sheet never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from .flags import Flag, Report
+from .grid import col_letter
+from .table import (MAX_SERIAL, MIN_SERIAL, NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_WHOLE, Table,
+                    choice_lookup, norm, problems, show)
+from .template import ADMINS, Rule, Tab, Template
+
+PROBLEMS = {
+    "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",
+           NOT_IN_LIST: "нет в списке", "missing": "не заполнена",
+           "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку "},
+    "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
+           NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", "missing": "missing",
+           "not_url": "not a link (expected https://…)", "duplicate": "same as row "},
+}
+
+# http(s), optional user@, a host with at least one dot (every label non-empty), optional port and path.
+URL = re.compile(r"^https?://(?:[^\s/?#@]+@)?[^\s/?#@:.]+(?:\.[^\s/?#@:.]+)+(?::\d+)?(?:[/?#]\S*)?$",
+                 re.IGNORECASE)
+
+
+def check(template: Template, tables: dict[str, Table], *, as_of: dt.date, locale: str,
+          project: str = "", expected_formulas: dict[str, pd.Series] | None = None) -> Report:
+    run = _Run(template, tables, as_of, locale, expected_formulas or {})
+    chunks = [chunk for order, rule in enumerate(template.rules) if rule.tab in tables
+              for chunk in run.hits(order, rule)]
+    rows = sum(len(t.frame) for t in tables.values())
+    return Report(project, as_of, _flags(chunks), rows, run.by_admin())
+
+
+# ------------------------------------------------------------------ one run
+
+class _Hits:
+    """Flags of one rule on one column, as parallel arrays (sorted and turned into Flags at the end)."""
+
+    def __init__(self, run: _Run, order: int, rule: Rule, column: str, rows: np.ndarray,
+                 messages: np.ndarray, admins: np.ndarray):
+        tab = run.template.tab(rule.tab)
+        self.rule, self.column, self.rows = rule, column, rows
+        self.messages, self.admins = messages, admins
+        self.tab_order = [t.key for t in run.template.tabs].index(rule.tab)
+        self.column_order = tab.index(column) if column else -1
+        self.rule_order = order
+        if column:
+            self.cells = col_letter(run.tables[rule.tab].positions[column]) + rows.astype(str).astype(object)
+        else:
+            self.cells = np.full(len(rows), "", dtype=object)
+
+
+class _Run:
+    def __init__(self, template: Template, tables: dict[str, Table], as_of: dt.date, locale: str,
+                 expected: dict[str, pd.Series]):
+        self.template, self.tables, self.locale, self.expected = template, tables, locale, expected
+        self.as_of, self.today = as_of, pd.Timestamp(as_of)
+        self.words = PROBLEMS[locale]
+        self._cache: dict[tuple, pd.Series] = {}  # per-column results several rules reuse
+
+    # -- the rules ---------------------------------------------------------
+
+    def hits(self, order: int, rule: Rule) -> Iterator[_Hits]:
+        table = self.tables[rule.tab]
+        if rule.check == "weekly":  # row-level: one flag per missing week, not per cell
+            yield self.week_hits(order, rule, table)
+            return
+        for column, mask, fields in getattr(self, "_" + rule.check)(rule, table):
+            mask = mask.to_numpy(dtype=bool)
+            if mask.any():
+                rows = table.frame.index.to_numpy()[mask]
+                fields = {k: v[mask] if isinstance(v, pd.Series) else v
+                          for k, v in self.fields(rule, table, column, fields).items()}
+                yield _Hits(self, order, rule, column, rows, self.render(rule, fields, len(rows)),
+                            self.admin(table).to_numpy()[mask])
+
+    def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
+        missing = self.missing_weeks(rule, account)
+        n = len(missing)
+        messages = self.render(rule, {"week": pd.Series(missing.strftime("%d.%m.%Y"))}, n)
+        return _Hits(self, order, rule, "", np.zeros(n, dtype=np.int64), messages, np.full(n, "", dtype=object))
+
+    def _required(self, rule: Rule, table: Table):
+        when = self.condition(rule, table)
+        for column in rule.columns:
+            # Only blank cells: a filled but unreadable cell gets its own `types` flag.
+            yield column, when & table.blank[column], {}
+
+    def _link(self, rule: Rule, table: Table):
+        when = self.condition(rule, table)
+        for column in rule.columns:
+            text = table.frame[column]
+            filled = ~table.blank[column]
+            is_url = self.is_url(table, column)
+            yield column, when & ~filled, {"problem": self.words["missing"]}
+            yield column, filled & ~is_url, {"problem": self.words["not_url"]}
+            # The same post linked twice: the first row keeps it, later ones are flagged.
+            # A trailing slash does not make another post; case does (Instagram codes).
+            key = text.where(is_url).str.rstrip("/")
+            first = pd.Series(key.index, index=key.to_numpy()).loc[lambda s: ~s.index.duplicated()]
+            repeat = key.notna() & key.duplicated(keep="first")
+            yield column, repeat, {"problem": self.words["duplicate"] + key.map(first).astype("Int64").astype(str)}
+
+    def _types(self, rule: Rule, table: Table):
+        # Computed columns are the tool's: a hand edit there is the `computed`
+        # rule's business, and a bad input would otherwise be flagged twice.
+        for column in rule.columns or [c.key for c in table.tab.input_columns]:
+            mask = table.invalid[column]
+            raw = table.raw[column][mask]
+            codes = problems(table.tab.column(column), raw)
+            yield column, mask, {"problem": codes.map(self.words).reindex(mask.index),
+                                 "value": raw.map(show).reindex(mask.index)}
+
+    def _overdue(self, rule: Rule, table: Table):
+        when = self.condition(rule, table)
+        for column in rule.columns:
+            yield column, when & (table.frame[column] < self.today), {}
+
+    def _future(self, rule: Rule, table: Table):
+        when = self.condition(rule, table)
+        for column in rule.columns:
+            yield column, when & (table.frame[column] > self.today), {}
+
+    def _at_most(self, rule: Rule, table: Table):
+        when = self.condition(rule, table)
+        than = table.frame[rule.than]
+        for column in rule.columns:
+            yield column, when & (table.frame[column] > than), {}  # NaN compares False: both filled
+
+    def _computed(self, rule: Rule, table: Table):
+        if table.formulas is None:  # the backend did not read formulas: nothing to compare
+            return
+        for column in rule.columns or [c.key for c in table.tab.columns if c.computed]:
+            if column in self.expected:
+                expected = self.expected[column].reindex(table.frame.index)
+                actual = table.formulas[column]
+                yield column, expected.notna() & (_formula(actual) != _formula(expected)), {}
+
+    # -- conditions and helpers --------------------------------------------
+
+    def condition(self, rule: Rule, table: Table) -> pd.Series:
+        """Rows the rule applies to: `when` choices held, and the stats delay passed."""
+        mask = pd.Series(True, index=table.frame.index)
+        for column, keys in rule.when.items():
+            mask &= table.frame[column].isin(keys)
+        if rule.after_stats_days:
+            date = table.frame[date_column(table.tab)]
+            mask &= date <= self.today - pd.Timedelta(days=self.template.stats_after_days)
+        return mask
+
+    def missing_weeks(self, rule: Rule, account: Table) -> pd.DatetimeIndex:
+        """Mondays of completed weeks since the plan began with no account row holding the rule's columns."""
+        plan = self.tables.get(self.template.tab_of_kind("plan").key)
+        start = plan.frame[date_column(plan.tab)].min() if plan is not None else pd.NaT
+        last = _monday(self.today) - pd.Timedelta(days=7)  # a week is complete once its Sunday < as_of
+        if pd.isna(start) or _monday(start) > last:
+            return pd.DatetimeIndex([])
+        weeks = pd.date_range(_monday(start), last, freq="7D")
+        frame = account.frame
+        week = frame[date_column(account.tab)]
+        filled = week.notna() & frame[list(rule.columns)].notna().all(axis=1)
+        covered = week[filled] - pd.to_timedelta(week[filled].dt.day_of_week, unit="D")
+        return weeks[~weeks.isin(covered)]
+
+    def fields(self, rule: Rule, table: Table, column: str, given: dict) -> dict:
+        """Placeholder values: scalars, or Series over the table's rows."""
+        names = _placeholders(rule.message(self.locale))
+        out = dict(given)
+        if "column" in names:
+            out["column"] = table.tab.column(column).label(self.locale)
+        if "than" in names and rule.than:
+            out["than"] = table.tab.column(rule.than).label(self.locale)
+        if "status" in names:
+            out["status"] = self.status_labels(rule, table)
+        if "days" in names:
+            date = table.frame[date_column(table.tab)]
+            days = (self.today - date).dt.days
+            out["days"] = days.astype("Int64").astype(str).where(days.notna(), "")
+        if "value" in names and "value" not in out:
+            out["value"] = table.raw[column].map(show)
+        return out
+
+    def status_labels(self, rule: Rule, table: Table) -> pd.Series:
+        """Locale label of the row's value in the rule's `when` column (or the `status` column)."""
+        key = next(iter(rule.when), "status")
+        if key not in table.frame:
+            return pd.Series("", index=table.frame.index)
+        column = table.tab.column(key)
+        labels = {c.key: c.label(self.locale) for c in column.choices}
+        return table.frame[key].map(labels).fillna("")
+
+    def render(self, rule: Rule, fields: dict, n: int) -> np.ndarray:
+        """The rule's message for n hits, concatenating whole columns, not formatting row by row."""
+        out = np.full(n, "", dtype=object)
+        for literal, name, _spec, _conv in string.Formatter().parse(rule.message(self.locale)):
+            out = out + literal
+            if name is not None:
+                value = fields.get(name, "{" + name + "}")
+                out = out + (value.to_numpy(dtype=object) if isinstance(value, pd.Series) else str(value))
+        return out
+
+    def admin(self, table: Table) -> pd.Series:
+        """The responsible admin of each row ("" when the tab has none or the cell is empty)."""
+        key = ("admin", table.tab.key)
+        if key not in self._cache:
+            column = admin_column(table.tab)
+            self._cache[key] = (pd.Series("", index=table.frame.index, dtype=object) if column is None
+                                else table.frame[column].fillna(""))
+        return self._cache[key]
+
+    def is_url(self, table: Table, column: str) -> pd.Series:
+        key = ("url", table.tab.key, column)
+        if key not in self._cache:
+            texts = table.frame[column]
+            names = texts.dropna().unique()
+            self._cache[key] = texts.isin([n for n in names if URL.match(n)])
+        return self._cache[key]
+
+    # -- completeness ------------------------------------------------------
+
+    def by_admin(self) -> dict[str, dict]:
+        """Per admin: rows, required cells not filled validly, and completeness percent."""
+        parts = []
+        for table in self.tables.values():
+            if admin_column(table.tab) is not None:
+                required, missing = self.required_cells(table)
+                parts.append(pd.DataFrame({"admin": self.admin(table), "required": required.sum(axis=1),
+                                           "missing": missing.sum(axis=1)}))
+        if not parts:
+            return {}
+        totals = pd.concat(parts).groupby("admin").agg(
+            rows=("required", "size"), required=("required", "sum"), missing=("missing", "sum"))
+        return {admin: {"rows": int(t.rows), "missing_cells": int(t.missing),
+                        "completeness": _percent(int(t.required), int(t.missing))}
+                for admin, t in totals.iterrows()}  # one line per admin, not per row
+
+    def required_cells(self, table: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Cells the procedure requires (required/link rules, their conditions), and those not filled validly."""
+        required = pd.DataFrame(False, index=table.frame.index, columns=list(table.frame.columns))
+        unusable = table.blank | table.invalid
+        for rule in self.template.rules:
+            if rule.tab != table.tab.key or rule.check not in ("required", "link"):
+                continue
+            when = self.condition(rule, table)
+            for column in rule.columns:
+                required[column] |= when
+                if rule.check == "link":
+                    unusable[column] |= ~self.is_url(table, column)
+        return required, required & unusable
+
+
+def _flags(chunks: list[_Hits]) -> list[Flag]:
+    if not chunks:
+        return []
+    cat = lambda f: np.concatenate([f(c) for c in chunks])  # noqa: E731
+    rows = cat(lambda c: c.rows.astype(np.int64))
+    order = np.lexsort((cat(lambda c: np.full(len(c.rows), c.rule_order)),
+                        cat(lambda c: np.full(len(c.rows), c.column_order)),
+                        rows,
+                        cat(lambda c: np.full(len(c.rows), c.tab_order))))
+    columns = [
+        cat(lambda c: np.full(len(c.rows), c.rule.tab, dtype=object)),
+        rows.tolist(),
+        cat(lambda c: np.full(len(c.rows), c.column, dtype=object)),
+        cat(lambda c: c.cells),
+        cat(lambda c: np.full(len(c.rows), c.rule.id, dtype=object)),
+        cat(lambda c: np.full(len(c.rows), c.rule.severity, dtype=object)),
+        cat(lambda c: c.messages),
+        cat(lambda c: c.admins),
+    ]
+    columns = [np.asarray(col, dtype=object)[order].tolist() for col in columns]
+    return [Flag(*values) for values in zip(*columns)]
+
+
+def _percent(required: int, missing: int) -> float:
+    return round(100 * (required - missing) / required, 1) if required else 100.0
+
+
+def _formula(s: pd.Series) -> pd.Series:
+    """Formula text compared without spaces and case."""
+    return s.astype(object).fillna("").str.replace(r"\s+", "", regex=True).str.casefold()
+
+
+def _placeholders(message: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def _monday(day: pd.Timestamp) -> pd.Timestamp:
+    return (day - pd.Timedelta(days=day.weekday())).normalize()
+
+
+def date_column(tab: Tab) -> str:
+    """The tab's own date (the first admin-filled date column): post date, account week."""
+    return next(c.key for c in tab.input_columns if c.type == "date")
+
+
+def admin_column(tab: Tab) -> str | None:
+    return next((c.key for c in tab.columns if c.choices == ADMINS), None)
+
+
+# ------------------------------------------------------------------ live formulas
+
+LIVE_CHECKS = ("required", "link", "overdue", "future")
+
+
+def live_rules(template: Template, locale: str, positions: dict[str, int], first_row: int = 2,
+               *, tab: str | None = None) -> list[dict]:
+    """Conditional-format formulas that mark, live, the cells `check` flags for these rules.
+
+    One formula per (rule, column), relative to the column's first data cell
+    (row `first_row`): the own cell relative, other columns `$`-anchored.
+    Internal form: English names, `,` separators, no decimal literals.
+
+    Identical to `check` for cells holding numbers and plain strings. Where
+    the sheet cannot see what the reader sees, they differ, knowingly:
+    a date typed as *text* ("12.03.2026") is a date for `check` but not for
+    ISNUMBER; TRIM removes only spaces, so a cell holding just a
+    non-breaking space or a tab is blank for `check` but filled here.
+    """
+    tab_ = template.tab(tab) if tab else _tab_of(template, positions)
+    live = _Live(template, tab_, locale, positions, first_row)
+    out = []
+    for rule in template.rules:
+        if rule.tab != tab_.key or rule.check not in LIVE_CHECKS:
+            continue
+        needed = (*rule.columns, *rule.when, *([date_column(tab_)] if rule.after_stats_days else []))
+        if not all(c in positions for c in needed):
+            continue
+        for column in rule.columns:
+            out.append({"rule": rule.id, "column": column, "formula": "=" + live.formula(rule, column)})
+    return out
+
+
+def _tab_of(template: Template, positions: dict[str, int]) -> Tab:
+    """The tab whose columns `positions` describes (the plan when in doubt)."""
+    tabs = sorted((t for t in template.tabs if t.columns), key=lambda t: t.kind != "plan")
+    return max(tabs, key=lambda t: sum(c.key in positions for c in t.columns))
+
+
+class _Live:
+    def __init__(self, template: Template, tab: Tab, locale: str, positions: dict[str, int], first_row: int):
+        self.template, self.tab, self.locale = template, tab, locale
+        self.positions, self.row = positions, first_row
+
+    def ref(self, key: str, own: bool = False) -> str:
+        return ("" if own else "$") + col_letter(self.positions[key]) + str(self.row)
+
+    def formula(self, rule: Rule, column: str) -> str:
+        own = self.ref(column, own=True)
+        if rule.check in ("required", "link"):  # link: only "must be filled" has a live form
+            parts = [self.row_filled(), f"LEN(TRIM({own}))=0"]
+        else:
+            compare = "<" if rule.check == "overdue" else ">"
+            parts = [self.is_date(own), f"INT(N({own})){compare}TODAY()"]
+        parts += [self.when(key, keys) for key, keys in rule.when.items()]
+        if rule.after_stats_days:
+            date = self.ref(date_column(self.tab))
+            parts += [self.is_date(date), f"INT(N({date}))+{self.template.stats_after_days}<=TODAY()"]
+        return f"AND({','.join(parts)})"
+
+    def row_filled(self) -> str:
+        """Any input cell non-blank: the rows `read_table` keeps."""
+        cols = sorted(self.positions[c.key] for c in self.tab.input_columns if c.key in self.positions)
+        runs: list[list[int]] = []
+        for p in cols:
+            if runs and p == runs[-1][-1] + 1:
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        return "+".join(f"SUMPRODUCT(LEN(TRIM({self.span(r[0], r[-1])})))" for r in runs) + ">0"
+
+    def span(self, first: int, last: int) -> str:
+        start = f"${col_letter(first)}{self.row}"
+        return start if first == last else f"{start}:${col_letter(last)}{self.row}"
+
+    def is_date(self, ref: str) -> str:
+        # The serial range `read_table` accepts as a date; N() keeps a text cell from
+        # turning the whole AND into an error value (AND does not short-circuit).
+        return f"ISNUMBER({ref}),{ref}>={MIN_SERIAL},{ref}<{MAX_SERIAL}"
+
+    def when(self, key: str, keys: tuple[str, ...]) -> str:
+        """The choice cell holds one of `keys`, typed in any locale or as the key itself (as `read_table` reads it)."""
+        column = self.tab.column(key)
+        names: list[str] = []
+        for choice in column.choices:
+            if choice.key in keys:
+                # The sheet's own label first: it is what admins pick from the dropdown.
+                for name in (choice.label(self.locale), *choice.labels.values(), choice.key):
+                    if norm(name) not in names and choice_lookup(column).get(norm(name)) == choice.key:
+                        names.append(norm(name))
+        cell = f"LOWER(TRIM({self.ref(key)}))"
+        tests = [f'{cell}="{_quote(n)}"' for n in names]
+        return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+
+
+def _quote(text: str) -> str:
+    return text.replace('"', '""')

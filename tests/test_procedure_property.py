@@ -1,0 +1,263 @@
+"""Property: on random plans, `check` flags exactly what a plain per-row reference flags.
+
+The reference below is written from the procedure table (DESIGN §4), one
+row at a time, with its own cell parsing for the kinds of cells generated
+here, and no pandas. If the vectorized masks ever drift from the rules, the
+two disagree on some generated plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheets_plan import template as template_mod
+from sheets_plan.grid import EPOCH, Grid, col_letter, serial
+from sheets_plan.procedure import check
+from sheets_plan.table import read_table
+
+T = template_mod.load()
+PLAN, ACCOUNT = T.tab("plan"), T.tab("account")
+ADMINS = ["Anna", "Bob"]
+AS_OFS = [dt.date(2026, 3, 16), dt.date(2026, 3, 18), dt.date(2026, 3, 22)]  # Monday, Wednesday, Sunday
+
+# ------------------------------------------------------------------ generated cells
+
+BLANKS = [None, "", "  "]
+TEXTS = BLANKS + ["x", " y "]
+NUMBERS = BLANKS + [0, 5, 120, 3.0, 7.5, -4, "1 520", "1\u00a0520", "3,5", "-4", "abc", True, "12"]
+POOLS = {
+    "time": [None, "10:00", 0.5],
+    "platform": [None, "Instagram", "vk", " Telegram ", "MySpace", 5],
+    "format": [None, "пост", "Reels", "carousel", "video", "bad"],
+    "rubric": TEXTS, "topic": TEXTS, "caption": TEXTS,
+    "responsible": [None, "Anna", " anna ", "Bob", "Zed"],
+    "status": [None, "  ", "идея", "Idea", "в работе", "in progress", "готово", "READY", "опубликовано",
+               "published", "publ"],
+    "link": [None, " ", "https://instagram.com/p/1", "https://instagram.com/p/1/", "https://instagram.com/p/2",
+             "http://vk.com/w", "instagram.com/p/3", "https://localhost/x", "нет"],
+    **{k: NUMBERS for k in ["likes", "comments", "saves", "shares", "reach", "views"]},
+}
+
+
+def date_cells(as_of: dt.date, offsets: list[int]) -> st.SearchStrategy:
+    near = st.sampled_from(offsets).map(lambda k: as_of + dt.timedelta(days=k))
+    return st.one_of(
+        st.sampled_from(BLANKS + ["garbage", True, 1, 7, 36525, 36526, "01.01.1999"]),
+        near.map(serial), near.map(serial),
+        near.map(lambda d: serial(d) + 0.25),
+        near.map(lambda d: d.strftime("%d.%m.%Y")),
+    )
+
+
+def offsets(days: range) -> st.SearchStrategy:
+    """A few days (relative to as_of) that a plan's dates share: rules' edges (today, a week ago) come often."""
+    edges = [k for k in (-8, -7, -6, -1, 0, 1) if k in days]
+    day = st.one_of(st.sampled_from(edges), st.integers(days.start, days.stop - 1))
+    return st.lists(day, min_size=1, max_size=5)
+
+
+# What a careful admin types; each cell is that or anything from its pool, half and half,
+# so rows are mostly plausible posts with a few slips, like real plans.
+GOOD = {"platform": "VK", "format": "пост", "topic": "x", "responsible": "Anna", "likes": 5, "comments": 0,
+        "saves": 3, "shares": 1, "reach": 120, "views": 120, "caption": "x", "link": "https://instagram.com/p/1"}
+STAT_KEYS = ["likes", "comments", "saves", "shares", "reach", "views"]
+
+
+def cell(key: str) -> st.SearchStrategy:
+    pool = st.sampled_from(POOLS[key])
+    if key == "status":
+        return st.one_of(pool, st.sampled_from(["идея", "в работе", "готово", "опубликовано"] + ["опубликовано"] * 2))
+    if key in STAT_KEYS:  # stats are often not in yet
+        return st.one_of(st.just(GOOD[key]), st.just(None), pool)
+    return st.one_of(st.just(GOOD[key]), pool) if key in GOOD else pool
+
+
+@st.composite
+def plans(draw):
+    as_of = draw(st.sampled_from(AS_OFS))
+    dates = date_cells(as_of, draw(offsets(range(-40, 12))))
+    row = st.fixed_dictionaries({"date": dates, **{k: cell(k) for k in POOLS}})
+    # empty rows between posts, and rows where only one cell is filled
+    sparse = st.builds(lambda key, cell: {key: cell}, st.sampled_from(list(POOLS)), st.sampled_from(["x", None]))
+    plan = draw(st.lists(st.one_of(row, row, row, sparse, st.just({})), max_size=25))
+    week_row = st.fixed_dictionaries({
+        "week": date_cells(as_of, draw(offsets(range(-60, 1)))),
+        "followers": st.sampled_from([None, 100, "1 200", "abc", -1]),
+        "dialogs": st.sampled_from([None, 3, "x"]),
+    })
+    account = draw(st.lists(week_row, max_size=12))
+    # headers: any order, either locale per column, an admin's own columns in between
+    keys = draw(st.permutations([c.key for c in PLAN.columns]))
+    extra = draw(st.lists(st.sampled_from(["Заметки", "Notes"]), max_size=2))
+    layout = list(keys)
+    for i, name in enumerate(extra):
+        layout.insert(draw(st.integers(0, len(layout))), f"?{name}{i}")
+    locales = draw(st.lists(st.sampled_from(["ru", "en"]), min_size=len(layout), max_size=len(layout)))
+    return as_of, layout, locales, plan, account
+
+
+def plan_grid(layout, locales, rows) -> Grid:
+    head = [key[1:] if key.startswith("?") else PLAN.column(key).label(loc) for key, loc in zip(layout, locales)]
+    return Grid("Контент-план", [head] + [[r.get(k, "note" if k.startswith("?") else None) for k in layout]
+                                          for r in rows])
+
+
+def account_grid(rows) -> Grid:
+    keys = [c.key for c in ACCOUNT.columns]
+    return Grid("Аккаунт", [[c.label("ru") for c in ACCOUNT.columns]] + [[r.get(k) for k in keys] for r in rows])
+
+
+# ------------------------------------------------------------------ the reference
+
+STATUS = {"идея": "idea", "idea": "idea", "в работе": "in_progress", "in progress": "in_progress",
+          "готово": "ready", "ready": "ready", "опубликовано": "published", "published": "published"}
+PLATFORM = {"instagram", "vk", "telegram", "tiktok", "youtube", "facebook"}
+FORMAT = {"пост", "post", "карусель", "carousel", "reels", "stories", "видео", "video", "эфир", "live"}
+REQUIRED = ["date", "platform", "format", "topic", "responsible", "status"]
+STATS = ["likes", "comments", "saves", "shares", "reach", "views"]
+
+
+def blank(v) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def name(v) -> str | None:
+    return " ".join(v.split()).lower() if isinstance(v, str) else None
+
+
+def a_date(v) -> dt.date | None:
+    """The day a date cell holds, or None (blank, not a date, or outside 2000..2099: a typo)."""
+    if isinstance(v, bool) or blank(v):
+        return None
+    if isinstance(v, (int, float)):
+        day = EPOCH + dt.timedelta(days=math.floor(v))
+    elif m := re.fullmatch(r"(\d\d)\.(\d\d)\.(\d{4})", v.strip()):
+        day = dt.date(int(m[3]), int(m[2]), int(m[1]))
+    else:
+        return None
+    return day if dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31) else None
+
+
+def a_number(v) -> tuple[float | None, bool]:
+    """(value, invalid) of a whole non-negative number cell."""
+    if blank(v):
+        return None, False
+    if isinstance(v, bool):
+        return None, True
+    try:
+        x = float(v) if isinstance(v, (int, float)) else float(re.sub(r"\s", "", v).replace(",", "."))
+    except ValueError:
+        return None, True
+    if x < 0 or x != int(x):
+        return None, True
+    return x, False
+
+
+def invalid(key: str, v) -> bool:
+    if blank(v):
+        return False
+    column = (PLAN.column(key) if key in [c.key for c in PLAN.columns] else ACCOUNT.column(key))
+    if column.type == "date":
+        return a_date(v) is None
+    if column.type == "int":
+        return a_number(v)[1]
+    options = {"platform": PLATFORM, "format": FORMAT, "status": STATUS, "responsible": {"anna", "bob"}}.get(key)
+    return options is not None and name(v) not in options
+
+
+def is_url(v: str) -> bool:
+    return re.fullmatch(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", v.strip()) is not None
+
+
+def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
+    flags, seen_links, post_dates = set(), set(), []
+    inputs = [c.key for c in PLAN.input_columns]
+    for i, cells in enumerate(plan):
+        row = i + 2
+        if all(blank(cells.get(k)) for k in inputs):
+            continue
+        get = lambda k: cells.get(k)  # noqa: E731
+        status = STATUS.get(name(get("status")))
+        date = a_date(get("date"))
+        admin = get("responsible").strip() if not invalid("responsible", get("responsible")) and not blank(
+            get("responsible")) else ""
+        if date:
+            post_dates.append(date)
+
+        def flag(column, rule, severity="error"):
+            flags.add(("plan", row, column, f"{col_letter(layout.index(column))}{row}", rule, severity, admin))
+
+        for k in REQUIRED:
+            if blank(get(k)):
+                flag(k, "required")
+        if status in ("ready", "published") and blank(get("caption")):
+            flag("caption", "caption")
+        link = get("link")
+        if blank(link):
+            if status == "published":
+                flag("link", "link")
+        elif not is_url(link):
+            flag("link", "link")
+        elif link.strip().rstrip("/") in seen_links:
+            flag("link", "link")
+        else:
+            seen_links.add(link.strip().rstrip("/"))
+        if status == "published" and date and date + dt.timedelta(days=7) <= as_of:
+            for k in STATS:
+                if blank(get(k)):
+                    flag(k, "stats")
+        for k in inputs:
+            if invalid(k, get(k)):
+                flag(k, "types")
+        if status in ("idea", "in_progress", "ready") and date and date < as_of:
+            flag("date", "overdue", "warning")
+        if status == "published" and date and date > as_of:
+            flag("date", "future")
+        views = a_number(get("views"))[0]
+        for k in ["likes", "comments", "saves", "shares", "reach"]:
+            value = a_number(get(k))[0]
+            if value is not None and views is not None and value > views:
+                flag(k, "plausible", "warning")
+
+    covered = set()
+    for i, cells in enumerate(account):
+        row = i + 2
+        if all(blank(v) for v in cells.values()):
+            continue
+        for j, c in enumerate(ACCOUNT.columns):
+            if invalid(c.key, cells.get(c.key)):
+                flags.add(("account", row, c.key, f"{col_letter(j)}{row}", "account_types", "error", ""))
+        week = a_date(cells.get("week"))
+        if week and a_number(cells.get("followers"))[0] is not None:
+            covered.add(week - dt.timedelta(days=week.weekday()))
+    missing = []
+    if post_dates:
+        monday = min(post_dates) - dt.timedelta(days=min(post_dates).weekday())
+        while monday + dt.timedelta(days=6) < as_of:
+            if monday not in covered:
+                missing.append(monday.strftime("%d.%m.%Y"))
+            monday += dt.timedelta(days=7)
+    if missing:
+        flags.add(("account", 0, "", "", "weekly", "error", ""))
+    return flags, missing
+
+
+# ------------------------------------------------------------------ the property
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_check_matches_the_per_row_reference(case):
+    as_of, layout, locales, plan, account = case
+    tables = {"plan": read_table(PLAN, plan_grid(layout, locales, plan), as_of=as_of, admins=ADMINS),
+              "account": read_table(ACCOUNT, account_grid(account), as_of=as_of)}
+    report = check(T, tables, as_of=as_of, locale="ru")
+    got = {(f.tab, f.row, f.column, f.cell, f.rule, f.severity, f.admin) for f in report.flags}
+    expected, missing_weeks = reference(as_of, layout, plan, account)
+    assert got == expected
+    assert [re.search(r"\d\d\.\d\d\.\d{4}", f.message)[0] for f in report.flags if f.rule == "weekly"] == missing_weeks
+    assert len(report.flags) == len(got) + max(0, len(missing_weeks) - 1)  # one flag per cell and rule
