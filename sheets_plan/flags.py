@@ -34,6 +34,7 @@ class Report:
     flags: list[Flag]
     rows_checked: int
     by_admin: dict[str, dict] = field(default_factory=dict)
+    tab_titles: dict[str, str] = field(default_factory=dict)  # tab key -> sheet title, for people
 
     @property
     def errors(self) -> int:
@@ -96,7 +97,7 @@ def render_text(report: Report, locale: str) -> str:
     # Named admins alphabetically, the unowned ones (account gaps, rows nobody took) last.
     for admin in sorted(groups, key=lambda a: (a == "", a.casefold())):
         lines += ["", _admin_line(words, admin, groups[admin], report.by_admin.get(admin))]
-        lines += _flag_lines(words, groups[admin])
+        lines += _flag_lines(words, groups[admin], report.tab_titles)
     if not report.flags:
         lines += ["", words["clean"]]
     return "\n".join(lines) + "\n"
@@ -110,8 +111,8 @@ def _admin_line(words: dict, admin: str, flags: list[Flag], stats: dict | None) 
         warnings=sum(f.severity == "warning" for f in flags))
 
 
-def _flag_lines(words: dict, flags: list[Flag]) -> list[str]:
-    cells = [f"{f.tab}!{f.cell}" if f.cell else f.tab for f in flags]
+def _flag_lines(words: dict, flags: list[Flag], titles: dict[str, str]) -> list[str]:
+    cells = [f"{titles.get(f.tab, f.tab)}!{f.cell}" if f.cell else titles.get(f.tab, f.tab) for f in flags]
     severities = [words[f.severity] for f in flags]
     w_cell = max(map(len, cells), default=0)
     w_sev = max(map(len, severities), default=0)

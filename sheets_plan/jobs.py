@@ -33,8 +33,10 @@ def _start(backend: Backend, sid: str, template: Template | None, as_of: dt.date
 
 
 def check_snapshot(snap: Snapshot) -> Report:
-    return procedure.check(snap.template, snap.tables, as_of=snap.as_of, locale=snap.locale,
-                           project=snap.project, expected_formulas=snap.expected_formulas())
+    report = procedure.check(snap.template, snap.tables, as_of=snap.as_of, locale=snap.locale,
+                             project=snap.project, expected_formulas=snap.expected_formulas())
+    report.tab_titles = dict(snap.titles)
+    return report
 
 
 def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.datetime) -> list[dict]:

@@ -1,0 +1,77 @@
+"""Every command through click's CliRunner, on the demo workbook."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheets_plan.cli import cli
+from sheets_plan.testing.libreoffice import convert
+
+AS_OF = "2026-03-16"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(cli, ["demo", "--dir", str(folder), "--locale", "en", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip().splitlines()[-1].removeprefix("workbook: "))
+    assert path.exists()
+    return result, path
+
+
+def test_demo_prints_flags_per_admin_and_writes_every_tab(demo):
+    result, path = demo
+    assert "as of 16.03.2026" in result.output and "% complete" in result.output
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Plan", "Account", "Weekly", "Check", "Log"]
+    assert wb["Check"]["C3"].value.startswith('=HYPERLINK("#\'Plan\'!')   # a flag links to its cell
+    assert wb["Log"]["B2"].value is not None and wb["Weekly"]["A3"].value is not None
+
+
+def test_demo_workbook_opens_in_libreoffice(demo, tmp_path):
+    pdf, = convert([demo[1]], "pdf", tmp_path)
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
+
+
+def test_validate_formats_and_exit_codes(demo):
+    path = str(demo[1])
+    text = CliRunner().invoke(cli, ["validate", path, "--as-of", AS_OF, "--no-write"])
+    assert text.exit_code == 1 and "Plan!" in text.output
+    data = json.loads(CliRunner().invoke(cli, ["validate", path, "--as-of", AS_OF, "--format", "json",
+                                               "--no-write"]).output)
+    assert set(data) == {"project", "as_of", "flags", "summary"}
+    assert set(data["summary"]) == {"rows_checked", "errors", "warnings", "by_admin"}
+    rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(
+        cli, ["validate", path, "--as-of", AS_OF, "--format", "csv", "--no-write"]).output)))
+    assert len(rows) == len(data["flags"]) and rows[0]["rule"] == data["flags"][0]["rule"]
+
+
+def test_summarize_and_report(demo):
+    path = str(demo[1])
+    result = CliRunner().invoke(cli, ["summarize", path, "--as-of", AS_OF])
+    assert result.exit_code == 0 and "weekly summary of" in result.output
+    text = CliRunner().invoke(cli, ["report", path, "--weeks", "4", "--as-of", AS_OF])
+    assert text.exit_code == 0
+    lines = text.output.splitlines()
+    assert lines[0].startswith("Week") and len(lines) == 5
+    assert any(mark in text.output for mark in "▲▼")
+    weeks = json.loads(CliRunner().invoke(cli, ["report", path, "--weeks", "3", "--format", "json",
+                                                "--as-of", AS_OF]).output)
+    assert len(weeks) == 3 and {"week", "err", "posts", "reach"} <= set(weeks[0])
+
+
+def test_module_entry_point_and_help():
+    done = subprocess.run([sys.executable, "-m", "sheets_plan", "--help"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0
+    for command in ("provision", "list", "validate", "summarize", "report", "weekly", "demo"):
+        assert command in done.stdout
+    assert "Exit codes" in done.stdout
