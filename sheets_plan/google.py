@@ -13,7 +13,6 @@ import functools
 import json
 import os
 from pathlib import Path
-from urllib.parse import quote
 
 import gspread
 import requests
@@ -270,6 +269,3 @@ def connect(credentials: str | None = None, *, oauth: bool = False, retry: Retry
     client.http_client.configure(retry or RetryPolicy(), Pacer(per_minute) if per_minute else None)
     return client, account
 
-
-def url_of(sid: str) -> str:
-    return SHEET_URL.format(id=quote(sid))

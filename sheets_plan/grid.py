@@ -20,10 +20,6 @@ class Grid:
     # Formula text ("=SUM(A1,B1)") of formula cells, same shape as values, None elsewhere.
     formulas: list[list] | None = None
 
-    def sheet_row(self, i: int) -> int:
-        return i + 1
-
-
 def serial(day: dt.date) -> int:
     return (day - EPOCH).days
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from . import formula
-from .grid import a1, col_letter
+from .grid import a1
 from .ranges import grid_range
 from .template import ADMINS, Column, Tab, Template
 
@@ -69,7 +69,7 @@ def project_admins(meta: dict) -> tuple[str, ...]:
     return tuple(json.loads(raw)) if raw else ()
 
 
-def data_rows(tab: Tab, used_rows: int, template: Template) -> int:
+def data_rows(used_rows: int, template: Template) -> int:
     """Grid rows a table tab needs: header + data + the template's buffer."""
     return max(used_rows, 1) + template.buffer_rows
 
@@ -95,7 +95,7 @@ def provision_requests(template: Template, project: Project, meta: dict,
     reqs: list[dict] = []
     for i, tab in enumerate(template.tabs):
         sheet = find_tab(meta, tab)
-        rows = data_rows(tab, used_rows.get(tab.key, 0), template) if tab.columns else 200
+        rows = data_rows(used_rows.get(tab.key, 0), template) if tab.columns else 200
         cols = max(len(tab.columns), 12)
         if sheet is None:
             reqs.append({"addSheet": {"properties": {
@@ -106,7 +106,7 @@ def provision_requests(template: Template, project: Project, meta: dict,
     reqs += _drop_default_sheet(meta, template)
     for tab in template.tabs:
         sheet = find_tab(meta, tab)
-        rows = data_rows(tab, used_rows.get(tab.key, 0), template) if tab.columns else 200
+        rows = data_rows(used_rows.get(tab.key, 0), template) if tab.columns else 200
         if tab.columns:
             reqs += table_requests(tab, ids[tab.key], rows, project)
             positions = {c.key: i for i, c in enumerate(tab.columns)}
@@ -282,7 +282,3 @@ def live_format_requests(tab: Tab, sid: int, meta_sheet: dict | None, rules: lis
                             "format": {"backgroundColor": color}}}}})
     return reqs
 
-
-def column_range(tab: Tab, key: str, title: str) -> str:
-    letter = col_letter(tab.index(key))
-    return f"{title}!{letter}:{letter}"

@@ -16,7 +16,7 @@ import pickle
 from dataclasses import dataclass, field
 
 from .grid import Grid
-from .ranges import A1, bounds, format_a1, parse_a1
+from .ranges import A1, bounds, parse_a1
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 
@@ -459,10 +459,6 @@ class Spreadsheet:
         if c0:
             data["startColumn"] = c0
         return data
-
-    def range_name(self, a1: A1) -> str:
-        return format_a1(a1.title, a1.start_row, a1.end_row, a1.start_col, a1.end_col)
-
 
 def _cell_data(cell: Cell | None) -> dict:
     if cell is None:

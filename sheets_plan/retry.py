@@ -75,7 +75,6 @@ class ReliableHTTPClient(HTTPClient):
 
     def configure(self, policy: RetryPolicy, pacer: Pacer | None, sleep=time.sleep) -> "ReliableHTTPClient":
         self.policy, self.pacer, self.sleep = policy, pacer, sleep
-        self.requests_sent = 0
         return self
 
     def request(self, *args, **kwargs):
@@ -83,7 +82,6 @@ class ReliableHTTPClient(HTTPClient):
         for attempt in range(self.policy.attempts):
             if self.pacer:
                 self.pacer.wait()
-            self.requests_sent += 1
             try:
                 return super().request(*args, **kwargs)
             except APIError as e:

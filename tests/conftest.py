@@ -3,6 +3,10 @@ from pathlib import Path
 
 import pytest
 
+from sheets_plan.testing.emulator import Emulator
+
+from .google_fixtures import ROBOT, schema_errors
+
 from sheets_plan import LocalBackend, provision
 from sheets_plan.template import load
 
@@ -23,3 +27,11 @@ def folder(tmp_path) -> Path:
 def project(folder, template) -> str:
     """A freshly provisioned project workbook (ru), returns its path."""
     return provision(LocalBackend(folder), "Coffee", admins=["Anna", "Boris"], locale="ru", template=template)
+
+
+@pytest.fixture
+def emu():
+    emulator = Emulator(service_account=ROBOT)
+    yield emulator
+    # Any request that breaks Google's discovery schema fails the test that sent it.
+    assert schema_errors(emulator) == []

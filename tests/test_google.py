@@ -10,7 +10,7 @@ from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
 from sheets_plan import formula, xlsx
 
-from .google_fixtures import AS_OF, ROBOT, RUN_AT, emu, google_backend  # noqa: F401
+from .google_fixtures import AS_OF, RUN_AT, google_backend
 
 ADMINS = ["anna@agency.com", "boris@agency.com"]
 

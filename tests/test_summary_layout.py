@@ -162,7 +162,6 @@ def test_charts(layout):
 
 def test_layout_rows_and_cells(layout):
     rows = content_rows(layout.requests)
-    n = len(WEEKS)
     # main block: rows 2..2+n, week serials in column A, ISO week formula in B
     for i, week in enumerate(WEEKS):
         values = rows[2 + i]["values"]
