@@ -42,6 +42,9 @@ class Backend(Protocol):
     def set_tags(self, sid: str, tags: dict[str, str]) -> None:
         """Replace the registry tags."""
 
+    def check_members(self, members: list[str]) -> None:
+        """Refuse members this backend must not share with (before anything is made)."""
+
     def share(self, sid: str, members: list[str], *, notify: bool = False) -> None:
         """Give members write access (a no-op where there is no sharing)."""
 

@@ -134,12 +134,15 @@ class GoogleBackend:
         self.http.request("patch", f"{DRIVE_FILES}/{sid}", params={"supportsAllDrives": "true", "fields": "id"},
                           json={"appProperties": self._app_properties(tags)})
 
-    @google_errors
-    def share(self, sid: str, members: list[str], *, notify: bool | None = None) -> None:
+    def check_members(self, members: list[str]) -> None:
         for email in members:
             domain = email.rsplit("@", 1)[-1].lower()
             if self.allow_domain and domain != self.allow_domain.lower():
-                raise RunError(f"{email}: outside the allowed domain {self.allow_domain}; not shared")
+                raise RunError(f"{email}: outside the allowed domain {self.allow_domain}; nothing was shared")
+
+    @google_errors
+    def share(self, sid: str, members: list[str], *, notify: bool | None = None) -> None:
+        self.check_members(members)
         for email in members:
             self.http.request("post", f"{DRIVE_FILES}/{sid}/permissions",
                               params={"supportsAllDrives": "true", "fields": "id",

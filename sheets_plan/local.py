@@ -105,6 +105,9 @@ class LocalBackend:
         if old != tags:
             self._save(sid, book, dict(tags))
 
+    def check_members(self, members: list[str]) -> None:
+        pass
+
     def share(self, sid: str, members: list[str], *, notify: bool = False) -> None:
         pass  # a local file has no sharing; admins are recorded in the workbook
 

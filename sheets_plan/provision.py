@@ -24,6 +24,8 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     template = template or load()
     if locale is not None and locale not in LOCALES:
         raise RunError(f"unknown locale {locale!r}; one of {', '.join(LOCALES)}")
+    members = [a for a in admins if "@" in a]
+    backend.check_members(members)
     tags = {TAG_PROJECT: project, TAG_TEMPLATE: template.name, TAG_VERSION: template.version}
     ref = find_project(backend, project)
     if ref is None:
@@ -42,7 +44,7 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     backend.batch_update(sid, requests)
     if ref is not None and (ref.template, ref.version) != (template.name, template.version):
         backend.set_tags(sid, tags)
-    backend.share(sid, [a for a in admins if "@" in a])
+    backend.share(sid, members)  # only the admins named in this call: a repair shares nothing
     return sid
 
 

@@ -145,3 +145,25 @@ def test_one_spec_two_backends_one_result(emu, folder, template, tmp_path, local
     path = provision(LocalBackend(tmp_path), "Coffee", admins=ADMINS, locale=locale, template=template)
     local_book, _ = xlsx.load(path)
     assert _content(emu.spreadsheets[sid]) == _content(local_book)
+
+
+def test_from_sheet_copies_a_master_and_reapplies_the_spec(emu, folder, template):
+    master = emu.create_spreadsheet("Master", folder, locale="ru_RU", sheets=("Old tab",))
+    backend = google_backend(emu, folder)
+    sid = provision(backend, "Copied", locale="ru", template=template, source=master)
+    assert sid != master
+    assert counts(emu) == {"drive.files.list": 1, "drive.files.copy": 1, "sheets.spreadsheets.get": 1,
+                           "sheets.spreadsheets.batchUpdate": 1}
+    titles = [s.title for s in emu.spreadsheets[sid].sheets]
+    assert titles[:5] == ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок"]
+    assert "Old tab" in titles                      # a person's own tab in the master is kept
+    assert emu.files[sid]["appProperties"]["project"] == "Copied"
+
+
+def test_allow_domain_refuses_outsiders_before_sharing(emu, folder, template):
+    from sheets_plan.backend import RunError
+
+    backend = google_backend(emu, folder, allow_domain="agency.com")
+    with pytest.raises(RunError, match="outside the allowed domain"):
+        provision(backend, "Coffee", admins=["anna@agency.com", "eve@gmail.com"], template=template)
+    assert emu.count("drive.files.create") == 0 and emu.count("drive.permissions.create") == 0
