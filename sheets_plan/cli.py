@@ -49,7 +49,8 @@ dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False), d
 def google_backend(google: dict, folder: str | None = None):
     from .google import GoogleBackend, connect
 
-    client, account = connect(google.get("credentials"), oauth=google.get("oauth", False))
+    client, account = connect(google.get("credentials"), oauth=google.get("oauth", False),
+                              per_minute=google.get("per_minute") or 60)
     return GoogleBackend(client, folder=folder, account=account, allow_domain=google.get("allow_domain"),
                          notify=google.get("notify", False))
 
@@ -78,6 +79,9 @@ def google_options(fn):
         click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                      help="Service-account key JSON (or set GOOGLE_APPLICATION_CREDENTIALS)."),
         click.option("--oauth", is_flag=True, help="Use OAuth user credentials (a browser sign-in once; token cached)."),
+        click.option("--requests-per-minute", "per_minute", type=click.IntRange(1, 6000), default=60,
+                     show_default=True, envvar="SHEETS_PLAN_REQUESTS_PER_MINUTE",
+                     help="Client-side pacing of Google API requests (the per-user quota)."),
     ]):
         fn = opt(fn)
     return fn
@@ -111,7 +115,7 @@ folder_option = click.option("--folder", "folder_id", help="Google Drive folder 
 @google_options
 @run_errors
 def provision(project, folder, admins, locale, source, allow_domain, notify, template_path, credentials, oauth,
-              **kw):
+              per_minute, **kw):
     """Create PROJECT's workbook from the template, or repair an existing one.
 
     Re-running repairs headers, dropdowns, formats, protection and the tool's
@@ -124,7 +128,8 @@ def provision(project, folder, admins, locale, source, allow_domain, notify, tem
     """
     from .provision import provision as run
 
-    google = {"credentials": credentials, "oauth": oauth, "allow_domain": allow_domain, "notify": notify}
+    google = {"credentials": credentials, "oauth": oauth, "allow_domain": allow_domain, "notify": notify,
+              "per_minute": per_minute}
     backend = folder_backend(kw["folder_id"], folder, google)
     sid = run(backend, project, admins=admins, locale=locale, template=load_template(template_path), source=source)
     click.echo(sid)
@@ -135,12 +140,12 @@ def provision(project, folder, admins, locale, source, allow_domain, notify, tem
 @folder_option
 @google_options
 @run_errors
-def list_(folder, folder_id, credentials, oauth):
+def list_(folder, folder_id, credentials, oauth, per_minute):
     """List the tagged projects in a folder (local --dir or Google --folder).
 
     Example: sheets-plan list --dir plans
     """
-    refs = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth}).projects()
+    refs = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute}).projects()
     if not refs:
         click.echo(f"no projects in {folder_id or folder}", err=True)
     for ref in refs:
@@ -161,7 +166,7 @@ as_of_option = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]
 @template_option
 @google_options
 @run_errors
-def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, oauth):
+def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, oauth, per_minute):
     """Check TARGET (a workbook path, or a Google spreadsheet ID or URL) against the procedure.
 
     Prints the flags grouped by admin (or JSON / CSV), replaces the Check tab
@@ -176,7 +181,7 @@ def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, 
     from .flags import render_csv, render_text
     from .jobs import validate as run
 
-    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth})
+    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     report = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
                  write=not no_write)
     if fmt == "json":
@@ -196,7 +201,7 @@ def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, 
 @template_option
 @google_options
 @run_errors
-def summarize(target, as_of, template_path, credentials, oauth):
+def summarize(target, as_of, template_path, credentials, oauth, per_minute):
     """Build or refresh TARGET's Weekly tab: live formulas per week, per platform
     and per admin, and charts of reach, interactions and ERR.
 
@@ -204,7 +209,7 @@ def summarize(target, as_of, template_path, credentials, oauth):
     """
     from .jobs import summarize as run
 
-    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth})
+    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     figures = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None)
     click.echo(f"{sid}: weekly summary of {len(figures)} weeks written")
 
@@ -217,7 +222,7 @@ def summarize(target, as_of, template_path, credentials, oauth):
 @template_option
 @google_options
 @run_errors
-def report(target, weeks, as_of, fmt, template_path, credentials, oauth):
+def report(target, weeks, as_of, fmt, template_path, credentials, oauth, per_minute):
     """Print the last weeks' figures (computed from the rows, nothing written),
     with ▲ ▼ for the week-over-week direction.
 
@@ -228,7 +233,7 @@ def report(target, weeks, as_of, fmt, template_path, credentials, oauth):
     from . import trend
     from .jobs import report as run
 
-    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth})
+    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
                       weeks=weeks)
     if fmt == "json":
@@ -248,7 +253,7 @@ def report(target, weeks, as_of, fmt, template_path, credentials, oauth):
 @template_option
 @google_options
 @run_errors
-def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, credentials, oauth):
+def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, credentials, oauth, per_minute):
     """The weekly job: validate and summarize every project in a folder.
 
     A broken project (deleted tab, no access) is reported and the others still
@@ -266,7 +271,7 @@ def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, 
 
     if bool(folder) == bool(folder_id):
         raise click.UsageError("give one of --dir DIR or --folder FOLDER_ID")
-    backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth})
+    backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     progress = _progress(len(backend.projects()) if sys.stderr.isatty() else None)
     results = job.weekly(backend, template=load_template(template_path), as_of=as_of.date() if as_of else None,
                          jobs=jobs, progress=progress)
