@@ -1,6 +1,6 @@
 """Benchmark: the vectorized check against a plain per-row loop.
 
-    PYTHONPATH=. python benchmarks/validate.py [--sizes 1000,10000,100000] [--runs 5]
+    python benchmarks/validate.py [--sizes 1000,10000,100000] [--runs 5]
 
 Builds plans of each size in memory (as Grids, like a backend hands them
 over), reads them with `read_table` (timed on its own, outside the check),
@@ -20,12 +20,17 @@ import statistics
 import time
 import tracemalloc
 
+import sys
+from pathlib import Path
+
 import pandas as pd
 
-from sheets_plan import template as template_mod
-from sheets_plan.grid import Grid, serial
-from sheets_plan.procedure import URL, check, date_column
-from sheets_plan.table import read_table
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+
+from sheets_plan import template as template_mod  # noqa: E402
+from sheets_plan.grid import Grid, serial  # noqa: E402
+from sheets_plan.procedure import URL, check, date_column  # noqa: E402
+from sheets_plan.table import read_table  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 18)
 ADMINS = ["Анна", "Борис", "Вера", "Глеб", "Дина"]
