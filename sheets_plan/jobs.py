@@ -99,7 +99,8 @@ def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> summary.W
     return summary.build_weekly(
         snap.template, snap.locale, sheet_id=snap.sheet_ids["weekly"], plan_title=snap.titles["plan"],
         account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
-        existing_chart_ids=existing, rows_before=rows)
+        existing_chart_ids=existing, rows_before=rows,
+        positions={key: table.positions for key, table in snap.tables.items()})
 
 
 def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> list[dict]:

@@ -69,6 +69,43 @@ def project_admins(meta: dict) -> tuple[str, ...]:
     return tuple(json.loads(raw)) if raw else ()
 
 
+def template_positions(tab: Tab) -> dict[str, int]:
+    return {c.key: i for i, c in enumerate(tab.columns)}
+
+
+def header_positions(tab: Tab, header: list) -> dict[str, int]:
+    """Where each template column is in a tab as people left it.
+
+    A column is found by its header in any locale, wherever it was moved. A
+    missing one goes back to its template place if that header cell is
+    empty (a deleted header), else to the first free column on the right:
+    a repair never writes over a column that people use.
+    """
+    from .table import norm
+
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h not in (None, ""):
+            seen.setdefault(norm(h), i)
+    found = {}
+    for c in tab.columns:
+        hits = [seen[norm(label)] for label in c.labels.values() if norm(label) in seen]
+        if hits:
+            found[c.key] = hits[0]
+    taken = set(seen.values())
+    nxt = max([len(header), *(p + 1 for p in taken)], default=0)
+    for i, c in enumerate(tab.columns):
+        if c.key in found:
+            continue
+        if i not in taken:
+            found[c.key] = i
+        else:
+            found[c.key] = nxt
+            nxt += 1
+        taken.add(found[c.key])
+    return found
+
+
 def data_rows(used_rows: int, template: Template) -> int:
     """Grid rows a table tab needs: header + data + the template's buffer."""
     return max(used_rows, 1) + template.buffer_rows
@@ -86,35 +123,42 @@ def sheet_ids(template: Template, meta: dict) -> dict[str, int]:
 
 
 def provision_requests(template: Template, project: Project, meta: dict,
-                       used_rows: dict[str, int] | None = None) -> list[dict]:
-    """Everything the spec says, as one batchUpdate, relative to `meta`."""
+                       used_rows: dict[str, int] | None = None, positions: dict[str, dict[str, int]] | None = None,
+                       fresh: bool = False) -> list[dict]:
+    """Everything the spec says, as one batchUpdate, relative to `meta`.
+
+    `positions`: where each table tab's columns are now (header_positions);
+    `fresh`: a spreadsheet just made, whose default empty sheet goes."""
     from .procedure import live_rules
 
     used_rows = used_rows or {}
+    positions = positions or {}
     ids = sheet_ids(template, meta)
     reqs: list[dict] = []
     for i, tab in enumerate(template.tabs):
         sheet = find_tab(meta, tab)
         rows = data_rows(used_rows.get(tab.key, 0), template) if tab.columns else 200
-        cols = max(len(tab.columns), 12)
+        where = positions.get(tab.key) or template_positions(tab)
+        cols = max([12, *(p + 1 for p in where.values())])
         if sheet is None:
             reqs.append({"addSheet": {"properties": {
                 "sheetId": ids[tab.key], "title": tab.title(project.locale), "index": i,
                 "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1}}}})
         else:
             reqs += _grow(sheet, rows, cols)
-    reqs += _drop_default_sheet(meta, template)
+    if fresh:
+        reqs += _drop_default_sheet(meta, template)
     for tab in template.tabs:
         sheet = find_tab(meta, tab)
         rows = data_rows(used_rows.get(tab.key, 0), template) if tab.columns else 200
+        where = positions.get(tab.key) or template_positions(tab)
         if tab.columns:
-            reqs += table_requests(tab, ids[tab.key], rows, project)
-            positions = {c.key: i for i, c in enumerate(tab.columns)}
+            reqs += table_requests(tab, ids[tab.key], rows, project, where)
             by_id = {r.id: r for r in template.rules}
             rules = [{**r, "severity": by_id[r["rule"]].severity}
-                     for r in live_rules(template, project.locale, positions) if by_id[r["rule"]].tab == tab.key]
-            reqs += live_format_requests(tab, ids[tab.key], sheet, rules, rows)
-        reqs += protection_requests(tab, ids[tab.key], sheet)
+                     for r in live_rules(template, project.locale, where) if by_id[r["rule"]].tab == tab.key]
+            reqs += live_format_requests(ids[tab.key], sheet, rules, rows, where)
+        reqs += protection_requests(tab, ids[tab.key], sheet, where)
     reqs += metadata_requests(meta, project)
     return spreadsheet_requests(meta, project, template) + reqs
 
@@ -152,10 +196,11 @@ def _drop_default_sheet(meta: dict, template: Template) -> list[dict]:
             if s["properties"]["title"] in ("Sheet1", "Лист1") and s["properties"]["title"] not in ours]
 
 
-def table_requests(tab: Tab, sid: int, rows: int, project: Project) -> list[dict]:
+def table_requests(tab: Tab, sid: int, rows: int, project: Project, where: dict[str, int]) -> list[dict]:
     """Header, widths, formats, dropdowns and computed formulas of a table tab."""
-    reqs = [_header(tab, sid, project.locale)]
-    for i, col in enumerate(tab.columns):
+    reqs = _header(tab, sid, project.locale, where)
+    for col in tab.columns:
+        i = where[col.key]
         if col.width:
             reqs.append({"updateDimensionProperties": {
                 "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
@@ -167,18 +212,19 @@ def table_requests(tab: Tab, sid: int, rows: int, project: Project) -> list[dict
         rule = _validation(col, project)
         if rule:
             reqs.append({"setDataValidation": {"range": grid_range(sid, 1, rows, i, i + 1), "rule": rule}})
-    reqs += computed_requests(tab, sid, 1, rows)
+    reqs += computed_requests(tab, sid, 1, rows, where)
     return reqs
 
 
-def _header(tab: Tab, sid: int, locale: str) -> dict:
-    cells = [{"userEnteredValue": {"stringValue": col.label(locale)},
-              "userEnteredFormat": {"textFormat": {"bold": True},
-                                    "backgroundColor": TOOL_COLOR if col.computed else HEADER_COLOR,
-                                    "wrapStrategy": "WRAP"}}
-             for col in tab.columns]
-    return {"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
-                            "rows": [{"values": cells}], "fields": "userEnteredValue,userEnteredFormat"}}
+def _header(tab: Tab, sid: int, locale: str, where: dict[str, int]) -> list[dict]:
+    """The tool's header cells only: a column people added keeps its own header."""
+    return [{"updateCells": {
+        "start": {"sheetId": sid, "rowIndex": 0, "columnIndex": where[col.key]},
+        "rows": [{"values": [{"userEnteredValue": {"stringValue": col.label(locale)},
+                              "userEnteredFormat": {"textFormat": {"bold": True},
+                                                    "backgroundColor": TOOL_COLOR if col.computed else HEADER_COLOR,
+                                                    "wrapStrategy": "WRAP"}}]}],
+        "fields": "userEnteredValue,userEnteredFormat"}} for col in tab.columns]
 
 
 def _column_format(col: Column) -> dict | None:
@@ -217,36 +263,50 @@ def _validation(col: Column, project: Project) -> dict | None:
     return {"condition": cond, "strict": False, "showCustomUi": col.type == "choice"}
 
 
-def computed_formula(tab: Tab, col: Column, row: int) -> str:
+def computed_formula(tab: Tab, col: Column, row: int, where: dict[str, int] | None = None) -> str:
     """The formula of a computed column at a sheet row (1-based)."""
-    refs = {c.key: a1(row, i) for i, c in enumerate(tab.columns)}
+    where = where or template_positions(tab)
+    refs = {c.key: a1(row, where[c.key]) for c in tab.columns}
     return formula.fill(col.formula, refs)
 
 
-def computed_requests(tab: Tab, sid: int, start: int, end: int) -> list[dict]:
+def computed_requests(tab: Tab, sid: int, start: int, end: int, where: dict[str, int]) -> list[dict]:
     """Formulas of the computed columns on grid rows [start, end)."""
     reqs = []
-    for i, col in enumerate(tab.columns):
+    for col in tab.columns:
         if not col.computed:
             continue
-        rows = [{"values": [{"userEnteredValue": {"formulaValue": computed_formula(tab, col, r + 1)}}]}
+        rows = [{"values": [{"userEnteredValue": {"formulaValue": computed_formula(tab, col, r + 1, where)}}]}
                 for r in range(start, end)]
-        reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": start, "columnIndex": i},
+        reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": start, "columnIndex": where[col.key]},
                                      "rows": rows, "fields": "userEnteredValue"}})
     return reqs
 
 
-def protection_requests(tab: Tab, sid: int, sheet: dict | None) -> list[dict]:
+def protection_requests(tab: Tab, sid: int, sheet: dict | None, where: dict[str, int] | None = None) -> list[dict]:
     """Protect the header and computed columns of tables, and tool tabs whole."""
+    where = where or template_positions(tab)
     wanted = []
     if tab.columns and tab.kind in ("plan", "account"):
         wanted.append(grid_range(sid, 0, 1))
-        wanted += [grid_range(sid, 1, None, i, i + 1) for i, c in enumerate(tab.columns) if c.computed]
+        wanted += [grid_range(sid, 1, None, where[c.key], where[c.key] + 1) for c in tab.columns if c.computed]
     else:
         wanted.append(grid_range(sid))
-    have = [p["range"] for p in (sheet or {}).get("protectedRanges", []) if p.get("description") == OWNER]
+    # Google leaves zero indexes out of the ranges it returns: compare the bounds.
+    have = [_span(p["range"]) for p in (sheet or {}).get("protectedRanges", []) if p.get("description") == OWNER]
     return [{"addProtectedRange": {"protectedRange": {"range": r, "description": OWNER, "warningOnly": False}}}
-            for r in wanted if r not in have]
+            for r in wanted if _span(r) not in have]
+
+
+def _span(gr: dict) -> tuple:
+    return (gr.get("sheetId", 0), gr.get("startRowIndex", 0), gr.get("endRowIndex"),
+            gr.get("startColumnIndex", 0), gr.get("endColumnIndex"))
+
+
+def _same_color(a: dict | None, b: dict) -> bool:
+    """Google returns colours in 8 bits and leaves zero channels out."""
+    return a is not None and all(round(a.get(k, 0) * 255) == round(b.get(k, 0) * 255)
+                                 for k in ("red", "green", "blue"))
 
 
 def metadata_requests(meta: dict, project: Project) -> list[dict]:
@@ -264,16 +324,18 @@ def metadata_requests(meta: dict, project: Project) -> list[dict]:
     return reqs
 
 
-def live_format_requests(tab: Tab, sid: int, meta_sheet: dict | None, rules: list[dict], rows: int) -> list[dict]:
+def live_format_requests(sid: int, meta_sheet: dict | None, rules: list[dict], rows: int,
+                         where: dict[str, int]) -> list[dict]:
     """Replace the tool's conditional formats (found by color) with `rules`."""
     reqs = []
     existing = (meta_sheet or {}).get("conditionalFormats", [])
     ours = [i for i, r in enumerate(existing)
-            if r.get("booleanRule", {}).get("format", {}).get("backgroundColor") in (FLAG_COLOR, WARN_COLOR)]
+            if any(_same_color(r.get("booleanRule", {}).get("format", {}).get("backgroundColor"), c)
+                   for c in (FLAG_COLOR, WARN_COLOR))]
     for i in reversed(ours):
         reqs.append({"deleteConditionalFormatRule": {"sheetId": sid, "index": i}})
     for n, rule in enumerate(rules):
-        col = tab.index(rule["column"])
+        col = where[rule["column"]]
         color = WARN_COLOR if rule.get("severity") == "warning" else FLAG_COLOR
         reqs.append({"addConditionalFormatRule": {"index": n, "rule": {
             "ranges": [grid_range(sid, 1, rows, col, col + 1)],

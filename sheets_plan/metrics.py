@@ -287,7 +287,8 @@ ACCOUNT_ROWS = 5000
 
 @dataclass(frozen=True)
 class Sources:
-    """Where the data lives: quoted tab titles and column letters (template order)."""
+    """Where the data lives: quoted tab titles and column letters (where the
+    columns are in the sheet: template order unless people moved them)."""
     plan: str
     account: str
     plan_columns: Mapping[str, str]
@@ -295,15 +296,19 @@ class Sources:
     published: str  # the status label that means published, in the sheet's language
 
     @classmethod
-    def from_template(cls, template, locale: str, plan_title: str, account_title: str) -> "Sources":
+    def from_template(cls, template, locale: str, plan_title: str, account_title: str,
+                      positions: Mapping[str, Mapping[str, int]] | None = None) -> "Sources":
         plan = template.tab_of_kind("plan")
         account = template.tab_of_kind("account")
         status = plan.column("status")
         published = next(c for c in status.choices if c.key == "published").label(locale)
-        return cls(quote_title(plan_title), quote_title(account_title),
-                   {c.key: col_letter(i) for i, c in enumerate(plan.columns)},
-                   {c.key: col_letter(i) for i, c in enumerate(account.columns)},
-                   published)
+        where = positions or {}
+
+        def letters(tab):
+            at = where.get(tab.key) or {c.key: i for i, c in enumerate(tab.columns)}
+            return {c.key: col_letter(at[c.key]) for c in tab.columns}
+
+        return cls(quote_title(plan_title), quote_title(account_title), letters(plan), letters(account), published)
 
     def plan_range(self, key: str) -> str:
         letter = self.plan_columns[key]

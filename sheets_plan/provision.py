@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import layout
 from .backend import Backend, ProjectRef, RunError
+from .grid import quote_title
 from .template import LOCALES, Template, load
 
 TAG_PROJECT, TAG_TEMPLATE, TAG_VERSION = "project", "template", "version"
@@ -28,6 +29,7 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     backend.check_members(members)
     tags = {TAG_PROJECT: project, TAG_TEMPLATE: template.name, TAG_VERSION: template.version}
     ref = find_project(backend, project)
+    fresh = ref is None and not source
     if ref is None:
         locale = locale or template.locale
         if source:
@@ -40,7 +42,8 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     locale = locale or layout.metadata(meta, layout.META_LOCALE) or template.locale
     admins = tuple(admins) or layout.project_admins(meta)
     spec = layout.Project(project, locale, admins)
-    requests = layout.provision_requests(template, spec, meta, used_rows(backend, sid, template, meta))
+    rows, positions = current_layout(backend, sid, template, meta)
+    requests = layout.provision_requests(template, spec, meta, rows, positions, fresh=fresh)
     backend.batch_update(sid, requests)
     if ref is not None and (ref.template, ref.version) != (template.name, template.version):
         backend.set_tags(sid, tags)
@@ -48,25 +51,26 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     return sid
 
 
-def used_rows(backend: Backend, sid: str, template: Template, meta: dict) -> dict[str, int]:
-    """Rows in use on each existing table tab, so repairs cover all the data."""
+def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
+    """Rows in use and column positions of each existing table tab (one read),
+    so a repair covers all the data and writes where the columns really are."""
     tabs = [(t, layout.find_tab(meta, t)) for t in template.tabs if t.columns]
     tabs = [(t, s) for t, s in tabs if s is not None]
     if not tabs:
-        return {}
-    grids = backend.read(sid, [_whole(s["properties"]["title"]) for _, s in tabs])
-    return {t.key: last_input_row(t, g) for (t, _), g in zip(tabs, grids)}
+        return {}, {}
+    grids = backend.read(sid, [quote_title(s["properties"]["title"]) for _, s in tabs])
+    rows, positions = {}, {}
+    for (tab, _), grid in zip(tabs, grids):
+        positions[tab.key] = layout.header_positions(tab, grid.values[0] if grid.values else [])
+        rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
+    return rows, positions
 
 
-def last_input_row(tab, grid) -> int:
+def last_input_row(tab, grid, where: dict[str, int]) -> int:
     """Rows up to the last one with an admin's input (the tool's formulas don't count)."""
-    inputs = [i for i, c in enumerate(tab.columns) if not c.computed]
+    inputs = [where[c.key] for c in tab.columns if not c.computed]
     for n in range(len(grid.values), 0, -1):
         row = grid.values[n - 1]
         if any(i < len(row) and row[i] not in (None, "") for i in inputs):
             return n
     return 0
-
-
-def _whole(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"

@@ -41,11 +41,12 @@ class Snapshot:
     def expected_formulas(self) -> dict[str, pd.Series]:
         """The formula each computed plan cell should hold, per row."""
         plan = self.template.tab_of_kind("plan")
-        rows = self.tables[plan.key].frame.index
+        table = self.tables[plan.key]
+        rows = table.frame.index
         out = {}
         for col in plan.columns:
             if col.computed:
-                pattern = layout.computed_formula(plan, col, 999_999_999)
+                pattern = layout.computed_formula(plan, col, 999_999_999, table.positions)
                 out[col.key] = pd.Series([pattern.replace("999999999", str(r)) for r in rows], index=rows,
                                          dtype=object)
         return out

@@ -135,12 +135,13 @@ def _string(text: str) -> dict:
 
 
 class _Builder:
-    def __init__(self, template, locale: str, sheet_id: int, plan_title: str, account_title: str):
+    def __init__(self, template, locale: str, sheet_id: int, plan_title: str, account_title: str,
+                 positions=None):
         self.lang = _language(locale)
         self.text = _TEXT[self.lang]
         self.sheet_id = sheet_id
         self.account_title = account_title
-        self.src = metrics.Sources.from_template(template, self.lang, plan_title, account_title)
+        self.src = metrics.Sources.from_template(template, self.lang, plan_title, account_title, positions)
         self.title = template.tab_of_kind("weekly").title(self.lang)
         self.plan_tab = template.tab_of_kind("plan")
         self.keys = metrics.figure_keys()
@@ -237,7 +238,7 @@ class _Builder:
 
 def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, account_title: str,
                  weeks: list[dt.date], platforms: list[str], admins: list[str],
-                 existing_chart_ids=(), rows_before: int = 0) -> WeeklyLayout:
+                 existing_chart_ids=(), rows_before: int = 0, positions=None) -> WeeklyLayout:
     """Requests that rebuild the Weekly tab, and where each figure lands.
 
     ``locale``: the labels' language ("ru", "en"; "ru_RU" is taken as "ru").
@@ -249,7 +250,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
     ``rows_before``: the tab's current row count; the grid keeps at least
     that many rows (and gets more when the table needs them).
     """
-    b = _Builder(template, locale, sheet_id, plan_title, account_title)
+    b = _Builder(template, locale, sheet_id, plan_title, account_title, positions)
     weeks = metrics.normalize_weeks(weeks)
 
     b.add([{**_string(b.title), "userEnteredFormat": {"textFormat": {"bold": True, "fontSize": 12}}}])

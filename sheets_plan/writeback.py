@@ -120,7 +120,7 @@ def formula_repairs(snap: Snapshot, report: Report) -> list[dict]:
             continue
         col = plan.column(f.column)
         c = table.positions[f.column]
-        text = layout.computed_formula(plan, col, f.row)
+        text = layout.computed_formula(plan, col, f.row, table.positions)
         reqs.append({"updateCells": {"start": {"sheetId": snap.sheet_ids[plan.key], "rowIndex": f.row - 1,
                                                "columnIndex": c},
                                      "rows": [{"values": [{"userEnteredValue": {"formulaValue": text}}]}],

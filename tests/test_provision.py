@@ -93,3 +93,25 @@ def test_cli_bad_template_is_one_line_exit_2(tmp_path):
     result = CliRunner().invoke(cli, ["provision", "X", "--dir", str(tmp_path), "--template", str(bad)])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "not valid TOML" in result.output
+
+
+def test_repair_follows_columns_people_moved_or_added(folder, project, template):
+    wb = openpyxl.load_workbook(project)
+    ws = wb["Контент-план"]
+    ws.insert_cols(11)                          # a column of their own before Likes (K)
+    ws["K1"].value, ws["K2"].value = "Заметки", "позвонить клиенту"
+    ws["A2"].value, ws["L2"].value, ws["Q2"].value = 46090, 15, 900   # date, likes, views moved right
+    wb.create_sheet("Sheet1")["A1"].value = "a person's own notes"
+    wb.save(project)
+    before = LocalBackend(folder).read(project, ["'Контент-план'!A1:Q3"])[0].values
+    provision(LocalBackend(folder), "Coffee", template=template)
+    wb = openpyxl.load_workbook(project)
+    ws = wb["Контент-план"]
+    after = LocalBackend(folder).read(project, ["'Контент-план'!A1:Q3"])[0].values
+    assert after == before                      # no admin cell, and no header of theirs, was written
+    assert ws["R1"].value == "Неделя" and ws["R2"].value.startswith("=IF(ISNUMBER(A2)")
+    assert ws["S2"].value == '=IF(COUNT(L2,M2,N2,O2)=0,"",SUM(L2,M2,N2,O2))'
+    assert wb["Sheet1"]["A1"].value == "a person's own notes"
+    from sheets_plan import jobs
+    report = jobs.validate(LocalBackend(folder), project, template=template, write=False)
+    assert not [f for f in report.flags if f.rule == "computed"]
