@@ -36,9 +36,6 @@ class Backend(Protocol):
     def batch_update(self, sid: str, requests: list[dict]) -> list[dict]:
         """Apply all requests atomically; returns the replies."""
 
-    def tags(self, sid: str) -> dict[str, str]:
-        """The registry tags of a spreadsheet (DESIGN §8)."""
-
     def set_tags(self, sid: str, tags: dict[str, str]) -> None:
         """Replace the registry tags."""
 

@@ -189,9 +189,7 @@ def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, 
     elif fmt == "csv":
         click.echo(render_csv(report), nl=False)
     else:
-        from .snapshot import project_locale
-
-        click.echo(render_text(report, project_locale(backend.get(sid), load_template(template_path))), nl=False)
+        click.echo(render_text(report, report.locale), nl=False)
     sys.exit(report.exit_code(fail_on))
 
 
@@ -272,9 +270,10 @@ def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, 
     if bool(folder) == bool(folder_id):
         raise click.UsageError("give one of --dir DIR or --folder FOLDER_ID")
     backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    progress = _progress(len(backend.projects()) if sys.stderr.isatty() else None)
+    refs = backend.projects()
+    progress = _progress(len(refs) if sys.stderr.isatty() else None)
     results = job.weekly(backend, template=load_template(template_path), as_of=as_of.date() if as_of else None,
-                         jobs=jobs, progress=progress)
+                         jobs=jobs, progress=progress, refs=refs)
     if fmt == "json":
         click.echo(json.dumps(job.to_json(results), ensure_ascii=False, indent=2))
     else:

@@ -86,7 +86,7 @@ def _spoil(rows: list[list], rnd):
         published[1][10] = "1 520"      # typed with a space: still a number
         published[6][11] = "много"      # text in a number column
         published[7][15] = published[7][10] // 2 if published[7][10] else 10  # views below likes: a typo
-        published[-1][8] = published[-1][8].replace(published[-1][8], _ready(published[-1]))  # never published
+        published[-1][8] = _ready(published[-1])  # never published
     if len(rows) > 10:
         rows[-3][3] = None              # format not chosen
 

@@ -35,6 +35,7 @@ class Report:
     rows_checked: int
     by_admin: dict[str, dict] = field(default_factory=dict)
     tab_titles: dict[str, str] = field(default_factory=dict)  # tab key -> sheet title, for people
+    locale: str = "en"                                         # of the project: words of the text output
 
     @property
     def errors(self) -> int:
@@ -128,5 +129,13 @@ def render_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
-    writer.writerows([getattr(f, name) for name in CSV_FIELDS] for f in report.flags)
+    writer.writerows([_cell_safe(getattr(f, name)) for name in CSV_FIELDS] for f in report.flags)
     return out.getvalue()
+
+
+def _cell_safe(value):
+    """A CSV opened in a spreadsheet program must not run text typed by admins
+    as a formula: such text gets a leading apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

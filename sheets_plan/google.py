@@ -16,12 +16,14 @@ from pathlib import Path
 
 import gspread
 import requests
+from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
 
 from . import formula
 from .backend import ProjectRef, RunError
 from .grid import Grid
-from .retry import Pacer, ReliableHTTPClient, RetryPolicy
+from .ranges import parse_a1
+from .retry import NETWORK, RETRIED, Pacer, ReliableHTTPClient, RetryPolicy, retry_after
 
 # URLs, in one place.
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -57,7 +59,9 @@ def google_errors(fn):
             return fn(self, *args, **kwargs)
         except APIError as e:
             raise RunError(self.explain(e, args[0] if args else "")) from None
-        except (requests.ConnectionError, requests.Timeout) as e:
+        except RefreshError:
+            raise RunError("Google rejected the credentials (expired, revoked or wrong key?)") from None
+        except (requests.ConnectionError, requests.Timeout, TransportError) as e:
             raise RunError(f"network error talking to Google ({type(e).__name__}); try again later") from None
 
     return wrapper
@@ -102,10 +106,9 @@ class GoogleBackend:
         body = {"name": title, "mimeType": SHEET_MIME, "parents": [self.folder],
                 "appProperties": self._app_properties(tags)}
         try:
-            r = self.http.request("post", DRIVE_FILES, params={"supportsAllDrives": "true", "fields": "id"}, json=body)
+            sid = self._create_once(body, tags["project"])
         except APIError as e:  # 403/404 here are about the folder, not the new file's title
             raise RunError(self.explain(e, f"folder {self.folder}")) from None
-        sid = r.json()["id"]
         self.locales[sid] = locale
         # Drive makes it in the account's own locale; provisioning then sets ours.
         self.fresh[sid] = {"spreadsheetId": sid, "properties": {"title": title},
@@ -113,20 +116,37 @@ class GoogleBackend:
                                                        "gridProperties": {"rowCount": 1000, "columnCount": 26}}}]}
         return sid
 
+    def _create_once(self, body: dict, project: str) -> str:
+        """files.create is not idempotent: a request that failed (5xx, timeout)
+        may still have made the file, so look before trying again."""
+        policy, waited = self.http.policy, 0.0
+        for attempt in range(policy.attempts):
+            try:
+                with self.http.single_attempt():
+                    return self.http.request("post", DRIVE_FILES, params={"supportsAllDrives": "true",
+                                                                          "fields": "id"}, json=body).json()["id"]
+            except APIError as e:
+                if e.code not in RETRIED:
+                    raise
+                failure, after = e, retry_after(e.response)
+            except NETWORK as e:
+                failure, after = e, None
+            delay = policy.delay(attempt, after)
+            if attempt + 1 == policy.attempts or waited + delay > policy.max_wait:
+                raise failure
+            self.http.sleep(delay)
+            waited += delay
+            made = [r.id for r in self.projects() if r.project == project]
+            if made:
+                return made[0]
+        raise AssertionError("unreachable")
+
     def _app_properties(self, tags: dict[str, str]) -> dict[str, str]:
         props = dict(tags, **dict([MARKER]))
         for k, v in props.items():
             if len(k.encode()) + len(str(v).encode()) > APP_PROPERTY_BYTES:
                 raise RunError(f"tag {k}={v!r} is longer than Drive allows ({APP_PROPERTY_BYTES} bytes); "
                                f"use a shorter project name")
-        return props
-
-    @google_errors
-    def tags(self, sid: str) -> dict[str, str]:
-        r = self.http.request("get", f"{DRIVE_FILES}/{sid}", params={"supportsAllDrives": "true",
-                                                                    "fields": "appProperties"})
-        props = r.json().get("appProperties", {})
-        props.pop(MARKER[0], None)
         return props
 
     @google_errors
@@ -196,8 +216,7 @@ class GoogleBackend:
         locale = self.locales.get(sid, "en_US")
         grids = []
         for r in ranges:
-            title = r.rsplit("!", 1)[0] if "!" in r else r
-            title = title[1:-1].replace("''", "'") if title.startswith("'") else title
+            title = parse_a1(r).title
             sheet = by_title.get(title)
             if sheet is None:
                 raise RunError(f"{sid}: no tab {title!r}")
@@ -208,6 +227,10 @@ class GoogleBackend:
     def batch_update(self, sid: str, requests_: list[dict]) -> list[dict]:
         if not requests_:
             return []
+        for r in requests_:  # a batch that sets the locale writes its formulas in that locale's syntax
+            locale = r.get("updateSpreadsheetProperties", {}).get("properties", {}).get("locale")
+            if locale:
+                self.locales[sid] = locale
         body = {"requests": formula.render_requests(requests_, self.locales.get(sid, "en_US"))}
         return self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", json=body).json().get("replies", [])
 

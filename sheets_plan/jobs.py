@@ -36,6 +36,7 @@ def check_snapshot(snap: Snapshot) -> Report:
     report = procedure.check(snap.template, snap.tables, as_of=snap.as_of, locale=snap.locale,
                              project=snap.project, expected_formulas=snap.expected_formulas())
     report.tab_titles = dict(snap.titles)
+    report.locale = snap.locale
     return report
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import xlsx
 from .backend import ProjectRef, RunError
-from .grid import Grid
+from .grid import Grid, quote_title
 from .model import ModelError, Spreadsheet
 
 
@@ -97,9 +97,6 @@ class LocalBackend:
         self._save(sid, book, tags)
         return replies
 
-    def tags(self, sid: str) -> dict[str, str]:
-        return dict(self._load(sid)[1])
-
     def set_tags(self, sid: str, tags: dict[str, str]) -> None:
         book, old = self._load(sid)
         if old != tags:
@@ -121,5 +118,5 @@ class LocalBackend:
         return refs
 
     def cell_link(self, sheet_id: int, title: str, a1: str) -> str:
-        target = "#'" + title.replace("'", "''") + "'!" + a1
+        target = "#" + quote_title(title) + "!" + a1
         return '=HYPERLINK("' + target.replace('"', '""') + '","' + a1 + '")'

@@ -8,17 +8,22 @@ exponential backoff, full jitter, and the server's Retry-After honored.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import random
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
 import requests
+from google.auth.exceptions import TransportError
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 RETRIED = {408, 429, 500, 502, 503, 504}
+NETWORK = (requests.ConnectionError, requests.Timeout, TransportError)
 
 
 @dataclass
@@ -46,16 +51,19 @@ class Pacer:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     sent: deque = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # shared by --jobs threads
 
     def wait(self):
         while True:
-            now = self.clock()
-            while self.sent and now - self.sent[0] >= 60:
-                self.sent.popleft()
-            if len(self.sent) < self.per_minute:
-                self.sent.append(now)
-                return
-            self.sleep(60 - (now - self.sent[0]) + 0.01)
+            with self.lock:
+                now = self.clock()
+                while self.sent and now - self.sent[0] >= 60:
+                    self.sent.popleft()
+                if len(self.sent) < self.per_minute:
+                    self.sent.append(now)
+                    return
+                pause = 60 - (now - self.sent[0]) + 0.01
+            self.sleep(pause)
 
 
 def retry_after(response) -> float | None:
@@ -77,6 +85,15 @@ class ReliableHTTPClient(HTTPClient):
         self.policy, self.pacer, self.sleep = policy, pacer, sleep
         return self
 
+    @contextlib.contextmanager
+    def single_attempt(self):
+        """For requests that must not be repeated blindly (creating a file)."""
+        policy, self.policy = self.policy, dataclasses.replace(self.policy, attempts=1)
+        try:
+            yield
+        finally:
+            self.policy = policy
+
     def request(self, *args, **kwargs):
         waited = 0.0
         for attempt in range(self.policy.attempts):
@@ -88,7 +105,7 @@ class ReliableHTTPClient(HTTPClient):
                 if e.code not in RETRIED:
                     raise
                 last, after = e, retry_after(e.response)
-            except (requests.ConnectionError, requests.Timeout) as e:
+            except NETWORK as e:
                 last, after = e, None
             delay = self.policy.delay(attempt, after)
             if attempt + 1 == self.policy.attempts or waited + delay > self.policy.max_wait:

@@ -51,7 +51,7 @@ from . import metrics
 from .grid import col_letter, serial
 from .template import LOCALES
 
-__all__ = ["WeeklyLayout", "build_weekly", "weekly_requests", "chart_ids", "HEADER_ROWS"]
+__all__ = ["WeeklyLayout", "build_weekly", "chart_ids", "HEADER_ROWS"]
 
 HEADER_ROWS = 2  # title + header, frozen
 CHART_COLUMNS = 9  # grid columns kept free to the right of the table for the charts
@@ -297,12 +297,3 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
 
     columns = {k: i for k, i in b.columns.items() if k not in _FIXED}
     return WeeklyLayout(requests, b.cells, columns, row_count, column_count, (reach_chart, err_chart))
-
-
-def weekly_requests(template, locale: str, *, sheet_id: int, plan_title: str, account_title: str,
-                    weeks: list[dt.date], platforms: list[str], admins: list[str],
-                    existing_chart_ids=(), rows_before: int = 0) -> list[dict]:
-    """The batchUpdate requests of :func:`build_weekly`."""
-    return build_weekly(template, locale, sheet_id=sheet_id, plan_title=plan_title,
-                        account_title=account_title, weeks=weeks, platforms=platforms, admins=admins,
-                        existing_chart_ids=existing_chart_ids, rows_before=rows_before).requests

@@ -334,8 +334,9 @@ def _choices(column: Column, cells: _Cells, admins: Sequence[str]) -> tuple[pd.S
     filled = cells.shown()[~cells.blank.to_numpy()]
     names = filled.unique()  # a handful of distinct values: compare those, then map
     if column.choices == ADMINS:
-        known = {norm(a) for a in admins}
-        values = filled.where(filled.isin([n for n in names if norm(n) in known])) if known else filled
+        # "anna" is Anna: the admin's own spelling, so one admin is one group everywhere
+        known = {norm(a): a for a in admins}
+        values = filled.map({n: known.get(norm(n)) for n in names}) if known else filled
     else:
         lookup = choice_lookup(column)
         values = filled.map({n: lookup.get(norm(n)) for n in names})

@@ -20,6 +20,13 @@ ADMINS = "admins"  # `choices = "admins"`: the project's admins, set at provisio
 
 _REF = re.compile(r"\{(\w+)\}")
 
+# The columns the weekly summary and the reports are built on: a team's own
+# template may rename labels, add columns and change rules, but keeps these keys.
+REQUIRED_COLUMNS = {
+    "plan": ("date", "platform", "responsible", "status", "likes", "comments", "saves", "shares", "reach", "views"),
+    "account": ("week", "followers", "dialogs", "warm_leads", "applications"),
+}
+
 
 class TemplateError(ValueError):
     """A mistake in a template file: names the file, the key and the reason."""
@@ -217,6 +224,14 @@ class _Loader:
         for kind in TAB_KINDS:
             if kind not in [x.kind for x in tabs]:
                 self.fail("tabs", f"no tab of kind {kind!r}")
+        for tab in tabs:
+            for key in REQUIRED_COLUMNS.get(tab.kind, ()):
+                if key not in [c.key for c in tab.columns]:
+                    self.fail(f"tabs.{tab.key}.columns", f"no column {key!r} (the summary needs it)")
+        status = next(t for t in tabs if t.kind == "plan").column("status")
+        if not isinstance(status.choices, tuple) or "published" not in [c.key for c in status.choices]:
+            self.fail(f"tabs.{next(t for t in tabs if t.kind == 'plan').key}.columns.status.choices",
+                      "needs a choice with key 'published'")
         return tuple(tabs)
 
     def columns(self, raw, tab_where: str) -> tuple[Column, ...]:
@@ -242,7 +257,23 @@ class _Loader:
             for ref in _REF.findall(c.formula or ""):
                 if ref not in keys:
                     self.fail(f"{tab_where}.columns.{c.key}.formula", f"refers to unknown column {ref!r}")
+            if c.formula:
+                self.formula(c.formula, f"{tab_where}.columns.{c.key}.formula")
         return tuple(cols)
+
+    def formula(self, text: str, where: str):
+        """A computed formula must work in Google Sheets, Excel and LibreOffice, in any locale."""
+        from . import formula
+
+        if not text.startswith("="):
+            self.fail(where, "must start with '='")
+        unknown = sorted(formula.functions(text) - formula.SHARED_FUNCTIONS)
+        if unknown:
+            self.fail(where, f"uses {', '.join(unknown)}: not in the functions Sheets, Excel and LibreOffice share")
+        try:
+            formula.render(text, "ru_RU")
+        except ValueError as e:
+            self.fail(where, str(e))
 
     def choices(self, c: dict, where: str):
         raw = c.get("choices")
@@ -279,6 +310,11 @@ class _Loader:
             tab = tabs.get(r["tab"])
             if tab is None:
                 self.fail(f"{where}.tab", f"no tab {r['tab']!r}")
+            if not isinstance(r.get("columns", []), list) or not all(isinstance(c, str) for c in r.get("columns", [])):
+                self.fail(f"{where}.columns", "must be a list of column keys")
+            if not isinstance(r.get("when", {}), dict) or not all(
+                    isinstance(v, list) for v in r.get("when", {}).values()):
+                self.fail(f"{where}.when", "must be a table: column = [choice keys]")
             columns = tuple(r.get("columns", []))
             for col in columns + ((r["than"],) if "than" in r else ()):
                 self.column_of(tab, col, f"{where}.columns")

@@ -53,17 +53,19 @@ def result_of(ref: ProjectRef, run: ProjectRun) -> ProjectResult:
 
 
 def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date | None = None, jobs: int = 1,
-           progress: Callable[[ProjectResult], None] | None = None,
-           run_at: dt.datetime | None = None) -> list[ProjectResult]:
-    """Validate and summarize every tagged project; never stops at a broken one."""
+           progress: Callable[[ProjectResult], None] | None = None, run_at: dt.datetime | None = None,
+           refs: list[ProjectRef] | None = None) -> list[ProjectResult]:
+    """Validate and summarize every tagged project (or `refs`); never stops at a broken one."""
     template = template or load()
-    refs = backend.projects()
+    refs = backend.projects() if refs is None else refs
 
     def one(ref: ProjectRef) -> ProjectResult:
         try:
             result = result_of(ref, run_project(backend, ref.id, template=template, as_of=as_of, run_at=run_at))
         except RunError as e:
             result = ProjectResult(ref.project, ref.location, False, message=str(e))
+        except Exception as e:  # a bug must not stop the other projects; it is reported with its kind
+            result = ProjectResult(ref.project, ref.location, False, message=f"{type(e).__name__}: {e}")
         if progress:
             progress(result)
         return result

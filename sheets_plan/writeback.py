@@ -90,7 +90,7 @@ def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]
     grid = snap.grids.get("log")
     existing = grid.values if grid else []
     fixed = LOG_HEADER[loc]
-    admins = _log_admins(existing[0] if existing else [], fixed, loc, list(report.by_admin))
+    admins = _log_admins(existing[0] if existing else [], fixed, loc, [a for a in report.by_admin if a])
     header = fixed + [LOG_ADMIN[loc].format(admin=a) for a in admins]
     as_of = serial(report.as_of)
     at = next((i for i, row in enumerate(existing) if i and len(row) > 1 and row[1] == as_of), None)

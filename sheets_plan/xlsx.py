@@ -446,7 +446,7 @@ def _read_cells(ws, sheet: Sheet):
             if value is None and fmt is None and note is None:
                 continue
             cell = sheet.cell(xc.row - 1, xc.column - 1)
-            if xc.data_type == "f" or (isinstance(value, str) and xc.data_type == "f"):
+            if xc.data_type == "f":
                 cell.formula = formula.from_xlsx(str(getattr(value, "text", value)))
             else:
                 cell.value = _plain(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 from click.testing import CliRunner
@@ -153,3 +155,30 @@ def test_transient_503s_are_retried_and_succeed(emu, template, sleeps):
     assert "Coffee" in result.output and sid in result.output
     assert emu.count("drive.files.list", status=503) == 2 and emu.count("drive.files.list", status=200) == 1
     assert len(sleeps) == 2  # two backoffs, no real waiting
+
+
+def test_a_create_that_failed_after_making_the_file_is_not_repeated(template):
+    """Drive made the file but the answer was lost (503): provisioning looks before creating again."""
+    from sheets_plan.google import GoogleBackend, connect
+    from sheets_plan.provision import provision
+    from sheets_plan.retry import RetryPolicy
+    from sheets_plan.testing.emulator import Emulator
+
+    emu = Emulator()
+    folder = emu.add_folder("Team")
+    client, _ = connect(session=emu.session(), per_minute=None)
+    client.http_client.configure(RetryPolicy(seed=1), None, sleep=lambda s: None)
+    lost = []
+
+    def lose_answer(request):
+        if request.method_id == "drive.files.create" and not lost:
+            lost.append(request)               # serve it for real, then answer 503 as if the answer got lost
+            emu.handle(request.method, "https://www.googleapis.com" + request.url, request.headers,
+                       json.dumps(request.json).encode())
+            return 503
+        return None
+
+    emu.inject(lose_answer)
+    sid = provision(GoogleBackend(client, folder=folder), "Coffee", template=template)
+    assert [f["name"] for f in emu.files.values() if f.get("mimeType", "").endswith("spreadsheet")] == ["Coffee"]
+    assert sid in emu.spreadsheets

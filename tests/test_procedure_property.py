@@ -184,8 +184,8 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
         get = lambda k: cells.get(k)  # noqa: E731
         status = STATUS.get(name(get("status")))
         date = a_date(get("date"))
-        admin = get("responsible").strip() if not invalid("responsible", get("responsible")) and not blank(
-            get("responsible")) else ""
+        admin = {a.lower(): a for a in ADMINS}[get("responsible").strip().lower()] if not invalid(
+            "responsible", get("responsible")) and not blank(get("responsible")) else ""  # the admin's own spelling
         if date:
             post_dates.append(date)
 

@@ -237,7 +237,7 @@ class TestChoices:
 
     def test_admins(self):
         values, invalid, _ = column([" anna ", "Bob", "Zed", None], "responsible", admins=["Anna", "Bob"])
-        assert values == ["anna", "Bob", None, None]
+        assert values == ["Anna", "Bob", None, None]  # the admin's own spelling
         assert invalid == [False, False, True, False]
 
     def test_any_admin_when_none_listed(self):

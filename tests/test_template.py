@@ -39,7 +39,15 @@ def broken(old: str, new: str) -> str:
      "missing label"),
     (broken('stats_after_days = 7', 'stats_after_days = -1'), "template.stats_after_days", "whole number"),
     (broken('width = 95\n', 'widht = 95\n'), "tabs.plan.columns[0].widht", "unknown key"),
-])
+    (broken('key = "platform"', 'key = "network"'), "tabs.plan.columns", "no column 'platform'"),
+    (broken('{ key = "published", ru', '{ key = "posted", ru'), "tabs.plan.columns.status.choices",
+     "needs a choice with key 'published'"),
+    (broken('when = { status = ["published"] }', 'when = "published"'), "rules.link.when", "must be a table"),
+    (broken('columns = ["caption"]', 'columns = "caption"'), "rules.caption.columns", "list of column keys"),
+    (broken('SUM({likes},{comments},{saves},{shares})/{reach}*100', 'SUM({likes})/{reach}*100.5'),
+     "tabs.plan.columns.err.formula", "decimal"),
+    (broken('INT({date})-WEEKDAY', 'XLOOKUP({date})-WEEKDAY'), "tabs.plan.columns.week.formula", "XLOOKUP"),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 60 else "")
 def test_each_mistake_names_file_key_and_reason(tmp_path, text, key, reason):
     path = tmp_path / "team.toml"
     path.write_text(text, encoding="utf-8")
