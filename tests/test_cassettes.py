@@ -1,4 +1,9 @@
-"""The main flows on Google, replayed from committed vcrpy cassettes (tests/cassettes/*.yaml).
+"""The main flows on the Google path, replayed from committed vcrpy cassettes (tests/cassettes/*.yaml).
+
+The committed cassettes were recorded against the project's emulator, not against Google
+itself (no machine here reaches Google): they pin what the product SENDS; what Google
+answers is only as faithful as the emulator until a maintainer re-records with
+SHEETS_PLAN_RECORD=google.
 
 CI replays (record_mode "none"): a request the product no longer sends the same way, by
 method, URI or JSON body, fails here. Re-record after a deliberate change: see the docstring
