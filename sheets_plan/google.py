@@ -18,12 +18,13 @@ import gspread
 import requests
 from google.auth.exceptions import RefreshError, TransportError
 from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
 
 from . import formula
 from .backend import ProjectRef, RunError
 from .grid import Grid
 from .ranges import parse_a1
-from .retry import NETWORK, RETRIED, Pacer, ReliableHTTPClient, RetryPolicy, retry_after
+from .retry import Pacer, ReliableHTTPClient, RetryPolicy
 
 # URLs, in one place.
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -119,27 +120,14 @@ class GoogleBackend:
     def _create_once(self, body: dict, project: str) -> str:
         """files.create is not idempotent: a request that failed (5xx, timeout)
         may still have made the file, so look before trying again."""
-        policy, waited = self.http.policy, 0.0
-        for attempt in range(policy.attempts):
-            try:
-                with self.http.single_attempt():
-                    return self.http.request("post", DRIVE_FILES, params={"supportsAllDrives": "true",
-                                                                          "fields": "id"}, json=body).json()["id"]
-            except APIError as e:
-                if e.code not in RETRIED:
-                    raise
-                failure, after = e, retry_after(e.response)
-            except NETWORK as e:
-                failure, after = e, None
-            delay = policy.delay(attempt, after)
-            if attempt + 1 == policy.attempts or waited + delay > policy.max_wait:
-                raise failure
-            self.http.sleep(delay)
-            waited += delay
-            made = [r.id for r in self.projects() if r.project == project]
-            if made:
-                return made[0]
-        raise AssertionError("unreachable")
+        def send():
+            return HTTPClient.request(self.http, "post", DRIVE_FILES, params={"supportsAllDrives": "true",
+                                                                             "fields": "id"}, json=body).json()["id"]
+
+        def made():
+            return next((r.id for r in self.projects() if r.project == project), None)
+
+        return self.http.call(send, before_retry=made)
 
     def _app_properties(self, tags: dict[str, str]) -> dict[str, str]:
         props = dict(tags, **dict([MARKER]))

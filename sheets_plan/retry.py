@@ -8,14 +8,12 @@ exponential backoff, full jitter, and the server's Retry-After honored.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import random
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import requests
 from google.auth.exceptions import TransportError
@@ -85,22 +83,18 @@ class ReliableHTTPClient(HTTPClient):
         self.policy, self.pacer, self.sleep = policy, pacer, sleep
         return self
 
-    @contextlib.contextmanager
-    def single_attempt(self):
-        """For requests that must not be repeated blindly (creating a file)."""
-        policy, self.policy = self.policy, dataclasses.replace(self.policy, attempts=1)
-        try:
-            yield
-        finally:
-            self.policy = policy
-
     def request(self, *args, **kwargs):
+        return self.call(lambda: HTTPClient.request(self, *args, **kwargs))
+
+    def call(self, send: Callable[[], Any], before_retry: Callable[[], Any] | None = None):
+        """`send()` paced and retried. `before_retry()`, for requests that must not be
+        repeated blindly (creating a file): a result other than None ends the retries."""
         waited = 0.0
         for attempt in range(self.policy.attempts):
             if self.pacer:
                 self.pacer.wait()
             try:
-                return super().request(*args, **kwargs)
+                return send()
             except APIError as e:
                 if e.code not in RETRIED:
                     raise
@@ -112,4 +106,7 @@ class ReliableHTTPClient(HTTPClient):
                 break
             self.sleep(delay)
             waited += delay
+            found = before_retry() if before_retry else None
+            if found is not None:
+                return found
         raise last
