@@ -236,6 +236,21 @@ def _definition(key: str) -> Expr:
     return _BY_KEY[key].expr
 
 
+def _parts(expr: Expr) -> list[Expr]:
+    """The sub-expressions a figure is built from (a Ref stands for its definition)."""
+    if isinstance(expr, Ref):
+        return [_definition(expr.key)]
+    if isinstance(expr, Prev):
+        return [expr.expr]
+    if isinstance(expr, Ratio):
+        return [expr.num, expr.den]
+    if isinstance(expr, Diff):
+        return [expr.a, expr.b]
+    if isinstance(expr, Add):
+        return list(expr.terms)
+    return []
+
+
 def uses_account(expr: Expr | str) -> bool:
     """Whether an expression (or figure key) depends on the Account tab."""
     if isinstance(expr, str):
@@ -243,32 +258,14 @@ def uses_account(expr: Expr | str) -> bool:
         return key == ACCOUNT_ROW or uses_account(_definition(key))
     if isinstance(expr, (AccountValue, AccountRow)):
         return True
-    if isinstance(expr, Ref):
-        return uses_account(_definition(expr.key))
-    if isinstance(expr, Prev):
-        return uses_account(expr.expr)
-    if isinstance(expr, Ratio):
-        return uses_account(expr.num) or uses_account(expr.den)
-    if isinstance(expr, Diff):
-        return uses_account(expr.a) or uses_account(expr.b)
-    if isinstance(expr, Add):
-        return any(uses_account(t) for t in expr.terms)
-    return False
+    return any(uses_account(p) for p in _parts(expr))
 
 
 def blankable(expr: Expr) -> bool:
     """Whether an expression can be blank (sums and counts never are)."""
     if isinstance(expr, (AccountValue, Ratio)):
         return True
-    if isinstance(expr, Ref):
-        return blankable(_definition(expr.key))
-    if isinstance(expr, Prev):
-        return blankable(expr.expr)
-    if isinstance(expr, Diff):
-        return blankable(expr.a) or blankable(expr.b)
-    if isinstance(expr, Add):
-        return any(blankable(t) for t in expr.terms)
-    return False
+    return any(blankable(p) for p in _parts(expr))
 
 
 def figure_keys(account: bool = True) -> list[str]:

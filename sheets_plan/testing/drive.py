@@ -203,21 +203,20 @@ def parse_query(q: str) -> Callable[[dict], bool]:
         k, v = peek()
         return k == "word" and v.lower() == value
 
-    def expr():
-        left = conj()
-        while is_word("or"):
+    def chain(word: str, operand, join):
+        """operand (word operand)*, folded left with join."""
+        left = operand()
+        while is_word(word):
             take()
-            right = conj()
-            left = (lambda a, b: lambda f: a(f) or b(f))(left, right)
+            right = operand()
+            left = (lambda a, b: lambda f: join(a(f), b(f)))(left, right)
         return left
 
+    def expr():
+        return chain("or", conj, lambda a, b: a or b)
+
     def conj():
-        left = neg()
-        while is_word("and"):
-            take()
-            right = neg()
-            left = (lambda a, b: lambda f: a(f) and b(f))(left, right)
-        return left
+        return chain("and", neg, lambda a, b: a and b)
 
     def neg():
         if is_word("not"):
