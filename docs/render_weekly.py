@@ -5,8 +5,8 @@
 1. Builds the demo workbook exactly as ``sheets-plan demo`` does
    (``sheets_plan.demo.run_demo``, English labels, a fixed as-of date so the
    picture only changes when the product does).
-2. Makes a presentation copy with the product's own xlsx writer (the charts
-   come from the same model): the Weekly tab first and the only visible one
+2. Makes a presentation copy with openpyxl (the charts drawn by the
+   product's own chart code, sheets_plan/xlsx/charts.py): the Weekly tab first and the only visible one
    (Plan and Account stay, hidden: the formulas read them), the figure
    columns after "ERR, %" hidden so the charts, anchored right of the
    table, come next to it, and a print area of one A3 landscape page
@@ -44,8 +44,13 @@ from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.utils.cell import coordinate_to_tuple  # noqa: E402
 from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
 
-from sheets_plan import metrics, summary, xlsx  # noqa: E402
+import openpyxl  # noqa: E402
+
+from sheets_plan import jobs, metrics, summary  # noqa: E402
 from sheets_plan.demo import run_demo  # noqa: E402
+from sheets_plan.local import LocalBackend  # noqa: E402
+from sheets_plan.snapshot import load_snapshot  # noqa: E402
+from sheets_plan.xlsx.charts import xlsx_chart  # noqa: E402
 from sheets_plan.template import load  # noqa: E402
 from sheets_plan.testing import libreoffice  # noqa: E402
 
@@ -122,10 +127,14 @@ def build_demo(folder: Path, as_of: dt.date) -> Path:
 def presentation_copy(path: Path, out: Path) -> Path:
     """The Weekly tab first and alone on show, one A3 landscape page (see the module doc)."""
     template = load()
-    book, tags = xlsx.load(path)
-    wb = xlsx.to_workbook(book, tags)  # the product's writer: cells, formats and charts
+    wb = openpyxl.load_workbook(path)  # cells and formats; openpyxl drops charts on loading...
     title = template.tab_of_kind("weekly").title("en")
     ws = wb[title]
+    snap = load_snapshot(LocalBackend(path.parent), str(path), template, as_of=AS_OF)
+    titles = {snap.sheet_ids[key]: snap.titles[key] for key in snap.titles}
+    for request in jobs.weekly_layout(snap).requests:  # ...so they are drawn again by the product's chart code
+        if "addChart" in request:
+            ws.add_chart(xlsx_chart(request["addChart"]["chart"], titles))
     wb.move_sheet(ws, offset=-wb.index(ws))
     for other in wb.worksheets[1:]:
         other.sheet_state = "hidden"

@@ -256,8 +256,7 @@ def to_internal(formula: str, locale: str) -> str:
 
 def _could_need_prefix(formula: str) -> bool:
     """A cheap pre-check: most formulas name no newer function and need no tokenizing."""
-    upper = formula.upper()
-    return any(name in upper for name in _NEWER)
+    return _NEWER_RE.search(formula.upper()) is not None
 
 
 def to_xlsx(formula: str) -> str:
@@ -356,3 +355,4 @@ def render_requests(requests: Iterable[dict], locale: str) -> list[dict]:
 
 # Names whose presence means a formula may need (or carry) a prefix.
 _NEWER = tuple(sorted(XLFN_FUNCTIONS | XLWS_FUNCTIONS | {"_XL"}))
+_NEWER_RE = re.compile("|".join(re.escape(name) for name in sorted(_NEWER, key=len, reverse=True)))

@@ -41,7 +41,8 @@ APP_PROPERTY_BYTES = 124          # Drive's limit per key + value, UTF-8
 
 META_FIELDS = ("spreadsheetId,properties(title,locale,timeZone),developerMetadata,"
                "sheets(properties,conditionalFormats,protectedRanges,charts(chartId))")
-GRID_FIELDS = "sheets(properties(sheetId,title),data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue))))"
+GRID_FIELDS = ("sheets(properties(sheetId,title),data(startRow,startColumn,"
+               "rowData(values(userEnteredValue,effectiveValue,hyperlink))))")
 
 
 def spreadsheet_id(target: str) -> str:
@@ -229,16 +230,19 @@ class GoogleBackend:
 def _grid(title: str, data: dict, locale: str) -> Grid:
     r0, c0 = data.get("startRow", 0), data.get("startColumn", 0)
     values, formulas = [[] for _ in range(r0)], [[] for _ in range(r0)]
-    for row in data.get("rowData", []):
+    links = {}
+    for r, row in enumerate(data.get("rowData", []), r0):
         vals, forms = [None] * c0, [None] * c0
-        for cell in row.get("values", []):
+        for c, cell in enumerate(row.get("values", []), c0):
+            if cell.get("hyperlink"):  # a linked cell (=HYPERLINK or a link on its text)
+                links[(r, c)] = cell["hyperlink"]
             entered = cell.get("userEnteredValue", {})
             f = entered.get("formulaValue")
             forms.append(formula.to_internal(f, locale) if f else None)
             vals.append(_plain(cell.get("effectiveValue")))
         values.append(vals)
         formulas.append(forms)
-    return Grid(title, values, formulas)
+    return Grid(title, values, formulas, links)
 
 
 def _plain(ev: dict | None):

@@ -19,6 +19,8 @@ class Grid:
     values: list[list] = field(default_factory=list)
     # Formula text ("=SUM(A1,B1)") of formula cells, same shape as values, None elsewhere.
     formulas: list[list] | None = None
+    # (row, col) -> URL of cells that carry a hyperlink (their shown text may be anything), same origin as values.
+    links: dict[tuple[int, int], str] | None = None
 
 def serial(day: dt.date) -> int:
     return (day - EPOCH).days

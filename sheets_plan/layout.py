@@ -153,7 +153,8 @@ def provision_requests(template: Template, project: Project, meta: dict,
         rows = data_rows(used_rows.get(tab.key, 0), template) if tab.columns else 200
         where = positions.get(tab.key) or template_positions(tab)
         if tab.columns:
-            reqs += table_requests(tab, ids[tab.key], rows, project, where)
+            used = max(used_rows.get(tab.key, 0), 1)
+            reqs += table_requests(tab, ids[tab.key], rows, project, where, formats_from=used, widths=sheet is None)
             by_id = {r.id: r for r in template.rules}
             rules = [{**r, "severity": by_id[r["rule"]].severity}
                      for r in live_rules(template, project.locale, where) if by_id[r["rule"]].tab == tab.key]
@@ -196,19 +197,25 @@ def _drop_default_sheet(meta: dict, template: Template) -> list[dict]:
             if s["properties"]["title"] in ("Sheet1", "Лист1") and s["properties"]["title"] not in ours]
 
 
-def table_requests(tab: Tab, sid: int, rows: int, project: Project, where: dict[str, int]) -> list[dict]:
-    """Header, widths, formats, dropdowns and computed formulas of a table tab."""
+def table_requests(tab: Tab, sid: int, rows: int, project: Project, where: dict[str, int],
+                   formats_from: int = 1, widths: bool = True) -> list[dict]:
+    """Header, widths, formats, dropdowns and computed formulas of a table tab.
+
+    The cells people fill are theirs, formats included: a repair formats only
+    the empty rows below them (from `formats_from`), and sets column widths
+    only on a new tab (`widths`)."""
     reqs = _header(tab, sid, project.locale, where)
     for col in tab.columns:
         i = where[col.key]
-        if col.width:
+        if col.width and widths:
             reqs.append({"updateDimensionProperties": {
                 "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
                 "properties": {"pixelSize": col.width}, "fields": "pixelSize"}})
         fmt = _column_format(col)
-        if fmt:
-            reqs.append({"repeatCell": {"range": grid_range(sid, 1, rows, i, i + 1),
-                                        "cell": {"userEnteredFormat": fmt}, "fields": "userEnteredFormat"}})
+        start = 1 if col.computed else max(formats_from, 1)
+        if fmt and start < rows:
+            reqs.append({"repeatCell": {"range": grid_range(sid, start, rows, i, i + 1),
+                                        "cell": {"userEnteredFormat": fmt}, "fields": _format_fields(fmt)}})
         rule = _validation(col, project)
         if rule:
             reqs.append({"setDataValidation": {"range": grid_range(sid, 1, rows, i, i + 1), "rule": rule}})
@@ -236,6 +243,11 @@ def _column_format(col: Column) -> dict | None:
     if col.type == "text" and (col.width or 0) >= 200:
         fmt["wrapStrategy"] = "WRAP"
     return fmt or None
+
+
+def _format_fields(fmt: dict) -> str:
+    """Only the parts of a format the tool sets: a font colour a person chose stays."""
+    return ",".join(f"userEnteredFormat.{key}" for key in fmt)
 
 
 def choice_labels(col: Column, project: Project) -> list[str]:

@@ -1,8 +1,10 @@
 """LocalBackend: the embedded default. A folder of .xlsx workbooks.
 
-The spreadsheet id is the workbook's path. Each batch_update is applied to
-the in-memory model and saved atomically, so a failed run never leaves a
-half-written workbook behind.
+The spreadsheet id is the workbook's path. The workbook is read as it is
+now (a person may have edited it in Excel or LibreOffice a minute ago) and
+each batch_update changes only the tool's parts of it, written atomically
+(temp file, then rename), so a failed run never leaves a half-written
+workbook behind (xlsx/).
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import xlsx
 from .backend import ProjectRef, RunError
 from .grid import Grid, quote_title
-from .model import ModelError, Spreadsheet
+from .model import ModelError
+from .xlsx import Book, WorkbookError, locked_file, read_tags
+from .xlsx import package, props
 
 
 def workbook_path(folder: str | Path, project: str) -> Path:
@@ -27,10 +30,10 @@ class LocalBackend:
 
     def __init__(self, folder: str | Path = "."):
         self.folder = Path(folder)
-        self._open: dict[str, tuple[float, Spreadsheet, dict]] = {}
+        self._open: dict[str, tuple[int, Book]] = {}
 
-    # The model is cached per path and mtime: a command reads a workbook once.
-    def _load(self, sid: str) -> tuple[Spreadsheet, dict]:
+    # A command reads a workbook once: the Book is kept while the file is unchanged.
+    def _book(self, sid: str) -> Book:
         path = Path(sid)
         try:
             mtime = path.stat().st_mtime_ns
@@ -38,21 +41,18 @@ class LocalBackend:
             raise RunError(f"{sid}: no such workbook") from None
         cached = self._open.get(sid)
         if cached and cached[0] == mtime:
-            return cached[1], cached[2]
+            return cached[1]
         try:
-            book, tags = xlsx.load(path)
-        except xlsx.WorkbookError as e:
+            book = Book(path)
+        except WorkbookError as e:
             raise RunError(str(e)) from None
-        self._open[sid] = (mtime, book, tags)
-        return book, tags
+        self._open[sid] = (mtime, book)
+        return book
 
-    def _save(self, sid: str, book: Spreadsheet, tags: dict):
-        try:
-            xlsx.save(book, tags, sid)
-        except xlsx.WorkbookError as e:
-            self._open.pop(sid, None)
-            raise RunError(str(e)) from None
-        self._open[sid] = (Path(sid).stat().st_mtime_ns, book, tags)
+    def _writable(self, path: Path):
+        lock = locked_file(path)
+        if lock is not None:
+            raise RunError(f"{path}: open in another program (lock file {lock.name}); close it there and run again")
 
     def create(self, title: str, tags: dict[str, str], *, locale: str, time_zone: str) -> str:
         path = workbook_path(self.folder, title)
@@ -62,45 +62,59 @@ class LocalBackend:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise RunError(f"{self.folder}: cannot create folder: {e.strerror}") from None
-        book = Spreadsheet(str(path), title, locale=locale, time_zone=time_zone)
-        book.batch_update([{"addSheet": {"properties": {"title": "Sheet1", "sheetId": 0}}}])
-        self._save(str(path), book, dict(tags))
+        pkg = package.empty("Sheet1", 0)
+        props.write(pkg, tags, {"properties": {"locale": locale, "timeZone": time_zone}, "developerMetadata": []})
+        self._save(pkg, path)
         return str(path)
 
     def copy(self, source: str, title: str, tags: dict[str, str]) -> str:
         """A copy of a master workbook, tagged as the new project."""
-        book, _ = self._load(source)
+        book = self._book(source)
         path = workbook_path(self.folder, title)
         if path.exists():
             raise RunError(f"{path}: already exists")
-        book.id = str(path)
-        book.properties["title"] = title
-        self._open.pop(source, None)  # the cached model now belongs to the copy
-        self._save(str(path), book, dict(tags))
+        meta = props.meta(book.props)
+        props.write(book.pkg, tags, meta)
+        self._open.pop(source, None)  # the Book in memory now differs from its file
+        self._save(book.pkg, path)
         return str(path)
 
+    def _save(self, pkg, path: Path):
+        try:
+            pkg.save(path)
+        except WorkbookError as e:
+            raise RunError(str(e)) from None
+
     def get(self, sid: str) -> dict:
-        return self._load(sid)[0].resource()
+        return self._book(sid).resource()
 
     def read(self, sid: str, ranges: list[str]) -> list[Grid]:
         try:
-            return self._load(sid)[0].read(ranges)
+            return self._book(sid).read(ranges)
         except ModelError as e:
             raise RunError(f"{sid}: {e}") from None
+        except WorkbookError as e:
+            raise RunError(str(e)) from None
 
     def batch_update(self, sid: str, requests: list[dict]) -> list[dict]:
-        book, tags = self._load(sid)
+        book = self._book(sid)
+        self._writable(book.path)
+        self._open.pop(sid, None)  # whatever happens, the next call reads the file again
         try:
-            replies = book.batch_update(requests)
+            return book.batch_update(requests)
         except ModelError as e:
             raise RunError(f"{sid}: {e}") from None
-        self._save(sid, book, tags)
-        return replies
+        except WorkbookError as e:
+            raise RunError(str(e)) from None
 
     def set_tags(self, sid: str, tags: dict[str, str]) -> None:
-        book, old = self._load(sid)
-        if old != tags:
-            self._save(sid, book, dict(tags))
+        book = self._book(sid)
+        if book.tags == tags:
+            return
+        self._writable(book.path)
+        self._open.pop(sid, None)
+        props.write(book.pkg, tags, props.meta(book.props))
+        self._save(book.pkg, book.path)
 
     def check_members(self, members: list[str]) -> None:
         pass
@@ -111,7 +125,7 @@ class LocalBackend:
     def projects(self) -> list[ProjectRef]:
         refs = []
         for path in sorted(self.folder.glob("*.xlsx")):
-            tags = xlsx.read_tags(path)
+            tags = read_tags(path)
             if "project" in tags:
                 refs.append(ProjectRef(str(path), tags["project"], tags.get("template", ""),
                                        tags.get("version", ""), str(path)))

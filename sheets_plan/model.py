@@ -11,8 +11,10 @@ else is refused with a ModelError, as Google refuses what it does not know.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import pickle
+import re
 from dataclasses import dataclass, field
 
 from .grid import Grid
@@ -166,8 +168,13 @@ class Spreadsheet:
         return n
 
     # ------------------------------------------------------------ batchUpdate
-    def batch_update(self, requests: list[dict]) -> list[dict]:
-        """Apply all requests or none (the API's batchUpdate is atomic)."""
+    def batch_update(self, requests: list[dict], atomic: bool = True) -> list[dict]:
+        """Apply all requests or none (the API's batchUpdate is atomic).
+
+        atomic=False: the caller throws the model away on failure (the
+        LocalBackend, whose file is only replaced once all succeeded)."""
+        if not atomic:
+            return [self._apply(req) for req in requests]
         # pickle round trip: the same deep copy as copy.deepcopy, several times faster
         backup = pickle.dumps((self.properties, self.sheets, self.named_ranges, self.developer_metadata),
                               protocol=pickle.HIGHEST_PROTOCOL)
@@ -256,6 +263,11 @@ class Spreadsheet:
             c1 = c0 + max((len(r.get("values", [])) for r in rows), default=0)
             self._check_grid(sheet, r1, c1)
         rows = body.get("rows", [])
+        if not rows:  # a clear: only cells that exist can change
+            for r in [r for r in sheet.cells if r0 <= r < r1]:
+                for c in [c for c in sheet.cells[r] if c0 <= c < c1]:
+                    self._write_cell(sheet, r, c, {}, fields)
+            return
         for r in range(r0, r1):
             values = rows[r - r0].get("values", []) if r - r0 < len(rows) else []
             for c in range(c0, c1):
@@ -274,8 +286,7 @@ class Spreadsheet:
         if cell is None and not data:
             return  # clearing a cell that does not exist
         cell = cell or sheet.cell(r, c)
-        for f in _fields(fields, data, ("userEnteredValue", "userEnteredFormat", "note", "dataValidation")):
-            top, _, rest = f.partition(".")
+        for top, rest in _cell_mask(fields):
             if top == "userEnteredValue":
                 cell.set_entered(data.get("userEnteredValue"))
             elif top == "userEnteredFormat":
@@ -472,11 +483,33 @@ def _cell_data(cell: Cell | None) -> dict:
             out["effectiveValue"] = eff
     if cell.fmt:
         out["userEnteredFormat"] = copy.deepcopy(cell.fmt)
+    link = _hyperlink(cell)
+    if link:
+        out["hyperlink"] = link
     if cell.note:
         out["note"] = cell.note
     if cell.validation:
         out["dataValidation"] = copy.deepcopy(cell.validation)
     return out
+
+
+def _hyperlink(cell: Cell) -> str | None:
+    """CellData.hyperlink (read-only in the API): a link on the cell's text, or a =HYPERLINK's address."""
+    link = ((cell.fmt or {}).get("textFormat") or {}).get("link") or {}
+    if link.get("uri"):
+        return link["uri"]
+    if cell.formula:
+        m = re.match(r'=\s*HYPERLINK\(\s*"([^"]*)"', cell.formula, re.I)
+        if m:
+            return m.group(1)
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _cell_mask(mask: str) -> tuple[tuple[str, str], ...]:
+    """A CellData field mask, split once per distinct mask: ((top, rest), ...)."""
+    fields = _fields(mask, {}, ("userEnteredValue", "userEnteredFormat", "note", "dataValidation"))
+    return tuple((f.partition(".")[0], f.partition(".")[2]) for f in fields)
 
 
 def _fields(mask: str, data: dict, star: tuple[str, ...] | None = None) -> list[str]:

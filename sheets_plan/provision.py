@@ -39,7 +39,11 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     else:
         sid = ref.id
     meta = backend.get(sid)
-    locale = locale or layout.metadata(meta, layout.META_LOCALE) or template.locale
+    current = layout.metadata(meta, layout.META_LOCALE) if ref is not None else None
+    if locale and current and locale != current:
+        raise RunError(f"{project}: the project is in “{current}”; provision does not relabel an existing project "
+                       f"(its headers, dropdown items in filled cells and summary formulas): run it without --locale")
+    locale = locale or current or template.locale
     admins = tuple(admins) or layout.project_admins(meta)
     spec = layout.Project(project, locale, admins)
     rows, positions = current_layout(backend, sid, template, meta)
@@ -61,6 +65,7 @@ def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
     grids = backend.read(sid, [quote_title(s["properties"]["title"]) for _, s in tabs])
     rows, positions = {}, {}
     for (tab, _), grid in zip(tabs, grids):
+        header_problem(tab, grid)
         positions[tab.key] = layout.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
     return rows, positions
@@ -74,3 +79,30 @@ def last_input_row(tab, grid, where: dict[str, int]) -> int:
         if any(i < len(row) and row[i] not in (None, "") for i in inputs):
             return n
     return 0
+
+
+def header_problem(tab, grid):
+    """Refuse a table tab whose header row is not where a repair could safely write.
+
+    Writing headers into row 1 when the real header stands lower, or twice,
+    would put a second "Date" column beside the person's and flag every row."""
+    from .table import norm
+
+    keys = {norm(label): c.key for c in tab.columns for label in c.labels.values()}
+
+    def hits(row) -> list[str]:
+        return [keys[norm(v)] for v in row if v not in (None, "") and norm(v) in keys]
+
+    first = hits(grid.values[0]) if grid.values else []
+    twice = sorted({k for k in first if first.count(k) > 1})
+    if twice:
+        label = tab.column(twice[0]).labels
+        raise RunError(f"tab “{grid.title}”: the header row has the column “{label['ru']}”/“{label['en']}” twice; "
+                       "delete one of them, then run provision again")
+    enough = max(3, len(tab.columns) // 2)
+    for n, row in enumerate(grid.values[1:1000], 2):  # where a header row lands by mistake
+        if len(set(hits(row))) >= enough:
+            where = "again on" if len(set(first)) >= enough else "on"
+            raise RunError(f"tab “{grid.title}”: the header row is {where} row {n}"
+                           + (" (rows inserted above it?); delete the rows above it" if where == "on"
+                              else "; delete that row") + ", then run provision again")

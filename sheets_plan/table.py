@@ -61,7 +61,7 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] = 
     positions = find_columns(tab, grid.title, header)
     width = max([len(header), *(p + 1 for p in positions.values())])
     index = pd.RangeIndex(2, len(grid.values) + 1)
-    raw = _frame(grid.values[1:], width, positions, index, [c.key for c in tab.columns])
+    raw = _frame(_linked(tab, grid, positions)[1:], width, positions, index, [c.key for c in tab.columns])
     cells = {c.key: _Cells(raw[c.key]) for c in tab.columns}
     blank = pd.DataFrame({k: v.blank for k, v in cells.items()}, index=index)
     # Admins leave empty rows between filled ones: an empty row is not a
@@ -106,6 +106,24 @@ def _header_locale(tab: Tab, seen: dict[str, int]) -> str:
 
 
 # ------------------------------------------------------------------ raw cells
+
+def _linked(tab: Tab, grid: Grid, positions: dict[str, int]) -> list[list]:
+    """The rows, with a link cell that shows text ("ссылка") but carries a
+    hyperlink read as that hyperlink's address: the link is what a reader clicks."""
+    url_columns = {positions[c.key] for c in tab.columns if c.type == "url"}
+    links = {rc: u for rc, u in (grid.links or {}).items() if rc[1] in url_columns and rc[0] >= 1}
+    if not links:
+        return grid.values
+    rows = list(grid.values)
+    for (r, c), url in links.items():
+        if r >= len(rows):
+            continue
+        row = rows[r] = list(rows[r]) + [None] * max(0, c + 1 - len(rows[r]))
+        shown = row[c]
+        if not (isinstance(shown, str) and shown.strip().lower().startswith(("http://", "https://"))):
+            row[c] = url
+    return rows
+
 
 def _frame(rows: list[list], width: int, positions: dict[str, int], index, keys) -> pd.DataFrame:
     # Sheets omits trailing blanks, so rows come ragged: pad, then pick columns.

@@ -18,6 +18,16 @@ def template():
     return load()
 
 
+@pytest.fixture(scope="session")
+def office():
+    """A LibreOffice that edits workbooks as a person does (UNO), for the whole run."""
+    from sheets_plan.testing.office import Office
+
+    running = Office()
+    yield running
+    running.close()
+
+
 @pytest.fixture
 def folder(tmp_path) -> Path:
     return tmp_path / "plans"

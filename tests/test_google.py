@@ -8,7 +8,7 @@ from sheets_plan import jobs
 from sheets_plan.demo import fill_rows, sample_rows
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
-from sheets_plan import formula, xlsx
+from sheets_plan import formula
 
 from .google_fixtures import AS_OF, RUN_AT, google_backend
 
@@ -125,16 +125,58 @@ def test_check_results_match_the_local_backend(emu, folder, template, tmp_path):
     assert google.to_json() == here.to_json()
 
 
-def _content(book):
-    """Values, formulas (internal form), validations and protected ranges, per sheet title."""
+def _content(backend, sid) -> dict:
+    """Per tab, through the Backend interface: values, formulas, frozen rows, live-format rules."""
+    meta = backend.get(sid)
+    titles = [s["properties"]["title"] for s in meta["sheets"]]
+    grids = backend.read(sid, ["'" + t + "'" for t in titles])
+    locale = meta["properties"].get("locale", "en_US")
+    out = {}
+    for sheet, grid in zip(meta["sheets"], grids):
+        rules = sorted(([(g.get("startRowIndex", 0), g.get("endRowIndex"), g.get("startColumnIndex", 0),
+                          g.get("endColumnIndex")) for g in r["ranges"]],
+                        formula.to_internal(r["booleanRule"]["condition"]["values"][0]["userEnteredValue"], locale))
+                       for r in sheet.get("conditionalFormats", []))
+        formulas = [[formula.to_internal(f, "en_US") if f else None for f in row] for row in grid.formulas or []]
+        out[sheet["properties"]["title"]] = (_trim(grid.values), _trim(formulas),
+                                             sheet["properties"]["gridProperties"].get("frozenRowCount", 0), rules)
+    return out
+
+
+def _trim(rows):
+    rows = [list(r) for r in rows]
+    for r in rows:
+        while r and r[-1] is None:
+            r.pop()
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _emulator_validations(book) -> dict:
+    """Sheet title -> column -> (kind, items) of the data validation on its first data row."""
     out = {}
     for s in book.sheets:
-        cells = {(r, c): (cell.value, formula.to_internal(cell.formula, book.properties["locale"])
-                          if cell.formula else None, cell.validation and json.dumps(cell.validation, sort_keys=True))
-                 for r, row in s.cells.items() for c, cell in row.items()
-                 if cell.value is not None or cell.formula or cell.validation}
-        protected = sorted(json.dumps([p["range"], p.get("description")], sort_keys=True) for p in s.protected_ranges)
-        out[s.title] = (cells, protected, s.properties["gridProperties"])
+        out[s.title] = {c: (cell.validation["condition"]["type"],
+                            [v.get("userEnteredValue") for v in cell.validation["condition"].get("values", [])])
+                        for c, cell in s.cells.get(1, {}).items() if cell.validation}
+    return out
+
+
+def _xlsx_validations(path) -> dict:
+    import openpyxl
+
+    kinds = {"list": "ONE_OF_LIST", "decimal": "NUMBER_GREATER_THAN_EQ", "date": "DATE_IS_VALID"}
+    out = {}
+    for ws in openpyxl.load_workbook(path).worksheets:
+        found = {}
+        for dv in ws.data_validations.dataValidation:
+            for rng in dv.sqref.ranges:
+                if rng.min_row <= 2 <= rng.max_row:
+                    items = dv.formula1.strip('"').split(",") if dv.type == "list" else \
+                        ([] if dv.type == "date" else [dv.formula1])
+                    found.update({c - 1: (kinds[dv.type], items) for c in range(rng.min_col, rng.max_col + 1)})
+        out[ws.title] = found
     return out
 
 
@@ -142,9 +184,10 @@ def _content(book):
 def test_one_spec_two_backends_one_result(emu, folder, template, tmp_path, locale):
     backend = google_backend(emu, folder)
     sid = provision(backend, "Coffee", admins=ADMINS, locale=locale, template=template)
-    path = provision(LocalBackend(tmp_path), "Coffee", admins=ADMINS, locale=locale, template=template)
-    local_book, _ = xlsx.load(path)
-    assert _content(emu.spreadsheets[sid]) == _content(local_book)
+    local = LocalBackend(tmp_path)
+    path = provision(local, "Coffee", admins=ADMINS, locale=locale, template=template)
+    assert _content(backend, sid) == _content(local, path)
+    assert _emulator_validations(emu.spreadsheets[sid]) == _xlsx_validations(path)
 
 
 def test_from_sheet_copies_a_master_and_reapplies_the_spec(emu, folder, template):
@@ -167,3 +210,25 @@ def test_allow_domain_refuses_outsiders_before_sharing(emu, folder, template):
     with pytest.raises(RunError, match="outside the allowed domain"):
         provision(backend, "Coffee", admins=["anna@agency.com", "eve@gmail.com"], template=template)
     assert emu.count("drive.files.create") == 0 and emu.count("drive.permissions.create") == 0
+
+
+def test_a_linked_cell_counts_as_its_link(emu, folder, template):
+    """In Sheets a person types "ссылка" and links it (Insert → Link): the check reads the link."""
+    backend, sid = provisioned(emu, folder, template, rows=10)
+    plan = emu.spreadsheets[sid].sheet(1001)
+    published = [r for r in range(1, 11) if plan.peek(r, 9) and plan.peek(r, 9).value]
+    linked, bare = published[:2]
+
+    def typed(row: int, fmt: dict | None) -> dict:
+        cell = {"userEnteredValue": {"stringValue": "ссылка"}}
+        if fmt:
+            cell["userEnteredFormat"] = fmt
+        return {"updateCells": {"start": {"sheetId": 1001, "rowIndex": row, "columnIndex": 9},
+                                "rows": [{"values": [cell]}],
+                                "fields": "userEnteredValue" + (",userEnteredFormat.textFormat.link" if fmt else "")}}
+
+    backend.batch_update(sid, [typed(linked, {"textFormat": {"link": {"uri": "https://instagram.com/p/linked"}}}),
+                               typed(bare, None)])
+    report = jobs.validate(backend, sid, template=template, as_of=AS_OF, write=False)
+    link_flags = {f.cell for f in report.flags if f.rule == "link"}
+    assert f"J{bare + 1}" in link_flags and f"J{linked + 1}" not in link_flags

@@ -1,0 +1,88 @@
+"""Benchmark of local workbooks (issue 9): the product's run beside reading the same file with python-calamine.
+
+Each figure is measured in a fresh child process (wall time and that process's
+peak RSS), so imports are outside the timings and memory is not shared:
+
+* the weekly job (validate + summarize, one write) on one project of
+  200, 2 000 and 20 000 plan rows;
+* `validate` (check, Check tab, Log row) on 100 000 plan rows;
+* beside each: the time to read the same workbook's Plan, Account and Log
+  tabs with python-calamine alone (the floor of any reader).
+
+    python benchmarks/local.py [--rows 200,2000,20000] [--validate-rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sheets_plan.demo import fill_rows, sample_rows  # noqa: E402
+from sheets_plan.local import LocalBackend  # noqa: E402
+from sheets_plan.provision import provision  # noqa: E402
+from sheets_plan.template import load  # noqa: E402
+
+AS_OF = dt.date(2026, 3, 16)
+CHILD = """
+import json, resource, sys, time, datetime as dt
+sys.path.insert(0, {root!r})
+from sheets_plan.local import LocalBackend
+from sheets_plan import jobs
+import python_calamine
+path, what = sys.argv[1], sys.argv[2]
+as_of = dt.date(2026, 3, 16)
+start = time.perf_counter()
+if what == "weekly":
+    jobs.run_project(LocalBackend(), path, as_of=as_of)
+elif what == "validate":
+    jobs.validate(LocalBackend(), path, as_of=as_of)
+else:
+    wb = python_calamine.CalamineWorkbook.from_path(path)
+    for name in wb.sheet_names[:2] + wb.sheet_names[4:5]:
+        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+wall = time.perf_counter() - start
+print(json.dumps({{"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def make_project(folder: Path, rows: int) -> str:
+    template = load()
+    backend = LocalBackend(folder)
+    path = provision(backend, f"Bench {rows}", admins=["Анна", "Борис", "Вера"], locale="ru", template=template)
+    plan, account = sample_rows(template, "ru", AS_OF, seed=rows)
+    fill_rows(backend, path, template, (plan * (rows // len(plan) + 1))[:rows], account)
+    return path
+
+
+def measure(path: str, what: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), path, what],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", default="200,2000,20000")
+    ap.add_argument("--validate-rows", type=int, default=100_000)
+    args = ap.parse_args()
+    cases = [("weekly", int(n)) for n in args.rows.split(",") if n] + [("validate", args.validate_rows)]
+    print(f"{'job':>8} {'rows':>7} {'wall s':>8} {'peak MB':>8} {'calamine s':>11} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for what, rows in cases:
+            path = make_project(Path(tmp) / f"{what}{rows}", rows)
+            measure(path, what)  # a first run writes the tool tabs: measure a steady weekly run
+            got, floor = measure(path, what), measure(path, "calamine")
+            print(f"{what:>8} {rows:>7} {got['wall']:>8.3f} {got['rss_mb']:>8.0f} {floor['wall']:>11.3f} "
+                  f"{got['wall'] / floor['wall']:>5.1f}×", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""A workbook file as its zip parts: read, change a few, write back atomically.
+
+Parts the tool does not change are written back with the bytes they had
+(re-deflated, never re-serialized), so whatever a person's program put in
+the file (images, charts, comments, themes, defined names, extensions)
+stays as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import xml
+
+CT = "[Content_Types].xml"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = {
+    "worksheet": REL_NS + "/worksheet",
+    "drawing": REL_NS + "/drawing",
+    "chart": REL_NS + "/chart",
+    "hyperlink": REL_NS + "/hyperlink",
+    "custom": REL_NS + "/custom-properties",
+    "styles": REL_NS + "/styles",
+    "document": REL_NS + "/officeDocument",
+}
+TYPES = {
+    "worksheet": "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
+    "drawing": "application/vnd.openxmlformats-officedocument.drawing+xml",
+    "chart": "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
+    "custom": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+}
+
+
+class WorkbookError(OSError):
+    """A workbook that cannot be read or written; the message says why."""
+
+
+@dataclass
+class Rel:
+    id: str
+    type: str
+    target: str
+    external: bool = False
+
+
+class Package:
+    def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo] | None = None):
+        self.parts = parts          # name -> bytes, in the zip's order
+        self.infos = infos or {}
+        self.changed: set[str] = set()
+
+    # ------------------------------------------------------------ reading
+    @classmethod
+    def read(cls, path: str | Path) -> "Package":
+        path = Path(path)
+        try:
+            with zipfile.ZipFile(path) as z:
+                infos = {i.filename: i for i in z.infolist() if not i.is_dir()}
+                parts = {name: z.read(name) for name in infos}
+        except FileNotFoundError:
+            raise WorkbookError(f"{path}: no such file") from None
+        except PermissionError:
+            raise WorkbookError(f"{path}: permission denied (locked or not readable)") from None
+        except IsADirectoryError:
+            raise WorkbookError(f"{path}: is a folder, not a workbook") from None
+        except (zipfile.BadZipFile, OSError, EOFError) as e:
+            raise WorkbookError(f"{path}: not a readable .xlsx workbook ({_why(path, e)})") from None
+        if CT not in parts:
+            raise WorkbookError(f"{path}: not a readable .xlsx workbook (no [Content_Types].xml)")
+        return cls(parts, infos)
+
+    def has(self, name: str) -> bool:
+        return name in self.parts
+
+    def text(self, name: str) -> str:
+        return self.parts[name].decode("utf-8")
+
+    # ------------------------------------------------------------ changing
+    def set(self, name: str, data: str | bytes, kind: str | None = None):
+        self.parts[name] = data.encode("utf-8") if isinstance(data, str) else data
+        self.changed.add(name)
+        if kind:
+            self._content_type(name, TYPES[kind])
+
+    def remove(self, name: str):
+        if self.parts.pop(name, None) is not None:
+            self.changed.add(name)
+            rels = rels_name(name)
+            if rels in self.parts:
+                self.remove(rels)
+            ct = self.text(CT)
+            self.set(CT, re.sub(r'<Override\b[^>]*PartName="/' + re.escape(name) + r'"[^>]*/>', "", ct))
+
+    def _content_type(self, name: str, content_type: str):
+        ct = self.text(CT)
+        if f'PartName="/{name}"' in ct:
+            return
+        ct = ct.replace("</Types>", f'<Override PartName="/{name}" ContentType="{content_type}"/></Types>')
+        self.parts[CT] = ct.encode("utf-8")
+        self.changed.add(CT)
+
+    def free_name(self, pattern: str) -> str:
+        """The first unused part name of a pattern like 'xl/charts/chart{}.xml'."""
+        n = 1
+        while pattern.format(n) in self.parts:
+            n += 1
+        return pattern.format(n)
+
+    # ------------------------------------------------------------ relationships
+    def rels(self, part: str) -> list[Rel]:
+        name = rels_name(part)
+        if name not in self.parts:
+            return []
+        out = []
+        for tag in xml.elements(self.text(name), "Relationship"):
+            a = xml.attrs(tag)
+            external = a.get("TargetMode") == "External"
+            target = a.get("Target", "")
+            out.append(Rel(a.get("Id", ""), a.get("Type", ""), target if external else resolve(part, target), external))
+        return out
+
+    def set_rels(self, part: str, rels: list[Rel]):
+        body = "".join(
+            f'<Relationship Id="{xml.esc(r.id)}" Type="{xml.esc(r.type)}" '
+            f'Target="{xml.esc(r.target if r.external else relative(part, r.target))}"'
+            + (' TargetMode="External"' if r.external else "") + "/>" for r in rels)
+        self.set(rels_name(part), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}'
+                 "</Relationships>")
+
+    def add_rel(self, part: str, kind: str, target: str) -> str:
+        rels = self.rels(part)
+        taken = {r.id for r in rels}
+        n = 1
+        while f"rId{n}" in taken:
+            n += 1
+        rels.append(Rel(f"rId{n}", REL[kind], target))
+        self.set_rels(part, rels)
+        return f"rId{n}"
+
+    def drop_rel(self, part: str, rid: str):
+        self.set_rels(part, [r for r in self.rels(part) if r.id != rid])
+
+    def workbook_part(self) -> str:
+        for r in self.rels(""):
+            if r.type.endswith("/officeDocument"):
+                return r.target
+        return "xl/workbook.xml"
+
+    # ------------------------------------------------------------ writing
+    def save(self, path: str | Path):
+        """Atomically: a temp file in the same folder, flushed, then renamed over the workbook."""
+        path = Path(path)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+        except OSError as e:
+            raise WorkbookError(f"{path}: cannot write to {path.parent}: {e.strerror}") from None
+        try:
+            os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; keep the workbook's own permissions
+            with os.fdopen(fd, "wb") as f:
+                with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+                    for name in self._order():
+                        z.writestr(self._info(name), self.parts[name])
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except OSError as e:
+            raise WorkbookError(f"{path}: cannot write: {e.strerror or e} (open in another program, or read-only?)") from None
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    def _order(self) -> list[str]:
+        # [Content_Types].xml first, as Office writes it; the rest in the order they came.
+        return [CT] + [n for n in self.parts if n != CT]
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        old = self.infos.get(name)
+        info = zipfile.ZipInfo(name, date_time=old.date_time if old else (1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        return info
+
+
+def rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def resolve(part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+
+def relative(part: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(part) or ".")
+
+
+def _why(path: Path, e: Exception) -> str:
+    head = b""
+    try:
+        head = path.read_bytes()[:8]
+    except OSError:
+        pass
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old Excel .xls file; save it as .xlsx"
+    return f"{type(e).__name__}: {e}"
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def empty(sheet_title: str = "Sheet1", sheet_id: int = 0) -> Package:
+    """A new workbook with one empty sheet (what a spreadsheet program makes)."""
+    from .sheet import EMPTY
+    from .styles import _MINIMAL
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts = {
+        CT: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{TYPES["worksheet"]}"/>'
+            '</Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                       '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                       f'<Relationship Id="rId1" Type="{REL["document"]}" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                           f'<workbook xmlns="{main}" xmlns:r="{REL_NS}"><bookViews><workbookView/></bookViews>'
+                           f'<sheets><sheet name="{xml.esc(sheet_title)}" sheetId="{sheet_id}" r:id="rId1"/></sheets>'
+                           '<calcPr fullCalcOnLoad="1"/></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                                      f'<Relationship Id="rId1" Type="{REL["worksheet"]}" Target="worksheets/sheet1.xml"/>'
+                                      f'<Relationship Id="rId2" Type="{REL["styles"]}" Target="styles.xml"/>'
+                                      '</Relationships>',
+        "xl/styles.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + _MINIMAL,
+        "xl/worksheets/sheet1.xml": EMPTY,
+    }
+    return Package({k: v.encode("utf-8") for k, v in parts.items()})

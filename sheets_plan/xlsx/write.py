@@ -1,0 +1,285 @@
+"""Apply a batchUpdate to a local workbook: the model decides, the file is patched.
+
+1. The cells the requests touch are loaded into the Book's partial model
+   (value, formula, and the file's style index as `{"_xf": n}`), so the
+   model's Sheets semantics (clears, partial field masks) are exact.
+2. The model applies the requests atomically (data validation, which the
+   model keeps per cell, is taken apart and applied to the sheet's ranges).
+3. Each changed sheet is patched: the touched cells re-rendered, the
+   tool's dropdowns, conditional formats, protection, widths, frozen rows
+   and charts; every other byte of the file stays as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from ..model import Cell, Sheet
+from ..ranges import bounds
+from . import cells, charts, props, rules, xml
+from .book import Book
+from .package import REL
+from .sheet import EMPTY, Worksheet, column_locks
+
+_HIDDEN = ("hidden", "veryHidden")
+WHOLE = (0, None, 0, None)
+
+
+class Writer:
+    def __init__(self, book: Book):
+        self.book = book
+        self.model = book.model
+        self.cleared: set[int] = set()  # tabs a request clears whole (values and formats)
+
+    def apply(self, requests: list[dict]) -> list[dict]:
+        validations = [r["setDataValidation"] for r in requests if "setDataValidation" in r]
+        passed = [r for r in requests if "setDataValidation" not in r]
+        boxes = self._touched(passed)
+        before = {s.id: _state(s) for s in self.model.sheets}
+        order_before = [s.id for s in self.model.sheets]
+        spreadsheet_before = (copy.deepcopy(self.model.properties), copy.deepcopy(self.model.developer_metadata),
+                              copy.deepcopy(self.book.chart_hint))
+        self._load(boxes)
+        # Not atomic in memory: on any failure the Book is dropped and the file was never touched.
+        replies = iter(self.model.batch_update(passed, atomic=False))
+        out = [{} if "setDataValidation" in r else next(replies) for r in requests]
+        for sheet in self.model.sheets:
+            self._write_sheet(sheet, before.get(sheet.id), boxes.get(sheet.id, []),
+                              [(v["range"], v.get("rule")) for v in validations
+                               if v["range"].get("sheetId", 0) == sheet.id])
+        self._write_workbook(order_before)
+        if (self.model.properties, self.model.developer_metadata, self.book.chart_hint) != spreadsheet_before:
+            props.write(self.book.pkg, self.book.tags, _meta(self.book))
+        self.book.pkg.save(self.book.path)
+        return out
+
+    # ------------------------------------------------------------ 1. load the touched cells
+    def _touched(self, requests: list[dict]) -> dict[int, list[cells.Box]]:
+        out: dict[int, list[cells.Box]] = {}
+        for req in requests:
+            (kind, body), = req.items()
+            if kind == "updateCells" and "range" in body:
+                gr = body["range"]
+            elif kind == "updateCells":
+                start, rows = body["start"], body.get("rows", [])
+                r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+                width = max((len(r.get("values", [])) for r in rows), default=0)
+                gr = {"sheetId": start.get("sheetId", 0), "startRowIndex": r0, "endRowIndex": r0 + len(rows),
+                      "startColumnIndex": c0, "endColumnIndex": c0 + width}
+            elif kind == "repeatCell":
+                gr = body["range"]
+            else:
+                continue
+            if gr.get("sheetId", 0) in self.book.entries:
+                box = (gr.get("startRowIndex", 0), gr.get("endRowIndex"), gr.get("startColumnIndex", 0),
+                       gr.get("endColumnIndex"))
+                if box == WHOLE and kind == "updateCells" and not body.get("rows") and \
+                        {"userEnteredValue", "userEnteredFormat"} <= set(body["fields"].split(",")):
+                    self.cleared.add(gr.get("sheetId", 0))
+                out.setdefault(gr.get("sheetId", 0), []).append(box)
+        return out
+
+    def _load(self, boxes: dict[int, list[cells.Box]]):
+        for sid, sheet_boxes in boxes.items():
+            if sid in self.cleared:  # the tab is written whole: what it held does not matter
+                continue
+            sheet = self.model.sheet(sid)
+            data = self.book.sheets[sid].get("sheetData") or "<sheetData/>"
+            data = cells.expand_shared(data)
+            self.book.sheets[sid].put("sheetData", data)
+            strings = self.book.shared_strings() if 't="s"' in data else []
+            rows, cols = self.book.sheets[sid].extent()
+            for r, c, value, formula, style in cells.cells_in(data, sheet_boxes, strings):
+                cell = sheet.cell(r, c)
+                cell.value, cell.formula = value, formula
+                cell.fmt = {"_xf": style} if style else None
+            grid = sheet.properties["gridProperties"]
+            grid["rowCount"] = max(grid["rowCount"], rows)
+            grid["columnCount"] = max(grid["columnCount"], cols)
+
+    # ------------------------------------------------------------ 3. patch each sheet
+    def _write_sheet(self, sheet: Sheet, before: dict | None, boxes: list[cells.Box], validations: list):
+        book = self.book
+        new = sheet.id not in book.entries
+        if new:
+            boxes = [WHOLE]
+            ws = self.book.sheets[sheet.id] = Worksheet(EMPTY)
+        else:
+            ws = book.sheets[sheet.id]
+        after = _state(sheet)
+        changed = new or bool(boxes) or bool(validations) or bool(sheet.column_widths) or after != before
+        if not changed:
+            return
+        restyle = None
+        if new or after["protected"] != before["protected"]:
+            restyle = self._protect(ws, sheet)
+        if boxes or restyle:
+            self._cells(ws, sheet, boxes, restyle)
+        grid = sheet.properties["gridProperties"]
+        if new or after["frozen"] != before["frozen"]:
+            ws.set_frozen_rows(grid.get("frozenRowCount", 0))
+        if sheet.column_widths:
+            cols = ws.columns()
+            for c, px in sheet.column_widths.items():
+                cols[c] = {**cols.get(c, {}), "width": str(round(px / 7, 2)), "customWidth": "1"}
+            ws.set_columns(cols)
+            sheet.column_widths.clear()
+        if validations:
+            ws.put("dataValidations", rules.set_validations(xml.children(ws.get("dataValidations") or "<x/>"),
+                                                            validations))
+        if new or after["formats"] != before["formats"]:
+            ws.put("conditionalFormatting", rules.conditional_xml(sheet.conditional_formats, book.styles))
+        part = self._part(sheet, new)
+        if new or after["charts"] != before["charts"]:
+            titles = {s.id: s.title for s in self.model.sheets}
+            charts.replace_charts(book.pkg, part, ws, sheet.charts, titles)
+            book.chart_hint[sheet.title] = [c["chartId"] for c in sheet.charts]
+        book.pkg.set(part, ws.text(), "worksheet")
+
+    def _cells(self, ws: Worksheet, sheet: Sheet, boxes: list[cells.Box], restyle):
+        styles = self.book.styles
+        col_styles = ws.column_styles()
+        written: dict[int, list[int]] = {}
+        for r, row in sheet.cells.items():
+            if row:
+                written[r] = list(row)
+
+        def render(r: int, c: int, old: str | None) -> str | None:
+            cell: Cell | None = sheet.peek(r, c)
+            if cell is None:
+                return None
+            fmt = dict(cell.fmt or {})
+            base = fmt.pop("_xf", None)
+            if base is None:
+                base = int(xml.attr(old, "s") or 0) if old and not fmt else col_styles.get(c, 0)
+            style = styles.xf(base, fmt) if fmt else base
+            if cell.formula is not None:
+                return cells.cell_xml(r, c, style, formula_text=cell.formula)
+            return cells.cell_xml(r, c, style, cell.value)
+
+        ws.put("sheetData", cells.patch(ws.get("sheetData") or "<sheetData/>", boxes, written, render, restyle))
+        rows, cols = (0, 0) if WHOLE in boxes else ws.extent()
+        for r, row in written.items():
+            if row:
+                rows, cols = max(rows, r + 1), max(cols, max(row) + 1)
+        ws.set_extent(rows, cols)
+        sheet.cells.clear()  # written: the file holds them now
+
+    def _protect(self, ws: Worksheet, sheet: Sheet):
+        """Sheet protection with only the tool's protected ranges locked; returns the cell restyler."""
+        ranges = [p["range"] for p in sheet.protected_ranges]
+        if not ranges:
+            ws.set_protected(False)
+            return None
+        ws.set_protected(True)
+        rects = [rules.rect_of(gr) for gr in ranges]
+        whole = (0, rules.MAX_ROWS, 0, rules.MAX_COLS) in rects
+        # The tool protects header rows (all columns) and computed columns (all rows below the header).
+        rows_locked = {r for r0, r1, c0, c1 in rects if (c0, c1) == (0, rules.MAX_COLS) and r1 < rules.MAX_ROWS
+                       for r in range(r0, r1)}
+        closed = {c for r0, r1, c0, c1 in rects if r1 == rules.MAX_ROWS and c1 < rules.MAX_COLS for c in range(c0, c1)}
+        styles = self.book.styles
+        if whole:
+            column_locks(ws, styles, set(range(rules.MAX_COLS)))
+            return lambda r, c, s: styles.xf(s, None, True)
+        column_locks(ws, styles, closed)
+        return lambda r, c, s: styles.xf(s, None, r in rows_locked or c in closed)
+
+    def _part(self, sheet: Sheet, new: bool) -> str:
+        book = self.book
+        if not new:
+            return book.entries[sheet.id].part
+        part = book.pkg.free_name("xl/worksheets/sheet{}.xml")
+        rid = book.pkg.add_rel(book.wb_part, "worksheet", part)
+        from .book import Entry
+        book.entries[sheet.id] = Entry(f'<sheet name="" sheetId="{sheet.id}" r:id="{rid}"/>', part, rid)
+        return part
+
+    # ------------------------------------------------------------ workbook.xml
+    def _write_workbook(self, order_before: list[int]):
+        book = self.book
+        pkg = book.pkg
+        ids = [s.id for s in self.model.sheets]
+        for sid in [s for s in order_before if s not in ids]:  # deleted tabs
+            entry = book.entries.pop(sid)
+            for rel in pkg.rels(entry.part):
+                if not rel.external and rel.type.endswith(("/drawing", "/comments", "/vmlDrawing")):
+                    pkg.remove(rel.target)
+            pkg.remove(entry.part)
+            pkg.drop_rel(book.wb_part, entry.rid)
+            book.sheets.pop(sid, None)
+        elements = []
+        for sheet in self.model.sheets:
+            element = book.entries[sheet.id].element
+            state = xml.attr(element, "state") if sheet.properties.get("hidden") else None
+            element = xml.set_attrs(element, name=sheet.title,
+                                    state=(state if state in _HIDDEN else "hidden") if state or sheet.properties.get("hidden") else None)
+            book.entries[sheet.id].element = element
+            elements.append(element)
+        text = book.wb_xml
+        sheets_el = xml.first(text, "sheets")
+        new_sheets = xml.with_children(sheets_el, elements, count=False)
+        if ids != order_before:
+            text = _move_local_names(text, order_before, ids)
+        text = text.replace(sheets_el, new_sheets, 1)
+        text = _full_calc_on_load(text)
+        if text != book.wb_xml:
+            book.wb_xml = text
+            pkg.set(book.wb_part, text)
+        if book.styles.changed:
+            part = book._styles_part()
+            if part is None:
+                part = "xl/styles.xml"
+                pkg.add_rel(book.wb_part, "styles", part)
+            pkg.set(part, book.styles.xml())
+            book.styles.changed = False
+
+
+_AFTER_CALC = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+               "fileRecoveryPr", "webPublishObjects", "extLst")
+
+
+def _full_calc_on_load(text: str) -> str:
+    """The tool writes formulas without cached results: ask the program to compute them on open."""
+    calc = xml.first(text, "calcPr")
+    if calc is not None:
+        return text if xml.attr(calc, "fullCalcOnLoad") == "1" else text.replace(
+            calc, xml.set_attrs(calc, fullCalcOnLoad="1"), 1)
+    for name in _AFTER_CALC:
+        m = re.search(r"<(\w+:)?" + name + r"(?=[\s/>])", text)
+        if m:
+            return text[:m.start()] + '<calcPr fullCalcOnLoad="1"/>' + text[m.start():]
+    m = re.search(r"</(\w+:)?workbook>", text)
+    return text[:m.start()] + '<calcPr fullCalcOnLoad="1"/>' + text[m.start():]
+
+
+def _state(sheet: Sheet) -> dict:
+    """What of a sheet, apart from its cells, the tool can change."""
+    return {"frozen": sheet.properties["gridProperties"].get("frozenRowCount", 0),
+            "title": sheet.title, "hidden": sheet.properties.get("hidden", False),
+            "formats": copy.deepcopy(sheet.conditional_formats),
+            "protected": copy.deepcopy(sheet.protected_ranges),
+            "charts": copy.deepcopy(sheet.charts)}
+
+
+def _meta(book: Book) -> dict:
+    properties = {k: v for k, v in book.model.properties.items() if k in ("locale", "timeZone")}
+    titles = {s.title for s in book.model.sheets}
+    charts = {t: ids for t, ids in sorted(book.chart_hint.items()) if t in titles and ids}
+    return {"properties": properties, "developerMetadata": book.model.developer_metadata, "charts": charts}
+
+
+def _move_local_names(text: str, before: list[int], after: list[int]) -> str:
+    """definedNames scoped to a sheet (localSheetId = its position) follow their sheet."""
+    def move(m: re.Match) -> str:
+        element = m.group(0)
+        local = xml.attr(element, "localSheetId")
+        if local is None:
+            return element
+        i = int(local)
+        sid = before[i] if i < len(before) else None
+        if sid not in after:
+            return ""
+        return xml.set_attrs(element, localSheetId=str(after.index(sid)))
+    return re.sub(r"<(\w+:)?definedName\b[^>]*?(?:/>|>.*?</(\w+:)?definedName>)", move, text, flags=re.S)
