@@ -260,22 +260,32 @@ def _could_need_prefix(formula: str) -> bool:
 
 
 def to_xlsx(formula: str) -> str:
-    """Prefix functions newer than Excel 2007 with ``_xlfn.``; idempotent."""
+    """Prefix functions newer than Excel 2007 with ``_xlfn.``; idempotent.
+
+    Function names are found by regex between quoted parts (strings and
+    sheet names), not by tokenizing: the Weekly tab writes thousands."""
     if not _could_need_prefix(formula):
         return formula
-    out = []
-    for kind, value in tokens(formula):
-        if kind == "func":
-            name = _PREFIX.sub("", value)
-            upper = name.upper()
-            if upper in XLWS_FUNCTIONS:
-                value = "_xlfn._xlws." + name
-            elif upper in XLFN_FUNCTIONS:
-                value = "_xlfn." + name
-            else:
-                value = name
-        out.append(value)
+    out, pos = [], 0
+    for m in _QUOTED.finditer(formula):
+        out += [_FUNCTION.sub(_prefixed, formula[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    out.append(_FUNCTION.sub(_prefixed, formula[pos:]))
     return "".join(out)
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"?|\'(?:[^\']|\'\')*\'?')
+_FUNCTION = re.compile(r"(?<![\w.$])((?:_xlfn\.|_xlws\.)*)([A-Za-z_][\w.]*)(?=\()", re.IGNORECASE)
+
+
+def _prefixed(m: re.Match) -> str:
+    name = m.group(2)
+    upper = name.upper()
+    if upper in XLWS_FUNCTIONS:
+        return "_xlfn._xlws." + name
+    if upper in XLFN_FUNCTIONS:
+        return "_xlfn." + name
+    return name
 
 
 def from_xlsx(formula: str) -> str:

@@ -31,7 +31,7 @@ class Snapshot:
     sheet_ids: dict[str, int]   # tab key -> sheetId (fixed ids for tool tabs still to be made)
     titles: dict[str, str]      # tab key -> sheet title in this spreadsheet
     present: set[str]           # tab keys that exist
-    grids: dict[str, Grid]
+    grids: dict[str, Grid]       # raw cells of the tabs not read as tables (the Log)
     tables: dict[str, Table]
     as_of: dt.date
 
@@ -83,7 +83,9 @@ def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.d
     read_keys = [t.key for t in tables_tabs] + [k for k in ("log",) if k in present]
     grids = dict(zip(read_keys, backend.read(sid, [quote_title(titles[k]) for k in read_keys])))
     admins = layout.project_admins(meta)
-    tables = {t.key: _table(t, grids[t.key], as_of, admins, name) for t in tables_tabs}
+    tables = {}
+    for t in tables_tabs:  # a table's cells are kept once: typed, in its Table, not also as raw rows
+        tables[t.key] = _table(t, grids.pop(t.key), as_of, admins, name)
     return Snapshot(sid, name, template, meta, locale, admins, ids, titles, present, grids, tables, as_of)
 
 

@@ -69,9 +69,10 @@ class Book:
             if part is None or not pkg.has(part):
                 continue  # a chart sheet or a dangling entry: not a grid
             try:
-                ws = Worksheet(pkg.text(part))
+                ws = Worksheet(pkg.parts[part])
             except ValueError:
                 continue
+            pkg.release(part)  # the Worksheet holds it now
             sid = int(a.get("sheetId", 0))
             while sid in self.entries:
                 sid += 10_000
@@ -116,10 +117,15 @@ class Book:
 
     def _grid(self, sheet: Sheet, a1) -> Grid:
         ws = self.sheets[sheet.id]
-        values = [[_value(v) for v in row] for row in self._calamine_rows(sheet.title)]
+        found = cells.formulas(*ws.cells_raw())  # first: then the part's bytes go before the values come
+        ws.let_go(lambda: self.pkg.reread(self.path, self.entries[sheet.id].part))
+        # strings and numbers inline (millions of cells); dates and times through _value
+        values = self._calamine_rows(sheet.title)
+        for i, row in enumerate(values):  # in place: the cells are not held twice
+            values[i] = [(v or None) if (t := type(v)) is str else (int(v) if v.is_integer() else v)
+                         if t is float else _value(v) for v in row]
         while values and all(v is None for v in values[-1]):
             values.pop()
-        found = cells.formulas(ws.get("sheetData") or "<sheetData/>")
         links = rules.hyperlinks(ws.get("hyperlinks"), self._link_targets(sheet.id))
         if found:  # rows whose only content is a formula without a cached result count too
             values += [[] for _ in range(max(found)[0] + 1 - len(values))]

@@ -79,15 +79,46 @@ def expand_shared(data: str) -> str:
     return _FORMULA_CELL.sub(plain, data)
 
 
-def formulas(data: str) -> dict[tuple[int, int], str]:
-    """(row, col) -> formula ("=...", internal form) of every formula cell."""
-    data = expand_shared(data)
-    out = {}
-    for m in _FORMULA_CELL.finditer(data):
-        text = m.group(4)
-        if text:
-            out[ref(m.group(1) + m.group(2))] = formula.from_xlsx("=" + html.unescape(text))
+def formulas(data: str | bytes, pos: int = 0, endpos: int | None = None) -> dict[tuple[int, int], str]:
+    """(row, col) -> formula ("=...", internal form) of every formula cell in data[pos:endpos]
+    (sheetData as text, or the part's bytes)."""
+    endpos = len(data) if endpos is None else endpos
+    if isinstance(data, bytes) and data.find(b't="shared"', pos, endpos) >= 0:
+        data, pos, endpos = data[pos:endpos].decode("utf-8"), 0, None
+    if isinstance(data, str):
+        data, pos, endpos = expand_shared(data[pos:endpos] if pos or endpos else data), 0, None
+        endpos = len(data)
+    f_re, cell_re, opener = (_F, _CELL_REF_AT, "<c") if isinstance(data, str) else (_FB, _CELL_REF_AT_B, b"<c")
+    out, columns = {}, {}
+    for m in f_re.finditer(data, pos, endpos):  # the <f> elements first, then each one's cell: most hold none
+        text = m.group(1)
+        if not text:
+            continue
+        cell = cell_re.match(data, data.rfind(opener, 0, m.start()))
+        if cell is None:
+            continue
+        letters = cell.group(1)
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = ref((letters if isinstance(letters, str) else letters.decode()) + "1")[1]
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        out[(int(cell.group(2)) - 1, col)] = formula.from_xlsx("=" + (unescape(text) if "&" in text else text))
     return out
+
+
+def unescape(text: str) -> str:
+    """XML text -> str: the five entities by str.replace (html.unescape is ten times slower), the rest by it."""
+    if "&#" in text:
+        return html.unescape(text)
+    return (text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'")
+            .replace("&amp;", "&"))
+
+
+_F = re.compile(r"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
+_CELL_REF_AT = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
+_FB = re.compile(_F.pattern.encode())
+_CELL_REF_AT_B = re.compile(_CELL_REF_AT.pattern.encode())
 
 
 # ---------------------------------------------------------------- reading cells
@@ -118,16 +149,38 @@ def read_cell(cell: str, strings: list[str]) -> tuple[object, str | None, int | 
 
 def cells_in(data: str, boxes: list[Box], strings: list[str]):
     """Yield (row, col, value, formula, style) of every existing cell inside the boxes."""
+    index = Boxes(boxes)
     for r, row in _rows(data):
-        if not any(_in(r, b[0], b[1]) for b in boxes):
+        spans = index.spans(r)
+        if not spans:
             continue
         for c, cell in _cells(row):
-            if any(_in(r, b[0], b[1]) and _in(c, b[2], b[3]) for b in boxes):
+            if _covered(c, spans):
                 yield (r, c, *read_cell(cell, strings))
 
 
 def _in(i: int, lo: int, hi: int | None) -> bool:
     return i >= lo and (hi is None or i < hi)
+
+
+def _covered(c: int, spans: list[tuple[int, int | None]]) -> bool:
+    return any(_in(c, c0, c1) for c0, c1 in spans)
+
+
+class Boxes:
+    """Boxes looked up by row: a batch may touch thousands of single cells (restored formulas)."""
+
+    def __init__(self, boxes: list[Box]):
+        self.tall = [b for b in boxes if b[1] is None or b[1] - b[0] > 64]
+        self.by_row: dict[int, list[tuple[int, int | None]]] = {}
+        for r0, r1, c0, c1 in boxes:
+            if r1 is not None and r1 - r0 <= 64:
+                for r in range(r0, r1):
+                    self.by_row.setdefault(r, []).append((c0, c1))
+
+    def spans(self, r: int) -> list[tuple[int, int | None]]:
+        """The column spans the boxes cover in row r."""
+        return self.by_row.get(r, []) + [(b[2], b[3]) for b in self.tall if _in(r, b[0], b[1])]
 
 
 def _rows(data: str):
@@ -169,6 +222,7 @@ def patch(data: str, boxes: list[Box], written: dict[int, Iterable[int]], render
     out, pos = [], 0
     pending = sorted(written)
     p = 0
+    index = Boxes(boxes)
     for m in ROW.finditer(body):
         row = m.group(0)
         head = row[:row.index(">")]
@@ -182,7 +236,7 @@ def patch(data: str, boxes: list[Box], written: dict[int, Iterable[int]], render
             while p < len(pending) and pending[p] < r:
                 out.append(_new_row(pending[p], written[pending[p]], render, restyle))
                 p += 1
-        boxed = [b for b in boxes if _in(r, b[0], b[1])]
+        boxed = index.spans(r)
         cols = written.get(r, ())
         if p < len(pending) and pending[p] == r:
             p += 1
@@ -207,15 +261,16 @@ def _new_row(r: int, cols: Iterable[int], render: Render, restyle=None) -> str:
     return f'<row r="{r + 1}">' + "".join(out) + "</row>" if out else ""
 
 
-def _patch_row(row: str, r: int, boxed: list[Box], cols: Iterable[int], render: Render, restyle) -> str:
+def _patch_row(row: str, r: int, boxed: list[tuple[int, int | None]], cols: Iterable[int], render: Render,
+               restyle) -> str:
     head = xml.set_attrs(row[:row.index(">") + 1], spans=None)
     have = dict(_cells(row))
     keep: dict[int, str] = {}
+    inside = {c for c in have if _covered(c, boxed)}
     for c, cell in have.items():
-        if any(_in(c, b[2], b[3]) for b in boxed):
-            continue  # inside a box: the new state decides
-        keep[c] = _restyled(cell, r, c, restyle) if restyle else cell
-    for c in set(cols) | {c for c in have if any(_in(c, b[2], b[3]) for b in boxed)}:
+        if c not in inside:  # inside a box the new state decides
+            keep[c] = _restyled(cell, r, c, restyle) if restyle else cell
+    for c in set(cols) | inside:
         new = render(r, c, have.get(c))
         if new:
             keep[c] = _restyled(new, r, c, restyle) if restyle else new
@@ -241,16 +296,11 @@ def _number_rows(data: str) -> str:
                    else xml.set_attrs(m.group(0), r=str(next(counter))), data)
 
 
-def cell_xml(r: int, c: int, style: int | None, value=None, formula_text: str | None = None,
-             keep: str | None = None) -> str:
-    """A <c> element; `keep`, an old element whose value is kept (a format-only change)."""
+def cell_xml(r: int, c: int, style: int | None, value=None, formula_text: str | None = None) -> str:
+    """A <c> element: a formula (internal form), a value, or an empty styled cell."""
     at = f'<c r="{letters(c)}{r + 1}"' + (f' s="{style}"' if style else "")
     if formula_text is not None:
         return at + f"><f>{xml.esc(formula.to_xlsx(formula_text)[1:])}</f></c>"
-    if keep is not None:
-        t = xml.attr(keep, "t")
-        body = xml.inner(keep)
-        return at + (f' t="{t}"' if t else "") + (f">{body}</c>" if body else "/>")
     if value is None:
         return at + "/>"
     if isinstance(value, bool):

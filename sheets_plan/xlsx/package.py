@@ -13,6 +13,7 @@ import posixpath
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,7 @@ class Package:
     def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo] | None = None):
         self.parts = parts          # name -> bytes, in the zip's order
         self.infos = infos or {}
+        self.raw: dict[str, bytes] = {}  # name -> its compressed bytes as read (for parts left unchanged)
         self.changed: set[str] = set()
 
     # ------------------------------------------------------------ reading
@@ -62,7 +64,8 @@ class Package:
         try:
             with zipfile.ZipFile(path) as z:
                 infos = {i.filename: i for i in z.infolist() if not i.is_dir()}
-                parts = {name: z.read(name) for name in infos}
+                raw = {name: _raw(z, info) for name, info in infos.items()}
+                parts = {name: _inflate(info, raw[name]) or z.read(name) for name, info in infos.items()}
         except FileNotFoundError:
             raise WorkbookError(f"{path}: no such file") from None
         except PermissionError:
@@ -73,7 +76,25 @@ class Package:
             raise WorkbookError(f"{path}: not a readable .xlsx workbook ({_why(path, e)})") from None
         if CT not in parts:
             raise WorkbookError(f"{path}: not a readable .xlsx workbook (no [Content_Types].xml)")
-        return cls(parts, infos)
+        pkg = cls(parts, infos)
+        pkg.raw = raw
+        return pkg
+
+    def release(self, name: str):
+        """Forget an unchanged part's text (its stored bytes are copied at save)."""
+        if name not in self.changed and self.raw.get(name) is not None:
+            self.parts[name] = None
+
+    def reread(self, path: Path, name: str) -> bytes:
+        """A part read again from the file, as it was when this package was read (else WorkbookError)."""
+        try:
+            with zipfile.ZipFile(path) as z:
+                info = z.getinfo(name)
+                if info.CRC != self.infos[name].CRC:
+                    raise KeyError(name)
+                return z.read(name)
+        except (KeyError, OSError, zipfile.BadZipFile):
+            raise WorkbookError(f"{path}: changed by another program while this command ran; run it again") from None
 
     def has(self, name: str) -> bool:
         return name in self.parts
@@ -89,7 +110,8 @@ class Package:
             self._content_type(name, TYPES[kind])
 
     def remove(self, name: str):
-        if self.parts.pop(name, None) is not None:
+        if name in self.parts:
+            del self.parts[name]
             self.changed.add(name)
             rels = rels_name(name)
             if rels in self.parts:
@@ -166,7 +188,8 @@ class Package:
             with os.fdopen(fd, "wb") as f:
                 with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
                     for name in self._order():
-                        z.writestr(self._info(name), self.parts[name])
+                        if name in self.changed or not _copy_raw(z, self.infos.get(name), self.raw.get(name)):
+                            z.writestr(self._info(name), self.parts[name])
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, path)
@@ -186,6 +209,62 @@ class Package:
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
         return info
+
+
+def _raw(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's compressed bytes, as stored (so an unchanged part is copied, not re-deflated)."""
+    try:
+        z.fp.seek(info.header_offset)
+        header = z.fp.read(30)
+        if header[:4] != b"PK\x03\x04":
+            return None
+        name_len, extra_len = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
+        z.fp.seek(info.header_offset + 30 + name_len + extra_len)
+        data = z.fp.read(info.compress_size)
+        return data if len(data) == info.compress_size else None
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def _inflate(info: zipfile.ZipInfo, data: bytes | None) -> bytes | None:
+    """A member's bytes from its stored form, in one buffer of the known size (zipfile's read
+    grows its result in chunks: twice the memory of a 100 MB sheet). None: let zipfile do it."""
+    try:
+        if data is None:
+            return None
+        if info.compress_type == zipfile.ZIP_STORED:
+            out = data
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            out = zlib.decompress(data, -15, max(info.file_size, 1))
+        else:
+            return None
+        return out if len(out) == info.file_size and zlib.crc32(out) == info.CRC else None
+    except zlib.error:
+        return None
+
+
+def _copy_raw(z: zipfile.ZipFile, old: zipfile.ZipInfo, data: bytes | None) -> bool:
+    """Append a member's stored bytes to `z` as they are; False when that cannot be done (then it is re-deflated).
+
+    zipfile has no public call for this: the member is written the way
+    ZipFile.writestr writes one, its header from a copy of the old ZipInfo."""
+    if data is None or old is None or old.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED) or old.file_size > 2 ** 31:
+        return False
+    try:
+        info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
+        info.compress_type, info.CRC = old.compress_type, old.CRC
+        info.compress_size, info.file_size = old.compress_size, old.file_size
+        info.external_attr = 0o600 << 16
+        info.header_offset = z.fp.tell()
+        z.fp.write(info.FileHeader(False))
+        z.fp.write(data)
+        z.filelist.append(info)
+        z.NameToInfo[info.filename] = info
+        z.start_dir = z.fp.tell()
+        z._didModify = True
+        return True
+    except AttributeError:  # another Python's zipfile: re-deflate instead
+        return False
 
 
 def rels_name(part: str) -> str:

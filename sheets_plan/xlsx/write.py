@@ -36,6 +36,9 @@ class Writer:
         validations = [r["setDataValidation"] for r in requests if "setDataValidation" in r]
         passed = [r for r in requests if "setDataValidation" not in r]
         boxes = self._touched(passed)
+        self.direct = self._direct(passed)
+        skipped = {id(r) for bodies in self.direct.values() for r in bodies}
+        passed = [r for r in passed if id(r) not in skipped]
         before = {s.id: _state(s) for s in self.model.sheets}
         order_before = [s.id for s in self.model.sheets]
         spreadsheet_before = (copy.deepcopy(self.model.properties), copy.deepcopy(self.model.developer_metadata),
@@ -43,7 +46,7 @@ class Writer:
         self._load(boxes)
         # Not atomic in memory: on any failure the Book is dropped and the file was never touched.
         replies = iter(self.model.batch_update(passed, atomic=False))
-        out = [{} if "setDataValidation" in r else next(replies) for r in requests]
+        out = [{} if "setDataValidation" in r or id(r) in skipped else next(replies) for r in requests]
         for sheet in self.model.sheets:
             self._write_sheet(sheet, before.get(sheet.id), boxes.get(sheet.id, []),
                               [(v["range"], v.get("rule")) for v in validations
@@ -78,6 +81,31 @@ class Writer:
                         {"userEnteredValue", "userEnteredFormat"} <= set(body["fields"].split(",")):
                     self.cleared.add(gr.get("sheetId", 0))
                 out.setdefault(gr.get("sheetId", 0), []).append(box)
+        return out
+
+    def _direct(self, requests: list[dict]) -> dict[int, list[dict]]:
+        """Tabs written whole (a tool tab: cleared, then rows written) whose cells can be rendered
+        straight from the requests, skipping the model: sheetId -> every cell request on it.
+
+        Only where the result is plain: after the last clear, updateCells of rows that do not
+        overlap, values and formats only; before it, nothing the clear would not wipe."""
+        out = {}
+        for sid in self.cleared:
+            on = [r for r in requests if _cell_sheet(r) == sid]
+            last = max(i for i, r in enumerate(on) if _clears(r))
+            after, seen = on[last + 1:], []
+            plain = all(set(next(iter(r.values()))["fields"].split(",")) <= _PLAIN for r in on)
+            for r in after:
+                body = r.get("updateCells", {})
+                if "start" not in body or not plain:
+                    break
+                box = _box(body)
+                if any(_overlap(box, other) for other in seen):
+                    break
+                seen.append(box)
+            else:
+                if plain:
+                    out[sid] = on
         return out
 
     def _load(self, boxes: dict[int, list[cells.Box]]):
@@ -139,26 +167,36 @@ class Writer:
 
     def _cells(self, ws: Worksheet, sheet: Sheet, boxes: list[cells.Box], restyle):
         styles = self.book.styles
-        col_styles = ws.column_styles()
-        written: dict[int, list[int]] = {}
+        col_style = ws.column_style()
+        direct = _direct_cells(self.direct.get(sheet.id, []))
+        written: dict[int, list[int]] = {r: list(row) for r, row in direct.items()}
         for r, row in sheet.cells.items():
             if row:
-                written[r] = list(row)
+                written[r] = sorted(set(written.get(r, [])) | set(row))
 
         def render(r: int, c: int, old: str | None) -> str | None:
+            data = direct.get(r, {}).get(c)
+            if data is not None:
+                entered = data.get("userEnteredValue") or {}
+                value = next((entered[k] for k in ("stringValue", "numberValue", "boolValue") if k in entered), None)
+                return _cell(r, c, value, entered.get("formulaValue"), data.get("userEnteredFormat"), None)
             cell: Cell | None = sheet.peek(r, c)
             if cell is None:
                 return None
-            fmt = dict(cell.fmt or {})
+            return _cell(r, c, cell.value, cell.formula, cell.fmt, old)
+
+        def _cell(r: int, c: int, value, formula: str | None, fmt: dict | None, old: str | None) -> str | None:
+            if value is None and formula is None and not fmt:
+                return None if old is None else cells.cell_xml(r, c, int(xml.attr(old, "s") or 0))
+            fmt = dict(fmt or {})
             base = fmt.pop("_xf", None)
             if base is None:
-                base = int(xml.attr(old, "s") or 0) if old and not fmt else col_styles.get(c, 0)
+                base = int(xml.attr(old, "s") or 0) if old and not fmt else col_style(c)
             style = styles.xf(base, fmt) if fmt else base
-            if cell.formula is not None:
-                return cells.cell_xml(r, c, style, formula_text=cell.formula)
-            return cells.cell_xml(r, c, style, cell.value)
+            return cells.cell_xml(r, c, style, value, formula)
 
-        ws.put("sheetData", cells.patch(ws.get("sheetData") or "<sheetData/>", boxes, written, render, restyle))
+        old_cells = "<sheetData/>" if WHOLE in boxes else ws.get("sheetData") or "<sheetData/>"  # a tab written whole: unread
+        ws.put("sheetData", cells.patch(old_cells, boxes, written, render, restyle))
         rows, cols = (0, 0) if WHOLE in boxes else ws.extent()
         for r, row in written.items():
             if row:
@@ -180,8 +218,7 @@ class Writer:
                        for r in range(r0, r1)}
         closed = {c for r0, r1, c0, c1 in rects if r1 == rules.MAX_ROWS and c1 < rules.MAX_COLS for c in range(c0, c1)}
         styles = self.book.styles
-        if whole:
-            column_locks(ws, styles, set(range(rules.MAX_COLS)))
+        if whole:  # a tool tab: every cell locked (new cells too: the default style is locked)
             return lambda r, c, s: styles.xf(s, None, True)
         column_locks(ws, styles, closed)
         return lambda r, c, s: styles.xf(s, None, r in rows_locked or c in closed)
@@ -234,6 +271,49 @@ class Writer:
                 pkg.add_rel(book.wb_part, "styles", part)
             pkg.set(part, book.styles.xml())
             book.styles.changed = False
+
+
+_PLAIN = {"userEnteredValue", "userEnteredFormat"}
+
+
+def _cell_sheet(request: dict) -> int | None:
+    (kind, body), = request.items()
+    if kind == "updateCells":
+        return (body.get("range") or body.get("start") or {}).get("sheetId", 0)
+    if kind == "repeatCell":
+        return body["range"].get("sheetId", 0)
+    return None
+
+
+def _clears(request: dict) -> bool:
+    body = request.get("updateCells", {})
+    gr = body.get("range")
+    return gr is not None and set(gr) == {"sheetId"} and not body.get("rows")
+
+
+def _box(body: dict) -> tuple[int, int, int, int]:
+    start, rows = body["start"], body.get("rows", [])
+    r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+    return r0, r0 + len(rows), c0, c0 + max((len(r.get("values", [])) for r in rows), default=0)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def _direct_cells(bodies: list[dict]) -> dict[int, dict[int, dict]]:
+    """row -> col -> CellData of the rows written by plain updateCells requests (clears left out)."""
+    out: dict[int, dict[int, dict]] = {}
+    for request in bodies:
+        body = request.get("updateCells", {})
+        if "start" not in body:
+            continue
+        r0, _, c0, _ = _box(body)
+        for i, row in enumerate(body.get("rows", [])):
+            cells_ = {c0 + j: data for j, data in enumerate(row.get("values", [])) if data}
+            if cells_:
+                out.setdefault(r0 + i, {}).update(cells_)
+    return out
 
 
 _AFTER_CALC = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
