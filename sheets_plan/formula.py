@@ -262,23 +262,20 @@ def _could_need_prefix(formula: str) -> bool:
 def to_xlsx(formula: str) -> str:
     """Prefix functions newer than Excel 2007 with ``_xlfn.``; idempotent.
 
-    Function names are found by regex between quoted parts (strings and
-    sheet names), not by tokenizing: the Weekly tab writes thousands."""
+    One regex pass (the Weekly tab writes thousands of formulas): a quoted
+    part (string or sheet name) is kept as it is, a newer function's name,
+    with or without its prefix, gets the prefix it needs."""
     if not _could_need_prefix(formula):
         return formula
-    out, pos = [], 0
-    for m in _QUOTED.finditer(formula):
-        out += [_FUNCTION.sub(_prefixed, formula[pos:m.start()]), m.group(0)]
-        pos = m.end()
-    out.append(_FUNCTION.sub(_prefixed, formula[pos:]))
-    return "".join(out)
+    return _XLSX_NAMES.sub(_prefixed, formula)
 
 
-_QUOTED = re.compile(r'"(?:[^"]|"")*"?|\'(?:[^\']|\'\')*\'?')
-_FUNCTION = re.compile(r"(?<![\w.$])((?:_xlfn\.|_xlws\.)*)([A-Za-z_][\w.]*)(?=\()", re.IGNORECASE)
+_XLSX_NAMES = re.compile(r'("(?:[^"]|"")*"?|\'(?:[^\']|\'\')*\'?)|(?<![\w.$])(?:_xlfn\.|_xlws\.)*([A-Za-z_][\w.]*)(?=\()')
 
 
 def _prefixed(m: re.Match) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
     name = m.group(2)
     upper = name.upper()
     if upper in XLWS_FUNCTIONS:

@@ -296,7 +296,7 @@ class Spreadsheet:
             elif top == "dataValidation":
                 cell.validation = copy.deepcopy(data.get("dataValidation"))
             else:
-                raise ModelError(f"Invalid field mask for updateCells: {f}")
+                raise ModelError(f"Invalid field mask for updateCells: {top}")
         if cell.empty():
             del sheet.cells[r][c]
 

@@ -249,13 +249,13 @@ def _numbers(cells: _Cells, integer: bool) -> tuple[pd.Series, pd.Series]:
     text = cells.text[cells.kind == _TEXT]
     values = cells.number.copy()
     if len(text):
-        values[text.index] = text.map(_text_numbers(text.unique(), integer))
-    values[~np.isfinite(values)] = np.nan  # "inf", "nan" typed as text
+        values.loc[text.index] = text.map(_text_numbers(text.unique(), integer))
+    values.loc[~np.isfinite(values)] = np.nan  # "inf", "nan" typed as text
     problem = pd.Series(None, index=values.index, dtype=object)
-    problem[~cells.blank & values.isna()] = NOT_NUMBER
+    problem.loc[~cells.blank & values.isna()] = NOT_NUMBER
     if integer:
-        problem[values < 0] = NEGATIVE
-        problem[(values >= 0) & (values % 1 != 0)] = NOT_WHOLE
+        problem.loc[values < 0] = NEGATIVE
+        problem.loc[(values >= 0) & (values % 1 != 0)] = NOT_WHOLE
     return values.where(problem.isna()), problem
 
 

@@ -1,6 +1,5 @@
 """The Google path: the real gspread client against the emulator, within the API budget."""
 
-import json
 
 import pytest
 

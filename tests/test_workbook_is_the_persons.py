@@ -6,7 +6,6 @@ kinds of edits a person makes, saved by another program, then every command.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl

@@ -16,10 +16,8 @@ import copy
 import re
 
 from ..model import Cell, Sheet
-from ..ranges import bounds
 from . import cells, charts, props, rules, xml
 from .book import Book
-from .package import REL
 from .sheet import EMPTY, Worksheet, column_locks
 
 _HIDDEN = ("hidden", "veryHidden")
@@ -59,28 +57,14 @@ class Writer:
 
     # ------------------------------------------------------------ 1. load the touched cells
     def _touched(self, requests: list[dict]) -> dict[int, list[cells.Box]]:
+        """sheetId -> the boxes of cells the requests write (tabs in the file only); notes the tabs cleared whole."""
         out: dict[int, list[cells.Box]] = {}
         for req in requests:
-            (kind, body), = req.items()
-            if kind == "updateCells" and "range" in body:
-                gr = body["range"]
-            elif kind == "updateCells":
-                start, rows = body["start"], body.get("rows", [])
-                r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-                width = max((len(r.get("values", [])) for r in rows), default=0)
-                gr = {"sheetId": start.get("sheetId", 0), "startRowIndex": r0, "endRowIndex": r0 + len(rows),
-                      "startColumnIndex": c0, "endColumnIndex": c0 + width}
-            elif kind == "repeatCell":
-                gr = body["range"]
-            else:
-                continue
-            if gr.get("sheetId", 0) in self.book.entries:
-                box = (gr.get("startRowIndex", 0), gr.get("endRowIndex"), gr.get("startColumnIndex", 0),
-                       gr.get("endColumnIndex"))
-                if box == WHOLE and kind == "updateCells" and not body.get("rows") and \
-                        {"userEnteredValue", "userEnteredFormat"} <= set(body["fields"].split(",")):
-                    self.cleared.add(gr.get("sheetId", 0))
-                out.setdefault(gr.get("sheetId", 0), []).append(box)
+            target = _target(req)
+            if target and target[0] in self.book.entries:
+                out.setdefault(target[0], []).append(target[1])
+                if _clears(req):
+                    self.cleared.add(target[0])
         return out
 
     def _direct(self, requests: list[dict]) -> dict[int, list[dict]]:
@@ -91,21 +75,14 @@ class Writer:
         overlap, values and formats only; before it, nothing the clear would not wipe."""
         out = {}
         for sid in self.cleared:
-            on = [r for r in requests if _cell_sheet(r) == sid]
+            on = [r for r in requests if (_target(r) or (None,))[0] == sid]
             last = max(i for i, r in enumerate(on) if _clears(r))
-            after, seen = on[last + 1:], []
-            plain = all(set(next(iter(r.values()))["fields"].split(",")) <= _PLAIN for r in on)
-            for r in after:
-                body = r.get("updateCells", {})
-                if "start" not in body or not plain:
-                    break
-                box = _box(body)
-                if any(_overlap(box, other) for other in seen):
-                    break
-                seen.append(box)
-            else:
-                if plain:
-                    out[sid] = on
+            before, after = on[:last + 1], on[last + 1:]
+            boxes = [_target(r)[1] for r in after]
+            if all(_fields(r) <= _CLEARED for r in before) and all(
+                    "start" in r.get("updateCells", {}) and _fields(r) <= _PLAIN for r in after) and not any(
+                    _overlap(a, b) for i, a in enumerate(boxes) for b in boxes[:i]):
+                out[sid] = on
         return out
 
     def _load(self, boxes: dict[int, list[cells.Box]]):
@@ -274,27 +251,33 @@ class Writer:
 
 
 _PLAIN = {"userEnteredValue", "userEnteredFormat"}
+_CLEARED = _PLAIN | {"note"}  # notes are comments in xlsx: parts the tool never writes
 
 
-def _cell_sheet(request: dict) -> int | None:
+def _target(request: dict) -> tuple[int, cells.Box] | None:
+    """(sheetId, box) of the cells a request writes; None for requests that write no cells."""
     (kind, body), = request.items()
-    if kind == "updateCells":
-        return (body.get("range") or body.get("start") or {}).get("sheetId", 0)
-    if kind == "repeatCell":
-        return body["range"].get("sheetId", 0)
+    if kind == "updateCells" and "start" in body:
+        start, rows = body["start"], body.get("rows", [])
+        r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+        width = max((len(r.get("values", [])) for r in rows), default=0)
+        return start.get("sheetId", 0), (r0, r0 + len(rows), c0, c0 + width)
+    if kind in ("updateCells", "repeatCell"):
+        gr = body["range"]
+        return gr.get("sheetId", 0), (gr.get("startRowIndex", 0), gr.get("endRowIndex"),
+                                      gr.get("startColumnIndex", 0), gr.get("endColumnIndex"))
     return None
 
 
+def _fields(request: dict) -> set[str]:
+    return set(next(iter(request.values()))["fields"].split(","))
+
+
 def _clears(request: dict) -> bool:
+    """A request that empties a whole tab of values and formats."""
     body = request.get("updateCells", {})
-    gr = body.get("range")
-    return gr is not None and set(gr) == {"sheetId"} and not body.get("rows")
-
-
-def _box(body: dict) -> tuple[int, int, int, int]:
-    start, rows = body["start"], body.get("rows", [])
-    r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-    return r0, r0 + len(rows), c0, c0 + max((len(r.get("values", [])) for r in rows), default=0)
+    return (set(body.get("range", {"x": 0})) == {"sheetId"} and not body.get("rows")
+            and _PLAIN <= _fields(request))
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
@@ -308,7 +291,7 @@ def _direct_cells(bodies: list[dict]) -> dict[int, dict[int, dict]]:
         body = request.get("updateCells", {})
         if "start" not in body:
             continue
-        r0, _, c0, _ = _box(body)
+        _, (r0, _, c0, _) = _target(request)
         for i, row in enumerate(body.get("rows", [])):
             cells_ = {c0 + j: data for j, data in enumerate(row.get("values", [])) if data}
             if cells_:
