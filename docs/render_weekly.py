@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.utils.cell import coordinate_to_tuple  # noqa: E402
+from openpyxl.worksheet.dimensions import ColumnDimension  # noqa: E402
 from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
 
 import openpyxl  # noqa: E402
@@ -144,6 +145,12 @@ def presentation_copy(path: Path, out: Path) -> Path:
 
     # Columns: week, ISO week, slice, then SHOWN; the rest hidden, so the charts (anchored right
     # of the whole table) sit next to what is shown.
+    for dim in list(ws.column_dimensions.values()):  # one <col> per column, so single ones can be hidden
+        if dim.min and dim.max and dim.max > dim.min:
+            for c in range(dim.min, dim.max + 1):
+                letter = get_column_letter(c)
+                ws.column_dimensions[letter] = ColumnDimension(ws, index=letter, width=dim.width,
+                                                               customWidth=dim.customWidth)
     header = [c.value for c in ws[summary.HEADER_ROWS]]
     shown = {0, 1, 2} | {header.index(metrics.label(key, "en")) for key in SHOWN}
     anchors = [coordinate_to_tuple(c.anchor)[1] if isinstance(c.anchor, str) else c.anchor._from.col + 1
