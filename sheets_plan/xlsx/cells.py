@@ -139,7 +139,7 @@ def read_cell(cell: str, strings: list[str]) -> tuple[object, str | None, int | 
     if kind == "s":
         i = int(raw)
         return (strings[i] if i < len(strings) else None), None, style
-    if kind in ("str", "e"):
+    if kind in ("str", "e", "d"):
         return raw, None, style
     if kind == "b":
         return raw in ("1", "true"), None, style
@@ -208,7 +208,7 @@ Render = Callable[[int, int, "str | None"], "str | None"]   # (row, col, old <c>
 
 
 def patch(data: str, boxes: list[Box], written: dict[int, Iterable[int]], render: Render,
-          restyle: Callable[[int, int, int], int] | None = None) -> str:
+          restyle: Callable[[int, int, int], int] | None = None, rewrite: bool = False) -> str:
     """sheetData with the cells inside `boxes` re-rendered.
 
     `written`: row -> columns the new state has a cell in (rows and cells
@@ -217,7 +217,7 @@ def patch(data: str, boxes: list[Box], written: dict[int, Iterable[int]], render
     index goes through it (row, col, s) -> s."""
     inner_start = data.index(">") + 1 if not data.endswith("/>") else len(data)
     body = data[inner_start:data.rindex("</")] if not data.endswith("/>") else ""
-    if (0, None, 0, None) in boxes:  # the whole tab is rewritten: its old rows go unread
+    if rewrite:  # the whole tab is written anew: its old rows go unread
         body = ""
     out, pos = [], 0
     pending = sorted(written)
@@ -229,7 +229,7 @@ def patch(data: str, boxes: list[Box], written: dict[int, Iterable[int]], render
         rm = _ROW_NUM.search(head)
         r = int(rm.group(1)) - 1 if rm else None
         if r is None:  # rows without numbers: rare; number them all first
-            return patch(_number_rows(data), boxes, written, render, restyle)
+            return patch(_number_rows(data), boxes, written, render, restyle, rewrite)
         if p < len(pending) and pending[p] < r:  # new rows go before this one
             out.append(body[pos:m.start()])
             pos = m.start()
@@ -264,7 +264,8 @@ def _new_row(r: int, cols: Iterable[int], render: Render, restyle=None) -> str:
 def _patch_row(row: str, r: int, boxed: list[tuple[int, int | None]], cols: Iterable[int], render: Render,
                restyle) -> str:
     head = xml.set_attrs(row[:row.index(">") + 1], spans=None)
-    have = dict(_cells(row))
+    have = {c: (cell if _CELL_REF.search(" " + cell[2:cell.index(">")]) else xml.set_attrs(cell, r=letters(c) + str(r + 1)))
+            for c, cell in _cells(row)}  # each kept cell names its place: neighbours may come or go
     keep: dict[int, str] = {}
     inside = {c for c in have if _covered(c, boxed)}
     for c, cell in have.items():
@@ -291,9 +292,22 @@ def _restyled(cell: str, r: int, c: int, restyle) -> str:
 
 
 def _number_rows(data: str) -> str:
-    counter = iter(range(1, 10 ** 7))
-    return ROW.sub(lambda m: m.group(0) if _ROW_NUM.search(m.group(0)[:m.group(0).index(">")])
-                   else xml.set_attrs(m.group(0), r=str(next(counter))), data)
+    """Every row with its r (a row without one is the row after the one before it)."""
+    out, nxt = [], 1
+    for m in ROW.finditer(data):
+        row = m.group(0)
+        rm = _ROW_NUM.search(row[:row.index(">")])
+        if rm:
+            nxt = int(rm.group(1))
+        else:
+            row = xml.set_attrs(row, r=str(nxt))
+        out.append((m.start(), m.end(), row))
+        nxt += 1
+    pieces, pos = [], 0
+    for start, end, row in out:
+        pieces += [data[pos:start], row]
+        pos = end
+    return "".join(pieces) + data[pos:]
 
 
 def cell_xml(r: int, c: int, style: int | None, value=None, formula_text: str | None = None) -> str:

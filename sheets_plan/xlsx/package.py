@@ -82,7 +82,9 @@ class Package:
 
     def release(self, name: str):
         """Forget an unchanged part's text (its stored bytes are copied at save)."""
-        if name not in self.changed and self.raw.get(name) is not None:
+        info = self.infos.get(name)
+        if (name not in self.changed and self.raw.get(name) is not None and info is not None
+                and info.compress_type in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED)):
             self.parts[name] = None
 
     def reread(self, path: Path, name: str) -> bytes:
@@ -189,7 +191,10 @@ class Package:
                 with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
                     for name in self._order():
                         if name in self.changed or not _copy_raw(z, self.infos.get(name), self.raw.get(name)):
-                            z.writestr(self._info(name), self.parts[name])
+                            data = self.parts[name]
+                            if data is None:  # released, and its stored bytes could not be copied
+                                data = _inflate(self.infos[name], self.raw[name])
+                            z.writestr(self._info(name), data)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, path)
@@ -248,7 +253,8 @@ def _copy_raw(z: zipfile.ZipFile, old: zipfile.ZipInfo, data: bytes | None) -> b
 
     zipfile has no public call for this: the member is written the way
     ZipFile.writestr writes one, its header from a copy of the old ZipInfo."""
-    if data is None or old is None or old.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED) or old.file_size > 2 ** 31:
+    if data is None or old is None or old.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED) \
+            or max(old.file_size, old.compress_size) >= zipfile.ZIP64_LIMIT:
         return False
     try:
         info = zipfile.ZipInfo(old.filename, date_time=old.date_time)

@@ -145,9 +145,6 @@ class Worksheet:
         ref = "A1" if rows <= 1 and cols <= 1 else f"A1:{col_letter(max(cols, 1) - 1)}{max(rows, 1)}"
         self.put("dimension", f'<dimension ref="{ref}"/>')
 
-    def hidden_columns(self) -> set[int]:
-        return {c for c, a in self.columns().items() if a.get("hidden") in ("1", "true")}
-
     # ------------------------------------------------------------ columns
     def columns(self) -> dict[int, dict[str, str]]:
         """0-based column -> the attributes of its <col> (spans expanded, capped at the last one named)."""

@@ -76,13 +76,6 @@ class Styles:
         new = head + (f">{body}</xf>" if body else "/>")
         return self._add("cellXfs", new)
 
-    def locked(self, index: int) -> bool:
-        """Whether cells of this style are locked under sheet protection (locked unless said)."""
-        xfs = self.lists["cellXfs"]
-        old = xfs[index] if 0 <= index < len(xfs) else (xfs[0] if xfs else "<xf/>")
-        prot = xml.first(old, "protection")
-        return not prot or xml.attr(prot, "locked") not in ("0", "false")
-
     def _add(self, section: str, element: str) -> int:
         items = self.lists[section]
         if element in items:
@@ -110,7 +103,9 @@ class Styles:
         self.lists["fonts"] = fonts
         font = fonts[base] if 0 <= base < len(fonts) else fonts[0]
         kids = xml.children(font) if not font.endswith("/>") else []
-        kids = [k for k in kids if not re.match(r"<(b|sz)\b", k)]
+        named = "|".join(tag for key, tag in (("bold", "b"), ("fontSize", "sz")) if key in text)
+        if named:  # only what the format names changes: bold keeps the size, a size keeps bold
+            kids = [k for k in kids if not re.match(r"<(" + named + r")\b", k)]
         if text.get("bold"):
             kids.insert(0, "<b/>")
         size = text.get("fontSize")

@@ -29,6 +29,8 @@ class Writer:
         self.book = book
         self.model = book.model
         self.cleared: set[int] = set()  # tabs a request clears whole (values and formats)
+        self.loaded_from_file = set(book.entries)  # tabs that have a part in the file (not added by this batch)
+        self.loaded: dict[tuple[int, int, int], tuple] = {}  # (sheet, row, col) -> (value, formula) as read
 
     def apply(self, requests: list[dict]) -> list[dict]:
         validations = [r["setDataValidation"] for r in requests if "setDataValidation" in r]
@@ -96,6 +98,7 @@ class Writer:
             strings = self.book.shared_strings() if 't="s"' in data else []
             rows, cols = self.book.sheets[sid].extent()
             for r, c, value, formula, style in cells.cells_in(data, sheet_boxes, strings):
+                self.loaded[(sid, r, c)] = (value, formula)
                 cell = sheet.cell(r, c)
                 cell.value, cell.formula = value, formula
                 cell.fmt = {"_xf": style} if style else None
@@ -160,21 +163,30 @@ class Writer:
             cell: Cell | None = sheet.peek(r, c)
             if cell is None:
                 return None
+            if old is not None and self.loaded.get((sheet.id, r, c)) == (cell.value, cell.formula):
+                # only its format changed: the cell keeps what it holds as written (array formulas,
+                # rich text, cached results, error values)
+                style = style_of(c, cell.fmt, old)
+                return xml.set_attrs(old, s=str(style) if style else None)
             return _cell(r, c, cell.value, cell.formula, cell.fmt, old)
 
-        def _cell(r: int, c: int, value, formula: str | None, fmt: dict | None, old: str | None) -> str | None:
-            if value is None and formula is None and not fmt:
-                return None if old is None else cells.cell_xml(r, c, int(xml.attr(old, "s") or 0))
+        def style_of(c: int, fmt: dict | None, old: str | None) -> int:
+            """The file's style of the cell ({"_xf": n}), or the column's, with the tool's format laid over."""
             fmt = dict(fmt or {})
             base = fmt.pop("_xf", None)
             if base is None:
                 base = int(xml.attr(old, "s") or 0) if old and not fmt else col_style(c)
-            style = styles.xf(base, fmt) if fmt else base
-            return cells.cell_xml(r, c, style, value, formula)
+            return styles.xf(base, fmt) if fmt else base
 
-        old_cells = "<sheetData/>" if WHOLE in boxes else ws.get("sheetData") or "<sheetData/>"  # a tab written whole: unread
-        ws.put("sheetData", cells.patch(old_cells, boxes, written, render, restyle))
-        rows, cols = (0, 0) if WHOLE in boxes else ws.extent()
+        def _cell(r: int, c: int, value, formula: str | None, fmt: dict | None, old: str | None) -> str | None:
+            if value is None and formula is None and not fmt and old is None:
+                return None
+            return cells.cell_xml(r, c, style_of(c, fmt, old), value, formula)
+
+        rewrite = sheet.id in self.cleared or sheet.id not in self.loaded_from_file
+        old_cells = "<sheetData/>" if rewrite else ws.get("sheetData") or "<sheetData/>"  # a tab written whole: unread
+        ws.put("sheetData", cells.patch(old_cells, boxes, written, render, restyle, rewrite))
+        rows, cols = (0, 0) if rewrite else ws.extent()
         for r, row in written.items():
             if row:
                 rows, cols = max(rows, r + 1), max(cols, max(row) + 1)
@@ -211,31 +223,56 @@ class Writer:
         return part
 
     # ------------------------------------------------------------ workbook.xml
+    def _sheet_order(self) -> list:
+        """Every <sheet> of workbook.xml in order: a tab's sheetId, or ("other", element) for one not modelled."""
+        by_rid = {e.rid: sid for sid, e in self.book.entries.items()}
+        out = []
+        for element in xml.elements(xml.first(self.book.wb_xml, "sheets") or "", "sheet"):
+            rid = xml.local_attr(element, "id")
+            out.append(by_rid[rid] if rid in by_rid else ("other", element))
+        return out
+
     def _write_workbook(self, order_before: list[int]):
         book = self.book
         pkg = book.pkg
         ids = [s.id for s in self.model.sheets]
+        before_all = self._sheet_order()
+        removed = []
         for sid in [s for s in order_before if s not in ids]:  # deleted tabs
             entry = book.entries.pop(sid)
+            removed.append(entry)
             for rel in pkg.rels(entry.part):
                 if not rel.external and rel.type.endswith(("/drawing", "/comments", "/vmlDrawing")):
                     pkg.remove(rel.target)
             pkg.remove(entry.part)
             pkg.drop_rel(book.wb_part, entry.rid)
             book.sheets.pop(sid, None)
-        elements = []
         for sheet in self.model.sheets:
-            element = book.entries[sheet.id].element
-            state = xml.attr(element, "state") if sheet.properties.get("hidden") else None
-            element = xml.set_attrs(element, name=sheet.title,
-                                    state=(state if state in _HIDDEN else "hidden") if state or sheet.properties.get("hidden") else None)
-            book.entries[sheet.id].element = element
-            elements.append(element)
+            entry = book.entries[sheet.id]
+            state = xml.attr(entry.element, "state")
+            hidden = state if state in _HIDDEN else "hidden"
+            entry.element = xml.set_attrs(entry.element, name=sheet.title,
+                                          state=hidden if sheet.properties.get("hidden") else None)
         text = book.wb_xml
         sheets_el = xml.first(text, "sheets")
+        # A <sheet> the tool does not model (a chart sheet) stays after the tab it followed.
+        known = {book.entries[sid].rid: sid for sid in ids}
+        before, anchor, others = [], None, {}
+        for element in xml.elements(sheets_el, "sheet"):
+            rid = xml.local_attr(element, "id")
+            if rid in known:
+                anchor = known[rid]
+                before.append(anchor)
+            elif rid not in {e.rid for e in removed}:
+                others.setdefault(anchor, []).append(element)
+                before.append(("other", element))
+        after = [("other", e) for e in others.get(None, [])]
+        for sid in ids:
+            after += [sid] + [("other", e) for e in others.get(sid, [])]
+        elements = [book.entries[k].element if isinstance(k, int) else k[1] for k in after]
         new_sheets = xml.with_children(sheets_el, elements, count=False)
-        if ids != order_before:
-            text = _move_local_names(text, order_before, ids)
+        if after != before or removed:
+            text = _move_local_names(text, before_all, after)
         text = text.replace(sheets_el, new_sheets, 1)
         text = _full_calc_on_load(text)
         if text != book.wb_xml:
@@ -292,8 +329,10 @@ def _direct_cells(bodies: list[dict]) -> dict[int, dict[int, dict]]:
         if "start" not in body:
             continue
         _, (r0, _, c0, _) = _target(request)
+        masked = _fields(request)
         for i, row in enumerate(body.get("rows", [])):
-            cells_ = {c0 + j: data for j, data in enumerate(row.get("values", [])) if data}
+            cells_ = {c0 + j: {k: v for k, v in data.items() if k in masked}
+                      for j, data in enumerate(row.get("values", [])) if data}
             if cells_:
                 out.setdefault(r0 + i, {}).update(cells_)
     return out
@@ -333,16 +372,16 @@ def _meta(book: Book) -> dict:
     return {"properties": properties, "developerMetadata": book.model.developer_metadata, "charts": charts}
 
 
-def _move_local_names(text: str, before: list[int], after: list[int]) -> str:
-    """definedNames scoped to a sheet (localSheetId = its position) follow their sheet."""
+def _move_local_names(text: str, before: list, after: list) -> str:
+    """definedNames scoped to a sheet (localSheetId = its position among all <sheet>s) follow their sheet."""
     def move(m: re.Match) -> str:
         element = m.group(0)
         local = xml.attr(element, "localSheetId")
         if local is None:
             return element
         i = int(local)
-        sid = before[i] if i < len(before) else None
-        if sid not in after:
+        key = before[i] if i < len(before) else None
+        if key not in after:
             return ""
-        return xml.set_attrs(element, localSheetId=str(after.index(sid)))
+        return xml.set_attrs(element, localSheetId=str(after.index(key)))
     return re.sub(r"<(\w+:)?definedName\b[^>]*?(?:/>|>.*?</(\w+:)?definedName>)", move, text, flags=re.S)
