@@ -12,6 +12,7 @@ import re
 from typing import Callable, Iterable
 
 from .. import formula
+from ..grid import col_index, col_letter as letters
 from . import xml
 
 ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
@@ -27,18 +28,7 @@ Box = tuple[int, int | None, int, int | None]  # r0, r1, c0, c1 (0-based, half-o
 def ref(ref_text: str) -> tuple[int, int]:
     """'B3' -> (2, 1)."""
     m = _REF.match(ref_text.replace("$", ""))
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)) - 1, col - 1
-
-
-def letters(col: int) -> str:
-    s, col = "", col + 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    return int(m.group(2)) - 1, col_index(m.group(1))
 
 
 def shared_strings(text: str | None) -> list[str]:

@@ -11,7 +11,8 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.xml.functions import tostring
 
 from ..grid import col_letter, quote_title
-from .package import REL_NS, Package, Rel
+from . import xml
+from .package import REL, REL_NS, Package, Rel
 from .sheet import Worksheet
 
 
@@ -19,7 +20,6 @@ def replace_charts(pkg: Package, part: str, sheet: Worksheet, charts: list[dict]
     """Drop the tab's drawing (and its charts), then draw `charts`."""
     old = sheet.get("drawing")
     if old:
-        from . import xml
         rid = xml.local_attr(old, "id")
         for rel in pkg.rels(part):
             if rel.id == rid:
@@ -43,13 +43,10 @@ def replace_charts(pkg: Package, part: str, sheet: Worksheet, charts: list[dict]
         drawing.charts.append(xchart)
     drawing_name = pkg.free_name("xl/drawings/drawing{}.xml")
     pkg.set(drawing_name, tostring(drawing._write()), "drawing")
-    pkg.set_rels(drawing_name, [Rel(f"rId{i}", _CHART_REL, name) for i, name in enumerate(names, 1)])
+    pkg.set_rels(drawing_name, [Rel(f"rId{i}", REL["chart"], name) for i, name in enumerate(names, 1)])
     rid = pkg.add_rel(part, "drawing", drawing_name)
     # the r prefix declared where it is used: a worksheet written by another program may not declare it
     sheet.put("drawing", f'<drawing xmlns:r="{REL_NS}" r:id="{rid}"/>')
-
-
-_CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 
 
 def xlsx_chart(chart: dict, titles: dict[int, str]):

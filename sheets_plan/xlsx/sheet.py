@@ -47,7 +47,6 @@ class Worksheet:
         if start is None:
             raise ValueError("not a worksheet")
         prefix = start.group(1) or b""
-        self.prefix = prefix.decode()
         end = raw.rindex(b"</")
         self.head, self.tail = raw[:start.end()].decode("utf-8"), raw[end:].decode("utf-8")
         # The cells are nearly all of the part: cut them out by position, parse only what is around them.
@@ -62,7 +61,6 @@ class Worksheet:
             closing = b"</" + prefix + b"sheetData>"
             data_end = raw.index(closing, open_end) + len(closing)
         self._raw, self._span = raw, (data_start, data_end)  # not sliced: no copy of the cells
-        self._reload = None
         self.items = (_items(raw[start.end():data_start].decode("utf-8")) + [["sheetData", _UNREAD]]
                       + _items(raw[data_end:end].decode("utf-8")))
 
@@ -177,10 +175,6 @@ class Worksheet:
         self.put("cols", f"<cols>{body}</cols>" if runs else None)
 
     # ------------------------------------------------------------ protection
-    def protected(self) -> bool:
-        prot = self.get("sheetProtection")
-        return bool(prot) and xml.attr(prot, "sheet") in ("1", "true")
-
     def set_protected(self, on: bool):
         self.put("sheetProtection", PROTECTION if on else None)
 

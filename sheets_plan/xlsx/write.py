@@ -17,7 +17,7 @@ import re
 
 from ..model import Cell, Sheet
 from . import cells, charts, props, rules, xml
-from .book import Book
+from .book import Book, Entry
 from .sheet import EMPTY, Worksheet, column_locks
 
 _HIDDEN = ("hidden", "veryHidden")
@@ -218,7 +218,6 @@ class Writer:
             return book.entries[sheet.id].part
         part = book.pkg.free_name("xl/worksheets/sheet{}.xml")
         rid = book.pkg.add_rel(book.wb_part, "worksheet", part)
-        from .book import Entry
         book.entries[sheet.id] = Entry(f'<sheet name="" sheetId="{sheet.id}" r:id="{rid}"/>', part, rid)
         return part
 
