@@ -119,7 +119,7 @@ class Book:
         ws = self.sheets[sheet.id]
         found = cells.formulas(*ws.cells_raw())  # first: then the part's bytes go before the values come
         ws.let_go(lambda: self.pkg.reread(self.path, self.entries[sheet.id].part))
-        # strings and numbers inline (millions of cells); dates and times through _value
+        # text and numbers inline (millions of cells): "" is a blank, a whole float an int; the rest through _value
         values = self._calamine_rows(sheet.title)
         for i, row in enumerate(values):  # in place: the cells are not held twice
             values[i] = [(v or None) if (t := type(v)) is str else (int(v) if v.is_integer() else v)
@@ -169,12 +169,9 @@ class Book:
 
 
 def _value(v):
-    """python-calamine's cell -> the Sheets API's UNFORMATTED_VALUE (dates as serial numbers)."""
+    """A python-calamine cell other than text and numbers (those _grid converts inline) -> the
+    Sheets API's UNFORMATTED_VALUE: dates and times as serial numbers."""
     t = type(v)
-    if t is str:
-        return v if v != "" else None
-    if t is float:
-        return int(v) if v.is_integer() and abs(v) < 2 ** 53 else v
     if t is dt.date:
         return (v - EPOCH).days
     if t is dt.datetime:
