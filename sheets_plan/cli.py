@@ -217,14 +217,20 @@ def summarize(target, as_of, template_path, credentials, oauth, per_minute):
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520))
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--by", type=click.Choice(["platform", "responsible"]),
+              help="Per platform or per responsible admin, as the Weekly tab's sections.")
 @template_option
 @google_options
 @run_errors
-def report(target, weeks, as_of, fmt, template_path, credentials, oauth, per_minute):
-    """Print the last weeks' figures (computed from the rows, nothing written),
-    with ▲ ▼ for the week-over-week direction.
+def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per_minute):
+    """Print the last weeks' figures (computed from the rows as the sheet's
+    formulas count them; nothing written), with ▲ ▼ for the week-over-week
+    direction.
 
-    Example: sheets-plan report "plans/Coffee House.xlsx" --weeks 4
+    \b
+    Examples:
+      sheets-plan report "plans/Coffee House.xlsx" --weeks 4
+      sheets-plan report "plans/Coffee House.xlsx" --by platform --format json
     """
     import json
 
@@ -233,11 +239,47 @@ def report(target, weeks, as_of, fmt, template_path, credentials, oauth, per_min
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
-                      weeks=weeks)
+                      weeks=weeks, by=by)
     if fmt == "json":
         click.echo(json.dumps(trend.to_json(frame), ensure_ascii=False, indent=2))
     else:
         click.echo(trend.render_text(frame, snap.locale), nl=False)
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--apply", is_flag=True, help="Write the listed cells (default: only list them).")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@template_option
+@google_options
+@run_errors
+def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute):
+    """List, per admin, the cells of TARGET the statistics do not count as typed
+    (a number or a date stored as text, a choice not spelled as its dropdown
+    item) and their clean values; --apply writes exactly those cells, in one
+    atomic write, and adds the count to the Log tab.
+
+    The only command that changes cells admins own. Exit 0 (also when there is
+    something to fix); 2 the run could not be done.
+
+    \b
+    Examples:
+      sheets-plan fix "plans/Coffee House.xlsx"
+      sheets-plan fix "plans/Coffee House.xlsx" --apply
+    """
+    import json
+
+    from .fix import render_text
+    from .jobs import fix as run
+
+    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
+    result = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
+                 apply=apply)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(result), nl=False)
 
 
 @cli.command()

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import metrics, procedure, summary, writeback
+from . import counted, metrics, procedure, span, summary, writeback
 from .backend import Backend
+from .fix import FixResult, fix as fix_cells
 from .flags import Report, render_text
 from .snapshot import Snapshot, load_snapshot
 from .template import Template, load
@@ -58,12 +59,9 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
 
 # ------------------------------------------------------------------ summary
 # The Weekly tab shows at most this many weeks, the last ones up to the as-of
-# week. Without a cap one typo date years back (2016 for 2026: the types rule
-# accepts 1900-2200) made the tab hundreds of weeks long: a batchUpdate body
-# of ~19 MB (en) to ~190 MB (a 1926 typo), which Google refuses (10 MB limit)
-# and, the weekly job writing check + summary atomically, the Check tab that
-# flags the typo was never written either. 26 weeks stay under ~4 MB (ru,
-# 6 platforms, 5 admins; see summary.py).
+# week, from the plan's first plausible date (`span`: a year typo is flagged
+# on its cell and stretches nothing). The cap keeps a long-running project's
+# batchUpdate small (see summary.py for the size).
 WEEKLY_WEEKS = 26
 
 
@@ -72,11 +70,11 @@ def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date
     `limit` of them (None: all)."""
     if limit is not None and limit < 1:
         raise ValueError(f"weeks must be at least 1, not {limit}")
-    dates = snap.tables["plan"].frame["date"].dropna()
+    dates = span.span(snap.tables["plan"].frame["date"])  # a year typo does not stretch the tab
     last = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
-    if dates.empty:
+    if dates is None:
         return [last]
-    first = min(dates.min().date(), snap.as_of)
+    first = min(dates[0].date(), snap.as_of)
     first -= dt.timedelta(days=first.weekday())
     if limit is not None:
         first = max(first, last - dt.timedelta(weeks=limit - 1))
@@ -84,10 +82,13 @@ def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date
 
 
 def summary_groups(snap: Snapshot) -> tuple[list[str], list[str]]:
-    """The Weekly tab's breakdown groups, in display order: (platforms, admins)."""
+    """The Weekly tab's breakdown groups, in display order: (platforms, admins).
+
+    Names that differ only in letter case are one group (the first spelling):
+    a spreadsheet criterion matches both, so two rows would count the same posts."""
     plan = snap.tables["plan"].frame
     platforms = _distinct(plan["platform"])
-    admins = list(dict.fromkeys([*snap.admins, *_distinct(plan["responsible"])]))
+    admins = _unique([*snap.admins, *_distinct(plan["responsible"])])
     return platforms, admins
 
 
@@ -111,14 +112,29 @@ def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> list[d
 
 
 def _distinct(series: pd.Series) -> list[str]:
-    return sorted({str(v) for v in series.dropna() if str(v).strip()})
+    return _unique(sorted({str(v) for v in series.dropna() if str(v).strip()}))
 
 
-def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
-    """The weekly figures computed with pandas (the same definitions as the formulas),
-    for the last `weeks` plan weeks (None: all)."""
-    return metrics.weekly_figures(snap.tables["plan"].frame, snap.tables["account"].frame,
-                                  plan_weeks(snap, weeks))
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+BREAKDOWNS = ("platform", "responsible")
+
+
+def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = None) -> pd.DataFrame:
+    """The weekly figures computed with pandas from the cells as the sheet's
+    formulas see them (the same definitions as the formulas), for the last
+    `weeks` plan weeks (None: all). `by="platform"` / `"responsible"`: the
+    Weekly tab's breakdown, a (group, week) index."""
+    plan = snap.template.tab_of_kind("plan")
+    published = next(c for c in plan.column("status").choices if c.key == "published").label(snap.locale)
+    groups = None if by is None else dict(zip(BREAKDOWNS, summary_groups(snap)))[by]
+    return metrics.weekly_figures(counted.sheet_view(snap.tables["plan"]), counted.sheet_view(snap.tables["account"]),
+                                  plan_weeks(snap, weeks), published=published, by=by, groups=groups)
 
 
 def summarize(backend: Backend, sid: str, *, template: Template | None = None,
@@ -131,10 +147,19 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
 
 
 def report(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
-           weeks: int = 8) -> tuple[Snapshot, pd.DataFrame]:
-    """The last `weeks` weeks' figures, computed with pandas (nothing is written)."""
+           weeks: int = 8, by: str | None = None) -> tuple[Snapshot, pd.DataFrame]:
+    """The last `weeks` weeks' figures, computed with pandas (nothing is written);
+    `by`: per platform or per responsible admin, as the Weekly tab's sections."""
     snap = _start(backend, sid, template, as_of)
-    return snap, figures(snap, weeks)
+    return snap, figures(snap, weeks, by)
+
+
+def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
+        apply: bool = False, run_at: dt.datetime | None = None) -> FixResult:
+    """List the admin cells the statistics do not count as typed and their clean
+    values; with apply=True write exactly those (one atomic write) and the Log count."""
+    snap = _start(backend, sid, template, as_of)
+    return fix_cells(backend, sid, snap, apply=apply, run_at=run_at or now(snap.template))
 
 
 # ------------------------------------------------------------------ both

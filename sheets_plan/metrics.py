@@ -9,7 +9,7 @@ Blocks
     ``Posts()``                      published posts of the week
     ``Total(cols, filled=None)``     Σ of plan columns over published posts of the week
                                      (blank = 0); with ``filled``: only posts whose
-                                     ``filled`` column is not blank
+                                     ``filled`` column holds a number ≥ 0
     ``Add(a, b, ...)``               a + b + ... of never-blank terms
     ``AccountValue(col)``            the week's Account value (see below), blank if none
     ``Ratio(num, den, scale=100)``   num / den × scale; blank if den is 0 or blank, or num blank
@@ -27,8 +27,10 @@ Definitions where DESIGN §5 leaves room:
   time of day still counts); only rows whose status is ``published`` count.
   Rows with a blank or non-date ``date`` count nowhere.
 * ERR = Σ I / Σ reach × 100 over the published posts whose reach is filled:
-  the numerator counts I only of rows with reach filled
-  (``SUMIFS(likes, ..., reach, "<>")``), the denominator is Σ reach (a blank
+  the numerator counts I only of rows whose reach is a number
+  (``SUMIFS(likes, ..., reach, ">=0")``: a reach typed as text, which the
+  denominator cannot count, must not inflate the numerator either; ``"<>"``
+  would count it), the denominator is Σ reach (a blank
   reach adds nothing to it anyway). ERview is the same with views.
 * ER by followers = (Σ I / posts) / followers × 100, with all published
   posts of the week (reach filled or not).
@@ -45,11 +47,14 @@ Definitions where DESIGN §5 leaves room:
 * Breakdowns (by platform, by responsible) use only the plan metrics:
   followers, ER by followers and the funnel are account-wide.
 
-Known gaps between the sheet and pandas, on invalid input only (the
-procedure check flags all of them): text typed into a number or date cell
-(the criteria ``"<>"`` sees it as filled; pandas sees what the reader
-parsed), and group names that differ only in letter case (spreadsheet
-criteria ignore case, pandas compares exactly).
+* Text is compared as a spreadsheet criterion compares it: the status and
+  the group name match a cell's text ignoring letter case, and nothing
+  else (a trailing space or another language's label does not match).
+
+The pandas side takes the cells as the formulas see them
+(``counted.sheet_view``: a number or a date stored as text is no number
+and no date), so the two agree on every input; the check flags each cell
+the formulas do not count (the ``counted`` rule).
 
 Pure: no I/O.
 """
@@ -91,7 +96,7 @@ class Posts(Expr):
 class Total(Expr):
     """Σ of plan columns over the week's published posts (blank counts 0)."""
     columns: tuple[str, ...]
-    filled: str | None = None  # only posts with this column filled
+    filled: str | None = None  # only posts with a number (≥ 0) in this column
 
 
 @dataclass(frozen=True)
@@ -395,7 +400,7 @@ class _FormulaWriter:
         if isinstance(expr, Total):
             crit = self.plan_criteria(back)
             if expr.filled:
-                crit += [self.src.plan_range(expr.filled), '"<>"']
+                crit += [self.src.plan_range(expr.filled), '">=0"']
             return "+".join(f"SUMIFS({','.join([self.src.plan_range(c)] + crit)})" for c in expr.columns)
         if isinstance(expr, AccountRow):
             return self.account_row(back)
@@ -460,13 +465,19 @@ def _mondays(dates: pd.Series) -> pd.Series:
     return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
 
 
+def _matches(values: pd.Series, text: str) -> pd.Series:
+    """Cells equal to `text` as a COUNTIFS criterion sees it: letter case ignored."""
+    texts = values.where(values.map(type) == str)
+    return texts.str.lower().eq(text.lower()).fillna(False).astype(bool)
+
+
 class _FrameEvaluator:
     def __init__(self, plan: pd.DataFrame, account: pd.DataFrame, published: str,
                  group: tuple[str, str] | None):
         rows = plan.assign(_week=_mondays(plan["date"]))
-        keep = rows["status"].eq(published).fillna(False).astype(bool) & rows["_week"].notna()
+        keep = _matches(rows["status"], published) & rows["_week"].notna()
         if group is not None:
-            keep &= rows[group[0]].eq(group[1]).fillna(False).astype(bool)
+            keep &= _matches(rows[group[0]], group[1])
         self.rows = rows[keep]
         acc = account.assign(_week=_mondays(account["week"]))
         acc = acc[acc["_week"].notna()]
@@ -480,7 +491,7 @@ class _FrameEvaluator:
         if isinstance(expr, Total):
             rows = self.rows
             if expr.filled:
-                rows = rows[rows[expr.filled].notna()]
+                rows = rows[rows[expr.filled] >= 0]
             total = None
             for column in expr.columns:  # one SUMIFS per column, added left to right
                 part = rows.groupby("_week")[column].sum().reindex(weeks, fill_value=0)
@@ -542,7 +553,9 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
     views (float64, NaN = blank). ``account``: columns week (datetime64),
     followers, dialogs, warm_leads, applications (float64), in sheet row order.
     ``weeks``: any dates; each stands for its ISO week (normalized to the
-    Monday, de-duplicated, sorted).
+    Monday, de-duplicated, sorted). ``published``: the status text that
+    counts, compared as a spreadsheet criterion compares (letter case
+    ignored): the sheet's label, or a key when the frame holds keys.
 
     Returns one row per week, index = Monday ``datetime.date``s (named
     "week"), one float column per metric (:func:`figure_keys`, in

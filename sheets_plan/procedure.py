@@ -17,19 +17,25 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from . import counted, span
 from .flags import Flag, Report
 from .grid import col_letter
-from .table import (MAX_SERIAL, MIN_SERIAL, NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_WHOLE, Table,
-                    choice_lookup, norm, problems, show)
+from .table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_WHOLE, Table, problems, show
 from .template import ADMINS, Rule, Tab, Template
 
 PROBLEMS = {
     "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",
            NOT_IN_LIST: "нет в списке", "missing": "не заполнена",
-           "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку "},
+           "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
+           counted.TEXT_NUMBER: "число записано как текст", counted.TEXT_DATE: "дата записана как текст",
+           counted.SPELLING: "написано не так, как в списке",
+           "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
            NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", "missing": "missing",
-           "not_url": "not a link (expected https://…)", "duplicate": "same as row "},
+           "not_url": "not a link (expected https://…)", "duplicate": "same as row ",
+           counted.TEXT_NUMBER: "a number stored as text", counted.TEXT_DATE: "a date stored as text",
+           counted.SPELLING: "not spelled as in the dropdown list",
+           "week": "the week of {}", "weeks": "the weeks {} – {} ({} weeks)"},
 }
 
 # http(s), optional user@, a host with at least one dot (every label non-empty), optional port and path.
@@ -90,9 +96,17 @@ class _Run:
                             self.admin(table).to_numpy()[mask])
 
     def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
+        """One flag per run of consecutive missing weeks, naming the run."""
         missing = self.missing_weeks(rule, account)
-        n = len(missing)
-        messages = self.render(rule, {"week": pd.Series(missing.strftime("%d.%m.%Y"))}, n)
+        starts = missing[np.r_[True, np.diff(missing.asi8) != 7 * 86400 * 10**9]] if len(missing) else missing
+        runs = [missing[(missing >= a) & (missing < b)] for a, b in zip(starts, [*starts[1:], pd.Timestamp.max])]
+        day = "%d.%m.%Y"
+        weeks = [self.words["week"].format(r[0].strftime(day)) if len(r) == 1 else
+                 self.words["weeks"].format(r[0].strftime(day), r[-1].strftime(day), len(r)) for r in runs]
+        n = len(runs)
+        fields = {"weeks": pd.Series(weeks, dtype=object),
+                  "week": pd.Series([r[0].strftime(day) for r in runs], dtype=object)}
+        messages = self.render(rule, fields, n)
         return _Hits(self, order, rule, "", np.zeros(n, dtype=np.int64), messages, np.full(n, "", dtype=object))
 
     def _required(self, rule: Rule, table: Table):
@@ -125,6 +139,40 @@ class _Run:
             codes = problems(table.tab.column(column), raw)
             yield column, mask, {"problem": codes.map(self.words).reindex(mask.index),
                                  "value": raw.map(show).reindex(mask.index)}
+
+    def _counted(self, rule: Rule, table: Table):
+        """Cells the check reads but the sheet's formulas do not count (see `counted`)."""
+        fixes = self.cleanups(table)
+        fixes = fixes[~fixes["counted"].astype(bool)]
+        for column in rule.columns or [c.key for c in table.tab.input_columns]:
+            part = fixes[fixes["column"] == column].set_index("row")
+            if part.empty:
+                continue
+            at = lambda values: values.reindex(table.frame.index)  # noqa: E731
+            yield column, at(part["old"]).notna(), {
+                "value": at(part["old"]), "fixed": at(part["new_shown"]),
+                "problem": at(part["problem"].map(self.words))}
+
+    def _date_typo(self, rule: Rule, table: Table):
+        for column in rule.columns:
+            dates = table.frame[column]
+            typo = span.typos(dates)
+            if typo.any():
+                first, last = span.span(dates)
+                yield column, typo, {"span": f"{first:%d.%m.%Y} – {last:%d.%m.%Y}",
+                                     "value": dates.dt.strftime("%d.%m.%Y")}
+
+    def _one_per_week(self, rule: Rule, table: Table):
+        """A second row for a week: the formulas take the lowest row only, so say which."""
+        for column in rule.columns:
+            seen = counted.sheet_view(table)[column]
+            monday = seen - pd.to_timedelta(seen.dt.day_of_week, unit="D")
+            rows = pd.Series(table.frame.index, index=table.frame.index).where(monday.notna())
+            first = rows.groupby(monday).transform("min")
+            used = rows.groupby(monday).transform("max")
+            yield column, monday.notna() & (rows > first), {
+                "week": monday.dt.strftime("%d.%m.%Y"), "first": first.astype("Int64").astype(str),
+                "used": used.astype("Int64").astype(str)}
 
     def _overdue(self, rule: Rule, table: Table):
         when = self.condition(rule, table)
@@ -166,7 +214,8 @@ class _Run:
     def missing_weeks(self, rule: Rule, account: Table) -> pd.DatetimeIndex:
         """Mondays of completed weeks since the plan began with no account row holding the rule's columns."""
         plan = self.tables.get(self.template.tab_of_kind("plan").key)
-        start = plan.frame[date_column(plan.tab)].min() if plan is not None else pd.NaT
+        dates = span.span(plan.frame[date_column(plan.tab)]) if plan is not None else None
+        start = dates[0] if dates else pd.NaT  # a year typo far back must not ask for years of rows
         last = _monday(self.today) - pd.Timedelta(days=7)  # a week is complete once its Sunday < as_of
         if pd.isna(start) or _monday(start) > last:
             return pd.DatetimeIndex([])
@@ -221,6 +270,12 @@ class _Run:
             column = admin_column(table.tab)
             self._cache[key] = (pd.Series("", index=table.frame.index, dtype=object) if column is None
                                 else table.frame[column].fillna(""))
+        return self._cache[key]
+
+    def cleanups(self, table: Table) -> pd.DataFrame:
+        key = ("cleanups", table.tab.key)
+        if key not in self._cache:
+            self._cache[key] = counted.cleanups(table, self.locale)
         return self._cache[key]
 
     def is_url(self, table: Table, column: str) -> pd.Series:
@@ -311,102 +366,3 @@ def date_column(tab: Tab) -> str:
 
 def admin_column(tab: Tab) -> str | None:
     return next((c.key for c in tab.columns if c.choices == ADMINS), None)
-
-
-# ------------------------------------------------------------------ live formulas
-
-LIVE_CHECKS = ("required", "link", "overdue", "future")
-
-
-def live_rules(template: Template, locale: str, positions: dict[str, int], first_row: int = 2,
-               *, tab: str | None = None) -> list[dict]:
-    """Conditional-format formulas that mark, live, the cells `check` flags for these rules.
-
-    One formula per (rule, column), relative to the column's first data cell
-    (row `first_row`): the own cell relative, other columns `$`-anchored.
-    Internal form: English names, `,` separators, no decimal literals.
-
-    Identical to `check` for cells holding numbers and plain strings. Where
-    the sheet cannot see what the reader sees, they differ, knowingly:
-    a date typed as *text* ("12.03.2026") is a date for `check` but not for
-    ISNUMBER; TRIM removes only spaces, so a cell holding just a
-    non-breaking space or a tab is blank for `check` but filled here.
-    """
-    tab_ = template.tab(tab) if tab else _tab_of(template, positions)
-    live = _Live(template, tab_, locale, positions, first_row)
-    out = []
-    for rule in template.rules:
-        if rule.tab != tab_.key or rule.check not in LIVE_CHECKS:
-            continue
-        needed = (*rule.columns, *rule.when, *([date_column(tab_)] if rule.after_stats_days else []))
-        if not all(c in positions for c in needed):
-            continue
-        for column in rule.columns:
-            out.append({"rule": rule.id, "column": column, "formula": "=" + live.formula(rule, column)})
-    return out
-
-
-def _tab_of(template: Template, positions: dict[str, int]) -> Tab:
-    """The tab whose columns `positions` describes (the plan when in doubt)."""
-    tabs = sorted((t for t in template.tabs if t.columns), key=lambda t: t.kind != "plan")
-    return max(tabs, key=lambda t: sum(c.key in positions for c in t.columns))
-
-
-class _Live:
-    def __init__(self, template: Template, tab: Tab, locale: str, positions: dict[str, int], first_row: int):
-        self.template, self.tab, self.locale = template, tab, locale
-        self.positions, self.row = positions, first_row
-
-    def ref(self, key: str, own: bool = False) -> str:
-        return ("" if own else "$") + col_letter(self.positions[key]) + str(self.row)
-
-    def formula(self, rule: Rule, column: str) -> str:
-        own = self.ref(column, own=True)
-        if rule.check in ("required", "link"):  # link: only "must be filled" has a live form
-            parts = [self.row_filled(), f"LEN(TRIM({own}))=0"]
-        else:
-            compare = "<" if rule.check == "overdue" else ">"
-            parts = [self.is_date(own), f"INT(N({own})){compare}TODAY()"]
-        parts += [self.when(key, keys) for key, keys in rule.when.items()]
-        if rule.after_stats_days:
-            date = self.ref(date_column(self.tab))
-            parts += [self.is_date(date), f"INT(N({date}))+{self.template.stats_after_days}<=TODAY()"]
-        return f"AND({','.join(parts)})"
-
-    def row_filled(self) -> str:
-        """Any input cell non-blank: the rows `read_table` keeps."""
-        cols = sorted(self.positions[c.key] for c in self.tab.input_columns if c.key in self.positions)
-        runs: list[list[int]] = []
-        for p in cols:
-            if runs and p == runs[-1][-1] + 1:
-                runs[-1].append(p)
-            else:
-                runs.append([p])
-        return "+".join(f"SUMPRODUCT(LEN(TRIM({self.span(r[0], r[-1])})))" for r in runs) + ">0"
-
-    def span(self, first: int, last: int) -> str:
-        start = f"${col_letter(first)}{self.row}"
-        return start if first == last else f"{start}:${col_letter(last)}{self.row}"
-
-    def is_date(self, ref: str) -> str:
-        # The serial range `read_table` accepts as a date; N() keeps a text cell from
-        # turning the whole AND into an error value (AND does not short-circuit).
-        return f"ISNUMBER({ref}),{ref}>={MIN_SERIAL},{ref}<{MAX_SERIAL}"
-
-    def when(self, key: str, keys: tuple[str, ...]) -> str:
-        """The choice cell holds one of `keys`, typed in any locale or as the key itself (as `read_table` reads it)."""
-        column = self.tab.column(key)
-        names: list[str] = []
-        for choice in column.choices:
-            if choice.key in keys:
-                # The sheet's own label first: it is what admins pick from the dropdown.
-                for name in (choice.label(self.locale), *choice.labels.values(), choice.key):
-                    if norm(name) not in names and choice_lookup(column).get(norm(name)) == choice.key:
-                        names.append(norm(name))
-        cell = f"LOWER(TRIM({self.ref(key)}))"
-        tests = [f'{cell}="{_quote(n)}"' for n in names]
-        return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
-
-
-def _quote(text: str) -> str:
-    return text.replace('"', '""')

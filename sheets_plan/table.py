@@ -62,7 +62,7 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] = 
     width = max([len(header), *(p + 1 for p in positions.values())])
     index = pd.RangeIndex(2, len(grid.values) + 1)
     raw = _frame(_linked(tab, grid, positions)[1:], width, positions, index, [c.key for c in tab.columns])
-    cells = {c.key: _Cells(raw[c.key]) for c in tab.columns}
+    cells = {c.key: Cells(raw[c.key]) for c in tab.columns}
     blank = pd.DataFrame({k: v.blank for k, v in cells.items()}, index=index)
     # Admins leave empty rows between filled ones: an empty row is not a
     # post, so it is not read at all (computed columns do not count: their
@@ -143,64 +143,64 @@ def _formulas(tab: Tab, grid: Grid, width: int, positions, index) -> pd.DataFram
     keys = [c.key for c in tab.columns if c.computed]
     frame = _frame(rows, width, positions, index, keys)
     for key in keys:
-        cells = _Cells(frame[key])
-        frame[key] = cells.text.where(~cells.blank.to_numpy() & (cells.kind == _TEXT), None).astype(object)
+        cells = Cells(frame[key])
+        frame[key] = cells.text.where(~cells.blank.to_numpy() & (cells.kind == TEXT), None).astype(object)
     return frame
 
 
-_TEXT, _NUMBER, _BOOL, _NONE, _DATE, _OTHER = range(6)
+TEXT, NUMBER, BOOL, NONE, DATE, OTHER = range(6)
 
 
 def _kind(t: type) -> int:
     if issubclass(t, str):
-        return _TEXT
+        return TEXT
     if issubclass(t, (bool, np.bool_)):  # before numbers: bool is an int
-        return _BOOL
+        return BOOL
     if issubclass(t, numbers.Real):
-        return _NUMBER
+        return NUMBER
     if t is type(None):
-        return _NONE
+        return NONE
     if issubclass(t, (dt.date, np.datetime64)):  # lenient: a backend may hand dates over
-        return _DATE
-    return _OTHER
+        return DATE
+    return OTHER
 
 
 # Whole columns of one kind are recognised at C speed; only mixed ones look at each cell's type.
-_UNIFORM = {"string": _TEXT, "integer": _NUMBER, "floating": _NUMBER, "mixed-integer-float": _NUMBER,
-            "empty": _NONE}
+_UNIFORM = {"string": TEXT, "integer": NUMBER, "floating": NUMBER, "mixed-integer-float": NUMBER,
+            "empty": NONE}
 
 
 def _kinds(raw: pd.Series) -> np.ndarray:
     uniform = _UNIFORM.get(pd.api.types.infer_dtype(raw, skipna=True))
     if uniform is not None:
-        return np.where(raw.isna().to_numpy(), _NONE, uniform)
+        return np.where(raw.isna().to_numpy(), NONE, uniform)
     types = raw.map(type)
     return types.map({t: _kind(t) for t in types.unique()}).to_numpy()
 
 
-class _Cells:
-    """One raw column split by what the cells hold."""
+class Cells:
+    """One raw column split by what the cells hold (`kind`: TEXT, NUMBER, ...)."""
 
     def __init__(self, raw: pd.Series):
         self.raw = raw
         self.kind = _kinds(raw)
-        texts = raw[self.kind == _TEXT].str.strip()
+        texts = raw[self.kind == TEXT].str.strip()
         self.text = texts.reindex(raw.index)  # stripped strings, NaN elsewhere
-        self.number = pd.Series(np.where(self.kind == _NUMBER, raw, None).astype("float64"), index=raw.index)
+        self.number = pd.Series(np.where(self.kind == NUMBER, raw, None).astype("float64"), index=raw.index)
         self.blank = pd.Series(
-            (self.kind == _NONE) | ((self.kind == _NUMBER) & self.number.isna().to_numpy())
+            (self.kind == NONE) | ((self.kind == NUMBER) & self.number.isna().to_numpy())
             | (self.text.to_numpy() == ""), index=raw.index)
 
-    def subset(self, keep: np.ndarray) -> _Cells:
-        out = object.__new__(_Cells)
+    def subset(self, keep: np.ndarray) -> Cells:
+        out = object.__new__(Cells)
         out.raw, out.kind, out.text = self.raw[keep], self.kind[keep], self.text[keep]
         out.number, out.blank = self.number[keep], self.blank[keep]
         return out
 
     def shown(self) -> pd.Series:
         """Every filled cell as text (stripped strings, numbers without a stray .0)."""
-        other = self.raw[(self.kind != _TEXT) & ~self.blank.to_numpy()]
-        return self.text.where(self.kind == _TEXT, other.map(show).reindex(self.raw.index))
+        other = self.raw[(self.kind != TEXT) & ~self.blank.to_numpy()]
+        return self.text.where(self.kind == TEXT, other.map(show).reindex(self.raw.index))
 
 
 def show(value) -> str:
@@ -216,7 +216,7 @@ def show(value) -> str:
 
 # ------------------------------------------------------------------ typing
 
-def _typed(column: Column, cells: _Cells, keep, as_of, admins) -> tuple[pd.Series, pd.Series]:
+def _typed(column: Column, cells: Cells, keep, as_of, admins) -> tuple[pd.Series, pd.Series]:
     """(typed values, invalid mask) of one column, for the kept rows."""
     cells = cells.subset(keep)
     if column.type == "date":
@@ -231,11 +231,11 @@ def _typed(column: Column, cells: _Cells, keep, as_of, admins) -> tuple[pd.Serie
     return cells.shown().astype(object).where(~cells.blank, None), _false(cells)
 
 
-def _false(cells: _Cells) -> pd.Series:
+def _false(cells: Cells) -> pd.Series:
     return pd.Series(False, index=cells.raw.index)
 
 
-def _missing(values: pd.Series, cells: _Cells) -> pd.Series:
+def _missing(values: pd.Series, cells: Cells) -> pd.Series:
     return ~cells.blank & values.isna()
 
 
@@ -244,9 +244,9 @@ def _missing(values: pd.Series, cells: _Cells) -> pd.Series:
 _SPACES = re.compile(r"\s+")  # also matches nbsp (U+00A0) and thin spaces (U+2009, U+202F)
 
 
-def _numbers(cells: _Cells, integer: bool) -> tuple[pd.Series, pd.Series]:
+def _numbers(cells: Cells, integer: bool) -> tuple[pd.Series, pd.Series]:
     """float64 values (NaN when blank or invalid) and the problem code of invalid cells."""
-    text = cells.text[cells.kind == _TEXT]
+    text = cells.text[cells.kind == TEXT]
     values = cells.number.copy()
     if len(text):
         values.loc[text.index] = text.map(_text_numbers(text.unique(), integer))
@@ -272,22 +272,22 @@ def _text_numbers(texts: np.ndarray, integer: bool) -> dict[str, float]:
 def problems(column: Column, raw: pd.Series) -> pd.Series:
     """Problem code of each (invalid) raw cell of `column`, for messages."""
     if column.type in ("int", "percent"):
-        return _numbers(_Cells(raw), column.type == "int")[1]
+        return _numbers(Cells(raw), column.type == "int")[1]
     code = NOT_DATE if column.type == "date" else NOT_IN_LIST if column.type == "choice" else None
     return pd.Series(code, index=raw.index, dtype=object)
 
 
 # dates --------------------------------------------------------------------
 
-def _dates(cells: _Cells, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
+def _dates(cells: Cells, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
     days = np.floor(cells.number)  # a fractional serial is a time of day: drop it
     days = days.where((days >= MIN_SERIAL) & (days < MAX_SERIAL))
     values = _EPOCH + pd.to_timedelta(days, unit="D")
-    texts = cells.text[(cells.kind == _TEXT) & ~cells.blank.to_numpy()]
+    texts = cells.text[(cells.kind == TEXT) & ~cells.blank.to_numpy()]
     if len(texts):
         parsed = {t: parse_date(t, as_of) for t in texts.unique()}
         values[texts.index] = pd.to_datetime(texts.map(parsed))
-    objects = cells.raw[cells.kind == _DATE]
+    objects = cells.raw[cells.kind == DATE]
     if len(objects):
         values[objects.index] = pd.to_datetime(objects).dt.normalize()
     values = values.astype("datetime64[ns]")
@@ -348,7 +348,7 @@ def _date(year: int, month: int, day: int) -> pd.Timestamp | None:
 
 # choices ------------------------------------------------------------------
 
-def _choices(column: Column, cells: _Cells, admins: Sequence[str]) -> tuple[pd.Series, pd.Series]:
+def _choices(column: Column, cells: Cells, admins: Sequence[str]) -> tuple[pd.Series, pd.Series]:
     filled = cells.shown()[~cells.blank.to_numpy()]
     names = filled.unique()  # a handful of distinct values: compare those, then map
     if column.choices == ADMINS:
@@ -374,7 +374,7 @@ def choice_lookup(column: Column) -> dict[str, str]:
 
 # times --------------------------------------------------------------------
 
-def _times(cells: _Cells) -> pd.Series:
+def _times(cells: Cells) -> pd.Series:
     """Text as typed; a serial (fraction of a day) as HH:MM."""
     minutes = (cells.number % 1 * 1440).round()
     hhmm = minutes.dropna().map(lambda m: f"{int(m) // 60 % 24:02d}:{int(m) % 60:02d}")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 LOCALES = ("ru", "en")
 COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent")
-CHECKS = ("required", "link", "types", "overdue", "future", "at_most", "weekly", "computed")
+CHECKS = ("required", "link", "types", "counted", "overdue", "future", "at_most", "weekly", "one_per_week",
+          "date_typo", "computed")
 SEVERITIES = ("error", "warning")
 TAB_KINDS = ("plan", "account", "weekly", "check", "log")
 ADMINS = "admins"  # `choices = "admins"`: the project's admins, set at provisioning

@@ -16,6 +16,7 @@ SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "inter
          ("err", "err_wow"), ("er", "er_wow"), ("followers", "follower_growth"),
          ("applications", None), ("conversion", None)]
 WEEK = {"ru": "Неделя", "en": "Week"}
+GROUP = {"platform": {"ru": "Соцсеть", "en": "Platform"}, "responsible": {"ru": "Ответственный", "en": "Responsible"}}
 
 
 def _arrow(change: float) -> str:
@@ -31,24 +32,32 @@ def _number(value: float, rate: bool) -> str:
 
 
 def render_text(frame: pd.DataFrame, locale: str) -> str:
+    """One line per week; a breakdown frame ((group, week) index) gets a first column for the group."""
     rates = {"err", "er", "conversion"}
-    header = [WEEK[locale]] + [metrics.label(k, locale) for k, _ in SHOWN]
+    by = frame.index.names[0] if frame.index.nlevels > 1 else None
+    header = ([GROUP[by][locale]] if by else []) + [WEEK[locale]] + [metrics.label(k, locale) for k, _ in SHOWN]
     lines = []
-    for week, row in frame.iterrows():
-        cells = [week.strftime("%d.%m.%Y")]
+    for index, row in frame.iterrows():
+        group, week = index if by else (None, index)
+        cells = ([group] if by else []) + [week.strftime("%d.%m.%Y")]
         for key, change in SHOWN:
             cells.append(f"{_number(row.get(key), key in rates)} {_arrow(row.get(change)) if change else ' '}")
         lines.append(cells)
     widths = [max(len(h), *(len(r[i]) for r in lines)) if lines else len(h) for i, h in enumerate(header)]
-    out = ["  ".join(h.rjust(w) if i else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths)))]
-    out += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in lines]
+    left = 2 if by else 1  # text columns, aligned left
+    out = ["  ".join(h.rjust(w) if i >= left else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths)))]
+    out += ["  ".join(c.rjust(w) if i >= left else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+            for r in lines]
     return "\n".join(out) + "\n"
 
 
 def to_json(frame: pd.DataFrame) -> list[dict]:
+    """One object per week (and per group, with its key: "platform" or "responsible")."""
+    by = frame.index.names[0] if frame.index.nlevels > 1 else None
     rows = []
-    for week, row in frame.iterrows():
-        item = {"week": week.isoformat()}
+    for index, row in frame.iterrows():
+        group, week = index if by else (None, index)
+        item = ({by: group} if by else {}) | {"week": week.isoformat()}
         for key, value in row.items():
             item[key] = None if isinstance(value, float) and math.isnan(value) else float(value)
         rows.append(item)

@@ -25,6 +25,7 @@ CHECK_TITLE = {"ru": "Проверка {run} на {as_of}: строк {rows}, о
 LOG_HEADER = {"ru": ["Время запуска", "На дату", "Строк", "Ошибок", "Предупреждений"],
               "en": ["Run at", "As of", "Rows", "Errors", "Warnings"]}
 LOG_ADMIN = {"ru": "{admin}, % заполнено", "en": "{admin}, % complete"}
+LOG_FIX = {"ru": "Исправлено командой fix", "en": "Fixed by fix"}
 DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
 DATETIME = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}}
 BOLD = {"textFormat": {"bold": True}, "backgroundColor": layout.HEADER_COLOR}
@@ -42,8 +43,8 @@ def value(v, fmt: dict | None = None) -> dict:
     return cell
 
 
-def write_rows(sheet_id: int, row: int, rows: list[list[dict]]) -> dict:
-    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": 0},
+def write_rows(sheet_id: int, row: int, rows: list[list[dict]], column: int = 0) -> dict:
+    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": column},
                             "rows": [{"values": r} for r in rows], "fields": "userEnteredValue,userEnteredFormat"}}
 
 
@@ -85,21 +86,73 @@ def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datet
 
 
 def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]:
-    """One Log row per as-of date: re-running the same date replaces its row."""
-    loc, sid = snap.locale, snap.sheet_ids["log"]
+    """One Log row per as-of date: re-running the same date replaces its row's cells."""
+    loc = snap.locale
+    header, existing, at = _log_row(snap, report.as_of)
+    admins = _log_admins(header, LOG_HEADER[loc], loc, [a for a in report.by_admin if a])
+    cells = dict(zip(LOG_HEADER[loc], [_run_at(now), value(serial(report.as_of), DATE), value(report.rows_checked),
+                                       value(report.errors), value(report.warnings)]))
+    cells |= {LOG_ADMIN[loc].format(admin=a): value(report.by_admin[a]["completeness"] if a in report.by_admin
+                                                     else None) for a in admins}
+    return _log_cells(snap, header, at, cells)
+
+
+def log_fix_requests(snap: Snapshot, fixed: int, now: dt.datetime) -> list[dict]:
+    """`fix --apply` adds its count to the as-of date's Log row (a new row if the day has none)."""
+    loc = snap.locale
+    header, existing, at = _log_row(snap, snap.as_of)
+    label = LOG_FIX[loc]
+    column = header.index(label) if label in header else None
+    before = existing[at][column] if existing and at < len(existing) and column is not None \
+        and column < len(existing[at]) else None
+    cells = {label: value((before if isinstance(before, (int, float)) else 0) + fixed)}
+    if at >= len(existing) or len(existing[at]) < 2:  # no row for the day yet: say which day it is
+        cells = {LOG_HEADER[loc][0]: _run_at(now), LOG_HEADER[loc][1]: value(serial(snap.as_of), DATE)} | cells
+    return _log_cells(snap, header, at, cells)
+
+
+def _run_at(now: dt.datetime) -> dict:
+    return value(serial(now.date()) + (now.hour * 60 + now.minute) / 1440, DATETIME)
+
+
+def _log_row(snap: Snapshot, as_of: dt.date) -> tuple[list, list[list], int]:
+    """The Log's header, its rows, and the row index of the as-of date (the next free row if none)."""
     grid = snap.grids.get("log")
     existing = grid.values if grid else []
-    fixed = LOG_HEADER[loc]
-    admins = _log_admins(existing[0] if existing else [], fixed, loc, [a for a in report.by_admin if a])
-    header = fixed + [LOG_ADMIN[loc].format(admin=a) for a in admins]
-    as_of = serial(report.as_of)
-    at = next((i for i, row in enumerate(existing) if i and len(row) > 1 and row[1] == as_of), None)
-    at = at if at is not None else max(len(existing), 1)
-    row = [value(serial(now.date()) + (now.hour * 60 + now.minute) / 1440, DATETIME), value(as_of, DATE),
-           value(report.rows_checked), value(report.errors), value(report.warnings)]
-    row += [value(report.by_admin[a]["completeness"] if a in report.by_admin else None) for a in admins]
-    return ensure_tab(snap, "log", at + 50, len(header) + 2) + [
-        write_rows(sid, 0, [[value(h, BOLD) for h in header]]), write_rows(sid, at, [row])]
+    day = serial(as_of)
+    at = next((i for i, row in enumerate(existing) if i and len(row) > 1 and row[1] == day), None)
+    return list(existing[0]) if existing else [], existing, at if at is not None else max(len(existing), 1)
+
+
+def _log_cells(snap: Snapshot, header: list, at: int, cells: dict[str, dict]) -> list[dict]:
+    """Write `cells` (label -> cell) into row `at`: a label keeps its column, a new one goes to the right.
+
+    Only these cells are written (contiguous runs), so the columns another
+    command keeps in the same row (the fix count, a removed admin) stay."""
+    where = {h: i for i, h in enumerate(header) if isinstance(h, str) and h}
+    width = len(header)
+    for label in cells:
+        if label not in where:
+            where[label], width = width, width + 1
+    sid = snap.sheet_ids["log"]
+    reqs = ensure_tab(snap, "log", at + 50, width + 2)
+    labels = {where[label]: label for label in cells}
+    for run in _runs(sorted(c for c, label in labels.items() if label not in header)):
+        reqs.append(write_rows(sid, 0, [[value(labels[c], BOLD) for c in run]], run[0]))
+    for run in _runs(sorted(labels)):
+        reqs.append(write_rows(sid, at, [[cells[labels[c]] for c in run]], run[0]))
+    return reqs
+
+
+def _runs(columns: list[int]) -> list[list[int]]:
+    """Sorted column indexes split into runs of neighbours."""
+    runs: list[list[int]] = []
+    for c in columns:
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
 
 
 def _log_admins(header: list, fixed: list[str], loc: str, seen: list[str]) -> list[str]:

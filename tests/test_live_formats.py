@@ -79,7 +79,8 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from sheets_plan import LocalBackend, formula, jobs, provision
 from sheets_plan.demo import fill_rows
 from sheets_plan.grid import serial
-from sheets_plan.procedure import PROBLEMS, live_rules
+from sheets_plan.live import live_rules
+from sheets_plan.procedure import PROBLEMS
 from sheets_plan.table import find_columns
 from sheets_plan.template import load
 from sheets_plan.testing import libreoffice

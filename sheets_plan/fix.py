@@ -1,0 +1,112 @@
+"""`sheets-plan fix`: clean admin input so that the sheet's formulas count it.
+
+The only command that ever writes an admin-owned cell, and only the cells it
+lists: a number stored as text becomes the number (`1 520` → 1520), a date
+stored as text becomes the date, a choice becomes its dropdown item in the
+workbook's language (`Published ` → `опубликовано`, ` аня ` → `Аня`). The
+list comes from `counted.cleanups`, the same one the `counted` rule flags.
+Without `apply` nothing is written; with it, every listed cell and the Log
+count go in one atomic write (one batchUpdate on Google).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+from . import counted, writeback
+from .backend import Backend
+from .grid import col_letter
+from .procedure import admin_column
+from .snapshot import Snapshot, TABLE_KINDS
+
+__all__ = ["Change", "FixResult", "changes", "fix_requests", "render_text"]
+
+
+@dataclass(frozen=True)
+class Change:
+    tab: str        # tab key
+    row: int        # sheet row
+    column: str     # column key
+    cell: str       # A1, where the column is now
+    admin: str      # the row's responsible admin ("" when none)
+    old: str        # the cell as typed
+    new: str        # the clean value as a person reads it
+    value: float | int | str  # what is written
+    problem: str    # counted.TEXT_NUMBER | TEXT_DATE | SPELLING
+
+
+@dataclass
+class FixResult:
+    project: str
+    changes: list[Change]
+    applied: bool
+    tab_titles: dict[str, str] = field(default_factory=dict)
+    locale: str = "en"
+
+    def to_json(self) -> dict:
+        return {"project": self.project, "applied": self.applied, "count": len(self.changes),
+                "changes": [{k: v for k, v in asdict(c).items() if k != "value"} for c in self.changes]}
+
+
+def changes(snap: Snapshot) -> list[Change]:
+    """Every cell `fix` would change, in tab, row and column order."""
+    out = []
+    for kind in TABLE_KINDS:
+        tab = snap.template.tab_of_kind(kind)
+        table = snap.tables[tab.key]
+        who = admin_column(tab)
+        admins = table.frame[who].fillna("") if who else None
+        for c in counted.cleanups(table, snap.locale).itertuples(index=False):
+            out.append(Change(tab.key, int(c.row), c.column, f"{col_letter(table.positions[c.column])}{c.row}",
+                              "" if admins is None else str(admins[c.row]), c.old, str(c.new_shown), c.new,
+                              c.problem))
+    return out
+
+
+def fix_requests(snap: Snapshot, listed: list[Change], run_at: dt.datetime) -> list[dict]:
+    """The listed cells (their values only: formats, notes and links stay) and the Log count."""
+    reqs = []
+    for c in listed:
+        kind = "stringValue" if isinstance(c.value, str) else "numberValue"
+        reqs.append({"updateCells": {
+            "start": {"sheetId": snap.sheet_ids[c.tab], "rowIndex": c.row - 1,
+                      "columnIndex": snap.tables[c.tab].positions[c.column]},
+            "rows": [{"values": [{"userEnteredValue": {kind: c.value}}]}], "fields": "userEnteredValue"}})
+    return reqs + writeback.log_fix_requests(snap, len(listed), run_at)
+
+
+def fix(backend: Backend, sid: str, snap: Snapshot, *, apply: bool, run_at: dt.datetime) -> FixResult:
+    listed = changes(snap)
+    if apply and listed:
+        backend.batch_update(sid, fix_requests(snap, listed, run_at))
+    return FixResult(snap.project, listed, apply and bool(listed), dict(snap.titles), snap.locale)
+
+
+_WORDS = {
+    "ru": {"none": "{project}: исправлять нечего.",
+           "dry": "{project}: ячеек к исправлению: {n} (ничего не изменено; чтобы записать, добавьте --apply)",
+           "done": "{project}: исправлено ячеек: {n}", "nobody": "(без ответственного)", "quotes": "«»"},
+    "en": {"none": "{project}: nothing to fix.",
+           "dry": "{project}: {n} cells to fix (nothing changed; add --apply to write them)",
+           "done": "{project}: {n} cells fixed", "nobody": "(no admin)", "quotes": "“”"},
+}
+
+
+def render_text(result: FixResult) -> str:
+    """The changes grouped by admin, one aligned line per cell: where, as typed → clean."""
+    words = _WORDS.get(result.locale, _WORDS["en"])
+    n = len(result.changes)
+    head = "none" if not n else "done" if result.applied else "dry"
+    lines = [words[head].format(project=result.project, n=n)]
+    left, right = words["quotes"]
+    groups: dict[str, list[Change]] = {}
+    for c in result.changes:
+        groups.setdefault(c.admin, []).append(c)
+    for admin in sorted(groups, key=lambda a: (a == "", a.casefold())):
+        cells = [f"{result.tab_titles.get(c.tab, c.tab)}!{c.cell}" for c in groups[admin]]
+        width = max(map(len, cells))
+        lines += ["", f"{admin or words['nobody']}:"]
+        lines += [f"  {where:<{width}}  {left}{c.old}{right} → {left}{c.new}{right}"
+                  for where, c in zip(cells, groups[admin])]
+    return "\n".join(lines) + "\n"
