@@ -28,12 +28,22 @@ from .grid import EPOCH, serial
 from .table import DATE, TEXT, Cells, Table, show
 from .template import ADMINS, Column
 
-__all__ = ["sheet_view", "cleanups", "shown_date", "TEXT_NUMBER", "TEXT_DATE", "SPELLING"]
+__all__ = ["sheet_view", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING"]
 
 TEXT_NUMBER, TEXT_DATE, SPELLING = "text_number", "text_date", "spelling"
 _EPOCH = pd.Timestamp(EPOCH)
-_LAST_SERIAL = 2958466  # 10000-01-01: beyond it no spreadsheet has a date
+# pandas' last day (2262-04-11): a serial beyond it is no week the tab can show anyway
+_LAST_SERIAL = serial(pd.Timestamp.max.date())
 _TIME = re.compile(r"(?:\s|T)(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+# How a clean value is named in a message: "the number 1520", "the date 08.10.2026", "“Instagram”".
+_NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»"},
+          "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”"}}
+
+
+def named(problem: str, shown: str, locale: str) -> str:
+    return _NAMED.get(locale, _NAMED["en"])[problem].format(shown)
 
 
 # ------------------------------------------------------------------ the formulas' view

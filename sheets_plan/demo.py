@@ -79,16 +79,22 @@ def _post(rnd, date, as_of, label, admins, locale, n) -> list:
 def _spoil(rows: list[list], rnd):
     """What real admins leave behind: blanks, typos, copy-pasted links."""
     published = [r for r in rows if r[9]]
-    if len(published) > 6:
+    if len(published) > 10:
         published[2][6] = None          # no caption on a published post
         published[4][14] = None         # reach not filled in
         published[5][9] = published[3][9]  # the same link pasted twice
-        published[1][10] = "1 520"      # typed with a space: still a number
+        published[1][10] = "1 520"      # typed with a space: text, which the sheet's sums skip
+        published[8][8] += " "          # a trailing space after the status: no longer "published" for a formula
+        published[9][0] = _typed_date(published[9][0])  # a date typed as text: in no week of the sheet
         published[6][11] = "много"      # text in a number column
         published[7][15] = published[7][10] // 2 if published[7][10] else 10  # views below likes: a typo
         published[-1][8] = _ready(published[-1])  # never published
     if len(rows) > 10:
         rows[-3][3] = None              # format not chosen
+
+
+def _typed_date(day_serial: float) -> str:
+    return (dt.date(1899, 12, 30) + dt.timedelta(days=int(day_serial))).strftime("%d.%m.%Y")
 
 
 def _ready(row: list) -> str:

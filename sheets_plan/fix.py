@@ -5,8 +5,8 @@ lists: a number stored as text becomes the number (`1 520` → 1520), a date
 stored as text becomes the date, a choice becomes its dropdown item in the
 workbook's language (`Published ` → `опубликовано`, ` аня ` → `Аня`). The
 list comes from `counted.cleanups`, the same one the `counted` rule flags.
-Without `apply` nothing is written; with it, every listed cell and the Log
-count go in one atomic write (one batchUpdate on Google).
+`jobs.fix` writes nothing unless asked; then every listed cell and the Log
+count go in one atomic write (one batchUpdate on Google). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from . import counted, writeback
-from .backend import Backend
 from .grid import col_letter
 from .procedure import admin_column
 from .snapshot import Snapshot, TABLE_KINDS
@@ -76,13 +75,6 @@ def fix_requests(snap: Snapshot, listed: list[Change], run_at: dt.datetime) -> l
     return reqs + writeback.log_fix_requests(snap, len(listed), run_at)
 
 
-def fix(backend: Backend, sid: str, snap: Snapshot, *, apply: bool, run_at: dt.datetime) -> FixResult:
-    listed = changes(snap)
-    if apply and listed:
-        backend.batch_update(sid, fix_requests(snap, listed, run_at))
-    return FixResult(snap.project, listed, apply and bool(listed), dict(snap.titles), snap.locale)
-
-
 _WORDS = {
     "ru": {"none": "{project}: исправлять нечего.",
            "dry": "{project}: ячеек к исправлению: {n} (ничего не изменено; чтобы записать, добавьте --apply)",
@@ -107,6 +99,6 @@ def render_text(result: FixResult) -> str:
         cells = [f"{result.tab_titles.get(c.tab, c.tab)}!{c.cell}" for c in groups[admin]]
         width = max(map(len, cells))
         lines += ["", f"{admin or words['nobody']}:"]
-        lines += [f"  {where:<{width}}  {left}{c.old}{right} → {left}{c.new}{right}"
+        lines += [f"  {where:<{width}}  {left}{c.old}{right} → {counted.named(c.problem, c.new, result.locale)}"
                   for where, c in zip(cells, groups[admin])]
     return "\n".join(lines) + "\n"

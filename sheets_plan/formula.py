@@ -32,7 +32,7 @@ from typing import Iterable, Mapping
 __all__ = [
     "SHARED_FUNCTIONS", "XLFN_FUNCTIONS", "XLWS_FUNCTIONS", "DECIMAL_COMMA_LANGUAGES",
     "tokens", "functions", "decimal_comma", "render", "to_internal", "to_xlsx", "from_xlsx",
-    "same", "fill", "render_requests",
+    "same", "fill", "shift", "render_requests",
 ]
 
 # Functions that Google Sheets, Excel (2019/365) and LibreOffice (>= 5.2) all
@@ -337,6 +337,53 @@ def fill(template_formula: str, refs: Mapping[str, str]) -> str:
     if missing:
         raise KeyError(f"no cell for placeholder(s) {', '.join(sorted(set(missing)))} in {template_formula!r}")
     return out
+
+
+# A1 references as a spreadsheet shifts them when a formula is copied (or repeated by
+# repeatCell): a cell, a whole row range (3:5), a whole column range (K:K). Sheet names
+# are separate tokens; names and functions (letters beyond three, an underscore, a "(")
+# never match.
+_CELL_REF = re.compile(r"(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)(?![\w.(!])")
+_ROWS_REF = re.compile(r"(?<![\w.$:])(\$?)([0-9]+):(\$?)([0-9]+)(?![\w.:(])")
+_COLS_REF = re.compile(r"(?<![\w.$:])(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![\w.:(!])")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def shift(formula: str, rows: int, cols: int = 0) -> str:
+    """The formula copied `rows` down and `cols` right: relative references move, `$` ones stay.
+
+    What Google Sheets does to the formula of a repeatCell request in each
+    cell of its range (and every spreadsheet program on copy and paste).
+    """
+    if not rows and not cols:
+        return formula
+
+    def row(anchor: str, number: str) -> str:
+        return anchor + number if anchor else str(int(number) + rows)
+
+    def col(anchor: str, letters: str) -> str:
+        return anchor + letters if anchor else _column_letters(_column_number(letters) + cols)
+
+    def moved(text: str) -> str:
+        text = _ROWS_REF.sub(lambda m: f"{row(m[1], m[2])}:{row(m[3], m[4])}", text)
+        text = _COLS_REF.sub(lambda m: f"{col(m[1], m[2])}:{col(m[3], m[4])}", text)
+        return _CELL_REF.sub(lambda m: col(m[1], m[2]) + row(m[3], m[4]), text)
+
+    return "".join(moved(v) if k in ("text", "sep", "array_sep") else v for k, v in tokens(formula))
 
 
 def render_requests(requests: Iterable[dict], locale: str) -> list[dict]:

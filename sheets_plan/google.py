@@ -220,11 +220,19 @@ class GoogleBackend:
             locale = r.get("updateSpreadsheetProperties", {}).get("properties", {}).get("locale")
             if locale:
                 self.locales[sid] = locale
-        body = {"requests": formula.render_requests(requests_, self.locales.get(sid, "en_US"))}
-        return self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", json=body).json().get("replies", [])
+        body = request_body(formula.render_requests(requests_, self.locales.get(sid, "en_US")))
+        return self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", data=body,
+                                 headers={"Content-Type": "application/json"}).json().get("replies", [])
 
     def cell_link(self, sheet_id: int, title: str, a1: str) -> str:
         return f'=HYPERLINK("#gid={sheet_id}&range={a1}","{a1}")'
+
+
+def request_body(requests_: list[dict]) -> bytes:
+    """A batchUpdate body as sent: UTF-8 JSON. (`json=` would escape every
+    Cyrillic letter as \\uXXXX, six bytes for two: a Russian Weekly tab's
+    body was 1.7 times larger for nothing.)"""
+    return json.dumps({"requests": requests_}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _grid(title: str, data: dict, locale: str) -> Grid:

@@ -54,3 +54,14 @@ def a1(row: int, col: int) -> str:
 
 def quote_title(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
+
+
+def neighbour_runs(indexes: list[int]) -> list[list[int]]:
+    """Sorted indexes split into runs of neighbours: [1, 2, 3, 7, 8] -> [[1, 2, 3], [7, 8]]."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs

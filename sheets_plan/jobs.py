@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import counted, metrics, procedure, span, summary, writeback
+from . import counted, fix as fixes, metrics, procedure, span, summary, writeback
 from .backend import Backend
-from .fix import FixResult, fix as fix_cells
 from .flags import Report, render_text
 from .snapshot import Snapshot, load_snapshot
 from .template import Template, load
@@ -155,11 +154,14 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
 
 
 def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
-        apply: bool = False, run_at: dt.datetime | None = None) -> FixResult:
+        apply: bool = False, run_at: dt.datetime | None = None) -> fixes.FixResult:
     """List the admin cells the statistics do not count as typed and their clean
     values; with apply=True write exactly those (one atomic write) and the Log count."""
     snap = _start(backend, sid, template, as_of)
-    return fix_cells(backend, sid, snap, apply=apply, run_at=run_at or now(snap.template))
+    listed = fixes.changes(snap)
+    if apply and listed:
+        backend.batch_update(sid, fixes.fix_requests(snap, listed, run_at or now(snap.template)))
+    return fixes.FixResult(snap.project, listed, apply and bool(listed), dict(snap.titles), snap.locale)
 
 
 # ------------------------------------------------------------------ both

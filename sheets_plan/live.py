@@ -6,7 +6,7 @@ Pure: the template and column positions in, formula texts out.
 
 from __future__ import annotations
 
-from .grid import col_letter
+from .grid import col_letter, neighbour_runs
 from .procedure import date_column
 from .table import MAX_SERIAL, MIN_SERIAL, choice_lookup, norm
 from .template import Rule, Tab, Template
@@ -71,13 +71,8 @@ class _Live:
 
     def row_filled(self) -> str:
         """Any input cell non-blank: the rows `read_table` keeps."""
-        cols = sorted(self.positions[c.key] for c in self.tab.input_columns if c.key in self.positions)
-        runs: list[list[int]] = []
-        for p in cols:
-            if runs and p == runs[-1][-1] + 1:
-                runs[-1].append(p)
-            else:
-                runs.append([p])
+        runs = neighbour_runs(sorted(self.positions[c.key] for c in self.tab.input_columns
+                                     if c.key in self.positions))
         return "+".join(f"SUMPRODUCT(LEN(TRIM({self.span(r[0], r[-1])})))" for r in runs) + ">0"
 
     def span(self, first: int, last: int) -> str:

@@ -17,6 +17,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 
+from . import formula
 from .grid import Grid
 from .ranges import A1, bounds, parse_a1
 
@@ -277,9 +278,17 @@ class Spreadsheet:
     def _repeatCell(self, body):
         sheet = self.sheet(body["range"].get("sheetId", 0))
         r0, r1, c0, c1 = self._bounded(sheet, body["range"])
+        data = body.get("cell", {})
+        text = (data.get("userEnteredValue") or {}).get("formulaValue")
         for r in range(r0, r1):
             for c in range(c0, c1):
-                self._write_cell(sheet, r, c, body.get("cell", {}), body["fields"])
+                if text is not None and (r, c) != (r0, c0):
+                    # Google: "the formula's ranges will automatically increment for each field in the range"
+                    moved = formula.shift(text, r - r0, c - c0)
+                    cell = {**data, "userEnteredValue": {"formulaValue": moved}}
+                else:
+                    cell = data
+                self._write_cell(sheet, r, c, cell, body["fields"])
 
     def _write_cell(self, sheet: Sheet, r: int, c: int, data: dict, fields: str):
         cell = sheet.peek(r, c)

@@ -149,8 +149,9 @@ class _Run:
             if part.empty:
                 continue
             at = lambda values: values.reindex(table.frame.index)  # noqa: E731
+            fixed = [counted.named(p, v, self.locale) for p, v in zip(part["problem"], part["new_shown"])]
             yield column, at(part["old"]).notna(), {
-                "value": at(part["old"]), "fixed": at(part["new_shown"]),
+                "value": at(part["old"]), "fixed": at(pd.Series(fixed, index=part.index, dtype=object)),
                 "problem": at(part["problem"].map(self.words))}
 
     def _date_typo(self, rule: Rule, table: Table):

@@ -27,11 +27,14 @@ week (weeks in a row); the first row of a block, and a row after a gap in
 the weeks, compute the previous week inline. Either way the previous week is
 the calendar week before, as in pandas.
 
-Size: Google refuses a request body over 10 485 760 bytes ("Request payload
-size exceeds the limit", reported publicly, not documented). The body grows about 11 KB
-(JSON with ``\\u`` escapes, Russian titles; about 5 KB in English) per (week × slice)
-row: 52 weeks with 6 platforms and 5 admins is ≈ 7 MB, so callers cap the weeks
-(``jobs.WEEKLY_WEEKS``: the last 26) for long-running projects.
+Size: Google's Sheets API limits page recommends at most 2 MB per request
+(and refuses more than about 10 MB). Each block's rows after its first hold
+the same formula moved down a row, so they go as one ``repeatCell`` per
+column (Sheets moves a repeated formula's relative references itself, as the
+model does: ``formula.shift``); number formats go once per column too, and
+the GoogleBackend sends UTF-8. 26 weeks × 6 platforms × 5 admins: 0.24 MB in
+Russian (3.7 MB when every cell was written with its own formula and format,
+with ``\\u`` escapes); ``benchmarks/body.py`` prints the table.
 
 Formulas are in internal form (``,`` separators, English names, no decimal
 literals): the backend renders them for the target (``formula.render`` for
@@ -47,7 +50,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import metrics
+from . import formula, metrics
 from .grid import col_letter, serial
 from .template import LOCALES
 
@@ -183,19 +186,67 @@ class _Builder:
             criterion = None if group is None else (group[0], _criterion(ref("slice"), group[1]))
             ctx = metrics.RowContext(self.src, ref("week"), criterion, cells)
             values: list[dict] = [{} for _ in range(self.width)]
-            values[0] = {"userEnteredValue": {"numberValue": serial(week)},
-                         "userEnteredFormat": {"numberFormat": dict(_FORMATS["date"])}}
-            values[1] = {"userEnteredValue": {"formulaValue": f"=ISOWEEKNUM({ref('week')})"},
-                         "userEnteredFormat": {"numberFormat": dict(_FORMATS["row"])}}
+            # Number formats are set once per column (`number_formats`), not per cell.
+            values[0] = {"userEnteredValue": {"numberValue": serial(week)}}
+            values[1] = {"userEnteredValue": {"formulaValue": f"=ISOWEEKNUM({ref('week')})"}}
             values[2] = _string(slice_text)
             for key in keys:
                 c = self.columns[key]
-                values[c] = {"userEnteredValue": {"formulaValue": metrics.formula(key, ctx)},
-                             "userEnteredFormat": {"numberFormat": dict(_FORMATS[self.kind(key)])}}
+                values[c] = {"userEnteredValue": {"formulaValue": metrics.formula(key, ctx)}}
                 if key in metrics.METRIC_KEYS:
                     self.cells[(None if group is None else group, week, key)] = (r, c)
             self.add(values)
             previous = week
+
+    def repeated(self) -> list[dict]:
+        """Formulas that only move down a row from one week to the next (the rows of a block after
+        its first) become one repeatCell per column and run: Sheets moves a repeated formula's
+        relative references itself. The rows keep what is left (the weeks' dates, the slices,
+        each block's first row). A Weekly tab of 26 weeks, 6 platforms and 5 admins shrinks from
+        about 8 000 formulas in the body to a few hundred."""
+        out = []
+        for c in range(self.width):
+            run: list[int] = []
+            for r in range(len(self.rows) + 1):
+                text = self.formula_at(r, c)
+                if run and text is not None and text == formula.shift(self.formula_at(run[-1], c), r - run[-1]):
+                    run.append(r)
+                    continue
+                if len(run) > 1:
+                    out.append(self.repeat(run, c))
+                run = [r] if text is not None else []
+        return out
+
+    def formula_at(self, r: int, c: int) -> str | None:
+        values = self.rows[r].get("values", []) if r < len(self.rows) else []
+        cell = values[c] if c < len(values) else {}
+        return (cell.get("userEnteredValue") or {}).get("formulaValue") if set(cell) == {"userEnteredValue"} else None
+
+    def repeat(self, run: list[int], c: int) -> dict:
+        text = self.formula_at(run[0], c)
+        for r in run:
+            self.rows[r]["values"][c] = {}
+        return {"repeatCell": {
+            "range": {"sheetId": self.sheet_id, "startRowIndex": run[0], "endRowIndex": run[-1] + 1,
+                      "startColumnIndex": c, "endColumnIndex": c + 1},
+            "cell": {"userEnteredValue": {"formulaValue": text}}, "fields": "userEnteredValue"}}
+
+    def trim(self):
+        """Trailing empty cells of a row say nothing (the tab was cleared): not sent."""
+        for row in self.rows:
+            values = row.get("values")
+            while values and not values[-1]:
+                values.pop()
+
+    def number_formats(self) -> list[dict]:
+        """One repeatCell per column over the rows below the title and header:
+        a section's title and header cells are text, which a number format leaves as it is."""
+        kinds = {"week": "date", "week_number": "row"} | {k: self.kind(k) for k in self.columns if k not in _FIXED}
+        return [{"repeatCell": {
+            "range": {"sheetId": self.sheet_id, "startRowIndex": HEADER_ROWS, "endRowIndex": len(self.rows),
+                      "startColumnIndex": self.columns[key], "endColumnIndex": self.columns[key] + 1},
+            "cell": {"userEnteredFormat": {"numberFormat": dict(_FORMATS[kind])}},
+            "fields": "userEnteredFormat.numberFormat"}} for key, kind in kinds.items()]
 
     @staticmethod
     def kind(key: str) -> str:
@@ -284,8 +335,11 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
         "properties": {"sheetId": sheet_id,
                        "gridProperties": {"rowCount": row_count, "columnCount": column_count}},
         "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+    repeated = b.repeated()
+    b.trim()
     requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
                                      "rows": b.rows, "fields": "userEnteredValue,userEnteredFormat"}})
+    requests += repeated + b.number_formats()
     requests.append({"updateDimensionProperties": {
         "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": b.width},
         "properties": {"pixelSize": 110}, "fields": "pixelSize"}})

@@ -46,7 +46,7 @@ def render_text(frame: pd.DataFrame, locale: str) -> str:
     widths = [max(len(h), *(len(r[i]) for r in lines)) if lines else len(h) for i, h in enumerate(header)]
     left = 2 if by else 1  # text columns, aligned left
     out = ["  ".join(h.rjust(w) if i >= left else h.ljust(w) for i, (h, w) in enumerate(zip(header, widths)))]
-    out += ["  ".join(c.rjust(w) if i >= left else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    out += ["  ".join(c.rjust(w) if i >= left else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
             for r in lines]
     return "\n".join(out) + "\n"
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 from . import layout
 from .flags import Report
-from .grid import serial
+from .grid import neighbour_runs, serial
 from .model import extended
 from .ranges import grid_range
 from .snapshot import Snapshot
@@ -88,7 +88,7 @@ def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datet
 def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]:
     """One Log row per as-of date: re-running the same date replaces its row's cells."""
     loc = snap.locale
-    header, existing, at = _log_row(snap, report.as_of)
+    header, _, at = _log_row(snap, report.as_of)
     admins = _log_admins(header, LOG_HEADER[loc], loc, [a for a in report.by_admin if a])
     cells = dict(zip(LOG_HEADER[loc], [_run_at(now), value(serial(report.as_of), DATE), value(report.rows_checked),
                                        value(report.errors), value(report.warnings)]))
@@ -137,22 +137,11 @@ def _log_cells(snap: Snapshot, header: list, at: int, cells: dict[str, dict]) ->
     sid = snap.sheet_ids["log"]
     reqs = ensure_tab(snap, "log", at + 50, width + 2)
     labels = {where[label]: label for label in cells}
-    for run in _runs(sorted(c for c, label in labels.items() if label not in header)):
+    for run in neighbour_runs(sorted(c for c, label in labels.items() if label not in header)):
         reqs.append(write_rows(sid, 0, [[value(labels[c], BOLD) for c in run]], run[0]))
-    for run in _runs(sorted(labels)):
+    for run in neighbour_runs(sorted(labels)):
         reqs.append(write_rows(sid, at, [[cells[labels[c]] for c in run]], run[0]))
     return reqs
-
-
-def _runs(columns: list[int]) -> list[list[int]]:
-    """Sorted column indexes split into runs of neighbours."""
-    runs: list[list[int]] = []
-    for c in columns:
-        if runs and c == runs[-1][-1] + 1:
-            runs[-1].append(c)
-        else:
-            runs.append([c])
-    return runs
 
 
 def _log_admins(header: list, fixed: list[str], loc: str, seen: list[str]) -> list[str]:

@@ -1,3 +1,6 @@
+import datetime as dt
+import math
+
 import openpyxl
 
 
@@ -14,3 +17,30 @@ def workbook_snapshot(path) -> dict:
                           "protected": ws.protection.sheet, "freeze": ws.freeze_panes,
                           "charts": len(ws._charts)}
     return snap
+
+
+def report_figures(reports: dict) -> dict:
+    """`report --format json` outputs (by -> rows; by None, "platform", "responsible") as
+    {(group, week, key): value}, group None or (by, name) as in WeeklyLayout.cells."""
+    out = {}
+    for by, rows in reports.items():
+        for item in rows:
+            item = dict(item)
+            group = None if by is None else (by, item.pop(by))
+            week = dt.date.fromisoformat(item.pop("week"))
+            out.update({(group, week, key): value for key, value in item.items()})
+    return out
+
+
+def weekly_differences(recalculated, snap, layout, reports: dict) -> tuple[list, int]:
+    """Weekly-tab cells of a recalculated workbook whose value differs from the report (relative 1e-9)."""
+    figures = report_figures(reports)
+    ws = openpyxl.load_workbook(recalculated, data_only=True)[snap.titles["weekly"]]
+    problems = []
+    for (group, week, key), (r, c) in layout.cells.items():
+        want, got = figures[(group, week, key)], ws.cell(row=r + 1, column=c + 1).value
+        ok = got in (None, "") if want is None else (
+            isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12))
+        if not ok:
+            problems.append((group, week, key, got, want))
+    return problems, len(layout.cells)

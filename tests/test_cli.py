@@ -1,6 +1,7 @@
 """Every command through click's CliRunner, on the demo workbook."""
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -68,10 +69,60 @@ def test_summarize_and_report(demo):
     assert len(weeks) == 3 and {"week", "err", "posts", "reach"} <= set(weeks[0])
 
 
+def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
+    """The demo has text a formula does not count (a number with a space, a padded status, a date
+    as text): flagged, and the recalculated Weekly tab equals `report --format json` everywhere."""
+    from sheets_plan import jobs
+    from sheets_plan.local import LocalBackend
+    from sheets_plan.snapshot import load_snapshot
+    from sheets_plan.template import load
+    from tests.helpers import weekly_differences
+
+    path = demo[1]
+    flags = json.loads(CliRunner().invoke(cli, ["validate", str(path), "--as-of", AS_OF, "--format", "json",
+                                                "--no-write"]).output)["flags"]
+    assert len([f for f in flags if f["rule"] == "counted"]) == 3
+    reports = {}
+    for by in (None, "platform", "responsible"):
+        out = CliRunner().invoke(cli, ["report", str(path), "--as-of", AS_OF, "--weeks", "26", "--format", "json",
+                                       *(["--by", by] if by else [])])
+        reports[by] = json.loads(out.output)
+    snap = load_snapshot(LocalBackend(path.parent), str(path), load(), as_of=dt.date.fromisoformat(AS_OF))
+    recalculated, = convert([path], "xlsx", tmp_path)
+    problems, compared = weekly_differences(recalculated, snap, jobs.weekly_layout(snap), reports)
+    assert not problems and compared > 1000, problems[:6]
+
+
+def test_fix_lists_the_demo_s_uncounted_cells_and_applies_them(tmp_path):
+    folder = tmp_path / "demo"
+    CliRunner().invoke(cli, ["demo", "--dir", str(folder), "--as-of", AS_OF])
+    path = next(folder.glob("*.xlsx"))
+    before = path.read_bytes()
+    listed = CliRunner().invoke(cli, ["fix", str(path), "--as-of", AS_OF])
+    assert listed.exit_code == 0 and "ячеек к исправлению: 3" in listed.output
+    assert path.read_bytes() == before
+    data = json.loads(CliRunner().invoke(cli, ["fix", str(path), "--as-of", AS_OF, "--format", "json"]).output)
+    assert {c["problem"] for c in data["changes"]} == {"text_number", "text_date", "spelling"}
+    applied = CliRunner().invoke(cli, ["fix", str(path), "--as-of", AS_OF, "--apply"])
+    assert applied.exit_code == 0 and "исправлено ячеек: 3" in applied.output
+    again = CliRunner().invoke(cli, ["validate", str(path), "--as-of", AS_OF, "--format", "json", "--no-write"])
+    assert not [f for f in json.loads(again.output)["flags"] if f["rule"] == "counted"]
+
+
+def test_report_by_platform_and_by_admin(demo):
+    path = str(demo[1])
+    text = CliRunner().invoke(cli, ["report", path, "--weeks", "2", "--as-of", AS_OF, "--by", "platform"])
+    assert text.exit_code == 0 and text.output.splitlines()[0].split()[:2] == ["Platform", "Week"]
+    assert {line.split()[0] for line in text.output.splitlines()[1:]} == {"Instagram", "Telegram", "VK"}
+    rows = json.loads(CliRunner().invoke(cli, ["report", path, "--weeks", "2", "--as-of", AS_OF, "--by",
+                                               "responsible", "--format", "json"]).output)
+    assert {r["responsible"] for r in rows} == {"Anna", "Boris", "Vera"} and len(rows) == 6
+
+
 def test_module_entry_point_and_help():
     done = subprocess.run([sys.executable, "-m", "sheets_plan", "--help"], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0
-    for command in ("provision", "list", "validate", "summarize", "report", "weekly", "demo"):
+    for command in ("provision", "list", "validate", "fix", "summarize", "report", "weekly", "demo"):
         assert command in done.stdout
     assert "Exit codes" in done.stdout

@@ -60,8 +60,17 @@ def tables(rows: list[dict], account: list[dict] | None = None, admins=("Anna", 
             "account": read_table(ACCOUNT, grid(ACCOUNT, weeks() if account is None else account), as_of=AS_OF)}
 
 
+def in_locale(rows: list[dict], locale: str) -> list[dict]:
+    """The rows with their choices spelled as the workbook's dropdowns (the fixtures are Russian)."""
+    if locale == "ru":
+        return rows
+    names = {c.key: {ch.label("ru"): ch.label(locale) for ch in c.choices}
+             for c in PLAN.columns if isinstance(c.choices, tuple)}
+    return [{k: names.get(k, {}).get(v, v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+
+
 def run(rows, account=None, locale="ru", **kw) -> Report:
-    return check(T, tables(rows, account), as_of=AS_OF, locale=locale, project="Coffee", **kw)
+    return check(T, tables(in_locale(rows, locale), account), as_of=AS_OF, locale=locale, project="Coffee", **kw)
 
 
 def hits(report: Report) -> set[tuple[str, str]]:
@@ -194,8 +203,12 @@ class TestTypes:
         row = len(account) + 1
         assert [(f.tab, f.cell, f.rule, f.admin) for f in report.flags] == [("account", f"C{row}", "account_types", "")]
 
-    def test_lenient_forms_are_fine(self):
-        assert run([post(likes="1 520", views="2\u00a0000", date="27.02.2026")]).flags == []
+    def test_lenient_forms_are_read_and_flagged_as_not_counted(self):
+        """Read (no `types` flag), but the sheet's formulas skip text: a `counted` flag each."""
+        report = run([post(likes="1 520", views="2\u00a0000", date="27.02.2026")])
+        assert hits(report) == {("K2", "counted"), ("P2", "counted"), ("A2", "counted")}
+        assert report.flags[0].message == ("Дата: «27.02.2026» не входит в статистику — дата записана как текст; "
+                                           "должно быть: дата 27.02.2026 (исправит sheets-plan fix)")
 
 
 class TestDates:
@@ -216,7 +229,8 @@ class TestDates:
         assert run([post(date=day(0), likes=None)]).flags == []
 
     def test_text_dates_count(self):
-        assert hits(run([post(date=(AS_OF + dt.timedelta(days=3)).strftime("%d.%m.%Y"))])) == {("A2", "future")}
+        assert hits(run([post(date=(AS_OF + dt.timedelta(days=3)).strftime("%d.%m.%Y"))])) == {
+            ("A2", "future"), ("A2", "counted")}
 
 
 class TestPlausible:
@@ -238,8 +252,8 @@ class TestWeekly:
         report = run(plan, account=account)
         weekly = [f for f in report.flags if f.rule == "weekly"]
         assert [(f.tab, f.row, f.column, f.cell, f.admin) for f in weekly] == [("account", 0, "", "", "")] * 2
-        assert [f.message for f in weekly] == ["Нет строки за неделю 23.02.2026 с подписчиками",
-                                               "Нет строки за неделю 09.03.2026 с подписчиками"]
+        assert [f.message for f in weekly] == ["Нет строки с подписчиками: неделя 23.02.2026",
+                                               "Нет строки с подписчиками: неделя 09.03.2026"]
 
     def test_current_week_not_required(self):
         plan = [post(date=day(-2), likes=None)]  # Monday 16.03: its week ends on Sunday 22.03
@@ -249,11 +263,13 @@ class TestWeekly:
         as_of = dt.date(2026, 3, 23)  # Monday: the week of 16.03 ended yesterday
         t = tables([post(date=serial(dt.date(2026, 3, 16)))], account=[])
         report = check(T, t, as_of=as_of, locale="en")
-        assert [f.message for f in report.flags] == ["No row with followers for the week of 16.03.2026"]
+        assert [f.message for f in report.flags if f.rule == "weekly"] == [
+            "No row with followers: the week of 16.03.2026"]
 
     def test_text_week_and_followers(self):
         plan = [post(date=serial(dt.date(2026, 3, 10)))]
-        assert run(plan, account=[{"week": "09.03.2026", "followers": "1 200"}]).flags == []
+        report = run(plan, account=[{"week": "09.03.2026", "followers": "1 200"}])
+        assert hits(report) == {("A2", "account_counted"), ("B2", "account_counted")}  # the week is covered
 
     def test_no_plan_dates_no_weeks(self):
         assert hits(run([post(date="x")], account=[])) == {("A2", "types")}
@@ -298,7 +314,7 @@ def test_flags_carry_the_admin_and_are_sorted():
         ("plan", 2, "topic", "required", "Bob"), ("plan", 2, "likes", "types", "Bob"),
         ("plan", 3, "date", "future", ""), ("plan", 3, "responsible", "required", ""),
         ("plan", 4, "topic", "required", "Anna"), ("plan", 4, "caption", "caption", "Anna"),
-        ("account", 0, "", "weekly", ""), ("account", 0, "", "weekly", ""),
+        ("account", 0, "", "weekly", ""),  # two weeks in a row: one flag naming both
     ]
 
 
@@ -361,7 +377,7 @@ def test_render_text_groups_by_admin():
     assert lines[anna] == "Anna: строк 1, ошибок 0, предупреждений 1, заполнено 100.0%"
     assert "plan!A3" in lines[anna + 1] and "overdue" in lines[anna + 1] and "предупр." in lines[anna + 1]
     assert "plan!F2" in lines[bob + 1] and "Не заполнено: Тема" in lines[bob + 1]
-    assert any("Нет строки за неделю" in line for line in lines[nobody:])
+    assert any("Нет строки с подписчиками" in line for line in lines[nobody:])
     assert "(no admin)" in render_text(report, "en")
 
 

@@ -170,12 +170,50 @@ def invalid(key: str, v) -> bool:
     return options is not None and name(v) not in options
 
 
+RU_LABEL = {**{p: p for p in ["Instagram", "VK", "Telegram", "TikTok", "YouTube", "Facebook"]},
+            "пост": "пост", "post": "пост", "карусель": "карусель", "carousel": "карусель", "reels": "reels",
+            "stories": "stories", "видео": "видео", "video": "видео", "эфир": "эфир", "live": "эфир",
+            **{k: {"idea": "идея", "in_progress": "в работе", "ready": "готово", "published": "опубликовано"}[v]
+               for k, v in STATUS.items()}}
+RU_LABEL = {k.lower(): v for k, v in RU_LABEL.items()}
+
+
+def uncounted(key: str, v) -> bool:
+    """Read by the check, but not counted by the sheet's formulas (a Russian workbook):
+    a number or a date as text, a choice not spelled as its dropdown item (case aside)."""
+    if blank(v) or invalid(key, v):
+        return False
+    column = (PLAN.column(key) if key in [c.key for c in PLAN.columns] else ACCOUNT.column(key))
+    if column.type in ("int", "date"):
+        return isinstance(v, str)
+    if key == "responsible":
+        return v.lower() not in {a.lower() for a in ADMINS}
+    if column.type == "choice":
+        return not isinstance(v, str) or v.lower() != RU_LABEL[name(v)].lower()
+    return False
+
+
+def typo_dates(dates: list[dt.date]) -> set[dt.date]:
+    """Dates of small runs (≤ 3 rows or 5 %) more than 183 days away from the biggest run."""
+    if not dates:
+        return set()
+    runs: list[list[dt.date]] = []
+    for day in sorted(set(dates)):
+        if runs and (day - runs[-1][-1]).days <= 183:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    sizes = [sum(dates.count(d) for d in run) for run in runs]
+    main = max(range(len(runs)), key=lambda i: (sizes[i], i))
+    return {d for i, run in enumerate(runs) if i != main and sizes[i] <= max(3, 0.05 * len(dates)) for d in run}
+
+
 def is_url(v: str) -> bool:
     return re.fullmatch(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", v.strip()) is not None
 
 
 def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
-    flags, seen_links, post_dates = set(), set(), []
+    flags, seen_links, post_dates, dated = set(), set(), [], []
     inputs = [c.key for c in PLAN.input_columns]
     for i, cells in enumerate(plan):
         row = i + 2
@@ -189,7 +227,7 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
         if date:
             post_dates.append(date)
 
-        def flag(column, rule, severity="error"):
+        def flag(column, rule, severity="error", row=row, admin=admin):  # this row's, also when called later
             flags.add(("plan", row, column, f"{col_letter(layout.index(column))}{row}", rule, severity, admin))
 
         for k in REQUIRED:
@@ -218,13 +256,23 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
             flag("date", "overdue", "warning")
         if status == "published" and date and date > as_of:
             flag("date", "future")
+        for k in inputs:
+            if uncounted(k, get(k)):
+                flag(k, "counted")
+        dated.append((row, date, flag))
         views = a_number(get("views"))[0]
         for k in ["likes", "comments", "saves", "shares", "reach"]:
             value = a_number(get(k))[0]
             if value is not None and views is not None and value > views:
                 flag(k, "plausible", "warning")
 
-    covered = set()
+    typos = typo_dates(post_dates)
+    for row, date, flag in dated:
+        if date in typos:
+            flag("date", "date_typo")
+    post_dates = [d for d in post_dates if d not in typos]
+
+    covered, weeks_seen = set(), set()
     for i, cells in enumerate(account):
         row = i + 2
         if all(blank(v) for v in cells.values()):
@@ -232,19 +280,31 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
         for j, c in enumerate(ACCOUNT.columns):
             if invalid(c.key, cells.get(c.key)):
                 flags.add(("account", row, c.key, f"{col_letter(j)}{row}", "account_types", "error", ""))
+            if uncounted(c.key, cells.get(c.key)):
+                flags.add(("account", row, c.key, f"{col_letter(j)}{row}", "account_counted", "error", ""))
         week = a_date(cells.get("week"))
         if week and a_number(cells.get("followers"))[0] is not None:
             covered.add(week - dt.timedelta(days=week.weekday()))
-    missing = []
+        held = cells.get("week")  # what the sheet's formulas see: a date only when the cell holds a number
+        if isinstance(held, (int, float)) and not isinstance(held, bool) and held >= 1:
+            day = EPOCH + dt.timedelta(days=math.floor(held))
+            monday = day - dt.timedelta(days=day.weekday())
+            if monday in weeks_seen:
+                flags.add(("account", row, "week", f"A{row}", "duplicate_week", "warning", ""))
+            weeks_seen.add(monday)
+    runs: list[str] = []  # the first Monday of each run of missing weeks
     if post_dates:
         monday = min(post_dates) - dt.timedelta(days=min(post_dates).weekday())
+        previous_missing = False
         while monday + dt.timedelta(days=6) < as_of:
-            if monday not in covered:
-                missing.append(monday.strftime("%d.%m.%Y"))
+            missing = monday not in covered
+            if missing and not previous_missing:
+                runs.append(monday.strftime("%d.%m.%Y"))
+            previous_missing = missing
             monday += dt.timedelta(days=7)
-    if missing:
+    if runs:
         flags.add(("account", 0, "", "", "weekly", "error", ""))
-    return flags, missing
+    return flags, runs
 
 
 # ------------------------------------------------------------------ the property

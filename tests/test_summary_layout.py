@@ -68,16 +68,37 @@ def all_formulas(requests) -> list[str]:
     return out
 
 
-def content_rows(requests) -> list[dict]:
-    (req,) = [r["updateCells"] for r in requests if "updateCells" in r and "rows" in r["updateCells"]]
-    assert req["start"] == {"sheetId": 42, "rowIndex": 0, "columnIndex": 0} or req["start"]["rowIndex"] == 0
-    return req["rows"]
+def content_rows(requests, sheet_id: int = 42) -> list[dict]:
+    """The tab's rows as the requests leave them (repeated formulas moved row by row), applied by
+    the model the emulator and the LocalBackend share: {"values": [CellData, ...]} per row."""
+    from sheets_plan.model import Spreadsheet
+
+    book = Spreadsheet("s1", "t")
+    book.batch_update([{"addSheet": {"properties": {"sheetId": sheet_id, "title": "W"}}}])
+    book.batch_update([r for r in requests if "deleteEmbeddedObject" not in r])
+    sheet = book.sheet(sheet_id)
+    rows = []
+    for r in range(max(sheet.cells, default=-1) + 1):
+        row = sheet.cells.get(r, {})
+        values = []
+        for c in range(max(row, default=-1) + 1):
+            cell = row.get(c)
+            data = {}
+            if cell is not None and cell.entered():
+                data["userEnteredValue"] = cell.entered()
+            if cell is not None and cell.fmt:
+                data["userEnteredFormat"] = cell.fmt
+            values.append(data)
+        rows.append({"values": values} if values else {})
+    return rows
 
 
 # ------------------------------------------------------------------ structure
 
 def test_formulas_use_only_shared_functions_in_internal_form(layout):
-    formulas = all_formulas(layout.requests)
+    formulas = all_formulas(layout.requests) + [c["userEnteredValue"]["formulaValue"] for row in
+                                                content_rows(layout.requests) for c in row.get("values", [])
+                                                if "formulaValue" in c.get("userEnteredValue", {})]
     assert len(formulas) > 500
     used = set()
     for f in formulas:
@@ -111,6 +132,33 @@ def test_the_schema_check_is_strict(layout):
         validate_request("POST", BATCH_URL, {"requests": bad})
 
 
+def test_repeated_formulas_cover_every_row_after_a_block_s_first(layout):
+    """A formula is written cell by cell only in a block's first row, where it computes the
+    previous week inline; every other is part of one repeatCell per column and block."""
+    written = content_rows([r for r in layout.requests if "repeatCell" not in r])
+    direct = 0
+    for (group, week, key), (r, c) in layout.cells.items():
+        cell = written[r].get("values", [])[c] if c < len(written[r].get("values", [])) else {}
+        if "formulaValue" in cell.get("userEnteredValue", {}):
+            direct += 1
+            assert week == WEEKS[0], (group, week, key)
+    assert 0 < direct < len(layout.cells) / 10
+
+
+@pytest.mark.parametrize("locale, admins, limit", [("ru", 5, 1_000_000), ("ru", 10, 2_000_000),
+                                                   ("en", 5, 1_000_000), ("en", 10, 2_000_000)])
+def test_the_weekly_body_fits_google_s_recommended_size(template, locale, admins, limit):
+    """26 weeks × 6 platforms × N admins, as the GoogleBackend sends it (rendered, UTF-8 JSON)."""
+    from sheets_plan.google import request_body
+
+    weeks = [D(2026, 1, 5) + dt.timedelta(weeks=k) for k in range(26)]
+    out = build(template, locale, weeks=weeks, platforms=["Instagram", "VK", "Telegram", "TikTok", "YouTube",
+                                                          "Facebook"], admins=[f"Админ {i}" for i in range(admins)])
+    body = request_body(formula.render_requests(out.requests, "ru_RU" if locale == "ru" else "en_US"))
+    assert len(body) <= limit
+    assert len(out.cells) == 26 * (len(metrics.figure_keys()) + (6 + admins) * len(metrics.figure_keys(False)))
+
+
 def test_idempotent(template, layout):
     again = build(template)
     assert json.dumps(again.requests, sort_keys=True) == json.dumps(layout.requests, sort_keys=True)
@@ -123,8 +171,10 @@ def test_idempotent(template, layout):
 
 def test_order_clear_resize_write_charts_freeze(layout):
     kinds = [list(r)[0] for r in layout.requests]
-    assert kinds == ["updateCells", "updateSheetProperties", "updateCells", "updateDimensionProperties",
-                     "addChart", "addChart", "updateSheetProperties"]
+    repeats = len(kinds) - 7
+    assert kinds == ["updateCells", "updateSheetProperties", "updateCells", *["repeatCell"] * repeats,
+                     "updateDimensionProperties", "addChart", "addChart", "updateSheetProperties"]
+    assert repeats > len(layout.columns)  # the repeated formulas, then one number format per column
     clear = layout.requests[0]["updateCells"]
     assert clear == {"range": {"sheetId": 42}, "fields": "userEnteredValue,userEnteredFormat,note"}
     freeze = layout.requests[-1]["updateSheetProperties"]
@@ -183,7 +233,7 @@ def test_layout_rows_and_cells(layout):
         assert slice_text == ("Все публикации" if group is None else group[1])
     # breakdown rows leave the account columns empty
     (r, _) = layout.cells[(("platform", "VK"), WEEKS[0], "posts")]
-    assert rows[r]["values"][layout.columns["followers"]] == {}
+    assert "userEnteredValue" not in rows[r]["values"][layout.columns["followers"]]
 
 
 def test_labels_and_status_follow_the_locale(template, layout):
@@ -195,7 +245,7 @@ def test_labels_and_status_follow_the_locale(template, layout):
     en_header = [v["userEnteredValue"]["stringValue"] for v in content_rows(en.requests)[1]["values"]]
     assert "Reach" in en_header and "ERR, %" in en_header
     assert all('"published"' in f for f in all_formulas(en.requests) if "COUNTIFS" in f)
-    assert "'Plan'!$" in all_formulas(en.requests)[1]
+    assert any("'Plan'!$" in f for f in all_formulas(en.requests))
     with pytest.raises(ValueError):
         build(template, "de_DE")
 
