@@ -340,12 +340,14 @@ def fill(template_formula: str, refs: Mapping[str, str]) -> str:
 
 
 # A1 references as a spreadsheet shifts them when a formula is copied (or repeated by
-# repeatCell): a cell, a whole row range (3:5), a whole column range (K:K). Sheet names
-# are separate tokens; names and functions (letters beyond three, an underscore, a "(")
-# never match.
-_CELL_REF = re.compile(r"(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)(?![\w.(!])")
-_ROWS_REF = re.compile(r"(?<![\w.$:])(\$?)([0-9]+):(\$?)([0-9]+)(?![\w.:(])")
-_COLS_REF = re.compile(r"(?<![\w.$:])(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![\w.:(!])")
+# repeatCell): a whole row range (3:5), a whole column range (K:K), a cell. One regex
+# pass: a quoted part (a string, a sheet name) matches first and is kept as it is;
+# names and functions (letters beyond three, an underscore, a "(") never match.
+_SHIFTED = re.compile(
+    r"""("(?:[^"]|"")*"?|'(?:[^']|'')*'?)"""
+    r"|(?<![\w.$:])(\$?)([0-9]+):(\$?)([0-9]+)(?![\w.:(])"
+    r"|(?<![\w.$:])(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![\w.:(!])"
+    r"|(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)(?![\w.(!])")
 
 
 def _column_number(letters: str) -> int:
@@ -378,12 +380,16 @@ def shift(formula: str, rows: int, cols: int = 0) -> str:
     def col(anchor: str, letters: str) -> str:
         return anchor + letters if anchor else _column_letters(_column_number(letters) + cols)
 
-    def moved(text: str) -> str:
-        text = _ROWS_REF.sub(lambda m: f"{row(m[1], m[2])}:{row(m[3], m[4])}", text)
-        text = _COLS_REF.sub(lambda m: f"{col(m[1], m[2])}:{col(m[3], m[4])}", text)
-        return _CELL_REF.sub(lambda m: col(m[1], m[2]) + row(m[3], m[4]), text)
+    def moved(m: re.Match) -> str:
+        if m[1] is not None:
+            return m[1]
+        if m[3] is not None:
+            return f"{row(m[2], m[3])}:{row(m[4], m[5])}"
+        if m[7] is not None:
+            return f"{col(m[6], m[7])}:{col(m[8], m[9])}"
+        return col(m[10], m[11]) + row(m[12], m[13])
 
-    return "".join(moved(v) if k in ("text", "sep", "array_sep") else v for k, v in tokens(formula))
+    return _SHIFTED.sub(moved, formula)
 
 
 def render_requests(requests: Iterable[dict], locale: str) -> list[dict]:

@@ -472,30 +472,28 @@ def _matches(values: pd.Series, text: str) -> pd.Series:
 
 
 class _FrameEvaluator:
-    def __init__(self, plan: pd.DataFrame, account: pd.DataFrame, published: str,
-                 group: tuple[str, str] | None):
+    def __init__(self, rows: pd.DataFrame, account: pd.DataFrame):
+        self.rows, self.account = rows, account  # as `prepared` gives them
+        self.memo: dict = {}
+
+    @staticmethod
+    def prepared(plan: pd.DataFrame, account: pd.DataFrame, published: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The published posts with their week's Monday, and the Account row of each week (the last)."""
         rows = plan.assign(_week=_mondays(plan["date"]))
-        keep = _matches(rows["status"], published) & rows["_week"].notna()
-        if group is not None:
-            keep &= _matches(rows[group[0]], group[1])
-        self.rows = rows[keep]
+        rows = rows[_matches(rows["status"], published) & rows["_week"].notna()]
         acc = account.assign(_week=_mondays(account["week"]))
         acc = acc[acc["_week"].notna()]
-        self.account = acc.drop_duplicates("_week", keep="last").set_index("_week")
-        self.memo: dict = {}
+        return rows, acc.drop_duplicates("_week", keep="last").set_index("_week")
 
     def value(self, expr: Expr, weeks: pd.DatetimeIndex) -> np.ndarray:
         if isinstance(expr, Posts):
             counts = self.rows.groupby("_week").size()
             return counts.reindex(weeks, fill_value=0).to_numpy(dtype=float)
         if isinstance(expr, Total):
-            rows = self.rows
-            if expr.filled:
-                rows = rows[rows[expr.filled] >= 0]
+            sums = self.sums(expr.filled)
             total = None
             for column in expr.columns:  # one SUMIFS per column, added left to right
-                part = rows.groupby("_week")[column].sum().reindex(weeks, fill_value=0)
-                part = part.to_numpy(dtype=float)
+                part = sums[column].reindex(weeks, fill_value=0).to_numpy(dtype=float)
                 total = part if total is None else total + part
             return total
         if isinstance(expr, AccountValue):
@@ -526,6 +524,17 @@ class _FrameEvaluator:
                     value = value * expr.scale
             return np.where(ok, value, np.nan)
         raise TypeError(f"not a metric expression: {expr!r}")
+
+    def sums(self, filled: str | None) -> pd.DataFrame:
+        """Per week, the sum of every numeric plan column over the published posts (only those
+        whose `filled` column holds a number ≥ 0): one groupby for all the Totals that share it."""
+        key = ("sums", filled)
+        if key not in self.memo:
+            rows = self.rows if filled is None else self.rows[self.rows[filled] >= 0]
+            numeric = [c for c in rows.columns if c != "_week" and pd.api.types.is_numeric_dtype(rows[c])
+                       and not pd.api.types.is_bool_dtype(rows[c])]
+            self.memo[key] = rows.groupby("_week")[numeric].sum()
+        return self.memo[key]
 
     def frame(self, weeks: list[dt.date], keys: list[str]) -> pd.DataFrame:
         index = pd.DatetimeIndex(pd.to_datetime(weeks)).astype("datetime64[ns]")
@@ -567,15 +576,16 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
     column), and only the figures that do not depend on the Account tab.
     """
     weeks = normalize_weeks(weeks)
+    rows, account_rows = _FrameEvaluator.prepared(plan, account, published)
     if by is None:
-        return _FrameEvaluator(plan, account, published, None).frame(weeks, figure_keys())
+        return _FrameEvaluator(rows, account_rows).frame(weeks, figure_keys())
     if groups is None:
         values = plan[by].dropna().astype(str)
         groups = sorted(v for v in values.unique() if v.strip())
     keys = figure_keys(account=False)
     parts = []
     for g in groups:
-        part = _FrameEvaluator(plan, account, published, (by, g)).frame(weeks, keys)
+        part = _FrameEvaluator(rows[_matches(rows[by], g)], account_rows).frame(weeks, keys)
         part.index = pd.MultiIndex.from_arrays([[g] * len(part), list(part.index)], names=[by, "week"])
         parts.append(part)
     if not parts:

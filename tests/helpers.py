@@ -34,11 +34,15 @@ def report_figures(reports: dict) -> dict:
 
 def weekly_differences(recalculated, snap, layout, reports: dict) -> tuple[list, int]:
     """Weekly-tab cells of a recalculated workbook whose value differs from the report (relative 1e-9)."""
+    import python_calamine
+
     figures = report_figures(reports)
-    ws = openpyxl.load_workbook(recalculated, data_only=True)[snap.titles["weekly"]]
+    rows = python_calamine.CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name(
+        snap.titles["weekly"]).to_python(skip_empty_area=False)
     problems = []
     for (group, week, key), (r, c) in layout.cells.items():
-        want, got = figures[(group, week, key)], ws.cell(row=r + 1, column=c + 1).value
+        want = figures[(group, week, key)]
+        got = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
         ok = got in (None, "") if want is None else (
             isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12))
         if not ok:

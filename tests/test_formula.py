@@ -268,3 +268,25 @@ def test_render_requests():
     assert out[2] == reqs[2]
     assert reqs[0]["updateCells"]["rows"][0]["values"][0]["userEnteredValue"]["formulaValue"] == "=SUM(A1,B1)"
     assert formula.render_requests(reqs, "en_US") == reqs
+
+
+# ------------------------------------------------------------------ shift (what repeatCell does)
+
+@pytest.mark.parametrize("text, rows, cols, moved", [
+    ("=A1", 1, 0, "=A2"),                                     # Google's own example: =A1 into B2:C4
+    ("=A1", 2, 1, "=B3"),
+    ("=$A1+A$1+$A$1", 3, 2, "=$A4+C$1+$A$1"),
+    ("=SUM(A1:B2)+SUM(3:5)+SUM(K:K)+SUM($K:$K)", 1, 1, "=SUM(B2:C3)+SUM(4:6)+SUM(L:L)+SUM($K:$K)"),
+    ("='Контент-план'!$K:$K+'A1'!B2+\"A1 & B2\"", 1, 0, "='Контент-план'!$K:$K+'A1'!B3+\"A1 & B2\""),
+    ("=LOG10(A1)+plan_likes+Sheet1!A1+Z9", 1, 0, "=LOG10(A2)+plan_likes+Sheet1!A2+Z10"),
+    ("=IF($J41=0;\"\";($K41-$K40)/$K40*100)", 1, 0, "=IF($J42=0;\"\";($K42-$K41)/$K41*100)"),  # a ru_RU rendering
+    ("=Z1", 0, 1, "=AA1"),
+])
+def test_shift_moves_relative_references_only(text, rows, cols, moved):
+    assert formula.shift(text, rows, cols) == moved
+
+
+@given(st.integers(0, 50), st.integers(0, 50))
+def test_shift_adds_up(a, b):
+    text = '=SUMIFS(\'Plan\'!$K:$K,\'Plan\'!$A:$A,">="&$A3,\'Plan\'!$A:$A,"<"&($A3+7))+B2-ROW(C$4:D9)'
+    assert formula.shift(formula.shift(text, a), b) == formula.shift(text, a + b)
