@@ -26,13 +26,14 @@ inside a string or a sheet title is ever changed. Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable, Mapping
 
 __all__ = [
     "SHARED_FUNCTIONS", "XLFN_FUNCTIONS", "XLWS_FUNCTIONS", "DECIMAL_COMMA_LANGUAGES",
     "tokens", "functions", "decimal_comma", "render", "to_internal", "to_xlsx", "from_xlsx",
-    "same", "fill", "shift", "render_requests",
+    "same", "fill", "shift", "shifter", "render_requests",
 ]
 
 # Functions that Google Sheets, Excel (2019/365) and LibreOffice (>= 5.2) all
@@ -373,23 +374,42 @@ def shift(formula: str, rows: int, cols: int = 0) -> str:
     """
     if not rows and not cols:
         return formula
+    return shifter(formula)(rows, cols)
 
-    def row(anchor: str, number: str) -> str:
-        return anchor + number if anchor else str(int(number) + rows)
 
-    def col(anchor: str, letters: str) -> str:
-        return anchor + letters if anchor else _column_letters(_column_number(letters) + cols)
-
-    def moved(m: re.Match) -> str:
+@functools.lru_cache(maxsize=256)
+def shifter(formula: str):
+    """`shift` for one formula and many offsets: the formula is scanned once (a repeatCell
+    over a column moves the same formula into every row)."""
+    pieces: list = []  # literal text, or the reference's regex groups
+    at = 0
+    for m in _SHIFTED.finditer(formula):
         if m[1] is not None:
-            return m[1]
-        if m[3] is not None:
-            return f"{row(m[2], m[3])}:{row(m[4], m[5])}"
-        if m[7] is not None:
-            return f"{col(m[6], m[7])}:{col(m[8], m[9])}"
-        return col(m[10], m[11]) + row(m[12], m[13])
+            continue
+        pieces += [formula[at:m.start()], m.groups()]
+        at = m.end()
+    pieces.append(formula[at:])
 
-    return _SHIFTED.sub(moved, formula)
+    def moved(rows: int, cols: int = 0) -> str:
+        def row(anchor: str, number: str) -> str:
+            return anchor + number if anchor else str(int(number) + rows)
+
+        def col(anchor: str, letters: str) -> str:
+            return anchor + letters if anchor or not cols else _column_letters(_column_number(letters) + cols)
+
+        out = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+            elif piece[2] is not None:
+                out.append(f"{row(piece[1], piece[2])}:{row(piece[3], piece[4])}")
+            elif piece[6] is not None:
+                out.append(f"{col(piece[5], piece[6])}:{col(piece[7], piece[8])}")
+            else:
+                out.append(col(piece[9], piece[10]) + row(piece[11], piece[12]))
+        return "".join(out)
+
+    return moved
 
 
 def render_requests(requests: Iterable[dict], locale: str) -> list[dict]:

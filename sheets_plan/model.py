@@ -280,12 +280,12 @@ class Spreadsheet:
         r0, r1, c0, c1 = self._bounded(sheet, body["range"])
         data = body.get("cell", {})
         text = (data.get("userEnteredValue") or {}).get("formulaValue")
+        move = formula.shifter(text) if text is not None else None
         for r in range(r0, r1):
             for c in range(c0, c1):
-                if text is not None and (r, c) != (r0, c0):
+                if move is not None and (r, c) != (r0, c0):
                     # Google: "the formula's ranges will automatically increment for each field in the range"
-                    moved = formula.shift(text, r - r0, c - c0)
-                    cell = {**data, "userEnteredValue": {"formulaValue": moved}}
+                    cell = {**data, "userEnteredValue": {"formulaValue": move(r - r0, c - c0)}}
                 else:
                     cell = data
                 self._write_cell(sheet, r, c, cell, body["fields"])

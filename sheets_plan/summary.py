@@ -153,6 +153,7 @@ class _Builder:
         self.width = len(self.columns)
         self.rows: list[dict] = []
         self.cells: dict[tuple, tuple[int, int]] = {}
+        self.follows_above: set[int] = set()  # rows whose formulas are the row above's, moved down
 
     # -------------------------------------------------------------- rows
 
@@ -181,8 +182,10 @@ class _Builder:
 
             cells = {metrics.split_key(k): ref(k) for k in keys}
             if previous == week - dt.timedelta(days=7):
-                # the previous week is the row above: week-over-week formulas refer to it
+                # the previous week is the row above: week-over-week formulas refer to it, so
+                # every formula of this row is the row above's moved down one row
                 cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS})
+                self.follows_above.add(r)
             criterion = None if group is None else (group[0], _criterion(ref("slice"), group[1]))
             ctx = metrics.RowContext(self.src, ref("week"), criterion, cells)
             values: list[dict] = [{} for _ in range(self.width)]
@@ -209,7 +212,11 @@ class _Builder:
             run: list[int] = []
             for r in range(len(self.rows) + 1):
                 text = self.formula_at(r, c)
-                if run and text is not None and text == formula.shift(self.formula_at(run[-1], c), r - run[-1]):
+                # Two weeks in a row of a block hold the same formulas moved down; anywhere else
+                # (a block's first row, the next block) the formulas are compared.
+                if run and text is not None and r == run[-1] + 1 and (
+                        r in self.follows_above and run[-1] in self.follows_above
+                        or formula.shift(self.formula_at(run[-1], c), 1) == text):
                     run.append(r)
                     continue
                 if len(run) > 1:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 import re
 
-from ..model import Cell, Sheet
+from ..formula import shifter
+from ..model import Cell, Sheet, _merge_format
 from . import cells, charts, props, rules, xml
 from .book import Book, Entry
 from .sheet import EMPTY, Worksheet, column_locks
@@ -80,10 +81,13 @@ class Writer:
             on = [r for r in requests if (_target(r) or (None,))[0] == sid]
             last = max(i for i, r in enumerate(on) if _clears(r))
             before, after = on[:last + 1], on[last + 1:]
-            boxes = [_target(r)[1] for r in after]
+            rows = [r for r in after if "updateCells" in r]
+            repeats = after[len(rows):]  # repeatCells (repeated formulas, number formats) after all the rows
+            boxes = [_target(r)[1] for r in rows]
             if all(_fields(r) <= _CLEARED for r in before) and all(
-                    "start" in r.get("updateCells", {}) and _fields(r) <= _PLAIN for r in after) and not any(
-                    _overlap(a, b) for i, a in enumerate(boxes) for b in boxes[:i]):
+                    "start" in r["updateCells"] and _fields(r) <= _PLAIN for r in rows) and not any(
+                    _overlap(a, b) for i, a in enumerate(boxes) for b in boxes[:i]) and all(
+                    "repeatCell" in r and None not in _target(r)[1] and _top_fields(r) <= _PLAIN for r in repeats):
                 out[sid] = on
         return out
 
@@ -320,10 +324,39 @@ def _overlap(a: tuple, b: tuple) -> bool:
     return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
 
+def _top_fields(request: dict) -> set[str]:
+    return {f.split(".")[0] for f in _fields(request)}
+
+
+def _repeat_cells(out: dict[int, dict[int, dict]], body: dict):
+    """A repeatCell laid over the cells so far, as the model does it (a formula moves row by row)."""
+    gr, data = body["range"], body.get("cell", {})
+    r0, r1, c0, c1 = gr.get("startRowIndex", 0), gr["endRowIndex"], gr.get("startColumnIndex", 0), gr["endColumnIndex"]
+    text = (data.get("userEnteredValue") or {}).get("formulaValue")
+    move = shifter(text) if text is not None else None
+    masks = [f.partition(".") for f in body["fields"].split(",")]
+    for r in range(r0, r1):
+        for c in range(c0, c1):
+            cell = out.setdefault(r, {}).setdefault(c, {})
+            for top, _, sub in masks:
+                if top == "userEnteredValue":
+                    value = {"formulaValue": move(r - r0, c - c0)} if move else data.get(top)
+                else:
+                    value = _merge_format(cell.get(top), data.get(top), sub)
+                if value:
+                    cell[top] = value
+                else:
+                    cell.pop(top, None)
+
+
 def _direct_cells(bodies: list[dict]) -> dict[int, dict[int, dict]]:
-    """row -> col -> CellData of the rows written by plain updateCells requests (clears left out)."""
+    """row -> col -> CellData of the rows written by plain updateCells requests, then the
+    repeatCells laid over them (clears left out)."""
     out: dict[int, dict[int, dict]] = {}
     for request in bodies:
+        if "repeatCell" in request:
+            _repeat_cells(out, request["repeatCell"])
+            continue
         body = request.get("updateCells", {})
         if "start" not in body:
             continue
