@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import counted, span
 from .flags import Flag, Report
-from .grid import col_letter
+from .grid import col_letter, neighbour_runs
 from .table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_WHOLE, Table, problems, show
 from .template import ADMINS, Rule, Tab, Template
 
@@ -98,8 +98,8 @@ class _Run:
     def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
         """One flag per run of consecutive missing weeks, naming the run."""
         missing = self.missing_weeks(rule, account)
-        starts = missing[np.r_[True, np.diff(missing.asi8) != 7 * 86400 * 10**9]] if len(missing) else missing
-        runs = [missing[(missing >= a) & (missing < b)] for a, b in zip(starts, [*starts[1:], pd.Timestamp.max])]
+        numbers = [] if missing.empty else ((missing - missing[0]).days // 7).tolist()
+        runs = [[missing[0] + pd.Timedelta(weeks=n) for n in run] for run in neighbour_runs(numbers)]
         day = "%d.%m.%Y"
         weeks = [self.words["week"].format(r[0].strftime(day)) if len(r) == 1 else
                  self.words["weeks"].format(r[0].strftime(day), r[-1].strftime(day), len(r)) for r in runs]
