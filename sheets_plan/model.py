@@ -230,6 +230,8 @@ class Spreadsheet:
                 s.title == props.get("title") and s is not sheet for s in self.sheets):
             raise ModelError(f'A sheet with the name "{props["title"]}" already exists.')
         _merge_fields(sheet.properties, props, body["fields"])
+        if all(s.properties.get("hidden") for s in self.sheets):
+            raise ModelError("You can't hide all the sheets in a document.")
         if "index" in _fields(body["fields"], props):
             self.sheets.remove(sheet)
             self.sheets.insert(min(props["index"], len(self.sheets)), sheet)
@@ -246,9 +248,13 @@ class Spreadsheet:
     def _updateDimensionProperties(self, body):
         rng = body["range"]
         sheet = self.sheet(rng["sheetId"])
-        if rng["dimension"] == "COLUMNS" and "pixelSize" in body["properties"]:
-            for c in range(rng.get("startIndex", 0), rng.get("endIndex", sheet.cols)):
-                sheet.column_widths[c] = body["properties"]["pixelSize"]
+        fields = _fields(body["fields"], body["properties"])
+        if rng["dimension"] != "COLUMNS" or set(fields) != {"pixelSize"}:
+            # Answering 200 and keeping nothing (hiddenByUser, row heights) would be a silent approximation.
+            raise ModelError(f"not supported by the emulator: updateDimensionProperties of {rng['dimension']} "
+                             f"with {', '.join(sorted(fields))}", status=501)
+        for c in range(rng.get("startIndex", 0), rng.get("endIndex", sheet.cols)):
+            sheet.column_widths[c] = body["properties"]["pixelSize"]
 
     def _updateCells(self, body):
         fields = body["fields"]
@@ -388,7 +394,20 @@ class Spreadsheet:
         raise ModelError(f"No embedded object with id: {body['objectId']}")
 
     def _mergeCells(self, body):
-        self.sheet(body["range"].get("sheetId", 0)).merges.append(copy.deepcopy(body["range"]))
+        """MERGE_ALL: one merge; MERGE_COLUMNS: one per column; MERGE_ROWS: one per row. A merge
+        already over any of those cells is replaced, as in Sheets."""
+        sheet = self.sheet(body["range"].get("sheetId", 0))
+        r0, r1, c0, c1 = self._bounded(sheet, body["range"])
+        kind = body.get("mergeType", "MERGE_ALL")
+        if kind == "MERGE_COLUMNS":
+            boxes = [(r0, r1, c, c + 1) for c in range(c0, c1)]
+        elif kind == "MERGE_ROWS":
+            boxes = [(r, r + 1, c0, c1) for r in range(r0, r1)]
+        else:
+            boxes = [(r0, r1, c0, c1)]
+        sheet.merges = [m for m in sheet.merges if not _overlaps(_box(m, sheet), (r0, r1, c0, c1))]
+        sheet.merges += [{"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c,
+                          "endColumnIndex": d} for a, b, c, d in boxes if (b - a) * (d - c) > 1]
 
     def _createDeveloperMetadata(self, body):
         meta = copy.deepcopy(body["developerMetadata"])
@@ -514,6 +533,14 @@ def _hyperlink(cell: Cell) -> str | None:
     return None
 
 
+def _box(gr: dict, sheet: "Sheet") -> tuple[int, int, int, int]:
+    return bounds(gr, sheet.rows, sheet.cols)
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
 @functools.lru_cache(maxsize=256)
 def _cell_mask(mask: str) -> tuple[tuple[str, str], ...]:
     """A CellData field mask, split once per distinct mask: ((top, rest), ...)."""
@@ -536,6 +563,8 @@ def _fields(mask: str, data: dict, star: tuple[str, ...] | None = None) -> list[
             cur += ch
     if cur.strip():
         out.append(cur.strip())
+    # Google takes "/" between a field's parts as well as "." (gridProperties/rowCount).
+    out = [item.replace("/", ".") for item in out]
     # Sub-selections, as gspread sends them: "userEnteredFormat(textFormat,padding)"
     # means "userEnteredFormat.textFormat,userEnteredFormat.padding".
     expanded = []

@@ -470,3 +470,52 @@ def test_provisioning_budget_of_design_section_7(emu, folder, gc):
     with pytest.raises(APIError) as exc:  # parents are not writable: addParents/removeParents are
         gc.http_client.request("patch", f"{DRIVE}/{sid}", params=ALL_DRIVES, json={"parents": [folder]})
     assert exc.value.code == 403
+
+
+# ----------------------------------------------------------------------------- no silent approximations
+
+def test_a_field_mask_with_slashes_is_the_same_mask(emu, folder, gc):
+    """Google takes `gridProperties/rowCount` as `gridProperties.rowCount`."""
+    sh = gc.create("Masks", folder_id=folder)
+    ws = sh.sheet1
+    sh.batch_update({"requests": [{"updateSheetProperties": {
+        "properties": {"sheetId": ws.id, "gridProperties": {"rowCount": 1010, "frozenRowCount": 1}},
+        "fields": "gridProperties/rowCount,gridProperties/frozenRowCount"}}]})
+    grid = emu.spreadsheets[sh.id].sheet(ws.id).properties["gridProperties"]
+    assert grid["rowCount"] == 1010 and grid["frozenRowCount"] == 1
+
+
+def test_hiding_the_only_visible_sheet_is_refused(emu, folder, gc):
+    sh = gc.create("Hide", folder_id=folder)
+    with pytest.raises(APIError) as exc:
+        sh.batch_update({"requests": [{"updateSheetProperties": {
+            "properties": {"sheetId": sh.sheet1.id, "hidden": True}, "fields": "hidden"}}]})
+    assert exc.value.response.status_code == 400
+    assert error_of(exc)["message"] == "You can't hide all the sheets in a document."
+    assert not emu.spreadsheets[sh.id].sheet(sh.sheet1.id).properties.get("hidden")  # the batch left nothing
+
+
+def test_merge_types_split_as_google_does_and_a_new_merge_replaces_an_old_one(emu, folder, gc):
+    sh = gc.create("Merges", folder_id=folder)
+    sid = sh.sheet1.id
+
+    def merge(kind, r0, r1, c0, c1):
+        sh.batch_update({"requests": [{"mergeCells": {"mergeType": kind, "range": {
+            "sheetId": sid, "startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}}}]})
+        return sorted((m["startRowIndex"], m["endRowIndex"], m["startColumnIndex"], m["endColumnIndex"])
+                      for m in emu.spreadsheets[sh.id].sheet(sid).merges)
+
+    # C1:D2 by columns: C1:C2 and D1:D2 (Google's documented example)
+    assert merge("MERGE_COLUMNS", 0, 2, 2, 4) == [(0, 2, 2, 3), (0, 2, 3, 4)]
+    # merging over them replaces both
+    assert merge("MERGE_ALL", 0, 2, 2, 4) == [(0, 2, 2, 4)]
+    assert merge("MERGE_ROWS", 4, 6, 0, 3) == [(0, 2, 2, 4), (4, 5, 0, 3), (5, 6, 0, 3)]
+
+
+def test_dimension_properties_the_emulator_does_not_keep_are_refused_not_ignored(emu, folder, gc):
+    sh = gc.create("Hide a column", folder_id=folder)
+    with pytest.raises(APIError) as exc:
+        sh.batch_update({"requests": [{"updateDimensionProperties": {
+            "range": {"sheetId": sh.sheet1.id, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2},
+            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}}]})
+    assert exc.value.response.status_code == 501 and "hiddenByUser" in error_of(exc)["message"]

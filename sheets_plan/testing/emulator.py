@@ -22,6 +22,11 @@ Where Google's behaviour is richer than this emulator (formula evaluation,
 table detection of ``values:append``, number formats) the emulator does the
 simple, documented subset and says so in the docstrings below; requests it
 cannot serve faithfully are refused (400/501), never silently approximated.
+Done as Google documents it: a repeatCell's formula moves its relative
+references in each cell of the range; mergeCells splits by ``mergeType`` and
+replaces the merges it covers; a field mask may write ``/`` for ``.``; hiding
+the last visible sheet is a 400. Refused with 501: dimension properties other
+than column widths (``hiddenByUser``, row heights).
 """
 
 from __future__ import annotations
