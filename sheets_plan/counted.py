@@ -28,7 +28,7 @@ from .grid import EPOCH, serial
 from .table import DATE, TEXT, Cells, Table, show
 from .template import ADMINS, Column
 
-__all__ = ["sheet_view", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING"]
+__all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING"]
 
 TEXT_NUMBER, TEXT_DATE, SPELLING = "text_number", "text_date", "spelling"
 _EPOCH = pd.Timestamp(EPOCH)
@@ -60,11 +60,16 @@ def sheet_view(table: Table) -> pd.DataFrame:
     out = table.frame.copy()
     for column in table.tab.columns:
         if column.type in ("int", "percent", "date", "choice"):
-            out[column.key] = _seen(column, Cells(table.raw[column.key]))
+            out[column.key] = seen(table, column.key)
     return out
 
 
-def _seen(column: Column, cells: Cells) -> pd.Series:
+def seen(table: Table, key: str) -> pd.Series:
+    """One column of :func:`sheet_view`."""
+    column = table.tab.column(key)
+    if column.type not in ("int", "percent", "date", "choice"):
+        return table.frame[key]
+    cells = Cells(table.raw[key])
     if column.type in ("int", "percent"):
         return cells.number
     if column.type == "date":

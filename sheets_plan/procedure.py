@@ -166,7 +166,7 @@ class _Run:
     def _one_per_week(self, rule: Rule, table: Table):
         """A second row for a week: the formulas take the lowest row only, so say which."""
         for column in rule.columns:
-            seen = counted.sheet_view(table)[column]
+            seen = counted.seen(table, column)
             monday = seen - pd.to_timedelta(seen.dt.day_of_week, unit="D")
             rows = pd.Series(table.frame.index, index=table.frame.index).where(monday.notna())
             first = rows.groupby(monday).transform("min")
