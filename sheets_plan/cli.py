@@ -243,7 +243,8 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
     if fmt == "json":
         click.echo(json.dumps(trend.to_json(frame), ensure_ascii=False, indent=2))
     else:
-        click.echo(trend.render_text(frame, snap.locale), nl=False)
+        label = snap.template.tab_of_kind("plan").column(by).label(snap.locale) if by else None
+        click.echo(trend.render_text(frame, snap.locale, label), nl=False)
 
 
 @cli.command()

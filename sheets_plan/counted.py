@@ -69,7 +69,7 @@ def seen(table: Table, key: str) -> pd.Series:
     column = table.tab.column(key)
     if column.type not in ("int", "percent", "date", "choice"):
         return table.frame[key]
-    cells = Cells(table.raw[key])
+    cells = table.cells[key]
     if column.type in ("int", "percent"):
         return cells.number
     if column.type == "date":
@@ -109,7 +109,7 @@ def cleanups(table: Table, locale: str) -> pd.DataFrame:
 
 def _column_cleanups(table: Table, column: Column, locale: str) -> pd.DataFrame | None:
     key = column.key
-    cells = Cells(table.raw[key])
+    cells = table.cells[key]
     value = table.frame[key]
     usable = ~table.blank[key].to_numpy() & ~table.invalid[key].to_numpy() & value.notna().to_numpy()
     text = cells.kind == TEXT

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import formula
 from .grid import Grid
-from .ranges import A1, bounds, parse_a1
+from .ranges import A1, bounds, overlaps, parse_a1
 
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 
@@ -305,7 +305,7 @@ class Spreadsheet:
             if top == "userEnteredValue":
                 cell.set_entered(data.get("userEnteredValue"))
             elif top == "userEnteredFormat":
-                cell.fmt = _merge_format(cell.fmt, data.get("userEnteredFormat"), rest)
+                cell.fmt = merge_format(cell.fmt, data.get("userEnteredFormat"), rest)
             elif top == "note":
                 cell.note = data.get("note") or None
             elif top == "dataValidation":
@@ -405,7 +405,7 @@ class Spreadsheet:
             boxes = [(r, r + 1, c0, c1) for r in range(r0, r1)]
         else:
             boxes = [(r0, r1, c0, c1)]
-        sheet.merges = [m for m in sheet.merges if not _overlaps(_box(m, sheet), (r0, r1, c0, c1))]
+        sheet.merges = [m for m in sheet.merges if not overlaps(bounds(m, sheet.rows, sheet.cols), (r0, r1, c0, c1))]
         sheet.merges += [{"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c,
                           "endColumnIndex": d} for a, b, c, d in boxes if (b - a) * (d - c) > 1]
 
@@ -533,14 +533,6 @@ def _hyperlink(cell: Cell) -> str | None:
     return None
 
 
-def _box(gr: dict, sheet: "Sheet") -> tuple[int, int, int, int]:
-    return bounds(gr, sheet.rows, sheet.cols)
-
-
-def _overlaps(a: tuple, b: tuple) -> bool:
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
-
-
 @functools.lru_cache(maxsize=256)
 def _cell_mask(mask: str) -> tuple[tuple[str, str], ...]:
     """A CellData field mask, split once per distinct mask: ((top, rest), ...)."""
@@ -591,7 +583,7 @@ def _merge_fields(target: dict, source: dict, mask: str):
             dst.pop(path[-1], None)
 
 
-def _merge_format(current: dict | None, new: dict | None, sub: str) -> dict | None:
+def merge_format(current: dict | None, new: dict | None, sub: str) -> dict | None:
     if not sub:
         return copy.deepcopy(new) or None
     out = copy.deepcopy(current) or {}

@@ -77,3 +77,8 @@ def bounds(gr: dict, row_count: int, col_count: int) -> tuple[int, int, int, int
     """GridRange -> (r0, r1, c0, c1), open ends closed at the grid size."""
     return (gr.get("startRowIndex", 0), gr.get("endRowIndex", row_count),
             gr.get("startColumnIndex", 0), gr.get("endColumnIndex", col_count))
+
+
+def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two boxes (r0, r1, c0, c1), ends exclusive, share a cell."""
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]

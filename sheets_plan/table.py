@@ -15,7 +15,7 @@ import datetime as dt
 import numbers
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,7 @@ class Table:
     raw: pd.DataFrame
     positions: dict[str, int]
     formulas: pd.DataFrame | None
+    cells: dict[str, Cells] = field(default_factory=dict, repr=False)  # kept rows split by kind, per column
 
 
 # Problem codes for an invalid cell; `procedure` turns them into words.
@@ -68,12 +69,14 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] = 
     # post, so it is not read at all (computed columns do not count: their
     # formulas run down the whole buffer).
     keep = ~blank[[c.key for c in tab.input_columns]].all(axis=1).to_numpy()
-    typed = {c.key: _typed(c, cells[c.key], keep, as_of, admins) for c in tab.columns}
+    kept_raw = raw[keep]
+    kept = {key: column.subset(keep, kept_raw[key]) for key, column in cells.items()}  # raw held once
+    typed = {c.key: _typed(c, kept[c.key], as_of, admins) for c in tab.columns}
     frame = pd.DataFrame({k: v[0] for k, v in typed.items()})
     invalid = pd.DataFrame({k: v[1] for k, v in typed.items()}, index=frame.index)
     formulas = _formulas(tab, grid, width, positions, index)
-    return Table(tab, frame, blank[keep], invalid, raw[keep], positions,
-                 None if formulas is None else formulas[keep])
+    return Table(tab, frame, blank[keep], invalid, kept_raw, positions,
+                 None if formulas is None else formulas[keep], kept)
 
 
 # ------------------------------------------------------------------ headers
@@ -173,9 +176,9 @@ _UNIFORM = {"string": TEXT, "integer": NUMBER, "floating": NUMBER, "mixed-intege
 def _kinds(raw: pd.Series) -> np.ndarray:
     uniform = _UNIFORM.get(pd.api.types.infer_dtype(raw, skipna=True))
     if uniform is not None:
-        return np.where(raw.isna().to_numpy(), NONE, uniform)
+        return np.where(raw.isna().to_numpy(), NONE, uniform).astype(np.int8)
     types = raw.map(type)
-    return types.map({t: _kind(t) for t in types.unique()}).to_numpy()
+    return types.map({t: _kind(t) for t in types.unique()}).to_numpy(dtype=np.int8)
 
 
 class Cells:
@@ -191,9 +194,10 @@ class Cells:
             (self.kind == NONE) | ((self.kind == NUMBER) & self.number.isna().to_numpy())
             | (self.text.to_numpy() == ""), index=raw.index)
 
-    def subset(self, keep: np.ndarray) -> Cells:
+    def subset(self, keep: np.ndarray, raw: pd.Series | None = None) -> Cells:
         out = object.__new__(Cells)
-        out.raw, out.kind, out.text = self.raw[keep], self.kind[keep], self.text[keep]
+        out.raw = self.raw[keep] if raw is None else raw
+        out.kind, out.text = self.kind[keep], self.text[keep]
         out.number, out.blank = self.number[keep], self.blank[keep]
         return out
 
@@ -216,9 +220,8 @@ def show(value) -> str:
 
 # ------------------------------------------------------------------ typing
 
-def _typed(column: Column, cells: Cells, keep, as_of, admins) -> tuple[pd.Series, pd.Series]:
-    """(typed values, invalid mask) of one column, for the kept rows."""
-    cells = cells.subset(keep)
+def _typed(column: Column, cells: Cells, as_of, admins) -> tuple[pd.Series, pd.Series]:
+    """(typed values, invalid mask) of one column's kept rows."""
     if column.type == "date":
         return _dates(cells, as_of)
     if column.type in ("int", "percent"):

@@ -16,7 +16,6 @@ SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "inter
          ("err", "err_wow"), ("er", "er_wow"), ("followers", "follower_growth"),
          ("applications", None), ("conversion", None)]
 WEEK = {"ru": "Неделя", "en": "Week"}
-GROUP = {"platform": {"ru": "Соцсеть", "en": "Platform"}, "responsible": {"ru": "Ответственный", "en": "Responsible"}}
 
 
 def _arrow(change: float) -> str:
@@ -31,11 +30,12 @@ def _number(value: float, rate: bool) -> str:
     return f"{value:.2f}" if rate else f"{value:,.0f}".replace(",", " ")
 
 
-def render_text(frame: pd.DataFrame, locale: str) -> str:
-    """One line per week; a breakdown frame ((group, week) index) gets a first column for the group."""
+def render_text(frame: pd.DataFrame, locale: str, group_label: str | None = None) -> str:
+    """One line per week; a breakdown frame ((group, week) index) gets a first column for the
+    group, headed `group_label` (the plan column's label in the sheet)."""
     rates = {"err", "er", "conversion"}
     by = frame.index.names[0] if frame.index.nlevels > 1 else None
-    header = ([GROUP[by][locale]] if by else []) + [WEEK[locale]] + [metrics.label(k, locale) for k, _ in SHOWN]
+    header = ([group_label or by] if by else []) + [WEEK[locale]] + [metrics.label(k, locale) for k, _ in SHOWN]
     lines = []
     for index, row in frame.iterrows():
         group, week = index if by else (None, index)

@@ -16,7 +16,8 @@ import copy
 import re
 
 from ..formula import shifter
-from ..model import Cell, Sheet, _merge_format
+from ..model import Cell, Sheet, merge_format
+from ..ranges import overlaps
 from . import cells, charts, props, rules, xml
 from .book import Book, Entry
 from .sheet import EMPTY, Worksheet, column_locks
@@ -86,7 +87,7 @@ class Writer:
             boxes = [_target(r)[1] for r in rows]
             if all(_fields(r) <= _CLEARED for r in before) and all(
                     "start" in r["updateCells"] and _fields(r) <= _PLAIN for r in rows) and not any(
-                    _overlap(a, b) for i, a in enumerate(boxes) for b in boxes[:i]) and all(
+                    overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[:i]) and all(
                     "repeatCell" in r and None not in _target(r)[1] and _top_fields(r) <= _PLAIN for r in repeats):
                 out[sid] = on
         return out
@@ -320,10 +321,6 @@ def _clears(request: dict) -> bool:
             and _PLAIN <= _fields(request))
 
 
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
-
-
 def _top_fields(request: dict) -> set[str]:
     return {f.split(".")[0] for f in _fields(request)}
 
@@ -342,7 +339,7 @@ def _repeat_cells(out: dict[int, dict[int, dict]], body: dict):
                 if top == "userEnteredValue":
                     value = {"formulaValue": move(r - r0, c - c0)} if move else data.get(top)
                 else:
-                    value = _merge_format(cell.get(top), data.get(top), sub)
+                    value = merge_format(cell.get(top), data.get(top), sub)
                 if value:
                     cell[top] = value
                 else:
