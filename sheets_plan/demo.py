@@ -107,7 +107,7 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
     meta = backend.get(sid)
     reqs = []
     for key, rows in (("plan", plan), ("account", account)):
-        sheet = layout.find_tab(meta, template.tab(key))
+        sheet = layout.find_tab(meta, template.tab(key), template)
         grid = sheet["properties"]["gridProperties"]
         if grid["rowCount"] < len(rows) + 1:
             reqs.append({"appendDimension": {"sheetId": sheet["properties"]["sheetId"], "dimension": "ROWS",

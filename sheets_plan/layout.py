@@ -48,12 +48,19 @@ def sheet_titles(meta: dict) -> dict[str, dict]:
     return {s["properties"]["title"]: s for s in meta.get("sheets", [])}
 
 
-def find_tab(meta: dict, tab: Tab) -> dict | None:
-    """The sheet of a template tab, by its title in any locale."""
+def find_tab(meta: dict, tab: Tab, template: Template) -> dict | None:
+    """The sheet of a template tab: by its title in any locale; else, renamed by a person, by
+    the fixed sheetId it was provisioned with (a sheet's id survives renames), when that
+    sheet's title is none of the template's."""
     titles = sheet_titles(meta)
     for title in tab.titles.values():
         if title in titles:
             return titles[title]
+    fixed = BASE_SHEET_ID + template.tabs.index(tab)
+    known = {t for other in template.tabs for t in other.titles.values()}
+    for sheet in meta.get("sheets", []):
+        if sheet["properties"].get("sheetId") == fixed and sheet["properties"]["title"] not in known:
+            return sheet
     return None
 
 
@@ -116,7 +123,7 @@ def sheet_ids(template: Template, meta: dict) -> dict[str, int]:
     taken = {s["properties"]["sheetId"] for s in meta.get("sheets", [])}
     ids = {}
     for i, tab in enumerate(template.tabs):
-        sheet = find_tab(meta, tab)
+        sheet = find_tab(meta, tab, template)
         ids[tab.key] = sheet["properties"]["sheetId"] if sheet else _free_id(BASE_SHEET_ID + i, taken)
         taken.add(ids[tab.key])
     return ids
@@ -136,7 +143,7 @@ def provision_requests(template: Template, project: Project, meta: dict,
     ids = sheet_ids(template, meta)
     reqs: list[dict] = []
     for i, tab in enumerate(template.tabs):
-        sheet = find_tab(meta, tab)
+        sheet = find_tab(meta, tab, template)
         rows = data_rows(used_rows.get(tab.key, 0), template) if tab.columns else 200
         where = positions.get(tab.key) or template_positions(tab)
         cols = max([12, *(p + 1 for p in where.values())])
@@ -149,7 +156,7 @@ def provision_requests(template: Template, project: Project, meta: dict,
     if fresh:
         reqs += _drop_default_sheet(meta, template)
     for tab in template.tabs:
-        sheet = find_tab(meta, tab)
+        sheet = find_tab(meta, tab, template)
         rows = data_rows(used_rows.get(tab.key, 0), template) if tab.columns else 200
         where = positions.get(tab.key) or template_positions(tab)
         if tab.columns:

@@ -14,121 +14,27 @@ import copy
 import functools
 import itertools
 import pickle
-import re
-from dataclasses import dataclass, field
 
-from . import formula
-from .grid import Grid
-from .ranges import A1, bounds, overlaps, parse_a1
+from . import formula, references
+from .paste import Pasting
+from .ranges import bounds
+from .reshape import Reshaping
+from .resource import Reading
+from .sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet, extended
 
-DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
-
-
-class ModelError(ValueError):
-    """A request the real API would answer with 400/404 (status kept)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
+__all__ = ["Spreadsheet", "Sheet", "Cell", "ModelError", "extended", "merge_format", "DEFAULT_ROWS",
+           "DEFAULT_COLS"]
 
 
-class Cell:
-    """userEnteredValue (+ formula), format, note and data validation of one cell."""
 
-    __slots__ = ("value", "formula", "fmt", "note", "validation", "effective")
-
-    def __init__(self):
-        self.value = None  # str | float | int | bool | None (plain value; None for formulas)
-        self.formula = None  # "=..." or None
-        self.fmt = None  # userEnteredFormat dict
-        self.note = None
-        self.validation = None  # DataValidationRule dict
-        self.effective = None  # cached result of a formula, when known
-
-    def empty(self) -> bool:
-        return (self.value is None and self.formula is None and self.fmt is None
-                and self.note is None and self.validation is None)
-
-    def entered(self) -> dict | None:
-        """The API's ExtendedValue of userEnteredValue."""
-        if self.formula is not None:
-            return {"formulaValue": self.formula}
-        return extended(self.value)
-
-    def set_entered(self, ev: dict | None):
-        self.value, self.formula, self.effective = None, None, None
-        if not ev:
-            return
-        if "formulaValue" in ev:
-            self.formula = ev["formulaValue"]
-        elif "numberValue" in ev:
-            self.value = ev["numberValue"]
-        elif "stringValue" in ev:
-            self.value = ev["stringValue"]
-        elif "boolValue" in ev:
-            self.value = ev["boolValue"]
-        elif "errorValue" in ev:
-            raise ModelError("errorValue cannot be written")
-
-
-def extended(value) -> dict | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return {"boolValue": value}
-    if isinstance(value, (int, float)):
-        return {"numberValue": value}
-    return {"stringValue": str(value)}
-
-
-@dataclass
-class Sheet:
-    properties: dict
-    cells: dict[int, dict[int, Cell]] = field(default_factory=dict)
-    conditional_formats: list[dict] = field(default_factory=list)
-    protected_ranges: list[dict] = field(default_factory=list)
-    charts: list[dict] = field(default_factory=list)
-    merges: list[dict] = field(default_factory=list)
-    column_widths: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def id(self) -> int:
-        return self.properties["sheetId"]
-
-    @property
-    def title(self) -> str:
-        return self.properties["title"]
-
-    @property
-    def rows(self) -> int:
-        return self.properties["gridProperties"]["rowCount"]
-
-    @property
-    def cols(self) -> int:
-        return self.properties["gridProperties"]["columnCount"]
-
-    def cell(self, r: int, c: int) -> Cell:
-        row = self.cells.setdefault(r, {})
-        got = row.get(c)
-        if got is None:
-            got = row[c] = Cell()
-        return got
-
-    def peek(self, r: int, c: int) -> Cell | None:
-        return self.cells.get(r, {}).get(c)
-
-    def extent(self) -> tuple[int, int]:
-        """(rows, cols) up to the last cell holding a value or formula."""
-        last_r = last_c = 0
-        for r, row in self.cells.items():
-            for c, cell in row.items():
-                if cell.value is not None or cell.formula is not None:
-                    last_r, last_c = max(last_r, r + 1), max(last_c, c + 1)
-        return last_r, last_c
-
-
-class Spreadsheet:
+class Spreadsheet(Reshaping, Pasting, Reading):
     """The Sheets API's Spreadsheet resource, kept as live Python objects."""
+
+    _error = ModelError
+
+    @staticmethod
+    def _mask(mask: str, data: dict) -> list[str]:
+        return _fields(mask, data)
 
     def __init__(self, spreadsheet_id: str, title: str, locale: str = "en_US",
                  time_zone: str = "Etc/GMT"):
@@ -174,6 +80,7 @@ class Spreadsheet:
 
         atomic=False: the caller throws the model away on failure (the
         LocalBackend, whose file is only replaced once all succeeded)."""
+        self._engine_cache = None  # what formulas compute changes with the cells
         if not atomic:
             return [self._apply(req) for req in requests]
         # pickle round trip: the same deep copy as copy.deepcopy, several times faster
@@ -222,6 +129,7 @@ class Spreadsheet:
             raise ModelError("You can't remove all the sheets in a document.")
         self.sheets.remove(sheet)
         self._reindex()
+        self.rewrite_formulas(lambda text, home: references.retitle(text, sheet.title, None))
 
     def _updateSheetProperties(self, body):
         props = body["properties"]
@@ -229,7 +137,10 @@ class Spreadsheet:
         if "title" in _fields(body["fields"], props) and any(
                 s.title == props.get("title") and s is not sheet for s in self.sheets):
             raise ModelError(f'A sheet with the name "{props["title"]}" already exists.')
+        old_title = sheet.title
         _merge_fields(sheet.properties, props, body["fields"])
+        if sheet.title != old_title:  # Sheets rewrites every reference to a renamed sheet
+            self.rewrite_formulas(lambda text, home: references.retitle(text, old_title, sheet.title))
         if all(s.properties.get("hidden") for s in self.sheets):
             raise ModelError("You can't hide all the sheets in a document.")
         if "index" in _fields(body["fields"], props):
@@ -244,17 +155,6 @@ class Spreadsheet:
         sheet = self.sheet(body["sheetId"])
         key = "rowCount" if body["dimension"] == "ROWS" else "columnCount"
         sheet.properties["gridProperties"][key] += body["length"]
-
-    def _updateDimensionProperties(self, body):
-        rng = body["range"]
-        sheet = self.sheet(rng["sheetId"])
-        fields = _fields(body["fields"], body["properties"])
-        if rng["dimension"] != "COLUMNS" or set(fields) != {"pixelSize"}:
-            # Answering 200 and keeping nothing (hiddenByUser, row heights) would be a silent approximation.
-            raise ModelError(f"not supported by the emulator: updateDimensionProperties of {rng['dimension']} "
-                             f"with {', '.join(sorted(fields))}", status=501)
-        for c in range(rng.get("startIndex", 0), rng.get("endIndex", sheet.cols)):
-            sheet.column_widths[c] = body["properties"]["pixelSize"]
 
     def _updateCells(self, body):
         fields = body["fields"]
@@ -393,28 +293,21 @@ class Spreadsheet:
                     return None
         raise ModelError(f"No embedded object with id: {body['objectId']}")
 
-    def _mergeCells(self, body):
-        """MERGE_ALL: one merge; MERGE_COLUMNS: one per column; MERGE_ROWS: one per row. A merge
-        already over any of those cells is replaced, as in Sheets."""
-        sheet = self.sheet(body["range"].get("sheetId", 0))
-        r0, r1, c0, c1 = self._bounded(sheet, body["range"])
-        kind = body.get("mergeType", "MERGE_ALL")
-        if kind == "MERGE_COLUMNS":
-            boxes = [(r0, r1, c, c + 1) for c in range(c0, c1)]
-        elif kind == "MERGE_ROWS":
-            boxes = [(r, r + 1, c0, c1) for r in range(r0, r1)]
-        else:
-            boxes = [(r0, r1, c0, c1)]
-        sheet.merges = [m for m in sheet.merges if not overlaps(bounds(m, sheet.rows, sheet.cols), (r0, r1, c0, c1))]
-        sheet.merges += [{"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c,
-                          "endColumnIndex": d} for a, b, c, d in boxes if (b - a) * (d - c) > 1]
-
     def _createDeveloperMetadata(self, body):
         meta = copy.deepcopy(body["developerMetadata"])
-        if meta.get("location", {}).get("spreadsheet") is not True:
-            raise ModelError("Only spreadsheet-level developer metadata is supported")
+        where = meta.get("location", {})
+        if where.get("spreadsheet") is True:
+            meta["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
+        elif "sheetId" in where:
+            self.sheet(where["sheetId"])
+            meta["location"] = {"locationType": "SHEET", "sheetId": where["sheetId"]}
+        elif "dimensionRange" in where:  # moves with its rows/columns (reshape)
+            self.sheet(where["dimensionRange"].get("sheetId", 0))
+            meta["location"] = {"locationType": where["dimensionRange"]["dimension"][:-1],
+                                "dimensionRange": where["dimensionRange"]}
+        else:
+            raise ModelError("A developer metadata location needs one of spreadsheet, sheetId, dimensionRange")
         meta.setdefault("metadataId", self.next_id())
-        meta["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
         self.developer_metadata.append(meta)
         return {"developerMetadata": copy.deepcopy(meta)}
 
@@ -426,111 +319,6 @@ class Spreadsheet:
             (gone if hit else keep).append(m)
         self.developer_metadata = keep
         return {"deletedDeveloperMetadata": gone}
-
-    # ------------------------------------------------------------ reading
-    def read(self, ranges: list[str]) -> list[Grid]:
-        """Values and formulas of A1 ranges (the product's fast path)."""
-        out = []
-        for text in ranges:
-            a1 = parse_a1(text)
-            sheet = self.sheet_by_title(a1.title)
-            out.append(self._grid(sheet, a1))
-        return out
-
-    def _grid(self, sheet: Sheet, a1: A1) -> Grid:
-        used_r, used_c = sheet.extent()
-        r0, c0 = a1.start_row or 0, a1.start_col or 0
-        r1 = min(a1.end_row if a1.end_row is not None else used_r, used_r)
-        c1 = min(a1.end_col if a1.end_col is not None else used_c, used_c)
-        values, formulas = [], []
-        for r in range(r0, r1):
-            row = sheet.cells.get(r, {})
-            vals, forms = [], []
-            for c in range(c0, c1):
-                cell = row.get(c)
-                vals.append(None if cell is None else (cell.effective if cell.formula else cell.value))
-                forms.append(None if cell is None else cell.formula)
-            values.append(vals)
-            formulas.append(forms)
-        return Grid(sheet.title, values, formulas)
-
-    def resource(self, *, include_grid: bool = False, ranges: list[str] | None = None) -> dict:
-        """The Spreadsheet resource as spreadsheets.get returns it."""
-        wanted = [parse_a1(r) for r in ranges or []]
-        sheets = []
-        for s in self.sheets:
-            picked = [a for a in wanted if a.title == s.title]
-            if wanted and not picked:
-                continue
-            res = {"properties": copy.deepcopy(s.properties)}
-            for key, value in (("conditionalFormats", s.conditional_formats),
-                               ("protectedRanges", s.protected_ranges), ("charts", s.charts),
-                               ("merges", s.merges)):
-                if value:
-                    res[key] = copy.deepcopy(value)
-            if include_grid:
-                res["data"] = [self._grid_data(s, a) for a in (picked or [A1(s.title)])]
-            sheets.append(res)
-        out = {"spreadsheetId": self.id, "properties": copy.deepcopy(self.properties), "sheets": sheets,
-               "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.id}/edit"}
-        if self.named_ranges:
-            out["namedRanges"] = copy.deepcopy(self.named_ranges)
-        if self.developer_metadata:
-            out["developerMetadata"] = copy.deepcopy(self.developer_metadata)
-        return out
-
-    def _grid_data(self, sheet: Sheet, a1: A1) -> dict:
-        used_r, used_c = sheet.extent()
-        r0, c0 = a1.start_row or 0, a1.start_col or 0
-        r1 = min(a1.end_row if a1.end_row is not None else used_r, sheet.rows)
-        c1 = min(a1.end_col if a1.end_col is not None else used_c, sheet.cols)
-        rows = []
-        for r in range(r0, r1):
-            values = [_cell_data(sheet.peek(r, c)) for c in range(c0, c1)]
-            while values and not values[-1]:
-                values.pop()
-            rows.append({"values": values} if values else {})
-        while rows and not rows[-1]:
-            rows.pop()
-        data = {"rowData": rows} if rows else {}
-        if r0:
-            data["startRow"] = r0
-        if c0:
-            data["startColumn"] = c0
-        return data
-
-def _cell_data(cell: Cell | None) -> dict:
-    if cell is None:
-        return {}
-    out = {}
-    ev = cell.entered()
-    if ev:
-        out["userEnteredValue"] = ev
-        eff = extended(cell.effective if cell.formula else cell.value)
-        if eff:
-            out["effectiveValue"] = eff
-    if cell.fmt:
-        out["userEnteredFormat"] = copy.deepcopy(cell.fmt)
-    link = _hyperlink(cell)
-    if link:
-        out["hyperlink"] = link
-    if cell.note:
-        out["note"] = cell.note
-    if cell.validation:
-        out["dataValidation"] = copy.deepcopy(cell.validation)
-    return out
-
-
-def _hyperlink(cell: Cell) -> str | None:
-    """CellData.hyperlink (read-only in the API): a link on the cell's text, or a =HYPERLINK's address."""
-    link = ((cell.fmt or {}).get("textFormat") or {}).get("link") or {}
-    if link.get("uri"):
-        return link["uri"]
-    if cell.formula:
-        m = re.match(r'=\s*HYPERLINK\(\s*"([^"]*)"', cell.formula, re.I)
-        if m:
-            return m.group(1)
-    return None
 
 
 @functools.lru_cache(maxsize=256)

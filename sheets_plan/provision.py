@@ -58,7 +58,7 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
 def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
     """Rows in use and column positions of each existing table tab (one read),
     so a repair covers all the data and writes where the columns really are."""
-    tabs = [(t, layout.find_tab(meta, t)) for t in template.tabs if t.columns]
+    tabs = [(t, layout.find_tab(meta, t, template)) for t in template.tabs if t.columns]
     tabs = [(t, s) for t, s in tabs if s is not None]
     if not tabs:
         return {}, {}

@@ -36,7 +36,7 @@ class Snapshot:
     as_of: dt.date
 
     def sheet(self, key: str) -> dict | None:
-        return layout.find_tab(self.meta, self.template.tab(key))
+        return layout.find_tab(self.meta, self.template.tab(key), self.template)
 
     def expected_formulas(self) -> dict[str, pd.Series]:
         """The formula each computed plan cell should hold, per row."""
@@ -70,7 +70,7 @@ def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.d
     ids = layout.sheet_ids(template, meta)
     titles, present = {}, set()
     for tab in template.tabs:
-        sheet = layout.find_tab(meta, tab)
+        sheet = layout.find_tab(meta, tab, template)
         titles[tab.key] = sheet["properties"]["title"] if sheet else tab.title(locale)
         if sheet:
             present.add(tab.key)

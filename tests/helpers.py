@@ -36,9 +36,14 @@ def weekly_differences(recalculated, snap, layout, reports: dict) -> tuple[list,
     """Weekly-tab cells of a recalculated workbook whose value differs from the report (relative 1e-9)."""
     import python_calamine
 
-    figures = report_figures(reports)
     rows = python_calamine.CalamineWorkbook.from_path(str(recalculated)).get_sheet_by_name(
         snap.titles["weekly"]).to_python(skip_empty_area=False)
+    return cells_differences(rows, layout, reports)
+
+
+def cells_differences(rows: list[list], layout, reports: dict) -> tuple[list, int]:
+    """Weekly-tab values (rows of cells, as computed by a spreadsheet) that differ from the report."""
+    figures = report_figures(reports)
     problems = []
     for (group, week, key), (r, c) in layout.cells.items():
         want = figures[(group, week, key)]

@@ -203,8 +203,10 @@ def test_schema_breaking_request_is_400_in_googles_shape(emu, folder, gc):
         sh.batch_update({"requests": [{"addSheet": {"properties": {"titel": "typo"}}}]})
     err = error_of(exc)
     assert err["code"] == 400 and err["status"] == "INVALID_ARGUMENT"
-    assert "titel" in err["message"] and err["errors"][0]["domain"] == "global"
-    assert err["errors"][0]["reason"] == "badRequest"
+    assert "titel" in err["message"] and "errors" not in err  # Sheets errors have no Drive-style list
+    violation, = err["details"][0]["fieldViolations"]
+    assert err["details"][0]["@type"] == "type.googleapis.com/google.rpc.BadRequest"
+    assert "titel" in violation["description"] and violation["field"].startswith("requests[0]")
     assert emu.requests[-1].status == 400
     assert [s.title for s in emu.spreadsheets[sh.id].sheets] == ["Sheet1"]
 
@@ -512,10 +514,27 @@ def test_merge_types_split_as_google_does_and_a_new_merge_replaces_an_old_one(em
     assert merge("MERGE_ROWS", 4, 6, 0, 3) == [(0, 2, 2, 4), (4, 5, 0, 3), (5, 6, 0, 3)]
 
 
-def test_dimension_properties_the_emulator_does_not_keep_are_refused_not_ignored(emu, folder, gc):
+def test_hidden_and_sized_dimensions_are_kept_and_read_back_as_metadata(emu, folder, gc):
+    """hiddenByUser and pixelSize (rows and columns) are stored and come back as row/columnMetadata;
+    a dimension property the emulator does not keep is a 501 naming it, never a silent 200."""
     sh = gc.create("Hide a column", folder_id=folder)
-    with pytest.raises(APIError) as exc:
+    sid = sh.sheet1.id
+
+    def update(dim, start, end, props, fields):
         sh.batch_update({"requests": [{"updateDimensionProperties": {
-            "range": {"sheetId": sh.sheet1.id, "dimension": "COLUMNS", "startIndex": 1, "endIndex": 2},
-            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}}]})
-    assert exc.value.response.status_code == 501 and "hiddenByUser" in error_of(exc)["message"]
+            "range": {"sheetId": sid, "dimension": dim, "startIndex": start, "endIndex": end},
+            "properties": props, "fields": fields}}]})
+
+    update("COLUMNS", 1, 2, {"hiddenByUser": True}, "hiddenByUser")
+    update("ROWS", 2, 4, {"pixelSize": 40}, "pixelSize")
+    data = sh.fetch_sheet_metadata({"fields": "sheets.data(rowMetadata,columnMetadata)"})["sheets"][0]["data"][0]
+    assert data["columnMetadata"][:3] == [{"pixelSize": 100}, {"pixelSize": 100, "hiddenByUser": True},
+                                          {"pixelSize": 100}]
+    assert [m["pixelSize"] for m in data["rowMetadata"][:5]] == [21, 21, 40, 40, 21]
+    assert len(data["rowMetadata"]) == 1000 and len(data["columnMetadata"]) == 26
+    update("COLUMNS", 1, 2, {"hiddenByUser": False}, "hiddenByUser")
+    data = sh.fetch_sheet_metadata({"fields": "sheets.data.columnMetadata"})["sheets"][0]["data"][0]
+    assert data["columnMetadata"][1] == {"pixelSize": 100}
+    with pytest.raises(APIError) as exc:
+        update("COLUMNS", 1, 2, {"developerMetadata": []}, "developerMetadata")
+    assert exc.value.response.status_code == 501 and "developerMetadata" in error_of(exc)["message"]

@@ -137,7 +137,11 @@ def _content(backend, sid) -> dict:
                         formula.to_internal(r["booleanRule"]["condition"]["values"][0]["userEnteredValue"], locale))
                        for r in sheet.get("conditionalFormats", []))
         formulas = [[formula.to_internal(f, "en_US") if f else None for f in row] for row in grid.formulas or []]
-        out[sheet["properties"]["title"]] = (_trim(grid.values), _trim(formulas),
+        # what formulas compute is compared elsewhere (the emulator computes, the local workbook
+        # is recalculated by LibreOffice): here, the values people and the product typed
+        typed = [[None if f else v for v, f in zip(vals, forms + [None] * len(vals))]
+                 for vals, forms in zip(grid.values, (grid.formulas or []) + [[]] * len(grid.values))]
+        out[sheet["properties"]["title"]] = (_trim(typed), _trim(formulas),
                                              sheet["properties"]["gridProperties"].get("frozenRowCount", 0), rules)
     return out
 

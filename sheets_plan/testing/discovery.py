@@ -11,7 +11,14 @@ Deliberate leniencies, all matching what Google itself accepts:
   * boolean query parameters are case-insensitive (requests encodes Python
     ``True`` as ``"True"``, which gspread sends and Google accepts);
   * int64/uint64 values may be JSON numbers or decimal strings;
-  * output-only (``readOnly``) fields are accepted in request bodies.
+  * output-only (``readOnly``) fields are accepted in request bodies;
+  * ``files.get`` takes ``includeItemsFromAllDrives`` (clients send it with
+    ``supportsAllDrives``; Google accepts it there though the document lists
+    it only for ``files.list``).
+
+Drive v2 is loaded too, for the one v2 call clients still make (the media
+upload that imports a CSV into a spreadsheet); its method ids read
+``drive.v2.files.update`` so they never mix with v3's.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = ["SchemaError", "Method", "find_method", "validate_request"]
 
-_DOCUMENTS = {"sheets": "sheets.v4.json", "drive": "drive.v3.json"}
+_DOCUMENTS = {"sheets": "sheets.v4.json", "drive": "drive.v3.json", "drive.v2": "drive.v2.json"}
+_ACCEPTED_TOO = {"drive.files.get": {"includeItemsFromAllDrives", "includeTeamDriveItems"}}
 
 _INT_RANGES = {
     "int32": (-(2**31), 2**31 - 1),
@@ -110,6 +118,8 @@ def _routes() -> tuple[_Route, ...]:
         root = doc["rootUrl"]  # "https://www.googleapis.com/"
         base = root + doc["servicePath"]  # "https://www.googleapis.com/drive/v3/"
         methods = list(_iter_methods(doc["resources"]))
+        if api != "drive" and api.startswith("drive."):  # drive.v2.files.update, apart from v3's
+            methods = [{**m, "id": api + m["id"].removeprefix("drive")} for m in methods]
         templates = {}
         for m in methods:
             ts = {base + m.get("flatPath", m["path"]), base + m["path"]}
@@ -219,6 +229,8 @@ def _check_params(method: Method, mdef: dict, query: str) -> None:
         spec = params.get(name)
         if spec is None or spec.get("location") != "query":
             spec = standard.get(name)
+        if spec is None and name in _ACCEPTED_TOO.get(method.id, ()):
+            spec = {"type": "boolean"}
         if spec is None:
             _fail(f"query.{name}", f"unknown parameter for {method.id}")
         seen[name] += 1

@@ -1,7 +1,7 @@
 """Drive v3 state for the emulator: files, folders, shared drives, permissions.
 
 Moto-style: a plain in-memory model, usable without HTTP. The emulator's
-HTTP layer (``emulator.py``) validates requests and calls into it; the rules
+HTTP layer (``drive_api.py``) validates requests and calls into it; the rules
 that matter for the product are enforced here, as Google enforces them:
 
 * a service account has no storage quota: it cannot create a file whose
@@ -15,6 +15,7 @@ that matter for the product are enforced here, as Google enforces them:
   30 properties per file.
 """
 
+
 from __future__ import annotations
 
 import base64
@@ -23,283 +24,11 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-import re
-from typing import Callable, Iterable
+from typing import Callable
 
-from . import fieldmask
-from .discovery import _doc
-
-FOLDER = "application/vnd.google-apps.folder"
-SPREADSHEET = "application/vnd.google-apps.spreadsheet"
-
-STATUS_NAMES = {
-    400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-    408: "DEADLINE_EXCEEDED", 409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL",
-    501: "UNIMPLEMENTED", 502: "UNAVAILABLE", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
-}
-DEFAULT_REASONS = {
-    400: "badRequest", 401: "required", 403: "forbidden", 404: "notFound", 408: "timeout",
-    409: "conflict", 429: "rateLimitExceeded", 500: "backendError", 501: "notImplemented",
-    502: "backendError", 503: "backendError", 504: "backendError",
-}
-DEFAULT_MESSAGES = {
-    400: "Request contains an invalid argument.",
-    401: "Request is missing required authentication credential. Expected OAuth 2 access token, "
-         "login cookie or other valid authentication credential. "
-         "See https://developers.google.com/identity/sign-in/web/devconsole-project.",
-    403: "The caller does not have permission",
-    404: "Requested entity was not found.",
-    408: "Request timed out.",
-    409: "The operation was aborted.",
-    429: "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user' "
-         "of service '{service}' for consumer 'project_number:000000000000'.",
-    500: "Internal error encountered.",
-    501: "Method not implemented.",
-    502: "Bad Gateway.",
-    503: "The service is currently unavailable.",
-    504: "Deadline exceeded.",
-}
-STORAGE_QUOTA_MESSAGE = (
-    "Service Accounts do not have storage quota. Leverage shared drives "
-    "(https://developers.google.com/workspace/drive/api/guides/about-shareddrives), "
-    "or use OAuth delegation (http://support.google.com/a/answer/7281227) instead.")
-
-PROPERTY_BYTES = 124
-PROPERTIES_PER_FILE = 30
-
-
-class ApiError(Exception):
-    """An error the emulator answers with, in Google's JSON error shape."""
-
-    def __init__(self, status: int, message: str | None = None, *, reason: str | None = None,
-                 domain: str = "global", location: str | None = None, headers: dict | None = None):
-        self.status = status
-        self.message = message or DEFAULT_MESSAGES.get(status, "Error")
-        self.reason = reason or DEFAULT_REASONS.get(status, "error")
-        self.domain = domain
-        self.location = location
-        self.headers = headers or {}
-        super().__init__(f"{status}: {self.message}")
-
-    def body(self, service: str = "") -> dict:
-        message = self.message.replace("{service}", service)
-        item = {"message": message, "domain": self.domain, "reason": self.reason}
-        if self.location:
-            item.update(location=self.location, locationType="parameter")
-        return {"error": {"code": self.status, "message": message,
-                          "status": STATUS_NAMES.get(self.status, "UNKNOWN"), "errors": [item]}}
-
-
-def not_found(file_id: str) -> ApiError:
-    return ApiError(404, f"File not found: {file_id}.", reason="notFound", location="fileId")
-
-
-def invalid(location: str, message: str = "Invalid Value") -> ApiError:
-    return ApiError(400, message, reason="invalid", location=location)
-
-
-def truthy(value: str | None) -> bool:
-    return (value or "").lower() == "true"
-
-
-# ----------------------------------------------------------------------------- field masks
-
-def check_mask(api: str, schema: str, fields: str | None) -> None:
-    """400 for a ``fields`` mask naming a field the resource does not have."""
-    if not fields:
-        return
-    try:
-        tree = fieldmask.parse(fields)
-    except ValueError as exc:
-        raise ApiError(400, str(exc), reason="invalidParameter", location="fields") from None
-    schemas = _doc(api)["schemas"]
-
-    def walk(node: dict, name: str | None, path: str):
-        if name is None:
-            return
-        props = schemas[name].get("properties", {})
-        for key, sub in node.items():
-            if key == "*":
-                continue
-            spec = props.get(key)
-            if spec is None:
-                raise ApiError(400, f"Invalid field selection {path}{key}", reason="invalidParameter",
-                               location="fields")
-            if sub:
-                walk(sub, _ref(spec), f"{path}{key}.")
-
-    walk(tree, schema, "")
-
-
-def _ref(spec: dict) -> str | None:
-    if "$ref" in spec:
-        return spec["$ref"]
-    if spec.get("type") == "array":
-        return _ref(spec["items"])
-    return None  # a map or a scalar: nothing to check below it
-
-
-def selects(fields: str, path: Iterable[str]) -> bool:
-    """Whether a mask selects the field at ``path`` (a sub-field counts)."""
-    node = fieldmask.parse(fields)
-    for key in path:
-        if not node or "*" in node:
-            return True
-        if key not in node:
-            return False
-        node = node[key]
-    return True
-
-
-# ----------------------------------------------------------------------------- q language
-
-_QTOKEN = re.compile(r"""\s*(?:('(?:[^'\\]|\\.)*')|("(?:[^"\\]|\\.)*")|(!=|<=|>=|[=<>(){}])|([A-Za-z_][\w.]*))""")
-
-
-def _tokenize(q: str) -> list[tuple[str, str]]:
-    out, pos = [], 0
-    while pos < len(q):
-        if q[pos:].strip() == "":
-            break
-        m = _QTOKEN.match(q, pos)
-        if not m:
-            raise invalid("q")
-        pos = m.end()
-        single, double, op, word = m.groups()
-        if single or double:
-            raw = (single or double)[1:-1]
-            out.append(("str", re.sub(r"\\(.)", r"\1", raw)))
-        elif op:
-            out.append(("op", op))
-        else:
-            out.append(("word", word))
-    return out
-
-
-def parse_query(q: str) -> Callable[[dict], bool]:
-    """Compile the supported subset of Drive's ``q`` into a predicate.
-
-    Terms: ``'id' in parents`` (and gspread's ``parents in 'id'``),
-    ``trashed``/``starred = true|false``, ``mimeType``/``name`` ``=``/``!=``,
-    ``name contains '...'``, ``createdTime``/``modifiedTime`` comparisons,
-    ``appProperties has { key='k' and value='v' }`` (also ``properties``),
-    joined with ``and``/``or``/``not`` and parentheses. Anything else: 400.
-    """
-    toks = _tokenize(q)
-    pos = 0
-
-    def peek(offset: int = 0):
-        return toks[pos + offset] if pos + offset < len(toks) else (None, None)
-
-    def take(kind: str | None = None, value: str | None = None) -> str:
-        nonlocal pos
-        k, v = peek()
-        if k is None or (kind and k != kind) or (value and (v or "").lower() != value.lower()):
-            raise invalid("q")
-        pos += 1
-        return v
-
-    def is_word(value: str) -> bool:
-        k, v = peek()
-        return k == "word" and v.lower() == value
-
-    def chain(word: str, operand, join):
-        """operand (word operand)*, folded left with join."""
-        left = operand()
-        while is_word(word):
-            take()
-            right = operand()
-            left = (lambda a, b: lambda f: join(a(f), b(f)))(left, right)
-        return left
-
-    def expr():
-        return chain("or", conj, lambda a, b: a or b)
-
-    def conj():
-        return chain("and", neg, lambda a, b: a and b)
-
-    def neg():
-        if is_word("not"):
-            take()
-            inner = neg()
-            return lambda f: not inner(f)
-        return atom()
-
-    def atom():
-        k, v = peek()
-        if k == "op" and v == "(":
-            take()
-            inner = expr()
-            take("op", ")")
-            return inner
-        if k == "str":
-            value = take()
-            take("word", "in")
-            target = take("word")
-            if target not in ("parents", "owners", "writers", "readers"):
-                raise invalid("q")
-            return lambda f: value in f.get(target, [])
-        field = take("word")
-        if field == "parents":
-            take("word", "in")
-            value = take("str")
-            return lambda f: value in f.get("parents", [])
-        if field in ("appProperties", "properties"):
-            take("word", "has")
-            take("op", "{")
-            take("word", "key")
-            take("op", "=")
-            key = take("str")
-            take("word", "and")
-            take("word", "value")
-            take("op", "=")
-            value = take("str")
-            take("op", "}")
-            return lambda f: f.get(field, {}).get(key) == value
-        if field in ("trashed", "starred"):
-            op = take("op")
-            value = take("word").lower()
-            if op not in ("=", "!=") or value not in ("true", "false"):
-                raise invalid("q")
-            want = value == "true"
-            return lambda f: (bool(f.get(field)) == want) == (op == "=")
-        if field in ("mimeType", "name", "fullText"):
-            k, op = peek()
-            if k == "word" and op == "contains" and field in ("name", "fullText"):
-                take()
-                value = take("str").lower()
-                return lambda f: value in f.get("name", "").lower()
-            op = take("op")
-            value = take("str")
-            if op == "=":
-                return lambda f: f.get(field) == value
-            if op == "!=":
-                return lambda f: f.get(field) != value
-            raise invalid("q")
-        if field in ("createdTime", "modifiedTime"):
-            op = take("op")
-            value = _parse_time(take("str"))
-            compare = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-                       "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}.get(op)
-            if compare is None:
-                raise invalid("q")
-            return lambda f: compare(_parse_time(f[field]), value)
-        raise invalid("q")
-
-    if not toks:
-        return lambda f: True
-    predicate = expr()
-    if pos != len(toks):
-        raise invalid("q")
-    return predicate
-
-
-def _parse_time(text: str) -> dt.datetime:
-    try:
-        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise invalid("q") from None
-    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+from .drive_query import FOLDER, order, parse_query, split
+from .drive_rules import STORAGE_QUOTA_MESSAGE, app_properties, check_writable, link, perm_id
+from .errors import ApiError, invalid, not_found, truthy
 
 
 # ----------------------------------------------------------------------------- the state
@@ -343,7 +72,7 @@ class Drive:
         if drive_id:
             rec["driveId"] = drive_id
         rec.update(trashed=False, explicitlyTrashed=False, starred=False, createdTime=now, modifiedTime=now,
-                   webViewLink=_link(file_id, mime), version="1")
+                   webViewLink=link(file_id, mime), version="1")
         if not drive_id:
             rec["ownedByMe"] = True
             rec["owners"] = [{"kind": "drive#user", "emailAddress": self.identity, "me": True,
@@ -379,7 +108,7 @@ class Drive:
         self.permissions[fid] = [
             {"kind": "drive#permission", "id": "10000000000000000001", "type": "user", "role": "owner",
              "emailAddress": "owner@example.com"},
-            {"kind": "drive#permission", "id": _perm_id(self.identity), "type": "user", "role": "writer",
+            {"kind": "drive#permission", "id": perm_id(self.identity), "type": "user", "role": "writer",
              "emailAddress": self.identity}]
         return fid
 
@@ -392,7 +121,7 @@ class Drive:
 
     def _initial_permissions(self, drive_id: str | None) -> list[dict]:
         role = "organizer" if drive_id else "owner"
-        perm = {"kind": "drive#permission", "id": _perm_id(self.identity), "type": "user", "role": role,
+        perm = {"kind": "drive#permission", "id": perm_id(self.identity), "type": "user", "role": role,
                 "emailAddress": self.identity}
         if drive_id:
             perm["permissionDetails"] = [{"permissionType": "member", "role": "organizer", "inherited": True,
@@ -452,11 +181,11 @@ class Drive:
 
     def create(self, body: dict, *, all_drives: bool) -> dict:
         body = {k: v for k, v in (body or {}).items() if v is not None}
-        _check_writable(body, {"name", "mimeType", "parents", "appProperties", "properties", "description",
+        check_writable(body, {"name", "mimeType", "parents", "appProperties", "properties", "description",
                                "starred", "createdTime", "modifiedTime", "folderColorRgb", "id"})
         mime = body.get("mimeType", "application/octet-stream")
         parents, drive_id = self._placement(body.get("parents"), mime, all_drives)
-        props = _app_properties({}, body.get("appProperties"))
+        props = app_properties({}, body.get("appProperties"))
         fid = body.get("id") or self._new_id()
         if fid in self.files:
             raise ApiError(409, "A file already exists with the provided ID.", reason="duplicate")
@@ -474,13 +203,13 @@ class Drive:
         if src["mimeType"] == FOLDER:
             raise ApiError(403, "This file cannot be copied by the user.", reason="cannotCopyFile")
         body = {k: v for k, v in (body or {}).items() if v is not None}
-        _check_writable(body, {"name", "mimeType", "parents", "appProperties", "properties", "description",
+        check_writable(body, {"name", "mimeType", "parents", "appProperties", "properties", "description",
                                "starred", "id"})
         if body.get("mimeType", src["mimeType"]) != src["mimeType"]:
             raise ApiError(400, f"Conversion from {src['mimeType']} to {body['mimeType']} is not supported.",
                            reason="badRequest")
         parents, drive_id = self._placement(body.get("parents", src.get("parents")), src["mimeType"], all_drives)
-        props = _app_properties(dict(src.get("appProperties", {})), body.get("appProperties"))
+        props = app_properties(dict(src.get("appProperties", {})), body.get("appProperties"))
         fid = body.get("id") or self._new_id()
         rec = self._record(fid, body.get("name", f"Copy of {src['name']}"), src["mimeType"], parents,
                            drive_id=drive_id, app_properties=props)
@@ -499,17 +228,17 @@ class Drive:
             raise ApiError(403, "The user does not have sufficient permissions for this file.",
                            reason="insufficientFilePermissions")
         body = dict(body or {})
-        _check_writable(body, {"name", "mimeType", "appProperties", "properties", "description", "starred",
+        check_writable(body, {"name", "mimeType", "appProperties", "properties", "description", "starred",
                                "trashed", "modifiedTime", "folderColorRgb"})
         if "mimeType" in body and body["mimeType"] not in (None, rec["mimeType"]):
             raise ApiError(403, "The mimeType of this file cannot be changed.", reason="fieldNotWritable")
         new = copy.deepcopy(rec)
         parents = list(new.get("parents", []))
-        for pid in _split(remove_parents):
+        for pid in split(remove_parents):
             if pid in parents:
                 parents.remove(pid)
         drive_id = new.get("driveId")
-        for pid in _split(add_parents):
+        for pid in split(add_parents):
             parent = self.lookup(pid, all_drives=all_drives)
             if parent["mimeType"] != FOLDER:
                 raise ApiError(400, "The specified parent is not a folder.", reason="invalidParent",
@@ -531,7 +260,7 @@ class Drive:
             else:
                 new.pop("driveId", None)
         if "appProperties" in body:
-            props = _app_properties(dict(new.get("appProperties", {})), body["appProperties"])
+            props = app_properties(dict(new.get("appProperties", {})), body["appProperties"])
             if props:
                 new["appProperties"] = props
             else:
@@ -595,7 +324,7 @@ class Drive:
                 continue
             if predicate(rec):
                 items.append(rec)
-        items = _order(items, params.get("orderBy"))
+        items = order(items, params.get("orderBy"))
         fingerprint = hashlib.sha256(json.dumps(
             {k: v for k, v in sorted(params.items()) if k not in ("pageToken", "fields", "pageSize")}
         ).encode()).hexdigest()[:12]
@@ -643,13 +372,13 @@ class Drive:
                 raise ApiError(400, "The permission emailAddress field is required.", reason="required",
                                location="permission.emailAddress")
             perm["emailAddress"] = email
-            perm["id"] = _perm_id(email)
+            perm["id"] = perm_id(email)
         elif kind == "domain":
             if not body.get("domain"):
                 raise ApiError(400, "The permission domain field is required.", reason="required",
                                location="permission.domain")
             perm["domain"] = body["domain"]
-            perm["id"] = _perm_id("domain:" + body["domain"])
+            perm["id"] = perm_id("domain:" + body["domain"])
         else:
             perm["id"] = "anyoneWithLink"
         if "allowFileDiscovery" in body and kind in ("domain", "anyone"):
@@ -680,66 +409,4 @@ class Drive:
                 return
         raise ApiError(404, f"Permission not found: {permission_id}.", reason="notFound",
                        location="permissionId")
-
-
-def _link(file_id: str, mime: str) -> str:
-    if mime == SPREADSHEET:
-        return f"https://docs.google.com/spreadsheets/d/{file_id}/edit?usp=drivesdk"
-    if mime == FOLDER:
-        return f"https://drive.google.com/drive/folders/{file_id}"
-    return f"https://drive.google.com/file/d/{file_id}/view?usp=drivesdk"
-
-
-def _perm_id(key: str) -> str:
-    return str(int(hashlib.sha256(key.encode()).hexdigest(), 16))[:20]
-
-
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
-
-
-def _check_writable(body: dict, writable: set[str]) -> None:
-    for key, value in body.items():
-        if value is not None and key not in writable:
-            raise ApiError(403, "The resource body includes fields which are not directly writable.",
-                           reason="fieldNotWritable")
-
-
-def _app_properties(current: dict, changes: dict | None) -> dict:
-    """Merge appProperties like Drive: a null value deletes the key; limits enforced."""
-    for key, value in (changes or {}).items():
-        if value is None:
-            current.pop(key, None)
-            continue
-        if not isinstance(value, str):
-            raise invalid("appProperties", "Invalid Value")
-        if len(key.encode()) + len(value.encode()) > PROPERTY_BYTES:
-            raise ApiError(400, f"The limit for property {key!r} (key and value together) is "
-                                f"{PROPERTY_BYTES} bytes in UTF-8.", reason="invalid", location="appProperties")
-        current[key] = value
-    if len(current) > PROPERTIES_PER_FILE:
-        raise ApiError(400, f"The limit of {PROPERTIES_PER_FILE} properties per file was exceeded.",
-                       reason="invalid", location="appProperties")
-    return current
-
-
-def _order(items: list[dict], order_by: str | None) -> list[dict]:
-    if not order_by:
-        return items
-    keys = []
-    for part in reversed(_split(order_by)):
-        name, _, direction = part.partition(" ")
-        direction = direction.strip().lower()
-        if name not in ("name", "name_natural", "createdTime", "modifiedTime", "folder") or \
-                direction not in ("", "asc", "desc"):
-            raise invalid("orderBy")
-        keys.append((name, direction == "desc"))
-    items = list(items)
-    for name, desc in keys:
-        if name == "folder":
-            items.sort(key=lambda f: f["mimeType"] != FOLDER, reverse=desc)
-        else:
-            field = "name" if name == "name_natural" else name
-            items.sort(key=lambda f: f.get(field, ""), reverse=desc)
-    return items
 

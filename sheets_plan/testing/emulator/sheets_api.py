@@ -1,0 +1,143 @@
+"""spreadsheets.create / get / batchUpdate: thin handlers over ``model.Spreadsheet``."""
+
+from __future__ import annotations
+
+import copy
+
+from ... import model
+from ...resource import shaped
+from ...grid import col_letter, quote_title
+from .a1 import check_limits, resolve
+from .drive_query import SPREADSHEET
+from .errors import ApiError, selects
+from .formulas import Evaluator
+from .transport import _Call
+
+
+
+class SheetsApi:
+    """Handlers of the Sheets API's spreadsheet methods (mixed into the Emulator)."""
+
+    # ================================================================== Sheets
+    def _spreadsheet(self, sid: str) -> model.Spreadsheet:
+        ss = self.spreadsheets.get(sid)
+        if ss is None:
+            if sid in self.drive.files and self.drive.accessible(sid):
+                raise ApiError(400, "This operation is not supported for this document",
+                               reason="failedPrecondition")
+            raise ApiError(404)
+        if not self.drive.accessible(sid):
+            raise ApiError(403)
+        ss.engine = Evaluator  # formulas are computed when read
+        return ss
+
+    def _changed(self, ss: model.Spreadsheet) -> None:
+        rec = self.drive.files.get(ss.id)
+        if rec is not None:
+            rec["name"] = ss.properties["title"]
+            self.drive.touch(ss.id)
+
+    def _sheets_create(self, call: _Call):
+        if self.drive.service_account:
+            # A service account has no Drive storage: it cannot own a new spreadsheet.
+            raise ApiError(403)
+        body = call.body or {}
+        props = dict(body.get("properties") or {})
+        title = props.pop("title", None) or "Untitled spreadsheet"
+        rec = self.drive.create({"name": title, "mimeType": SPREADSHEET}, all_drives=True)
+        sid = rec["id"]
+        ss = model.Spreadsheet(sid, title, props.pop("locale", None) or self.locale,
+                               props.pop("timeZone", None) or self.time_zone)
+        ss.properties.update(copy.deepcopy(props))
+        requests_: list[dict] = []
+        sheets = body.get("sheets") or [{}]
+        for i, sheet in enumerate(sheets):
+            sprops = dict(sheet.get("properties") or {})
+            if i == 0:
+                sprops.setdefault("sheetId", 0)
+            sprops.setdefault("title", f"Sheet{i + 1}")
+            requests_.append({"addSheet": {"properties": sprops}})
+        try:
+            ss.batch_update(requests_)
+            more: list[dict] = []
+            for sheet, made in zip(sheets, ss.sheets):
+                more.extend(sheet_content_requests(sheet, made.id))
+            for nr in body.get("namedRanges") or []:
+                more.append({"addNamedRange": {"namedRange": nr}})
+            for meta in body.get("developerMetadata") or []:
+                more.append({"createDeveloperMetadata": {"developerMetadata": meta}})
+            unsupported = set(body) - {"properties", "sheets", "namedRanges", "developerMetadata",
+                                       "spreadsheetId", "spreadsheetUrl"}
+            if unsupported:
+                raise ApiError(501, f"emulator: spreadsheets.create does not support {sorted(unsupported)}",
+                               reason="notImplemented")
+            if more:
+                ss.batch_update(more)
+        except Exception:
+            self.drive.files.pop(sid, None)
+            raise
+        self.spreadsheets[sid] = ss
+        self._changed(ss)
+        return 200, ss.resource(include_grid=False)
+
+    def _sheets_get(self, call: _Call):
+        ss = self._spreadsheet(call.path["spreadsheetId"])
+        fields = call.one("fields")
+        include = selects(fields, ["sheets", "data"]) if fields else call.flag("includeGridData")
+        ranges = [self._normal_range(ss, r) for r in call.many("ranges")]
+        return 200, ss.resource(include_grid=include, ranges=ranges or None)
+
+    def _normal_range(self, ss: model.Spreadsheet, text: str) -> str:
+        """A range of spreadsheets.get in the form the model reads: 'Title'!A2:C (or 'Title')."""
+        rng = resolve(ss, text)
+        check_limits(rng)
+        if rng.whole:
+            return quote_title(rng.sheet.title)
+        end = (col_letter(rng.c1 - 1) if rng.c1 is not None else "") + ("" if rng.r1 is None else str(rng.r1))
+        return f"{quote_title(rng.sheet.title)}!{col_letter(rng.c0)}{rng.r0 + 1}:{end}"
+
+    def _sheets_batch_update(self, call: _Call):
+        ss = self._spreadsheet(call.path["spreadsheetId"])
+        body = call.body or {}
+        reqs = body.get("requests") or []
+        if not reqs:
+            raise ApiError(400, "Must specify at least one request.")
+        try:
+            replies = ss.batch_update(reqs)
+        except KeyError as exc:
+            raise ApiError(400, f"Invalid request: missing required field {exc.args[0]!r}") from None
+        self._changed(ss)
+        out = {"spreadsheetId": ss.id, "replies": [shaped(reply) for reply in replies]}
+        if body.get("includeSpreadsheetInResponse"):
+            ranges = [self._normal_range(ss, r) for r in body.get("responseRanges") or []]
+            out["updatedSpreadsheet"] = ss.resource(include_grid=bool(body.get("responseIncludeGridData")),
+                                                    ranges=ranges or None)
+        return 200, out
+
+
+def sheet_content_requests(sheet: dict, sheet_id: int) -> list[dict]:
+    """batchUpdate requests that recreate a Sheet resource's content (spreadsheets.create)."""
+    out = []
+    for data in sheet.get("data") or []:
+        rows = [{"values": [{k: v for k, v in cell.items()
+                             if k in ("userEnteredValue", "userEnteredFormat", "note", "dataValidation")}
+                            for cell in row.get("values", [])]} for row in data.get("rowData", [])]
+        if rows:
+            out.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": data.get("startRow", 0),
+                                                  "columnIndex": data.get("startColumn", 0)},
+                                        "rows": rows,
+                                        "fields": "userEnteredValue,userEnteredFormat,note,dataValidation"}})
+    for rule in sheet.get("conditionalFormats") or []:
+        out.append({"addConditionalFormatRule": {"rule": rule, "index": len(out)}})
+    for pr in sheet.get("protectedRanges") or []:
+        out.append({"addProtectedRange": {"protectedRange": pr}})
+    for merge in sheet.get("merges") or []:
+        out.append({"mergeCells": {"range": merge, "mergeType": "MERGE_ALL"}})
+    for chart in sheet.get("charts") or []:
+        out.append({"addChart": {"chart": chart}})
+    unsupported = set(sheet) - {"properties", "data", "conditionalFormats", "protectedRanges", "merges", "charts"}
+    if unsupported:
+        raise ApiError(501, f"emulator: spreadsheets.create does not support sheets[].{sorted(unsupported)}",
+                       reason="notImplemented")
+    return out
+

@@ -1,0 +1,123 @@
+"""The HTTP edge: requests as recorded, the transport adapter, fault hooks."""
+
+from __future__ import annotations
+
+import http
+import io
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+from .errors import truthy
+
+if TYPE_CHECKING:
+    from .server import Emulator
+
+@dataclass
+class RecordedRequest:
+    """One request as the emulator received it."""
+
+    method: str                     # "GET", "POST", ...
+    url: str                        # path + query, as sent: "/v4/spreadsheets/abc:batchUpdate"
+    json: Any = None                # the decoded JSON body (None when there is none)
+    status: int | None = None       # the status answered (None while being served)
+    host: str = ""                  # "sheets.googleapis.com" | "www.googleapis.com"
+    method_id: str | None = None    # discovery id, "sheets.spreadsheets.batchUpdate"; None if unknown URL
+    file_id: str | None = None      # spreadsheetId / fileId taken from the path, if any
+    headers: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path
+
+    @property
+    def params(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.url).query, keep_blank_values=True)
+
+
+Fault = Callable[[RecordedRequest], "int | None"]
+
+
+def random_faults(rate: float, seed: int, statuses: tuple[int, ...] = (429, 500, 503)) -> Fault:
+    """A fault hook failing about ``rate`` of the requests, reproducibly (``seed``)."""
+    rng = random.Random(seed)
+
+    def fault(request: RecordedRequest) -> int | None:
+        return rng.choice(statuses) if rng.random() < rate else None
+
+    return fault
+
+
+# ============================================================================ transport
+
+class _Adapter(BaseAdapter):
+    def __init__(self, emulator: "Emulator"):
+        super().__init__()
+        self.emulator = emulator
+
+    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+        body = request.body
+        if hasattr(body, "read"):
+            body = body.read()
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        status, headers, content = self.emulator.handle(request.method, request.url,
+                                                        dict(request.headers), body)
+        resp = requests.Response()
+        resp.status_code = status
+        resp.headers = CaseInsensitiveDict(headers)
+        resp._content = content
+        resp._content_consumed = True
+        resp.raw = io.BytesIO(content)
+        resp.url = request.url
+        resp.request = request
+        resp.reason = http.HTTPStatus(status).phrase
+        resp.encoding = "utf-8"
+        resp.connection = self
+        return resp
+
+    def close(self):
+        pass
+
+
+class _NoNetwork(BaseAdapter):
+    """Anything that is not Sheets or Drive must not leave the test."""
+
+    def send(self, request, **kwargs):
+        raise requests.ConnectionError(f"emulator: no network in tests ({request.method} {request.url})")
+
+    def close(self):
+        pass
+
+
+@dataclass
+class Media:
+    """Bytes that are not JSON: an upload's content, or a download's (files.export)."""
+
+    content: bytes
+    mime: str
+
+
+@dataclass
+class _Call:
+    rec: RecordedRequest
+    path: dict[str, str]
+    query: dict[str, list[str]]
+    body: Any
+    media: Media | None = None
+
+    def one(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+    def many(self, name: str) -> list[str]:
+        return self.query.get(name, [])
+
+    def flag(self, name: str) -> bool:
+        return truthy(self.one(name))
+
