@@ -4,8 +4,10 @@ One model, two doors: the LocalBackend persists it as .xlsx, and the test
 emulator serves it over HTTP. It speaks the API's JSON shapes, so the
 product's requests mean the same thing locally and on Google.
 
-Only the requests the product (and gspread) send are implemented; anything
-else is refused with a ModelError, as Google refuses what it does not know.
+The requests the product, gspread and a person editing in Sheets send are
+implemented (structural edits in ``reshape`` and ``paste``, reads in
+``resource``, the sheet and its cells in ``sheet``); anything else is refused
+with a ModelError, as Google refuses what it does not know.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from .sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet, extended
 
 __all__ = ["Spreadsheet", "Sheet", "Cell", "ModelError", "extended", "merge_format", "DEFAULT_ROWS",
            "DEFAULT_COLS"]
-
 
 
 class Spreadsheet(Reshaping, Pasting, Reading):

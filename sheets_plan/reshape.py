@@ -104,14 +104,9 @@ class Reshaping:
     def _reshape(self, sheet, dim: str, index: IndexMap) -> None:
         """Move everything anchored to the rows (columns) of ``sheet`` as ``index`` says."""
         _move_cells(sheet, dim, index)
-        for store in (sheet.dims[dim], sheet.groups[dim]):
-            moved = {index.point(i): v for i, v in store.items()}
-            store.clear()
-            store.update({i: v for i, v in moved.items() if i is not None})
+        for store in (sheet.dims[dim], sheet.groups[dim]) + ((sheet.column_widths,) if dim == "COLUMNS" else ()):
+            _move_keys(store, index)
         if dim == "COLUMNS":
-            widths = {index.point(i): v for i, v in sheet.column_widths.items()}
-            sheet.column_widths.clear()
-            sheet.column_widths.update({i: v for i, v in widths.items() if i is not None})
             if sheet.basic_filter:
                 specs = sheet.basic_filter.get("filterSpecs", [])
                 for spec in specs:
@@ -152,13 +147,14 @@ class Reshaping:
         for s in self.sheets:
             for chart in s.charts:
                 for holder, key in list(_grid_ranges(chart.get("spec", {}), sheet.id)):
-                    holder[key] = mapped(holder[key]) or {**holder[key], "endRowIndex": 0, "endColumnIndex": 0}
+                    # a source whose cells all went is left empty, where they were
+                    k0, k1, _ = _KEYS[dim]
+                    holder[key] = mapped(holder[key]) or {**holder[key], k0: index.start, k1: index.start}
                 anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell")
                 if anchor and anchor.get("sheetId", 0) == sheet.id:
                     k = _KEYS[dim][2]
-                    anchor[k] = index.span(anchor.get(k, 0), anchor.get(k, 0) + 1)[0] \
-                        if index.point(anchor.get(k, 0)) is None and index.kind == "delete" else \
-                        index.point(anchor.get(k, 0))
+                    new = index.point(anchor.get(k, 0))
+                    anchor[k] = index.start if new is None else new  # its cell deleted: where it was
         for meta in self.developer_metadata:
             where = meta.get("location", {}).get("dimensionRange")
             if where and where.get("sheetId") == sheet.id and where.get("dimension") == dim:
@@ -304,14 +300,16 @@ def _grow(sheet, dim: str, by: int) -> None:
     sheet.properties["gridProperties"]["rowCount" if dim == "ROWS" else "columnCount"] += by
 
 
+def _move_keys(store: dict[int, Any], index: IndexMap) -> None:
+    """A dict by row (column) index, its keys moved; deleted ones dropped."""
+    moved = {index.point(i): v for i, v in store.items()}
+    store.clear()
+    store.update({i: v for i, v in moved.items() if i is not None})
+
+
 def _move_cells(sheet, dim: str, index: IndexMap) -> None:
-    if dim == "ROWS":
-        moved = {index.point(r): line for r, line in sheet.cells.items()}
-        sheet.cells = {r: line for r, line in moved.items() if r is not None}
-        return
-    for r, line in list(sheet.cells.items()):
-        moved = {index.point(c): cell for c, cell in line.items()}
-        sheet.cells[r] = {c: cell for c, cell in moved.items() if c is not None}
+    for line in [sheet.cells] if dim == "ROWS" else sheet.cells.values():
+        _move_keys(line, index)
 
 
 def _line(sheet, dim: str, i: int):

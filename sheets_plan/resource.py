@@ -172,7 +172,7 @@ def shaped(value, in_range: bool = False):
         if item is None or item is False and key != "boolValue" or key == "sheetId" and item == 0 and ranged:
             continue
         item = shaped(item)
-        if item == {} and key not in ("spreadsheet",):
+        if item == {}:
             continue
         out[key] = item
     return _twins(out)

@@ -6,7 +6,7 @@ import functools
 import re
 
 from ...grid import col_index
-from .formula_values import FormulaError, PARSE_ERROR, _TEXTS
+from .formula_values import ERROR_TEXTS, PARSE_ERROR, FormulaError
 
 
 # ------------------------------------------------------------------ parsing
@@ -102,7 +102,7 @@ class _Parser:
         if kind == "str":
             return ("lit", value[1:-1].replace('""', '"'))
         if kind == "err":
-            found = [k for k, t in _TEXTS.items() if t == value.upper()]
+            found = [k for k, t in ERROR_TEXTS.items() if t == value.upper()]
             return ("lit", FormulaError(found[0], f"{value} in the formula") if found else PARSE_ERROR)
         if kind == "ref":
             return _ref_node(value)

@@ -13,7 +13,7 @@ from ... import model
 from ...grid import EPOCH
 
 
-_TEXTS = {"DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!",
+ERROR_TEXTS = {"DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!",
           "N_A": "#N/A", "ERROR": "#ERROR!", "NULL_VALUE": "#NULL!"}
 
 
@@ -26,7 +26,7 @@ class FormulaError:
 
     @property
     def text(self) -> str:
-        return _TEXTS[self.kind]
+        return ERROR_TEXTS[self.kind]
 
 
 CIRCULAR = FormulaError("REF", "Circular dependency detected. To resolve with iterative calculation, "
@@ -34,7 +34,7 @@ CIRCULAR = FormulaError("REF", "Circular dependency detected. To resolve with it
 PARSE_ERROR = FormulaError("ERROR", "Formula parse error.")
 DIV0 = FormulaError("DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero.")
 NOT_AVAILABLE = FormulaError("N_A", "Array arguments are of different size.")
-_MISSING = object()
+MISSING = object()
 
 
 class Raised(Exception):
@@ -254,8 +254,8 @@ def _remembered(f):
 
     def once(x, y):
         key = (type(x), x, type(y), y)
-        got = seen.get(key, _MISSING)
-        if got is _MISSING:
+        got = seen.get(key, MISSING)
+        if got is MISSING:
             got = seen[key] = f(x, y)
         return got
 

@@ -39,10 +39,9 @@ from bisect import bisect_left
 from ... import model
 from ...formula import decimal_comma
 from ...ranges import bounds
-from .formula_values import CIRCULAR, _MISSING, binary, broadcast, unary
 from .formula_parser import parse
-from .formula_values import (Arr, FormulaError, Raised, Ref, boolean, compare, is_number, number, parse_number,
-                             text)
+from .formula_values import (CIRCULAR, MISSING, Arr, FormulaError, Raised, Ref, binary, boolean, broadcast, compare,
+                             is_number, number, parse_number, text, unary)
 
 __all__ = ["FormulaError", "Evaluator", "Ref", "Arr", "Raised", "number", "text", "boolean", "compare",
            "parse_number", "is_number"]
@@ -94,8 +93,8 @@ class Evaluator:
             return None
         if cell.formula is None:
             return cell.value
-        got = self._memo.get((sheet.id, r, c), _MISSING)
-        return self._settle(sheet, r, c) if got is _MISSING else got
+        got = self._memo.get((sheet.id, r, c), MISSING)
+        return self._settle(sheet, r, c) if got is MISSING else got
 
     def _settle(self, sheet: model.Sheet, r: int, c: int):
         """Compute a formula cell after the formula cells it refers to, deepest first, with an
