@@ -48,5 +48,11 @@ class Backend(Protocol):
     def projects(self) -> list[ProjectRef]:
         """Every tagged spreadsheet in this backend's folder."""
 
+    def check_folder(self) -> None:
+        """RunError when the folder is not there (or not visible): not the same as empty."""
+
+    def skipped(self) -> list[tuple[str, str, str]]:
+        """Files of the folder that look like projects but cannot be run: (location, name, why)."""
+
     def cell_link(self, sheet_id: int, title: str, a1: str) -> str:
         """A formula that shows `a1` and jumps to that cell when clicked."""

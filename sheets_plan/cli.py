@@ -145,9 +145,13 @@ def list_(folder, folder_id, credentials, oauth, per_minute):
 
     Example: sheets-plan list --dir plans
     """
-    refs = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute}).projects()
+    backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
+    refs = backend.projects()
     if not refs:
+        backend.check_folder()
         click.echo(f"no projects in {folder_id or folder}", err=True)
+    for location, _, why in backend.skipped():
+        click.echo(f"skipped {location}: {why}", err=True)
     for ref in refs:
         click.echo(f"{ref.project}\t{ref.template} {ref.version}\t{ref.location}")
 
@@ -284,22 +288,25 @@ def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute
 
 
 @cli.command()
-@click.option("--dir", "folder", type=click.Path(file_okay=False), help="Folder of local project workbooks.")
+@dir_option
 @folder_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 16), help="Projects at once.")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True)
-@click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True, help="Table headings.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Exit 1 when a project has a flag of this severity or worse.")
+@click.option("--locale", type=click.Choice(LOCALES), help="Language of the table (default: the template's).")
 @template_option
 @google_options
 @run_errors
 def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, credentials, oauth, per_minute):
     """The weekly job: validate and summarize every project in a folder.
 
-    A broken project (deleted tab, no access) is reported and the others still
-    run. Exit 0: all clean; 1: flags found; 2: some project could not be
-    processed.
+    A broken project (deleted tab, no access, a workbook open in another
+    program), a file saved as .xls or .ods, and a project found twice (a copied
+    file) are each reported, and the others still run. Exit 0: all clean; 1:
+    flags found; 2: something could not be run, the folder is missing, or it
+    holds no project.
 
     \b
     Examples:
@@ -310,17 +317,16 @@ def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, 
 
     from . import weekly as job
 
-    if bool(folder) == bool(folder_id):
-        raise click.UsageError("give one of --dir DIR or --folder FOLDER_ID")
+    template = load_template(template_path)
     backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    refs = backend.projects()
+    refs, problems = job.projects_of(backend)
     progress = _progress(len(refs) if sys.stderr.isatty() else None)
-    results = job.weekly(backend, template=load_template(template_path), as_of=as_of.date() if as_of else None,
-                         jobs=jobs, progress=progress, refs=refs)
+    results = job.weekly(backend, template=template, as_of=as_of.date() if as_of else None,
+                         jobs=jobs, progress=progress, refs=refs) + problems
     if fmt == "json":
         click.echo(json.dumps(job.to_json(results), ensure_ascii=False, indent=2))
     else:
-        click.echo(job.render_text(results, locale), nl=False)
+        click.echo(job.render_text(results, locale or template.locale), nl=False)
     sys.exit(job.exit_code(results, fail_on))
 
 

@@ -159,6 +159,23 @@ class GoogleBackend:
                               json={"type": "user", "role": "writer", "emailAddress": email})
 
     @google_errors
+    def check_folder(self) -> None:
+        """A Drive folder that is not there (or not shared with the account) is an error, not an
+        empty folder: one files.get, made only when a listing found nothing."""
+        if not self.folder:
+            raise RunError("listing Google projects needs --folder FOLDER_ID")
+        try:
+            self.http.request("get", f"{DRIVE_FILES}/{self.folder}", params={"supportsAllDrives": "true",
+                                                                              "fields": "id,mimeType"})
+        except APIError as e:
+            if e.response.status_code == 404:
+                raise RunError(f"{self.folder}: no such Drive folder, or not shared with {self.account}") from None
+            raise
+
+    def skipped(self) -> list[tuple[str, str, str]]:
+        return []  # Drive lists Google Sheets only (mimeType); other files are not looked at
+
+    @google_errors
     def projects(self) -> list[ProjectRef]:
         if not self.folder:
             raise RunError("listing Google projects needs --folder FOLDER_ID")

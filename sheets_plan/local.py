@@ -19,6 +19,21 @@ from .xlsx import Book, WorkbookError, locked_file, read_tags
 from .xlsx import package, props
 
 
+# Spreadsheet formats a person may "Save as" by mistake: the tool reads and writes .xlsx only.
+OTHER_FORMATS = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)", ".xlsb": "Excel binary (.xlsb)",
+                 ".numbers": "Apple Numbers (.numbers)", ".fods": "flat OpenDocument (.fods)"}
+
+
+def is_workbook(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "[Content_Types].xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
 def workbook_path(folder: str | Path, project: str) -> Path:
     """A file name from a project name: only what file systems refuse is replaced."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", project).strip(" .") or "project"
@@ -121,6 +136,22 @@ class LocalBackend:
 
     def share(self, sid: str, members: list[str], *, notify: bool = False) -> None:
         pass  # a local file has no sharing; admins are recorded in the workbook
+
+    def check_folder(self) -> None:
+        if not self.folder.is_dir():
+            raise RunError(f"{self.folder}: no such folder")
+
+    def skipped(self) -> list[tuple[str, str, str]]:
+        """Files of the folder a person saved in another spreadsheet format, or that are no
+        readable workbook: (location, name, why)."""
+        out = []
+        for path in sorted(p for p in self.folder.glob("*") if p.is_file() and not p.name.startswith((".~lock", "~$"))):
+            kind = OTHER_FORMATS.get(path.suffix.lower())
+            if kind:
+                out.append((str(path), path.stem, f"saved as {kind}; open it and save it as .xlsx (Excel 2007-365)"))
+            elif path.suffix.lower() == ".xlsx" and not is_workbook(path):
+                out.append((str(path), path.stem, "not a readable .xlsx workbook (damaged, or another format renamed)"))
+        return out
 
     def projects(self) -> list[ProjectRef]:
         refs = []

@@ -76,6 +76,29 @@ def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date
         return list(pool.map(one, refs))
 
 
+def projects_of(backend: Backend) -> tuple[list[ProjectRef], list[ProjectResult]]:
+    """The projects the weekly job runs, and what it cannot run, each as a failed result: a
+    file saved in another format, the same project found in two places (both copies still run:
+    nothing is lost, but which one is real is for a person to say). A missing folder is a
+    RunError; so is a folder without projects (a job that did nothing must not look green)."""
+    refs = backend.projects()
+    problems = [ProjectResult(name, location, False, message=why) for location, name, why in backend.skipped()]
+    if not refs:
+        backend.check_folder()
+        if not problems:
+            raise RunError("no projects found (make one with `sheets-plan provision`)")
+    places: dict[str, list[ProjectRef]] = {}
+    for ref in refs:
+        places.setdefault(ref.project.casefold(), []).append(ref)
+    for same in places.values():
+        if len(same) > 1:
+            where = ", ".join(r.location for r in same)
+            problems.append(ProjectResult(same[0].project, where, False, message=(
+                f"the same project in {len(same)} places ({where}); keep one, or give the copy its own "
+                f"name with `sheets-plan provision`")))
+    return refs, problems
+
+
 def exit_code(results: list[ProjectResult], fail_on: str = "error") -> int:
     return max((r.exit_code(fail_on) for r in results), default=0)
 
@@ -84,11 +107,14 @@ def to_json(results: list[ProjectResult]) -> list[dict]:
     return [asdict(r) for r in results]
 
 
-HEADER = {"ru": ["Проект", "Ошибок", "Предупр.", "Заполнено, %", "ERR, %", "Δ ERR, п.п."],
-          "en": ["Project", "Errors", "Warnings", "Complete, %", "ERR, %", "Δ ERR, p.p."]}
+HEADER = {"ru": ["Проект", "Ошибок", "Предупр.", "Заполнено, %", "ERR, %", "Δ ERR, п.п.", "Где"],
+          "en": ["Project", "Errors", "Warnings", "Complete, %", "ERR, %", "Δ ERR, p.p.", "Where"]}
+FAILED = {"ru": "НЕ ВЫПОЛНЕН", "en": "FAILED"}
 
 
 def render_text(results: list[ProjectResult], locale: str = "en") -> str:
+    """A table, a row per project with where it lives (a copy of a project shows as two rows with
+    two places); then a line per project that could not be run, saying why."""
     def show(v, signed=False):
         return "—" if v is None else (f"{v:+.2f}" if signed else f"{v:.2f}" if isinstance(v, float) else str(v))
 
@@ -96,13 +122,17 @@ def render_text(results: list[ProjectResult], locale: str = "en") -> str:
     for r in results:
         if r.ok:
             rows.append([r.project, str(r.errors), str(r.warnings), show(r.completeness), show(r.err),
-                         show(r.err_change, signed=True)])
+                         show(r.err_change, signed=True), r.location])
         else:
-            rows.append([r.project, "FAILED", "", "", "", ""])
+            rows.append([r.project, FAILED[locale], "", "", "", "", r.location])
     header = HEADER[locale]
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))]
-    lines += ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-              for row in rows]
+    last = len(header) - 1
+
+    def line(cells):
+        return "  ".join(c.ljust(w) if i in (0, last) else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    lines = [line(header)] + [line(row) for row in rows]
     lines += [f"{r.project}: {r.message}" for r in results if not r.ok]
     return "\n".join(lines) + "\n"

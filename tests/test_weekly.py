@@ -105,14 +105,17 @@ def test_cli_weekly_reports_a_broken_workbook_and_runs_the_others(plans):
 
 
 def test_cli_weekly_text_table_and_exit_1(plans):
-    result = CliRunner().invoke(cli, ["weekly", "--dir", str(plans), "--as-of", "2026-03-16"])
+    result = CliRunner().invoke(cli, ["weekly", "--dir", str(plans), "--as-of", "2026-03-16", "--locale", "en"])
     assert result.exit_code == 1, result.output
     header, *lines = result.stdout.splitlines()
-    assert header.split()[:3] == ["Project", "Errors", "Warnings"]
+    assert header.split()[:3] == ["Project", "Errors", "Warnings"] and header.split()[-1] == "Where"
+    assert all(line.rstrip().endswith(".xlsx") for line in lines)  # where each project lives
     assert {line.split()[0] for line in lines} == {"Coffee", "Bakery"}
     assert "1: " in result.stderr or "2: " in result.stderr   # plain progress lines when not a terminal
 
 
-def test_cli_weekly_needs_one_folder():
-    result = CliRunner().invoke(cli, ["weekly"])
-    assert result.exit_code == 2 and "--dir" in result.output
+def test_cli_weekly_runs_in_the_current_folder_by_default_in_the_template_s_language(plans, monkeypatch):
+    monkeypatch.chdir(plans)
+    result = CliRunner().invoke(cli, ["weekly", "--as-of", "2026-03-16"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.split()[:3] == ["Проект", "Ошибок", "Предупр."]  # the template's locale: ru
