@@ -7,8 +7,11 @@ network). Errors are one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import click
 
 from . import template as template_mod
 from .backend import RunError
-from .local import LocalBackend
+from .local import OTHER_FORMATS, LocalBackend
 from .template import LOCALES, TemplateError
 
 EXIT_RUN_ERROR = 2
@@ -58,6 +61,12 @@ def google_backend(google: dict, folder: str | None = None):
 def open_target(target: str, google: dict | None = None):
     """TARGET -> (backend, spreadsheet id): a workbook path, or a Google spreadsheet ID or URL."""
     path = Path(target)
+    if path.is_dir():
+        raise RunError(f"{target}: a folder, not a workbook; give a workbook's path "
+                       f"(or run every project in it: sheets-plan weekly --dir {target})")
+    kind = OTHER_FORMATS.get(path.suffix.lower())
+    if kind:
+        raise RunError(f"{target}: saved as {kind}; open it and save it as .xlsx (Excel 2007-365)")
     if path.suffix.lower() in (".xlsx", ".xlsm") or path.exists() or os.sep in target and "://" not in target:
         if not path.is_file():
             raise RunError(f"{target}: no such workbook")
@@ -87,10 +96,41 @@ def google_options(fn):
     return fn
 
 
-@click.group(help=__doc__.split("\n\n")[0].replace("The `sheets-plan` command: ", "sheets-plan: ")
-             + "\n\nRuns a social-media team's \"Content plan + Statistics\" procedure on spreadsheets: "
-               "provision project workbooks, check them, summarize engagement week by week."
-             + "\n\nExit codes: 0 clean, 1 flags found, 2 the run could not be done.")
+# Options that matter only for Google Sheets, shown apart in every command's --help.
+GOOGLE_OPTIONS = {"credentials", "oauth", "per_minute", "folder_id", "allow_domain", "notify"}
+
+
+class Command(click.Command):
+    """A command whose --help lists the Google options under their own heading."""
+
+    def format_options(self, ctx, formatter):
+        own, google = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx) if isinstance(param, click.Option) else None
+            if record is not None:
+                (google if param.name in GOOGLE_OPTIONS else own).append(record)
+        for title, records in (("Options", own), ("Google Sheets (a spreadsheet ID or URL, or --folder)", google)):
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
+
+
+class Group(click.Group):
+    command_class = Command
+
+
+HELP = """Run a social-media team's "Content plan + Statistics" procedure on spreadsheets.
+
+Make one workbook per client project, check that admins fill it in as the
+procedure says (flags per admin, in a Check tab), and summarize engagement
+week by week (a Weekly tab of live formulas). Works on local .xlsx workbooks,
+or on Google Sheets with --credentials. Try it: sheets-plan demo
+
+Exit codes: 0 clean, 1 flags found, 2 the run could not be done (one line on
+stderr says why)."""
+
+
+@click.group(cls=Group, help=HELP)
 @click.version_option(package_name="sheets-plan")
 def cli():
     pass
@@ -156,7 +196,31 @@ def list_(folder, folder_id, credentials, oauth, per_minute):
         click.echo(f"{ref.project}\t{ref.template} {ref.version}\t{ref.location}")
 
 
-as_of_option = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+class DateParam(click.ParamType):
+    """A calendar date typed as YYYY-MM-DD; a day that does not exist is named as such."""
+
+    name = "date"
+
+    def get_metavar(self, param, ctx=None):
+        return "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", str(value))
+        if not m:
+            self.fail(f"{value!r}: give the date as YYYY-MM-DD, e.g. 2026-03-16", param, ctx)
+        year, month, day = map(int, m.groups())
+        if not 1 <= month <= 12:
+            self.fail(f"{value}: there is no month {month}", param, ctx)
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            days = calendar.monthrange(year, month)[1]
+            self.fail(f"{value} does not exist: {calendar.month_name[month]} {year} has {days} days", param, ctx)
+
+
+as_of_option = click.option("--as-of", "as_of", type=DateParam(),
                             help="Check as if today were this date (default: today in the template's time zone).")
 
 
@@ -186,7 +250,7 @@ def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, 
     from .jobs import validate as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    report = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
+    report = run(backend, sid, template=load_template(template_path), as_of=as_of,
                  write=not no_write)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -212,8 +276,9 @@ def summarize(target, as_of, template_path, credentials, oauth, per_minute):
     from .jobs import summarize as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    figures = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None)
-    click.echo(f"{sid}: weekly summary of {len(figures)} weeks written")
+    figures = run(backend, sid, template=load_template(template_path), as_of=as_of)
+    weeks = len(figures)
+    click.echo(f"{sid}: weekly summary of {weeks} week{'' if weeks == 1 else 's'} written")
 
 
 @cli.command()
@@ -242,7 +307,7 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
     from .jobs import report as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
+    snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of,
                       weeks=weeks, by=by)
     if fmt == "json":
         click.echo(json.dumps(trend.to_json(frame), ensure_ascii=False, indent=2))
@@ -279,7 +344,7 @@ def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute
     from .jobs import fix as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    result = run(backend, sid, template=load_template(template_path), as_of=as_of.date() if as_of else None,
+    result = run(backend, sid, template=load_template(template_path), as_of=as_of,
                  apply=apply)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
@@ -321,7 +386,7 @@ def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, 
     backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     refs, problems = job.projects_of(backend)
     progress = _progress(len(refs) if sys.stderr.isatty() else None)
-    results = job.weekly(backend, template=template, as_of=as_of.date() if as_of else None,
+    results = job.weekly(backend, template=template, as_of=as_of,
                          jobs=jobs, progress=progress, refs=refs) + problems
     if fmt == "json":
         click.echo(json.dumps(job.to_json(results), ensure_ascii=False, indent=2))
@@ -351,17 +416,23 @@ def _progress(total: int | None):
 @cli.command()
 @click.option("--dir", "folder", type=click.Path(file_okay=False), default="demo", show_default=True,
               help="Where to put the demo workbook.")
-@click.option("--locale", type=click.Choice(LOCALES), default="ru", show_default=True)
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date.")
+@click.option("--locale", type=click.Choice(LOCALES), default="ru", show_default=True,
+              help="Language of the demo workbook and its output.")
+@click.option("--as-of", "as_of", type=DateParam(), help="Pretend today is this date (the sample rows are dated "
+                                                          "around it).")
 @run_errors
 def demo(folder, locale, as_of):
     """Provision a demo project with eight weeks of sample rows, check it and summarize it.
+
+    The sample rows hold a few planted mistakes, so the demo shows flags; it
+    still exits 0 (2 when it cannot run). A re-run keeps the demo's rows and
+    the date they were made for.
 
     Example: sheets-plan demo --dir demo
     """
     from .demo import run_demo
 
-    result = run_demo(Path(folder), locale=locale, as_of=as_of.date() if as_of else None)
+    result = run_demo(Path(folder), locale=locale, as_of=as_of)
     click.echo(result.text)
     click.echo(f"\nworkbook: {result.path}")
 

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from . import layout
 from .grid import serial
+from .backend import RunError
 from .local import LocalBackend
 from .model import extended
 from .provision import provision
 from .template import Template, load
+from .xlsx import read_tags
 
 DEMO_PROJECT = {"ru": "Кофейня «Зерно»", "en": "Grain Coffee House"}
 ADMINS = {"ru": ("Анна", "Борис", "Вера"), "en": ("Anna", "Boris", "Vera")}
@@ -119,18 +121,29 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
     backend.batch_update(sid, reqs)
 
 
+DEMO_DATE = "demo_as_of"  # tag: the day the demo's sample rows are dated around
+
+
 def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) -> DemoResult:
+    """The demo project in `folder`: made once with sample rows dated around `as_of` (default
+    today), then checked and summarized. A re-run keeps its rows and its date; asking for
+    another date is refused (its rows would all be in the future or long overdue)."""
     from .jobs import run_project, today  # the weekly job: check + summary
 
     template = load()
-    as_of = as_of or today(template)
     backend = LocalBackend(folder)
     project = DEMO_PROJECT[locale]
-    fresh = not any(r.project == project for r in backend.projects())
+    ref = next((r for r in backend.projects() if r.project == project), None)
+    made = read_tags(ref.id).get(DEMO_DATE) if ref else None
+    if made and as_of and as_of.isoformat() != made:
+        raise RunError(f"{ref.location}: this demo's rows are dated around {made}; run it with --as-of {made}, "
+                       f"or give another --dir for a demo as of {as_of.isoformat()}")
+    as_of = as_of or (dt.date.fromisoformat(made) if made else today(template))
     sid = provision(backend, project, admins=ADMINS[locale], locale=locale, template=template)
-    if fresh:
+    if ref is None:
         plan, account = sample_rows(template, locale, as_of)
         fill_rows(backend, sid, template, plan, account)
         sid = provision(backend, project, template=template)  # extend formulas to the new rows
+        backend.set_tags(sid, {**read_tags(sid), DEMO_DATE: as_of.isoformat()})
     run = run_project(backend, sid, template=template, as_of=as_of)
     return DemoResult(sid, run.text)

@@ -74,42 +74,60 @@ _WORDS = {
         "error": "ошибка",
         "warning": "предупр.",
         "clean": "Замечаний нет.",
+        "empty": "В плане ещё нет строк: проверять пока нечего.",
     },
     "en": {
-        "head": "{project}as of {as_of}: {rows} rows, {errors} errors, {warnings} warnings",
-        "admin": "{admin}: {rows} rows, {errors} errors, {warnings} warnings, {completeness}% complete",
+        "head": "{project}as of {as_of}: {rows}, {errors}, {warnings}",
+        "admin": "{admin}: {rows}, {errors}, {warnings}, {completeness}% complete",
         "nobody": "(no admin)",
         "error": "error",
         "warning": "warning",
         "clean": "No flags.",
+        "empty": "The plan has no rows yet: nothing to check.",
     },
 }
 
 
+def counted(n: int, word: str, locale: str) -> str:
+    """A count for a sentence: "1 row", "3 rows" in English; the number alone in Russian
+    (its labels read "строк 3": a form that fits every number)."""
+    if locale == "ru":
+        return str(n)
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _counts(locale: str, rows: int, errors: int, warnings: int) -> dict:
+    return {"rows": counted(rows, "row", locale), "errors": counted(errors, "error", locale),
+            "warnings": counted(warnings, "warning", locale)}
+
+
 def render_text(report: Report, locale: str) -> str:
     """Flags grouped by admin, one aligned line per flag, for a terminal or a log."""
-    words = _WORDS.get(locale, _WORDS["en"])
+    locale = locale if locale in _WORDS else "en"
+    words = _WORDS[locale]
     lines = [words["head"].format(project=f"{report.project} — " if report.project else "",
-                                  as_of=report.as_of.strftime("%d.%m.%Y"), rows=report.rows_checked,
-                                  errors=report.errors, warnings=report.warnings)]
+                                  as_of=report.as_of.strftime("%d.%m.%Y"),
+                                  **_counts(locale, report.rows_checked, report.errors, report.warnings))]
     groups: dict[str, list[Flag]] = {admin: [] for admin in report.by_admin}
     for f in report.flags:
         groups.setdefault(f.admin, []).append(f)
     # Named admins alphabetically, the unowned ones (account gaps, rows nobody took) last.
     for admin in sorted(groups, key=lambda a: (a == "", a.casefold())):
-        lines += ["", _admin_line(words, admin, groups[admin], report.by_admin.get(admin))]
+        lines += ["", _admin_line(words, locale, admin, groups[admin], report.by_admin.get(admin))]
         lines += _flag_lines(words, groups[admin], report.tab_titles)
-    if not report.flags:
+    if not report.rows_checked:
+        lines += ["", words["empty"]]
+    elif not report.flags:
         lines += ["", words["clean"]]
     return "\n".join(lines) + "\n"
 
 
-def _admin_line(words: dict, admin: str, flags: list[Flag], stats: dict | None) -> str:
+def _admin_line(words: dict, locale: str, admin: str, flags: list[Flag], stats: dict | None) -> str:
     stats = stats or {"rows": 0, "completeness": 100.0}
     return words["admin"].format(
-        admin=admin or words["nobody"], rows=stats["rows"], completeness=stats["completeness"],
-        errors=sum(f.severity == "error" for f in flags),
-        warnings=sum(f.severity == "warning" for f in flags))
+        admin=admin or words["nobody"], completeness=stats["completeness"],
+        **_counts(locale, stats["rows"], sum(f.severity == "error" for f in flags),
+                  sum(f.severity == "warning" for f in flags)))
 
 
 def _flag_lines(words: dict, flags: list[Flag], titles: dict[str, str]) -> list[str]:

@@ -20,18 +20,20 @@ import pandas as pd
 from . import counted, span
 from .flags import Flag, Report
 from .grid import col_letter, neighbour_runs
-from .table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_WHOLE, Table, problems, show
+from .table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, problems, show
 from .template import ADMINS, Rule, Tab, Template
 
 PROBLEMS = {
     "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",
-           NOT_IN_LIST: "нет в списке", "missing": "не заполнена",
+           NOT_IN_LIST: "нет в списке", NOT_TIME: "не время (нужно ЧЧ:ММ, например 18:30)",
+           "missing": "не заполнена",
            "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
            counted.TEXT_NUMBER: "число записано как текст", counted.TEXT_DATE: "дата записана как текст",
            counted.SPELLING: "написано не так, как в списке",
            "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
-           NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", "missing": "missing",
+           NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_TIME: "not a time (HH:MM, e.g. 18:30)",
+           "missing": "missing",
            "not_url": "not a link (expected https://…)", "duplicate": "same as row ",
            counted.TEXT_NUMBER: "a number stored as text", counted.TEXT_DATE: "a date stored as text",
            counted.SPELLING: "not spelled as in the dropdown list",

@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from . import layout
 from .backend import Backend, ProjectRef, RunError
 from .grid import quote_title
 from .template import LOCALES, Template, load
 
 TAG_PROJECT, TAG_TEMPLATE, TAG_VERSION = "project", "template", "version"
+
+
+MAX_NAME = 100  # characters: a file name and a Drive title people can read (and every file system takes)
+
+
+def project_name(project: str) -> str:
+    """The name as given, without surrounding spaces; a name no file or sheet should carry is refused."""
+    name = project.strip()
+    if not name:
+        raise RunError("the project name is empty")
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
+        raise RunError("the project name has a line break or a control character; give it on one line")
+    if not any(ch.isalnum() for ch in name):
+        raise RunError(f"the project name “{name}” has no letter or digit")
+    if len(name) > MAX_NAME:
+        raise RunError(f"the project name is too long ({len(name)} characters; at most {MAX_NAME})")
+    return name
+
+
+def admin_names(admins) -> tuple[str, ...]:
+    """The admins as given, one per --admin; "Аня, Боря" is two. An empty name, or two that
+    differ only in letter case (the dropdown would offer both), is refused."""
+    names: list[str] = []
+    for given in admins:
+        for name in (part.strip() for part in given.replace(";", ",").split(",")):
+            if not name:
+                raise RunError(f"an admin name is empty (--admin “{given}”)")
+            if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
+                raise RunError(f"the admin name “{name}” has a line break or a control character")
+            same = next((n for n in names if n.casefold() == name.casefold()), None)
+            if same == name:
+                continue  # the same person given twice
+            if same is not None:
+                raise RunError(f"the admins “{same}” and “{name}” differ only in letter case; give one spelling")
+            names.append(name)
+    return tuple(names)
 
 
 def find_project(backend: Backend, project: str) -> ProjectRef | None:
@@ -23,6 +61,7 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
     spreadsheet, then re-apply the spec); on an existing one, repair what the
     spec says without touching any cell an admin filled. Returns its id."""
     template = template or load()
+    project, admins = project_name(project), admin_names(admins)
     if locale is not None and locale not in LOCALES:
         raise RunError(f"unknown locale {locale!r}; one of {', '.join(LOCALES)}")
     members = [a for a in admins if "@" in a]

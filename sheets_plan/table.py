@@ -46,8 +46,8 @@ class Table:
 
 
 # Problem codes for an invalid cell; `procedure` turns them into words.
-NOT_NUMBER, NEGATIVE, NOT_WHOLE, NOT_DATE, NOT_IN_LIST = (
-    "not_number", "negative", "not_whole", "not_date", "not_in_list")
+NOT_NUMBER, NEGATIVE, NOT_WHOLE, NOT_DATE, NOT_IN_LIST, NOT_TIME = (
+    "not_number", "negative", "not_whole", "not_date", "not_in_list", "not_time")
 
 # Dates a plan can hold: 2000-01-01 .. 2099-12-31. Anything outside is a
 # typo (a day number typed into a date column: 7 is 05.01.1900 as a serial),
@@ -230,7 +230,8 @@ def _typed(column: Column, cells: Cells, as_of, admins) -> tuple[pd.Series, pd.S
     if column.type == "choice":
         return _choices(column, cells, admins)
     if column.type == "time":
-        return _times(cells), _false(cells)
+        values = _times(cells)
+        return values, _missing(values, cells)
     return cells.shown().astype(object).where(~cells.blank, None), _false(cells)
 
 
@@ -276,7 +277,7 @@ def problems(column: Column, raw: pd.Series) -> pd.Series:
     """Problem code of each (invalid) raw cell of `column`, for messages."""
     if column.type in ("int", "percent"):
         return _numbers(Cells(raw), column.type == "int")[1]
-    code = NOT_DATE if column.type == "date" else NOT_IN_LIST if column.type == "choice" else None
+    code = {"date": NOT_DATE, "choice": NOT_IN_LIST, "time": NOT_TIME}.get(column.type)
     return pd.Series(code, index=raw.index, dtype=object)
 
 
@@ -377,10 +378,32 @@ def choice_lookup(column: Column) -> dict[str, str]:
 
 # times --------------------------------------------------------------------
 
+# A time of day as people type it: 10:00, 9.30, 18:30:00, 6 pm, 6:30 PM.
+_TIME_TEXT = re.compile(r"(\d{1,2})(?:[:.](\d{2})(?::(\d{2}))?)?\s*([ap]\.?m\.?)?", re.IGNORECASE)
+
+
+def _time_text(text: str) -> str | None:
+    m = _TIME_TEXT.fullmatch(text.strip())
+    if not m or (m.group(2) is None and m.group(4) is None):
+        return None  # a bare number is no time
+    hours, minutes = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(4):
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if m.group(4)[0].lower() == "p" else 0)
+    if hours > 23 or minutes > 59 or int(m.group(3) or 0) > 59:
+        return None
+    return f"{hours:02d}:{minutes:02d}"
+
+
 def _times(cells: Cells) -> pd.Series:
-    """Text as typed; a serial (fraction of a day) as HH:MM."""
+    """HH:MM: from a serial (the fraction of a day) or from a time typed as text; None when
+    blank or not a time ("вечер")."""
     minutes = (cells.number % 1 * 1440).round()
     hhmm = minutes.dropna().map(lambda m: f"{int(m) // 60 % 24:02d}:{int(m) % 60:02d}")
-    shown = cells.shown()
-    shown[hhmm.index] = hhmm
-    return shown.astype(object).where(~cells.blank, None)
+    texts = cells.text[(cells.kind == TEXT) & ~cells.blank.to_numpy()]
+    out = pd.Series(None, index=cells.raw.index, dtype=object)
+    out[hhmm.index] = hhmm
+    if len(texts):
+        out[texts.index] = texts.map({t: _time_text(t) for t in texts.unique()})
+    return out.where(~cells.blank, None)

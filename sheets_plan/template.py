@@ -132,7 +132,7 @@ def default_path() -> Path:
 def load(path: str | Path | None = None) -> Template:
     path = Path(path) if path else default_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Notepad and Excel save UTF-8 with a BOM
     except OSError as e:
         raise TemplateError(str(path), "-", f"cannot read: {e.strerror or e}") from None
     return parse(text, str(path))

@@ -16,6 +16,7 @@ SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "inter
          ("err", "err_wow"), ("er", "er_wow"), ("followers", "follower_growth"),
          ("applications", None), ("conversion", None)]
 WEEK = {"ru": "Неделя", "en": "Week"}
+WHOLE = ("count", "signed")  # metric kinds that are whole numbers
 
 
 def _arrow(change: float) -> str:
@@ -58,7 +59,9 @@ def to_json(frame: pd.DataFrame) -> list[dict]:
     for index, row in frame.iterrows():
         group, week = index if by else (None, index)
         item = ({by: group} if by else {}) | {"week": week.isoformat()}
-        for key, value in row.items():
-            item[key] = None if isinstance(value, float) and math.isnan(value) else float(value)
+        for key, value in row.items():  # a count is a whole number: 2, not 2.0
+            value = None if isinstance(value, float) and math.isnan(value) else float(value)
+            whole = value is not None and value.is_integer() and metrics.metric(key).kind in WHOLE
+            item[key] = int(value) if whole else value
         rows.append(item)
     return rows

@@ -25,7 +25,7 @@ class ProjectResult:
     ok: bool
     errors: int = 0
     warnings: int = 0
-    completeness: float | None = None   # % over all admins, weighted by their rows
+    completeness: float | None = None   # % over all admins, weighted by their rows; None: no rows yet
     err: float | None = None            # ERR % of the last complete week
     err_change: float | None = None     # its change in percentage points
     message: str = ""                   # why it failed
@@ -43,11 +43,12 @@ def _number(value) -> float | None:
 def result_of(ref: ProjectRef, run: ProjectRun) -> ProjectResult:
     report = run.report
     rows = sum(a["rows"] for a in report.by_admin.values())
-    completeness = (sum(a["completeness"] * a["rows"] for a in report.by_admin.values()) / rows) if rows else 100.0
+    completeness = (sum(a["completeness"] * a["rows"] for a in report.by_admin.values()) / rows) if rows else None
     last = run.snapshot.as_of - dt.timedelta(days=run.snapshot.as_of.weekday() + 7)
     figures = run.figures
     week = figures.loc[last] if last in figures.index else None
-    return ProjectResult(ref.project, ref.location, True, report.errors, report.warnings, round(completeness, 1),
+    return ProjectResult(ref.project, ref.location, True, report.errors, report.warnings,
+                         None if completeness is None else round(completeness, 1),
                          _number(week["err"]) if week is not None else None,
                          _number(week["err_wow"]) if week is not None else None)
 

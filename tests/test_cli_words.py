@@ -4,6 +4,7 @@ and words for people (issue 14). Each test is one bullet of the issue, through c
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from sheets_plan import LocalBackend, provision
 from sheets_plan.cli import cli
 from sheets_plan.demo import fill_rows, sample_rows
+from sheets_plan.grid import serial
 
 from .conftest import AS_OF
 
@@ -90,3 +92,115 @@ def test_a_workbook_open_in_libreoffice_is_not_rewritten_by_the_weekly_job(plans
     code, out, err = run("weekly", "--dir", plans, "--as-of", DATE)
     assert code == 2 and path.read_bytes() == before
     assert "open in another program" in out
+
+
+# ----------------------------------------------------------------------------- clear refusals
+
+@pytest.mark.parametrize("name, words", [
+    ("К" * 300, "too long (300 characters; at most 100)"),
+    ("   ", "the project name is empty"),
+    ("..", "has no letter or digit"),
+    ("Кофейня\nБар", "line break"),
+])
+def test_a_project_name_no_file_should_carry_is_refused_in_one_line(tmp_path, name, words):
+    code, out, err = run("provision", name, "--dir", tmp_path / "p")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and words in err
+    assert not list((tmp_path / "p").glob("*")) if (tmp_path / "p").exists() else True
+
+
+def _responsible_list(path) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Plan"]
+    return next(dv.formula1 for dv in ws.data_validations.dataValidation if "H2" in str(dv.sqref))
+
+
+def test_admins_are_one_per_name_and_refused_when_they_cannot_be_told_apart(tmp_path):
+    folder = tmp_path / "p"
+    code, _, err = run("provision", "A", "--dir", folder, "--locale", "en", "--admin", "")
+    assert code == 2 and "an admin name is empty" in err
+    code, _, err = run("provision", "A", "--dir", folder, "--locale", "en", "--admin", "Аня", "--admin", "аня")
+    assert code == 2 and "differ only in letter case" in err
+    code, out, _ = run("provision", "A", "--dir", folder, "--locale", "en", "--admin", "Аня, Боря",
+                       "--admin", 'Вера "В"', "--admin", "Аня")
+    assert code == 0
+    assert _responsible_list(out.strip()) == '"Аня,Боря,Вера ""В"""'  # two names from one --admin; quotes escaped
+
+
+def test_dates_and_targets_are_refused_in_plain_words(plans, tmp_path):
+    path = next(plans.glob("*.xlsx"))
+    code, _, err = run("validate", path, "--as-of", "2026-02-30")
+    assert code == 2 and "2026-02-30 does not exist: February 2026 has 28 days" in err
+    code, _, err = run("validate", path, "--as-of", "16.03.2026")
+    assert code == 2 and "give the date as YYYY-MM-DD" in err
+    code, _, err = run("validate", plans)
+    assert code == 2 and "a folder, not a workbook" in err and f"weekly --dir {plans}" in err
+    for suffix, kind in ((".xls", "Excel 97-2003 (.xls)"), (".ods", "OpenDocument (.ods)")):
+        other = tmp_path / f"Бар{suffix}"
+        other.write_bytes(b"\xd0\xcf\x11\xe0")
+        code, _, err = run("validate", other)
+        assert code == 2 and err.strip() == f"error: {other}: saved as {kind}; open it and save it as .xlsx " \
+                                             "(Excel 2007-365)"
+
+
+def test_a_template_saved_with_a_bom_is_read(plans, tmp_path):
+    from sheets_plan.template import default_path
+
+    bom = tmp_path / "team.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + default_path().read_bytes())
+    code, out, err = run("validate", next(plans.glob("*.xlsx")), "--as-of", DATE, "--no-write", "--template", bom)
+    assert code in (0, 1) and err == ""
+
+
+def test_the_time_column_is_checked_and_an_empty_plan_says_so(tmp_path, template):
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Bar", admins=["Anna"], locale="en", template=template)
+    code, out, _ = run("validate", path, "--as-of", DATE, "--no-write")
+    assert code == 0 and "The plan has no rows yet" in out and "% complete" not in out
+    plan, account = sample_rows(template, "en", AS_OF)
+    rows = [r[:] for r in plan[:3]]
+    rows[0][1], rows[1][1], rows[2][1] = "evening", "18:30", "6 pm"
+    fill_rows(backend, path, template, rows, account)
+    data = json.loads(run("validate", path, "--as-of", DATE, "--no-write", "--format", "json")[1])
+    times = [f for f in data["flags"] if f["column"] == "time"]
+    assert [(f["rule"], f["cell"]) for f in times] == [("types", "B2")]
+    assert "not a time (HH:MM" in times[0]["message"]
+
+
+# ----------------------------------------------------------------------------- the CLI's words
+
+def test_help_speaks_to_users_with_one_set_of_defaults():
+    top = run("--help")[1]
+    assert "thin click layer" not in top and "Try it: sheets-plan demo" in top
+    weekly = run("weekly", "--help")[1]
+    assert re.search(r"\[default:\s+\.\]", weekly) and "default: the template's" in weekly
+    assert "Exit 1 when a project has a flag" in weekly and "YYYY-MM-DD" in weekly and "%Y" not in weekly
+    assert "Language of the demo workbook" in run("demo", "--help")[1]
+    for command in ("provision", "list", "validate", "summarize", "report", "fix", "weekly"):
+        text = run(command, "--help")[1]
+        options, google = text.split("Options:")[1].split("Google Sheets (a spreadsheet ID or URL, or --folder):")
+        assert "--credentials" in google and "--credentials" not in options, command
+
+
+def test_english_output_counts_in_english_and_json_counts_are_whole(tmp_path, template):
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Bar", admins=["Anna"], locale="en", template=template)
+    plan, account = sample_rows(template, "en", AS_OF)
+    row = plan[0][:]
+    row[0] = serial(AS_OF)  # one post, this week
+    fill_rows(backend, path, template, [row], account[:0])
+    out = run("validate", path, "--as-of", DATE, "--no-write")[1]
+    assert re.search(r": 1 row, \d+ errors?, \d+ warnings?$", out.splitlines()[0]) and " 1 rows" not in out
+    assert run("summarize", path, "--as-of", DATE)[1].strip().endswith("weekly summary of 1 week written")
+    rows = json.loads(run("report", path, "--as-of", DATE, "--format", "json", "--weeks", "2")[1])
+    assert [type(r["posts"]) for r in rows] == [int] * len(rows) and rows[-1]["posts"] == 1
+    assert all(r["err"] is None or isinstance(r["err"], float) for r in rows)
+
+
+def test_demo_keeps_its_date_and_says_so_when_asked_for_another(tmp_path):
+    code, out, _ = run("demo", "--dir", tmp_path, "--locale", "en", "--as-of", DATE)
+    assert code == 0 and "as of 16.03.2026" in out  # flags planted on purpose: still exit 0
+    code, out, _ = run("demo", "--dir", tmp_path, "--locale", "en")  # no date: the demo's own
+    assert code == 0 and "as of 16.03.2026" in out
+    code, _, err = run("demo", "--dir", tmp_path, "--locale", "en", "--as-of", "2026-06-01")
+    assert code == 2 and "dated around 2026-03-16" in err and "--as-of 2026-03-16" in err
