@@ -6,11 +6,10 @@
    (``sheets_plan.demo.run_demo``, English labels, a fixed as-of date so the
    picture only changes when the product does).
 2. Makes a presentation copy with openpyxl (the charts drawn by the
-   product's own chart code, sheets_plan/xlsx/charts.py): the Weekly tab first and the only visible one
-   (Plan and Account stay, hidden: the formulas read them), the figure
-   columns after "ERR, %" hidden so the charts, anchored right of the
-   table, come next to it, and a print area of one A3 landscape page
-   (the table's first rows and both charts).
+   product's own chart code, sheets_plan/xlsx/charts.py): the Weekly tab
+   first and the only visible one (Plan and Account stay, hidden: the
+   formulas read them), and a print area of one A3 landscape page: the main
+   block and the two charts under it, where the product puts them.
 3. LibreOffice (headless) opens the copy, recalculates every formula and
    renders that page. ``soffice --convert-to png`` needs LibreOffice's
    graphic export filters, which the ``libreoffice-calc-nogui`` package does
@@ -41,13 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from openpyxl.utils import get_column_letter  # noqa: E402
-from openpyxl.utils.cell import coordinate_to_tuple  # noqa: E402
-from openpyxl.worksheet.dimensions import ColumnDimension  # noqa: E402
 from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
 
 import openpyxl  # noqa: E402
 
-from sheets_plan import jobs, metrics, summary  # noqa: E402
+from sheets_plan import jobs, summary, writeback  # noqa: E402
 from sheets_plan.demo import run_demo  # noqa: E402
 from sheets_plan.local import LocalBackend  # noqa: E402
 from sheets_plan.snapshot import load_snapshot  # noqa: E402
@@ -56,8 +53,6 @@ from sheets_plan.template import load  # noqa: E402
 from sheets_plan.testing import libreoffice  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)  # a Monday: eight full weeks of demo rows before it
-SHOWN = ("posts", "interactions", "reach", "views", "err")  # figures shown after week, ISO week, slice
-CHART_ROWS = 34               # both charts (320 px each, anchored at rows 1 and 18) end above this row
 
 # Runs in a Python that has LibreOffice's `uno` module: open, recalculate, render page 1 to a BMP.
 _UNO_RENDER = r"""
@@ -125,50 +120,32 @@ def build_demo(folder: Path, as_of: dt.date) -> Path:
     return Path(result.path)
 
 
-def presentation_copy(path: Path, out: Path) -> Path:
-    """The Weekly tab first and alone on show, one A3 landscape page (see the module doc)."""
+def presentation_copy(path: Path, out: Path, tab: str = "weekly") -> Path:
+    """The tab (``weekly`` or ``check``) first and alone on show, one A3 landscape page: the Weekly
+    tab's main block and the two charts under it, or the Check tab's flags."""
     template = load()
     wb = openpyxl.load_workbook(path)  # cells and formats; openpyxl drops charts on loading...
-    title = template.tab_of_kind("weekly").title("en")
-    ws = wb[title]
     snap = load_snapshot(LocalBackend(path.parent), str(path), template, as_of=AS_OF)
-    titles = {snap.sheet_ids[key]: snap.titles[key] for key in snap.titles}
-    for request in jobs.weekly_layout(snap).requests:  # ...so they are drawn again by the product's chart code
-        if "addChart" in request:
-            ws.add_chart(xlsx_chart(request["addChart"]["chart"], titles))
+    ws = wb[snap.titles[tab]]
+    if tab == "weekly":
+        titles = {snap.sheet_ids[key]: snap.titles[key] for key in snap.titles}
+        anchors = []
+        for request in jobs.weekly_layout(snap).requests:  # ...so they are drawn again by the product's code
+            if "addChart" in request:
+                chart = request["addChart"]["chart"]
+                ws.add_chart(xlsx_chart(chart, titles))
+                anchors.append(chart["position"]["overlayPosition"]["anchorCell"])
+        right = max(a["columnIndex"] for a in anchors) + 7  # a 640-pixel chart spans about 6 columns
+        bottom = min(a["rowIndex"] for a in anchors) + summary.CHART_ROWS
+    else:
+        right, bottom = len(writeback.CHECK_WIDTHS), max(ws.max_row, 3)
     wb.move_sheet(ws, offset=-wb.index(ws))
     for other in wb.worksheets[1:]:
         other.sheet_state = "hidden"
     wb.active = 0
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
-
-    # Columns: week, ISO week, slice, then SHOWN; the rest hidden, so the charts (anchored right
-    # of the whole table) sit next to what is shown.
-    for dim in list(ws.column_dimensions.values()):  # one <col> per column, so single ones can be hidden
-        if dim.min and dim.max and dim.max > dim.min:
-            for c in range(dim.min, dim.max + 1):
-                letter = get_column_letter(c)
-                ws.column_dimensions[letter] = ColumnDimension(ws, index=letter, width=dim.width,
-                                                               customWidth=dim.customWidth)
-    header = [c.value for c in ws[summary.HEADER_ROWS]]
-    shown = {0, 1, 2} | {header.index(metrics.label(key, "en")) for key in SHOWN}
-    anchors = [coordinate_to_tuple(c.anchor)[1] if isinstance(c.anchor, str) else c.anchor._from.col + 1
-               for c in ws._charts]
-    first_chart_column = min(anchors)  # 1-based
-    for c in range(len(header)):
-        if c not in shown:
-            ws.column_dimensions[get_column_letter(c + 1)].hidden = True
-    for c in range(len(header) + 1, first_chart_column - 1):
-        ws.column_dimensions[get_column_letter(c)].hidden = True
-    ws.column_dimensions[get_column_letter(first_chart_column - 1)].width = 3  # a gutter before the charts
-    chart_end = first_chart_column + 8  # the 640-pixel charts span 8 default-width columns
-
-    # Rows: the main block and the per-platform block (up to the blank row before the next section).
-    sections = [r for r in range(summary.HEADER_ROWS + 1, ws.max_row + 1)
-                if ws.cell(row=r, column=1).value in (None, "") and ws.cell(row=r + 1, column=1).value]
-    last_row = sections[1] - 1 if len(sections) > 1 else ws.max_row
-    ws.print_area = f"A1:{get_column_letter(chart_end)}{max(last_row, CHART_ROWS)}"
+    ws.print_area = f"A1:{get_column_letter(right)}{bottom}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -181,6 +158,18 @@ def presentation_copy(path: Path, out: Path) -> Path:
     ws.protection.sheet = False  # a copy for the picture only
     wb.save(out)
     return out
+
+
+def render(xlsx_path: Path, png: Path, work: Path) -> None:
+    """Page 1 of a workbook as PNG, by LibreOffice (UNO, else soffice -> PDF -> pdftoppm)."""
+    png.parent.mkdir(parents=True, exist_ok=True)
+    python = _uno_python()
+    if python:
+        render_uno(python, xlsx_path, png, work)
+    elif shutil.which("pdftoppm"):
+        render_pdftoppm(xlsx_path, png, work)
+    else:
+        raise RuntimeError("need a Python with LibreOffice's uno module (python3-uno) or pdftoppm (poppler-utils)")
 
 
 def _uno_python() -> str | None:
@@ -265,14 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="render-weekly-") as tmp:
         work = Path(tmp)
         copy = presentation_copy(build_demo(work / "demo", args.as_of), work / "weekly.xlsx")
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        python = _uno_python()
-        if python:
-            render_uno(python, copy, args.out, work)
-        elif shutil.which("pdftoppm"):
-            render_pdftoppm(copy, args.out, work)
-        else:
-            sys.exit("need a Python with LibreOffice's uno module (python3-uno) or pdftoppm (poppler-utils)")
+        render(copy, args.out, work)
     print(f"wrote {args.out}")
     return 0
 

@@ -54,5 +54,5 @@ class Backend(Protocol):
     def skipped(self) -> list[tuple[str, str, str]]:
         """Files of the folder that look like projects but cannot be run: (location, name, why)."""
 
-    def cell_link(self, sheet_id: int, title: str, a1: str) -> str:
-        """A formula that shows `a1` and jumps to that cell when clicked."""
+    def cell_link(self, sheet_id: int, title: str, a1: str, label: str) -> str:
+        """A formula that shows `label` and jumps to cell `a1` of the tab when clicked."""

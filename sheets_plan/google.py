@@ -241,8 +241,8 @@ class GoogleBackend:
         return self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", data=body,
                                  headers={"Content-Type": "application/json"}).json().get("replies", [])
 
-    def cell_link(self, sheet_id: int, title: str, a1: str) -> str:
-        return f'=HYPERLINK("#gid={sheet_id}&range={a1}","{a1}")'
+    def cell_link(self, sheet_id: int, title: str, a1: str, label: str) -> str:
+        return f'=HYPERLINK("#gid={sheet_id}&range={a1}","' + label.replace('"', '""') + '")'
 
 
 def request_body(requests_: list[dict]) -> bytes:

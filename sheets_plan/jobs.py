@@ -101,7 +101,8 @@ def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> summary.W
         snap.template, snap.locale, sheet_id=snap.sheet_ids["weekly"], plan_title=snap.titles["plan"],
         account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
         existing_chart_ids=existing, rows_before=rows,
-        positions={key: table.positions for key, table in snap.tables.items()})
+        positions={key: table.positions for key, table in snap.tables.items()},
+        in_progress=metrics.monday(snap.as_of))
 
 
 def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> list[dict]:
@@ -133,7 +134,8 @@ def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = N
     published = next(c for c in plan.column("status").choices if c.key == "published").label(snap.locale)
     groups = None if by is None else dict(zip(BREAKDOWNS, summary_groups(snap)))[by]
     return metrics.weekly_figures(counted.sheet_view(snap.tables["plan"]), counted.sheet_view(snap.tables["account"]),
-                                  plan_weeks(snap, weeks), published=published, by=by, groups=groups)
+                                  plan_weeks(snap, weeks), published=published, by=by, groups=groups,
+                                  in_progress=metrics.monday(snap.as_of))
 
 
 def summarize(backend: Backend, sid: str, *, template: Template | None = None,

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from . import formula
-from .grid import a1
+from .grid import a1, quote_title
 from .ranges import grid_range
 from .template import ADMINS, Column, Tab, Template
 
@@ -168,7 +168,7 @@ def provision_requests(template: Template, project: Project, meta: dict,
             reqs += live_format_requests(ids[tab.key], sheet, rules, rows, where)
         reqs += protection_requests(tab, ids[tab.key], sheet, where)
     reqs += metadata_requests(meta, project)
-    return spreadsheet_requests(meta, project, template) + reqs
+    return spreadsheet_requests(meta, project, template) + lists_requests(meta, project) + reqs
 
 
 def spreadsheet_requests(meta: dict, project: Project, template: Template) -> list[dict]:
@@ -263,6 +263,41 @@ def choice_labels(col: Column, project: Project) -> list[str]:
     return [c.label(project.locale) for c in col.choices or ()]
 
 
+# Excel keeps a dropdown list of at most 255 characters ("Аня,Боря,..."): a longer one (a dozen
+# admins) lives in a hidden tool tab, one name per row, and the dropdown points at that range.
+LISTS_SHEET_ID = 1900
+LISTS_TITLE = {"ru": "Списки", "en": "Lists"}
+LIST_CHARS = 255
+
+
+def long_list(labels: list[str]) -> bool:
+    return len(",".join(label.replace('"', '""') for label in labels)) > LIST_CHARS
+
+
+def lists_range(project: Project) -> str:
+    return f"={quote_title(LISTS_TITLE[project.locale])}!$A$1:$A${len(project.admins)}"
+
+
+def lists_requests(meta: dict, project: Project) -> list[dict]:
+    """The hidden Lists tab with the admins, when their dropdown list is too long for Excel."""
+    if not long_list(list(project.admins)):
+        return []
+    have = any(s["properties"].get("sheetId") == LISTS_SHEET_ID for s in meta.get("sheets", []))
+    rows = max(len(project.admins), 10)
+    reqs = [] if have else [{"addSheet": {"properties": {
+        "sheetId": LISTS_SHEET_ID, "title": LISTS_TITLE[project.locale], "hidden": True,
+        "gridProperties": {"rowCount": rows, "columnCount": 1}}}}]
+    if have:
+        reqs.append({"updateSheetProperties": {"properties": {
+            "sheetId": LISTS_SHEET_ID, "gridProperties": {"rowCount": rows, "columnCount": 1}},
+            "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+    reqs.append({"updateCells": {"range": grid_range(LISTS_SHEET_ID), "fields": "userEnteredValue"}})
+    reqs.append({"updateCells": {"start": {"sheetId": LISTS_SHEET_ID, "rowIndex": 0, "columnIndex": 0},
+                                 "rows": [{"values": [{"userEnteredValue": {"stringValue": a}}]}
+                                          for a in project.admins], "fields": "userEnteredValue"}})
+    return reqs
+
+
 def _validation(col: Column, project: Project) -> dict | None:
     if col.computed:
         return None
@@ -270,7 +305,10 @@ def _validation(col: Column, project: Project) -> dict | None:
         labels = choice_labels(col, project)
         if not labels:
             return None
-        cond = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in labels]}
+        if col.choices == ADMINS and long_list(labels):
+            cond = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": lists_range(project)}]}
+        else:
+            cond = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in labels]}
     elif col.type == "int":
         cond = {"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": "0"}]}
     elif col.type == "date":

@@ -162,6 +162,6 @@ class LocalBackend:
                                        tags.get("version", ""), str(path)))
         return refs
 
-    def cell_link(self, sheet_id: int, title: str, a1: str) -> str:
+    def cell_link(self, sheet_id: int, title: str, a1: str, label: str) -> str:
         target = "#" + quote_title(title) + "!" + a1
-        return '=HYPERLINK("' + target.replace('"', '""') + '","' + a1 + '")'
+        return '=HYPERLINK("' + target.replace('"', '""') + '","' + label.replace('"', '""') + '")'

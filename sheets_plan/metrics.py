@@ -74,7 +74,7 @@ __all__ = [
     "Expr", "Posts", "Total", "Add", "AccountValue", "AccountRow", "Ratio", "Diff", "Ref", "Prev",
     "Metric", "METRICS", "METRIC_KEYS", "ACCOUNT_ROW", "INTERACTION_COLUMNS", "metric", "label",
     "figure_keys", "split_key", "uses_account", "blankable", "Sources", "RowContext", "formula",
-    "monday", "normalize_weeks", "weekly_figures",
+    "monday", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks",
 ]
 
 INTERACTION_COLUMNS = ("likes", "comments", "saves", "shares")
@@ -552,9 +552,22 @@ def normalize_weeks(weeks) -> list[dt.date]:
     return sorted(out)
 
 
+WEEK_OVER_WEEK = tuple(m.key for m in METRICS if m.key.endswith("_wow"))
+
+
+def in_progress_blanks(frame: pd.DataFrame, week: dt.date | None) -> pd.DataFrame:
+    """The week still in progress compares a part of a week with a whole one: its week-over-week
+    figures are left blank (the Weekly tab leaves those cells empty too)."""
+    if week is None:
+        return frame
+    weeks = frame.index.get_level_values("week")
+    frame.loc[weeks == week, [k for k in WEEK_OVER_WEEK if k in frame.columns]] = np.nan
+    return frame
+
+
 def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.date], *,
                    published: str = "published", by: str | None = None,
-                   groups: list[str] | None = None) -> pd.DataFrame:
+                   groups: list[str] | None = None, in_progress: dt.date | None = None) -> pd.DataFrame:
     """The weekly figures, computed with pandas from the same definitions as the formulas.
 
     ``plan``: columns date (datetime64, NaT allowed), status (choice keys),
@@ -574,7 +587,14 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
     MultiIndex (group, week), named (by, "week"), groups in the order of
     ``groups`` (default: the sorted distinct non-blank values of that
     column), and only the figures that do not depend on the Account tab.
+
+    ``in_progress``: the Monday of the week still in progress (the as-of
+    week); its week-over-week figures are blank.
     """
+    return in_progress_blanks(_figures(plan, account, weeks, published, by, groups), in_progress)
+
+
+def _figures(plan, account, weeks, published, by, groups) -> pd.DataFrame:
     weeks = normalize_weeks(weeks)
     rows, account_rows = _FrameEvaluator.prepared(plan, account, published)
     if by is None:

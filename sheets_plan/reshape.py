@@ -104,7 +104,8 @@ class Reshaping:
     def _reshape(self, sheet, dim: str, index: IndexMap) -> None:
         """Move everything anchored to the rows (columns) of ``sheet`` as ``index`` says."""
         _move_cells(sheet, dim, index)
-        for store in (sheet.dims[dim], sheet.groups[dim]) + ((sheet.column_widths,) if dim == "COLUMNS" else ()):
+        pending = (sheet.column_widths, sheet.column_hidden) if dim == "COLUMNS" else ()
+        for store in (sheet.dims[dim], sheet.groups[dim]) + pending:
             _move_keys(store, index)
         if dim == "COLUMNS":
             if sheet.basic_filter:
@@ -218,6 +219,8 @@ class Reshaping:
                     current.pop(f, None)
             if dim == "COLUMNS" and "pixelSize" in fields and "pixelSize" in props:
                 sheet.column_widths[i] = props["pixelSize"]
+            if dim == "COLUMNS" and "hiddenByUser" in fields:
+                sheet.column_hidden[i] = bool(props.get("hiddenByUser"))
 
     def _autoResizeDimensions(self, body):
         """Fit to content. An estimate (Google measures the rendered text): 7 px per character

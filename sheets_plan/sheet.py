@@ -77,6 +77,7 @@ class Sheet:
     charts: list[dict] = field(default_factory=list)
     merges: list[dict] = field(default_factory=list)
     column_widths: dict[int, int] = field(default_factory=dict)  # pixel widths set since the last save
+    column_hidden: dict[int, bool] = field(default_factory=dict)  # hidden or shown since the last save
     # by dimension ("ROWS"/"COLUMNS"): index -> DimensionProperties set (pixelSize, hiddenByUser)
     dims: dict[str, dict[int, dict]] = field(default_factory=lambda: {"ROWS": {}, "COLUMNS": {}})
     # by dimension: index -> group depth (the API's DimensionGroups are runs of these)

@@ -10,6 +10,7 @@ Layout (0-based rows)::
     0      title
     1      header (frozen rows 0-1)
     2..    one row per week, all posts                    group None
+    CHART_ROWS blank rows: the two charts, side by side from column D
     blank, section title, header,
            one row per (platform, week)                   group ("platform", name)
     blank, section title, header,
@@ -18,9 +19,12 @@ Layout (0-based rows)::
 Columns: A the week's Monday (a date serial), B its ISO week number
 (ISOWEEKNUM), C the slice (all / the platform / the admin, always a
 ``stringValue``), then one column per metric (:func:`metrics.figure_keys`),
-then two helper columns: the row of the Account tab the week's account
-figures come from, for this week and the week before. Breakdown rows leave
-the account columns empty.
+then two helper columns (hidden): the row of the Account tab the week's
+account figures come from, for this week and the week before. Breakdown rows
+leave the account columns empty. The week in progress (the as-of week) is
+greyed and its date reads "16.03.2026 (идёт)": partial figures, no
+week-over-week, not in the charts.
+Column widths fit each header's longest word, so headers wrap between words.
 
 Week-over-week formulas refer to the row above when it holds the previous
 week (weeks in a row); the first row of a block, and a row after a gap in
@@ -57,16 +61,20 @@ from .template import LOCALES
 __all__ = ["WeeklyLayout", "build_weekly", "chart_ids", "HEADER_ROWS"]
 
 HEADER_ROWS = 2  # title + header, frozen
-CHART_COLUMNS = 9  # grid columns kept free to the right of the table for the charts
+CHART_ROWS = 17  # blank rows under the main block, where the two charts sit side by side
+CHART_WIDTH, CHART_HEIGHT = 640, 320  # px
+FIRST_CHART_COLUMN = 3  # D: the charts start right of the week, ISO week and slice columns
 _FIXED = ("week", "week_number", "slice")  # columns A, B, C
 
 _TEXT = {
     "ru": {"week": "Неделя (пн)", "week_number": "№ недели ISO", "slice": "Срез", "all": "Все публикации",
            "platform": "По соцсетям", "responsible": "По ответственным",
-           "chart_reach": "Охват и взаимодействия по неделям", "chart_err": "ER по охвату, % по неделям"},
+           "chart_reach": "Охват и взаимодействия по неделям", "chart_err": "ER по охвату, % по неделям",
+           "in_progress": "(идёт)"},
     "en": {"week": "Week (Mon)", "week_number": "ISO week", "slice": "Slice", "all": "All posts",
            "platform": "By platform", "responsible": "By responsible",
-           "chart_reach": "Reach and interactions by week", "chart_err": "ERR, % by week"},
+           "chart_reach": "Reach and interactions by week", "chart_err": "ERR, % by week",
+           "in_progress": "(in progress)"},
 }
 
 _FORMATS = {
@@ -79,6 +87,7 @@ _FORMATS = {
 }
 _BOLD = {"textFormat": {"bold": True}}
 _HEADER_FORMAT = {"textFormat": {"bold": True}, "wrapStrategy": "WRAP", "verticalAlignment": "MIDDLE"}
+_IN_PROGRESS = {"textFormat": {"italic": True, "foregroundColor": {"red": 0.45, "green": 0.45, "blue": 0.45}}}
 
 # Characters that make a text criterion of COUNTIFS/SUMIFS more than "equals".
 _WILDCARDS = ("~", "*", "?")
@@ -139,8 +148,10 @@ def _string(text: str) -> dict:
 
 class _Builder:
     def __init__(self, template, locale: str, sheet_id: int, plan_title: str, account_title: str,
-                 positions=None):
+                 positions=None, in_progress: dt.date | None = None):
         self.lang = _language(locale)
+        self.in_progress = in_progress
+        self.partial_rows: list[int] = []  # rows of the week in progress, one per block
         self.text = _TEXT[self.lang]
         self.sheet_id = sheet_id
         self.account_title = account_title
@@ -193,11 +204,15 @@ class _Builder:
             values[0] = {"userEnteredValue": {"numberValue": serial(week)}}
             values[1] = {"userEnteredValue": {"formulaValue": f"=ISOWEEKNUM({ref('week')})"}}
             values[2] = _string(slice_text)
+            partial = week == self.in_progress
+            if partial:  # marked, and no week-over-week: a part of a week against a whole one
+                self.partial_rows.append(r)
             for key in keys:
                 c = self.columns[key]
-                values[c] = {"userEnteredValue": {"formulaValue": metrics.formula(key, ctx)}}
                 if key in metrics.METRIC_KEYS:
                     self.cells[(None if group is None else group, week, key)] = (r, c)
+                if not (partial and key in metrics.WEEK_OVER_WEEK):
+                    values[c] = {"userEnteredValue": {"formulaValue": metrics.formula(key, ctx)}}
             self.add(values)
             previous = week
 
@@ -255,6 +270,45 @@ class _Builder:
             "cell": {"userEnteredFormat": {"numberFormat": dict(_FORMATS[kind])}},
             "fields": "userEnteredFormat.numberFormat"}} for key, kind in kinds.items()]
 
+    def widths(self) -> list[int]:
+        """Pixels per column: the header's longest word fits on one line (headers wrap between
+        words, never inside one), numbers fit, dates fit."""
+        labels = [self.text["week"], self.text["week_number"], self.text["all"]]
+        labels += [metrics.label(k, self.lang, self.account_title) for k in list(self.columns)[len(_FIXED):]]
+        widths = [max(72, 9 * max(len(word) for word in label.split()) + 18) for label in labels]
+        widths[0] = max(widths[0], 8 * len(f'00.00.0000 {self.text["in_progress"]}') + 12)  # the marked week
+        return widths
+
+    def looks(self) -> list[dict]:
+        """Column widths, the helper columns hidden, the rows of the week in progress greyed."""
+        reqs = [{"updateDimensionProperties": {
+            "range": {"sheetId": self.sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
+            "properties": {"pixelSize": px}, "fields": "pixelSize"}} for c, px in enumerate(self.widths())]
+        helpers = [self.columns[k] for k in self.columns if k.startswith(metrics.ACCOUNT_ROW)]
+        reqs.append({"updateDimensionProperties": {
+            "range": {"sheetId": self.sheet_id, "dimension": "COLUMNS", "startIndex": min(helpers),
+                      "endIndex": max(helpers) + 1},
+            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
+        mark = {"type": "DATE", "pattern": _FORMATS["date"]["pattern"] + f' "{self.text["in_progress"]}"'}
+        for r in self.partial_rows:  # greyed, and the date reads "16.03.2026 (идёт)" (still a date)
+            reqs.append({"repeatCell": {
+                "range": {"sheetId": self.sheet_id, "startRowIndex": r, "endRowIndex": r + 1, "startColumnIndex": 0,
+                          "endColumnIndex": self.width},
+                "cell": {"userEnteredFormat": copy.deepcopy(_IN_PROGRESS)}, "fields": "userEnteredFormat.textFormat"}})
+            reqs.append({"repeatCell": {
+                "range": {"sheetId": self.sheet_id, "startRowIndex": r, "endRowIndex": r + 1, "startColumnIndex": 0,
+                          "endColumnIndex": 1},
+                "cell": {"userEnteredFormat": {"numberFormat": dict(mark)}}, "fields": "userEnteredFormat.numberFormat"}})
+        return reqs
+
+    def chart_columns(self) -> tuple[int, int]:
+        """The two charts' anchor columns: from D, the second right of the first."""
+        widths, c, used = self.widths(), FIRST_CHART_COLUMN, 0
+        while used < CHART_WIDTH + 20 and c < len(widths):
+            used += widths[c]
+            c += 1
+        return FIRST_CHART_COLUMN, c
+
     @staticmethod
     def kind(key: str) -> str:
         if key.startswith(metrics.ACCOUNT_ROW):
@@ -263,7 +317,8 @@ class _Builder:
 
     # -------------------------------------------------------------- charts
 
-    def chart(self, chart_id: int, title: str, keys: list[str], first: int, last: int, anchor_row: int) -> dict:
+    def chart(self, chart_id: int, title: str, keys: list[str], first: int, last: int,
+              anchor: tuple[int, int]) -> dict:
         def source(column: int) -> dict:
             return {"sourceRange": {"sources": [{
                 "sheetId": self.sheet_id, "startRowIndex": first, "endRowIndex": last,
@@ -289,14 +344,15 @@ class _Builder:
                 },
             },
             "position": {"overlayPosition": {
-                "anchorCell": {"sheetId": self.sheet_id, "rowIndex": anchor_row, "columnIndex": self.width + 1},
-                "widthPixels": 640, "heightPixels": 320}},
+                "anchorCell": {"sheetId": self.sheet_id, "rowIndex": anchor[0], "columnIndex": anchor[1]},
+                "widthPixels": CHART_WIDTH, "heightPixels": CHART_HEIGHT}},
         }}}
 
 
 def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, account_title: str,
                  weeks: list[dt.date], platforms: list[str], admins: list[str],
-                 existing_chart_ids=(), rows_before: int = 0, positions=None) -> WeeklyLayout:
+                 existing_chart_ids=(), rows_before: int = 0, positions=None,
+                 in_progress: dt.date | None = None) -> WeeklyLayout:
     """Requests that rebuild the Weekly tab, and where each figure lands.
 
     ``locale``: the labels' language ("ru", "en"; "ru_RU" is taken as "ru").
@@ -307,14 +363,19 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
     tab's two charts come back with the fixed ids of :func:`chart_ids`).
     ``rows_before``: the tab's current row count; the grid keeps at least
     that many rows (and gets more when the table needs them).
+    ``in_progress``: the Monday of the week still in progress: its rows are
+    greyed with a note, have no week-over-week, and stay out of the charts.
     """
-    b = _Builder(template, locale, sheet_id, plan_title, account_title, positions)
+    b = _Builder(template, locale, sheet_id, plan_title, account_title, positions, in_progress)
     weeks = metrics.normalize_weeks(weeks)
 
     b.add([{**_string(b.title), "userEnteredFormat": {"textFormat": {"bold": True, "fontSize": 12}}}])
     b.header(b.text["slice"])
     b.week_rows(weeks, None, b.text["all"])
     main_end = len(b.rows)
+    charted = main_end - (1 if weeks and weeks[-1] == in_progress else 0)  # complete weeks only
+    for _ in range(CHART_ROWS):
+        b.add()
     plan_columns = {c.key: c for c in b.plan_tab.columns}
     for column, names in (("platform", platforms), ("responsible", admins)):
         names = _groups(names)
@@ -327,7 +388,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
             b.week_rows(weeks, (column, name), name)
 
     row_count = max(len(b.rows) + 1, rows_before, HEADER_ROWS + 1)
-    column_count = b.width + 1 + CHART_COLUMNS
+    column_count = b.width + 1
     reach_chart, err_chart = chart_ids(sheet_id)
 
     requests: list[dict] = []
@@ -346,12 +407,11 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
     b.trim()
     requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
                                      "rows": b.rows, "fields": "userEnteredValue,userEnteredFormat"}})
-    requests += repeated + b.number_formats()
-    requests.append({"updateDimensionProperties": {
-        "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": b.width},
-        "properties": {"pixelSize": 110}, "fields": "pixelSize"}})
-    requests.append(b.chart(reach_chart, b.text["chart_reach"], ["reach", "interactions"], 1, main_end, 0))
-    requests.append(b.chart(err_chart, b.text["chart_err"], ["err"], 1, main_end, 17))
+    requests += repeated + b.number_formats() + b.looks()
+    left, right = b.chart_columns()
+    requests.append(b.chart(reach_chart, b.text["chart_reach"], ["reach", "interactions"], 1, charted,
+                            (main_end + 1, left)))
+    requests.append(b.chart(err_chart, b.text["chart_err"], ["err"], 1, charted, (main_end + 1, right)))
     requests.append({"updateSheetProperties": {
         "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": HEADER_ROWS}},
         "fields": "gridProperties.frozenRowCount"}})

@@ -96,9 +96,13 @@ class Rule:
     when: dict[str, tuple[str, ...]] = field(default_factory=dict)
     after_stats_days: bool = False
     than: str | None = None
+    names: dict[str, str] = field(default_factory=dict)  # what people read in the Check tab
 
     def message(self, locale: str) -> str:
         return self.messages[locale]
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale, self.id)
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,7 @@ class _Loader:
         rules: list[Rule] = []
         for i, r in enumerate(raw):
             where = f"rules[{i}]"
-            self.keys(r, where, {"id", "check", "tab", "columns", "when", "after_stats_days", "than",
+            self.keys(r, where, {"id", "name", "check", "tab", "columns", "when", "after_stats_days", "than",
                                  "severity", "message"}, {"id", "check", "tab", "severity", "message"})
             where = f"rules.{r['id']}"
             if r["id"] in [x.id for x in rules]:
@@ -327,7 +331,8 @@ class _Loader:
                 self.fail(f"{where}.than", "an at_most rule needs the column to compare with")
             rules.append(Rule(r["id"], r["check"], r["tab"], r["severity"],
                               self.labels(r["message"], f"{where}.message"), columns, when,
-                              bool(r.get("after_stats_days", False)), r.get("than")))
+                              bool(r.get("after_stats_days", False)), r.get("than"),
+                              self.labels(r["name"], f"{where}.name") if "name" in r else {}))
         return tuple(rules)
 
     def column_of(self, tab: Tab, key: str, where: str) -> Column:

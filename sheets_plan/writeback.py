@@ -75,13 +75,32 @@ def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datet
     title = CHECK_TITLE[loc].format(run=now.strftime("%d.%m.%Y %H:%M"), as_of=report.as_of.strftime("%d.%m.%Y"),
                                     rows=report.rows_checked, errors=report.errors, warnings=report.warnings)
     rows = [[value(title, {"textFormat": {"bold": True}})], [value(h, BOLD) for h in CHECK_HEADER[loc]]]
+    names = {r.id: r.name(loc) for r in snap.template.rules}
     for f in report.flags:
         tab_title = snap.titles[f.tab]
-        target = f.cell or "A1"
-        shown = link(snap.sheet_ids[f.tab], tab_title, target)
+        # every flag names its tab; one without a cell (a missing week) links to the tab's top
+        shown = link(snap.sheet_ids[f.tab], tab_title, f.cell or "A1", f"{tab_title}!{f.cell}" if f.cell else tab_title)
         rows.append([value(SEVERITY[loc][f.severity]), value(f.admin or None),
-                     {"userEnteredValue": {"formulaValue": shown}}, value(f.rule), value(f.message)])
+                     {"userEnteredValue": {"formulaValue": shown}}, value(names.get(f.rule, f.rule)),
+                     value(f.message)])
     reqs.append(write_rows(sid, 0, rows))
+    reqs += _check_tab_looks(sid)
+    return reqs
+
+
+CHECK_WIDTHS = (110, 140, 170, 210, 640)  # px: severity, admin, cell, rule, message (wrapped)
+
+
+def _check_tab_looks(sheet_id: int) -> list[dict]:
+    """Widths that show each column, the message wrapping, the title and header rows frozen."""
+    reqs = [{"updateDimensionProperties": {
+        "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
+        "properties": {"pixelSize": px}, "fields": "pixelSize"}} for i, px in enumerate(CHECK_WIDTHS)]
+    reqs.append({"repeatCell": {"range": grid_range(sheet_id, 2, None, 4, 5),
+                                "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
+                                "fields": "userEnteredFormat.wrapStrategy"}})
+    reqs.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 2}},
+                                           "fields": "gridProperties.frozenRowCount"}})
     return reqs
 
 

@@ -45,25 +45,38 @@ def person_parts(path) -> dict:
     return out
 
 
+def _drawings(z: zipfile.ZipFile, title: str) -> list[str]:
+    """The drawing parts of a tab (where its charts sit)."""
+    wb = z.read("xl/workbook.xml").decode()
+    rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = next(_attrs(t)["r:id"] for t in re.findall(r"<sheet [^>]*>", wb) if _attrs(t)["name"] == title)
+    target = next(_attrs(t)["Target"] for t in re.findall(r"<Relationship [^>]*>", rels) if _attrs(t)["Id"] == rid)
+    sheet = posixpath.normpath(posixpath.join("xl", target.lstrip("/").removeprefix("xl/")))
+    sheet_rels = posixpath.join(posixpath.dirname(sheet), "_rels", posixpath.basename(sheet) + ".rels")
+    if sheet_rels not in z.namelist():
+        return []
+    drawings = re.findall(r'Target="([^"]*drawings/drawing\d+\.xml)"', z.read(sheet_rels).decode())
+    return [d.lstrip("/") if d.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(sheet), d))
+            for d in drawings]
+
+
 def charts_on(path, title: str) -> int:
     """How many charts the tab's drawing holds (openpyxl does not load charts)."""
     with zipfile.ZipFile(path) as z:
-        wb = z.read("xl/workbook.xml").decode()
-        rels = z.read("xl/_rels/workbook.xml.rels").decode()
-        rid = next(_attrs(t)["r:id"] for t in re.findall(r"<sheet [^>]*>", wb) if _attrs(t)["name"] == title)
-        target = next(_attrs(t)["Target"] for t in re.findall(r"<Relationship [^>]*>", rels) if _attrs(t)["Id"] == rid)
-        sheet = posixpath.normpath(posixpath.join("xl", target.lstrip("/").removeprefix("xl/")))
-        sheet_rels = posixpath.join(posixpath.dirname(sheet), "_rels", posixpath.basename(sheet) + ".rels")
-        if sheet_rels not in z.namelist():
-            return 0
-        drawings = re.findall(r'Target="([^"]*drawings/drawing\d+\.xml)"', z.read(sheet_rels).decode())
         count = 0
-        for d in drawings:
-            name = d.lstrip("/") if d.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(sheet), d))
+        for name in _drawings(z, title):
             d_rels = posixpath.join(posixpath.dirname(name), "_rels", posixpath.basename(name) + ".rels")
             if d_rels in z.namelist():
                 count += len(re.findall(r"/chart\"", z.read(d_rels).decode()))
         return count
+
+
+def chart_anchors(path, title: str) -> list[tuple[int, int]]:
+    """(column, row), 0-based, of the top-left corner of each drawing object on a tab."""
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(name).decode() for name in _drawings(z, title))
+    return [(int(c), int(r)) for c, r in
+            re.findall(r"<(?:xdr:)?from>\s*<(?:xdr:)?col>(\d+)</(?:xdr:)?col>.*?<(?:xdr:)?row>(\d+)</", xml, re.S)]
 
 
 def _attrs(tag: str) -> dict[str, str]:

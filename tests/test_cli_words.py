@@ -17,6 +17,7 @@ from sheets_plan.demo import fill_rows, sample_rows
 from sheets_plan.grid import serial
 
 from .conftest import AS_OF
+from .helpers import project_with_rows
 
 DATE = AS_OF.isoformat()
 
@@ -32,10 +33,7 @@ def run(*args) -> tuple[int, str, str]:
 def plans(tmp_path, template) -> Path:
     """A folder with one project that has rows."""
     folder = tmp_path / "plans"
-    backend = LocalBackend(folder)
-    path = provision(backend, "Кофейня", admins=["Аня", "Боря"], locale="ru", template=template)
-    plan, account = sample_rows(template, "ru", AS_OF)
-    fill_rows(backend, path, template, plan[:20], account)
+    project_with_rows(folder, template, "Кофейня", ["Аня", "Боря"], "ru", AS_OF)
     return folder
 
 
@@ -204,3 +202,24 @@ def test_demo_keeps_its_date_and_says_so_when_asked_for_another(tmp_path):
     assert code == 0 and "as of 16.03.2026" in out
     code, _, err = run("demo", "--dir", tmp_path, "--locale", "en", "--as-of", "2026-06-01")
     assert code == 2 and "dated around 2026-03-16" in err and "--as-of 2026-03-16" in err
+
+
+def test_a_long_admin_list_lives_in_a_hidden_tab_because_excel_keeps_255_characters(tmp_path, template):
+    import openpyxl
+
+    admins = [f"admin.number{i}@agency-example.com" for i in range(1, 13)]  # 431 characters as a list
+    args = [a for name in admins for a in ("--admin", name)]
+    code, out, _ = run("provision", "Big", "--dir", tmp_path, "--locale", "en", *args)
+    assert code == 0
+    path = out.strip()
+    wb = openpyxl.load_workbook(path)
+    assert wb["Lists"].sheet_state == "hidden" and [c.value for c in wb["Lists"]["A"]] == admins
+    assert _responsible_list(path) == "'Lists'!$A$1:$A$12"
+    assert run("provision", "Big", "--dir", tmp_path)[0] == 0  # a repair keeps it as it is
+    assert _responsible_list(path) == "'Lists'!$A$1:$A$12" and openpyxl.load_workbook(path).sheetnames.count("Lists") == 1
+    plan, account = sample_rows(template, "en", AS_OF)
+    row = plan[0][:]
+    row[7] = admins[11]
+    fill_rows(LocalBackend(tmp_path), path, template, [row], account[:0])
+    flags = json.loads(run("validate", path, "--as-of", DATE, "--no-write", "--format", "json")[1])["flags"]
+    assert not [f for f in flags if f["column"] == "responsible"]

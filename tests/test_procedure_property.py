@@ -31,7 +31,7 @@ BLANKS = [None, "", "  "]
 TEXTS = BLANKS + ["x", " y "]
 NUMBERS = BLANKS + [0, 5, 120, 3.0, 7.5, -4, "1 520", "1\u00a0520", "3,5", "-4", "abc", True, "12"]
 POOLS = {
-    "time": [None, "10:00", 0.5],
+    "time": [None, "10:00", 0.5, "9.30", "вечер", "25:00"],
     "platform": [None, "Instagram", "vk", " Telegram ", "MySpace", 5],
     "format": [None, "пост", "Reels", "carousel", "video", "bad"],
     "rubric": TEXTS, "topic": TEXTS, "caption": TEXTS,
@@ -166,6 +166,8 @@ def invalid(key: str, v) -> bool:
         return a_date(v) is None
     if column.type == "int":
         return a_number(v)[1]
+    if column.type == "time":  # a number is a fraction of a day; text must read as a time of day
+        return isinstance(v, str) and re.fullmatch(r"([01]?\d|2[0-3])[:.][0-5]\d(:[0-5]\d)?", v.strip()) is None
     options = {"platform": PLATFORM, "format": FORMAT, "status": STATUS, "responsible": {"anna", "bob"}}.get(key)
     return options is not None and name(v) not in options
 

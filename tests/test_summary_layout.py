@@ -171,9 +171,10 @@ def test_idempotent(template, layout):
 
 def test_order_clear_resize_write_charts_freeze(layout):
     kinds = [list(r)[0] for r in layout.requests]
-    repeats = len(kinds) - 7
+    widths = len(layout.columns) + 3 + 1  # one per column, then the helpers hidden
+    repeats = len(kinds) - 6 - widths
     assert kinds == ["updateCells", "updateSheetProperties", "updateCells", *["repeatCell"] * repeats,
-                     "updateDimensionProperties", "addChart", "addChart", "updateSheetProperties"]
+                     *["updateDimensionProperties"] * widths, "addChart", "addChart", "updateSheetProperties"]
     assert repeats > len(layout.columns)  # the repeated formulas, then one number format per column
     clear = layout.requests[0]["updateCells"]
     assert clear == {"range": {"sheetId": 42}, "fields": "userEnteredValue,userEnteredFormat,note"}
@@ -206,8 +207,12 @@ def test_charts(layout):
         assert got == [cols[k] for k in keys]
         assert basic["headerCount"] == 1
         anchor = chart["position"]["overlayPosition"]["anchorCell"]
-        assert anchor["sheetId"] == 42 and anchor["columnIndex"] > max(cols.values())
-        assert anchor["columnIndex"] < layout.column_count
+        # where people see them: under the main block (in rows kept blank), from column D
+        assert anchor["sheetId"] == 42 and anchor["rowIndex"] == 2 + n + 1 and 3 <= anchor["columnIndex"] < 14
+    anchors = [c["position"]["overlayPosition"]["anchorCell"]["columnIndex"] for c in charts]
+    assert anchors[0] == 3 and anchors[1] > anchors[0]  # side by side
+    first_section = min(r for (group, _, _), (r, _) in layout.cells.items() if group is not None)
+    assert first_section > 2 + n + summary.CHART_ROWS  # the charts cover no figure
 
 
 def test_layout_rows_and_cells(layout):
@@ -324,7 +329,8 @@ def test_empty_inputs(template):
     out = build(template, weeks=[], platforms=[], admins=["", "  "])
     validate_request("POST", BATCH_URL, {"requests": out.requests})
     assert out.cells == {}
-    assert len(content_rows(out.requests)) == 2  # title and header
+    rows = content_rows(out.requests)
+    assert [i for i, r in enumerate(rows) if any("userEnteredValue" in v for v in r.get("values", []))] == [0, 1]
     assert sum("addChart" in r for r in out.requests) == 2
 
 

@@ -15,22 +15,17 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
-from sheets_plan import LocalBackend, provision
 from sheets_plan.cli import cli
-from sheets_plan.demo import fill_rows, sample_rows
 
 from .conftest import AS_OF
+from .helpers import project_with_rows
 from .person import by_header, charts_on, person_parts
 from .test_person_edits import run_all
 
 
 @pytest.fixture
 def filled(tmp_path, template) -> Path:
-    folder = tmp_path / "plans"
-    backend = LocalBackend(folder)
-    path = provision(backend, "Acme", admins=["Anna", "Boris"], locale="en", template=template)
-    plan, account = sample_rows(template, "en", AS_OF)
-    fill_rows(backend, path, template, plan[:20], account)
+    path = project_with_rows(tmp_path / "plans", template, "Acme", ["Anna", "Boris"], "en", AS_OF)
     run_all(Path(path))
     return Path(path)
 

@@ -152,6 +152,9 @@ def _validation_xml(rule: dict) -> str:
     if kind == "ONE_OF_LIST":
         items = ",".join(v.replace('"', '""') for v in values)
         return f'<dataValidation type="list" {common} sqref="A1"><formula1>"{xml.esc(items)}"</formula1></dataValidation>'
+    if kind == "ONE_OF_RANGE":  # a list kept in cells: 'Lists'!$A$1:$A$12
+        return (f'<dataValidation type="list" {common} sqref="A1">'
+                f"<formula1>{xml.esc(values[0].removeprefix('='))}</formula1></dataValidation>")
     if kind == "NUMBER_GREATER_THAN_EQ":
         return (f'<dataValidation type="decimal" operator="greaterThanOrEqual" {common} sqref="A1">'
                 f"<formula1>{xml.esc(values[0])}</formula1></dataValidation>")

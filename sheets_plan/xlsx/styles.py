@@ -103,16 +103,23 @@ class Styles:
         self.lists["fonts"] = fonts
         font = fonts[base] if 0 <= base < len(fonts) else fonts[0]
         kids = xml.children(font) if not font.endswith("/>") else []
-        named = "|".join(tag for key, tag in (("bold", "b"), ("fontSize", "sz")) if key in text)
+        named = "|".join(tag for key, tag in (("bold", "b"), ("italic", "i"), ("fontSize", "sz"),
+                                              ("foregroundColor", "color")) if key in text)
         if named:  # only what the format names changes: bold keeps the size, a size keeps bold
             kids = [k for k in kids if not re.match(r"<(" + named + r")\b", k)]
+        if text.get("italic"):
+            kids.insert(0, "<i/>")
         if text.get("bold"):
             kids.insert(0, "<b/>")
+
+        def before(tags: str) -> int:  # the schema's order: b i strike ... sz color name family
+            return next((i for i, k in enumerate(kids) if re.match(rf"<({tags})\b", k)), len(kids))
+
         size = text.get("fontSize")
-        if size:  # sz goes before color/name/family in the schema's order
-            at = next((i for i, k in enumerate(kids) if re.match(r"<(color|name|family|charset|scheme)\b", k)),
-                      len(kids))
-            kids.insert(at, f'<sz val="{size}"/>')
+        if size:
+            kids.insert(before("color|name|family|charset|scheme"), f'<sz val="{size}"/>')
+        if text.get("foregroundColor"):
+            kids.insert(before("name|family|charset|scheme"), f'<color rgb="{argb(text["foregroundColor"])}"/>')
         return self._add("fonts", "<font>" + "".join(kids) + "</font>")
 
     def _fill(self, color: dict) -> int:

@@ -121,7 +121,8 @@ class Writer:
         else:
             ws = book.sheets[sheet.id]
         after = _state(sheet)
-        changed = new or bool(boxes) or bool(validations) or bool(sheet.column_widths) or after != before
+        changed = (new or bool(boxes) or bool(validations) or bool(sheet.column_widths) or bool(sheet.column_hidden)
+                   or after != before)
         if not changed:
             return
         restyle = None
@@ -132,12 +133,16 @@ class Writer:
         grid = sheet.properties["gridProperties"]
         if new or after["frozen"] != before["frozen"]:
             ws.set_frozen_rows(grid.get("frozenRowCount", 0))
-        if sheet.column_widths:
+        if sheet.column_widths or sheet.column_hidden:
             cols = ws.columns()
             for c, px in sheet.column_widths.items():
                 cols[c] = {**cols.get(c, {}), "width": str(round(px / 7, 2)), "customWidth": "1"}
+            for c, hidden in sheet.column_hidden.items():
+                cols[c] = {k: v for k, v in cols.get(c, {}).items() if k != "hidden"} | (
+                    {"hidden": "1"} if hidden else {})
             ws.set_columns(cols)
             sheet.column_widths.clear()
+            sheet.column_hidden.clear()
         if validations:
             ws.put("dataValidations", rules.set_validations(xml.children(ws.get("dataValidations") or "<x/>"),
                                                             validations))
