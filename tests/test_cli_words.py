@@ -223,3 +223,17 @@ def test_a_long_admin_list_lives_in_a_hidden_tab_because_excel_keeps_255_charact
     fill_rows(LocalBackend(tmp_path), path, template, [row], account[:0])
     flags = json.loads(run("validate", path, "--as-of", DATE, "--no-write", "--format", "json")[1])["flags"]
     assert not [f for f in flags if f["column"] == "responsible"]
+
+
+def test_on_google_a_wrong_folder_id_is_not_an_empty_folder(emu):
+    from sheets_plan import weekly
+    from sheets_plan.backend import RunError
+
+    from .google_fixtures import google_backend
+
+    with pytest.raises(RunError, match="no such Drive folder, or not shared with"):
+        weekly.projects_of(google_backend(emu, "0AbCdoesNotExist"))
+    before = emu.count()
+    with pytest.raises(RunError, match="no projects found"):
+        weekly.projects_of(google_backend(emu, emu.add_folder("Empty")))
+    assert emu.count() - before == 2  # the listing, then one files.get of the folder
