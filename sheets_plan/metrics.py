@@ -33,7 +33,8 @@ Definitions where DESIGN §5 leaves room:
   would count it), the denominator is Σ reach (a blank
   reach adds nothing to it anyway). ERview is the same with views.
 * ER by followers = (Σ I / posts) / followers × 100, with all published
-  posts of the week (reach filled or not).
+  posts of the week (reach filled or not). Views per follower (Telegram's
+  ERR) = (Σ views / posts) / followers × 100, the same way.
 * Account: a row belongs to the week of its ``week`` date (the Monday on or
   before it). If several rows fall in one week, **the last row (lowest on
   the sheet)** is the week's row, and all its values (followers, dialogs,
@@ -182,6 +183,8 @@ METRICS: tuple[Metric, ...] = (
     _m("erview", "ER по просмотрам, %", "ERview, %", Ratio(Total(_I, "views"), Ref("views")), "rate"),
     _m("er", "ER по подписчикам, %", "ER by followers, %",
        Ratio(Ratio(Ref("interactions"), Ref("posts"), 1), Ref("followers")), "rate"),
+    _m("views_per_follower", "Просмотры на подписчика, %", "Views per follower, %",
+       Ratio(Ratio(Ref("views"), Ref("posts"), 1), Ref("followers")), "rate"),
     _m("followers", "Подписчики", "Followers", AccountValue("followers"), "count"),
     _m("follower_growth", "Прирост подписчиков", "Follower growth",
        Diff(Ref("followers"), Prev(Ref("followers"))), "signed"),

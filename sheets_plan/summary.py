@@ -15,6 +15,7 @@ Layout (0-based rows)::
            one row per (platform, week)                   group ("platform", name)
     blank, section title, header,
            one row per (responsible, week)                group ("responsible", name)
+    blank, "How the figures are computed": a row per figure, its label and its definition
 
 Columns: A the week's Monday (a date serial), B its ISO week number
 (ISOWEEKNUM), C the slice (all / the platform / the admin, always a
@@ -54,7 +55,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import formula, metrics
+from . import definitions, formula, metrics
 from .grid import col_letter, serial
 from .template import LOCALES
 
@@ -173,9 +174,22 @@ class _Builder:
 
     def header(self, slice_label: str):
         labels = [self.text["week"], self.text["week_number"], slice_label]
-        for key in list(self.columns)[len(_FIXED):]:
+        keys = list(self.columns)[len(_FIXED):]
+        for key in keys:
             labels.append(metrics.label(key, self.lang, self.account_title))
-        self.add([{**_string(t), "userEnteredFormat": copy.deepcopy(_HEADER_FORMAT)} for t in labels])
+        cells = [{**_string(t), "userEnteredFormat": copy.deepcopy(_HEADER_FORMAT)} for t in labels]
+        for key, cell in zip(keys, cells[len(_FIXED):]):  # what the figure means, on its header
+            if key in definitions.DEFINITIONS:
+                cell["note"] = definitions.definition(key, self.lang)
+        self.add(cells)
+
+    def legend(self):
+        """The definitions again, under the tables, where a printout or an xlsx shows them too."""
+        self.add()
+        self.section(definitions.TITLE[self.lang])
+        for key in self.keys:
+            self.add([{**_string(metrics.label(key, self.lang)), "userEnteredFormat": copy.deepcopy(_BOLD)},
+                      {}, {}, _string(definitions.definition(key, self.lang))])
 
     def section(self, text: str):
         self.add([{**_string(text), "userEnteredFormat": copy.deepcopy(_BOLD)}])
@@ -386,6 +400,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
         b.header(plan_columns[column].label(b.lang))
         for name in names:
             b.week_rows(weeks, (column, name), name)
+    b.legend()
 
     row_count = max(len(b.rows) + 1, rows_before, HEADER_ROWS + 1)
     column_count = b.width + 1
@@ -406,7 +421,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
     repeated = b.repeated()
     b.trim()
     requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-                                     "rows": b.rows, "fields": "userEnteredValue,userEnteredFormat"}})
+                                     "rows": b.rows, "fields": "userEnteredValue,userEnteredFormat,note"}})
     requests += repeated + b.number_formats() + b.looks()
     left, right = b.chart_columns()
     requests.append(b.chart(reach_chart, b.text["chart_reach"], ["reach", "interactions"], 1, charted,

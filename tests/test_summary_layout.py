@@ -330,7 +330,9 @@ def test_empty_inputs(template):
     validate_request("POST", BATCH_URL, {"requests": out.requests})
     assert out.cells == {}
     rows = content_rows(out.requests)
-    assert [i for i, r in enumerate(rows) if any("userEnteredValue" in v for v in r.get("values", []))] == [0, 1]
+    filled = [i for i, r in enumerate(rows) if any("userEnteredValue" in v for v in r.get("values", []))]
+    legend = 1 + len(metrics.figure_keys())  # "How the figures are computed" and a row per figure
+    assert filled[:2] == [0, 1] and len(filled) == 2 + legend  # title and header, then only the legend
     assert sum("addChart" in r for r in out.requests) == 2
 
 
@@ -606,3 +608,32 @@ def test_libreoffice_plan_computed_columns(template, recalculated, sc):
         assert (_blank(got) and not parts) or got == sum(parts)
         checked += 1
     assert checked > 150
+
+
+def test_every_figure_says_what_it_is_on_its_header_and_in_the_legend(template):
+    from sheets_plan import definitions
+    from sheets_plan.model import Spreadsheet
+
+    for locale in ("ru", "en"):
+        out = build(template, locale)
+        book = Spreadsheet("s", "t")
+        book.batch_update([{"addSheet": {"properties": {"sheetId": 42, "title": "W"}}}])
+        book.batch_update(out.requests)
+        sheet = book.sheet(42)
+        header = {sheet.peek(1, c).value: sheet.peek(1, c).note for c in sheet.cells[1]}
+        for key in metrics.figure_keys():
+            text = definitions.definition(key, locale)
+            assert header[metrics.label(key, locale)] == text
+            assert any(cell.value == text for row in sheet.cells.values() for cell in row.values())
+    assert set(definitions.DEFINITIONS) == set(metrics.figure_keys())
+    assert "TGStat" in definitions.definition("views_per_follower", "en")
+
+
+def test_readme_lists_every_definition():
+    from pathlib import Path
+
+    from sheets_plan import definitions
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for key in metrics.figure_keys():
+        assert f"| {metrics.label(key, 'en')} | {definitions.definition(key, 'en')} |" in readme, key

@@ -1,0 +1,73 @@
+"""What each Weekly figure means, in words, per language (issue 12).
+
+Analytics tools name the same letters differently: Popsters and LiveDune take ER
+as interactions ÷ followers and ERview as interactions ÷ views; Telegram
+analytics (the TGStat convention) take ERR as average post views ÷
+subscribers. The product keeps its own definitions (metrics.py) and says them:
+each Weekly header carries its definition as a note, the tab ends with the
+list, and README shows it. Pure data.
+"""
+
+from __future__ import annotations
+
+_W = {"ru": "опубликованные посты недели (пн–вс)", "en": "the week's published posts (Mon–Sun)"}
+_PREV = {"ru": "к прошлой неделе", "en": "against the week before"}
+
+DEFINITIONS: dict[str, dict[str, str]] = {
+    "posts": {"ru": f"Число публикаций: {_W['ru']}.", "en": f"How many posts: {_W['en']}."},
+    "likes": {"ru": f"Сумма лайков: {_W['ru']}; пустая ячейка — 0.",
+              "en": f"Sum of likes over {_W['en']}; a blank cell counts 0."},
+    "comments": {"ru": f"Сумма комментариев: {_W['ru']}.", "en": f"Sum of comments over {_W['en']}."},
+    "saves": {"ru": f"Сумма сохранений: {_W['ru']}.", "en": f"Sum of saves over {_W['en']}."},
+    "shares": {"ru": f"Сумма репостов: {_W['ru']}.", "en": f"Sum of shares over {_W['en']}."},
+    "interactions": {"ru": "Взаимодействия = лайки + комментарии + сохранения + репосты.",
+                     "en": "Interactions = likes + comments + saves + shares."},
+    "reach": {"ru": f"Сумма охвата: {_W['ru']}.", "en": f"Sum of reach over {_W['en']}."},
+    "views": {"ru": f"Сумма просмотров: {_W['ru']}.", "en": f"Sum of views over {_W['en']}."},
+    "err": {"ru": "ER по охвату (ERR) = взаимодействия ÷ охват × 100, по постам с заполненным охватом.",
+            "en": "ERR = interactions ÷ reach × 100, over the posts whose reach is filled in."},
+    "erview": {"ru": "ER по просмотрам (ERview, как в Popsters и LiveDune) = взаимодействия ÷ просмотры × 100, "
+                     "по постам с заполненными просмотрами.",
+               "en": "ERview (as Popsters and LiveDune) = interactions ÷ views × 100, over the posts whose views "
+                     "are filled in."},
+    "er": {"ru": "ER по подписчикам (как ER в Popsters и LiveDune) = взаимодействия на пост ÷ подписчики × 100.",
+           "en": "ER by followers (ER in Popsters and LiveDune) = interactions per post ÷ followers × 100."},
+    "views_per_follower": {
+        "ru": "Просмотры на подписчика (ERR в Telegram, по TGStat) = средние просмотры поста ÷ подписчики × 100.",
+        "en": "Views per follower (Telegram's ERR, the TGStat convention) = average views per post ÷ "
+              "subscribers × 100."},
+    "followers": {"ru": "Подписчики на конец недели: строка недели во вкладке «Аккаунт» (нижняя, если их несколько).",
+                  "en": "Followers at the week's end: the week's row of the Account tab (the lowest, if several)."},
+    "follower_growth": {"ru": "Подписчики минус подписчики прошлой недели.",
+                        "en": "Followers minus the week before's followers."},
+    "follower_growth_pct": {"ru": "Прирост подписчиков ÷ подписчики прошлой недели × 100.",
+                            "en": "Follower growth ÷ the week before's followers × 100."},
+    "posts_wow": {"ru": f"Изменение числа публикаций в % {_PREV['ru']}.",
+                  "en": f"Change of posts in % {_PREV['en']}."},
+    "interactions_wow": {"ru": f"Изменение взаимодействий в % {_PREV['ru']}.",
+                         "en": f"Change of interactions in % {_PREV['en']}."},
+    "reach_wow": {"ru": f"Изменение охвата в % {_PREV['ru']}.", "en": f"Change of reach in % {_PREV['en']}."},
+    "views_wow": {"ru": f"Изменение просмотров в % {_PREV['ru']}.", "en": f"Change of views in % {_PREV['en']}."},
+    "err_wow": {"ru": "ER по охвату минус ER по охвату прошлой недели, в процентных пунктах.",
+                "en": "ERR minus the week before's ERR, in percentage points."},
+    "erview_wow": {"ru": "ER по просмотрам минус он же прошлой недели, в процентных пунктах.",
+                   "en": "ERview minus the week before's ERview, in percentage points."},
+    "er_wow": {"ru": "ER по подписчикам минус он же прошлой недели, в процентных пунктах.",
+               "en": "ER by followers minus the week before's, in percentage points."},
+    "dialogs": {"ru": "Обращения и диалоги за неделю: строка недели во вкладке «Аккаунт».",
+                "en": "Dialogs of the week: the week's row of the Account tab."},
+    "warm_leads": {"ru": "Тёплые лиды за неделю: строка недели во вкладке «Аккаунт».",
+                   "en": "Warm leads of the week: the week's row of the Account tab."},
+    "applications": {"ru": "Заявки за неделю: строка недели во вкладке «Аккаунт».",
+                     "en": "Applications of the week: the week's row of the Account tab."},
+    "lead_rate": {"ru": "Тёплые лиды ÷ диалоги × 100.", "en": "Warm leads ÷ dialogs × 100."},
+    "application_rate": {"ru": "Заявки ÷ тёплые лиды × 100.", "en": "Applications ÷ warm leads × 100."},
+    "conversion": {"ru": "Заявки ÷ диалоги × 100.", "en": "Applications ÷ dialogs × 100."},
+}
+TITLE = {"ru": "Как считаются показатели", "en": "How the figures are computed"}
+NOTE_WOW = {"ru": " Для идущей недели не считается.", "en": " Not computed for the week in progress."}
+
+
+def definition(key: str, locale: str) -> str:
+    text = DEFINITIONS[key][locale]
+    return text + NOTE_WOW[locale] if key.endswith("_wow") else text
