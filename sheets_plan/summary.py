@@ -274,15 +274,17 @@ class _Builder:
             while values and not values[-1]:
                 values.pop()
 
-    def number_formats(self) -> list[dict]:
-        """One repeatCell per column over the rows below the title and header:
-        a section's title and header cells are text, which a number format leaves as it is."""
+    def number_formats(self, spans: list[tuple[int, int]]) -> list[dict]:
+        """One repeatCell per column and span of rows (the main block; the sections): a section's
+        title and header cells are text, which a number format leaves as it is. The chart rows
+        and the legend get none (empty cells with a format only cost bytes)."""
         kinds = {"week": "date", "week_number": "row"} | {k: self.kind(k) for k in self.columns if k not in _FIXED}
         return [{"repeatCell": {
-            "range": {"sheetId": self.sheet_id, "startRowIndex": HEADER_ROWS, "endRowIndex": len(self.rows),
+            "range": {"sheetId": self.sheet_id, "startRowIndex": start, "endRowIndex": end,
                       "startColumnIndex": self.columns[key], "endColumnIndex": self.columns[key] + 1},
             "cell": {"userEnteredFormat": {"numberFormat": dict(_FORMATS[kind])}},
-            "fields": "userEnteredFormat.numberFormat"}} for key, kind in kinds.items()]
+            "fields": "userEnteredFormat.numberFormat"}} for start, end in spans if end > start
+            for key, kind in kinds.items()]
 
     def widths(self) -> list[int]:
         """Pixels per column: the header's longest word fits on one line (headers wrap between
@@ -390,6 +392,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
     charted = main_end - (1 if weeks and weeks[-1] == in_progress else 0)  # complete weeks only
     for _ in range(CHART_ROWS):
         b.add()
+    sections_start = len(b.rows)
     plan_columns = {c.key: c for c in b.plan_tab.columns}
     for column, names in (("platform", platforms), ("responsible", admins)):
         names = _groups(names)
@@ -400,6 +403,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
         b.header(plan_columns[column].label(b.lang))
         for name in names:
             b.week_rows(weeks, (column, name), name)
+    spans = [(HEADER_ROWS, main_end), (sections_start, len(b.rows))]
     b.legend()
 
     row_count = max(len(b.rows) + 1, rows_before, HEADER_ROWS + 1)
@@ -422,7 +426,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
     b.trim()
     requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
                                      "rows": b.rows, "fields": "userEnteredValue,userEnteredFormat,note"}})
-    requests += repeated + b.number_formats() + b.looks()
+    requests += repeated + b.number_formats(spans) + b.looks()
     left, right = b.chart_columns()
     requests.append(b.chart(reach_chart, b.text["chart_reach"], ["reach", "interactions"], 1, charted,
                             (main_end + 1, left)))

@@ -84,19 +84,20 @@ def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datet
                      {"userEnteredValue": {"formulaValue": shown}}, value(names.get(f.rule, f.rule)),
                      value(f.message)])
     reqs.append(write_rows(sid, 0, rows))
-    reqs += _check_tab_looks(sid)
+    reqs += _check_tab_looks(sid, len(rows))
     return reqs
 
 
 CHECK_WIDTHS = (110, 140, 170, 210, 640)  # px: severity, admin, cell, rule, message (wrapped)
 
 
-def _check_tab_looks(sheet_id: int) -> list[dict]:
-    """Widths that show each column, the message wrapping, the title and header rows frozen."""
+def _check_tab_looks(sheet_id: int, rows: int) -> list[dict]:
+    """Widths that show each column, the message wrapping, the title and header rows frozen.
+    (The wrap covers the rows written: a bounded range keeps the local write on its fast path.)"""
     reqs = [{"updateDimensionProperties": {
         "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
         "properties": {"pixelSize": px}, "fields": "pixelSize"}} for i, px in enumerate(CHECK_WIDTHS)]
-    reqs.append({"repeatCell": {"range": grid_range(sheet_id, 2, None, 4, 5),
+    reqs.append({"repeatCell": {"range": grid_range(sheet_id, 2, max(rows, 3), 4, 5),
                                 "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP"}},
                                 "fields": "userEnteredFormat.wrapStrategy"}})
     reqs.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 2}},

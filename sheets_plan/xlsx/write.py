@@ -85,8 +85,8 @@ class Writer:
             rows = [r for r in after if "updateCells" in r]
             repeats = after[len(rows):]  # repeatCells (repeated formulas, number formats) after all the rows
             boxes = [_target(r)[1] for r in rows]
-            if all(_fields(r) <= _CLEARED for r in before) and all(
-                    "start" in r["updateCells"] and _fields(r) <= _PLAIN for r in rows) and not any(
+            if all(_fields(r) <= _CLEARED for r in before) and all(  # a note is never written (see _CLEARED)
+                    "start" in r["updateCells"] and _fields(r) <= _CLEARED for r in rows) and not any(
                     overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[:i]) and all(
                     "repeatCell" in r and None not in _target(r)[1] and _top_fields(r) <= _PLAIN for r in repeats):
                 out[sid] = on
