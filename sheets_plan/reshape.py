@@ -185,11 +185,10 @@ class Reshaping:
         """New rows (columns) take their neighbour's size, and a validation the rows on both
         sides share (they were inside the validated range, which grows, as on Google)."""
         new = range(index.start, index.end)
-        if source is not None:
-            props = sheet.dims[dim].get(index.point(source))
+        props = sheet.dims[dim].get(index.point(source)) if source is not None else None
+        if props:
             for i in new:
-                if props:
-                    sheet.dims[dim][i] = dict(props)
+                sheet.dims[dim][i] = dict(props)
         if len(inside) != 2:
             return
         a, b = (index.point(i) for i in sorted(inside))

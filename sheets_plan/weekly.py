@@ -95,8 +95,8 @@ def projects_of(backend: Backend) -> tuple[list[ProjectRef], list[ProjectResult]
         if len(same) > 1:
             where = ", ".join(r.location for r in same)
             problems.append(ProjectResult(same[0].project, where, False, message=(
-                f"the same project in {len(same)} places ({where}); keep one, or give the copy its own "
-                f"name with `sheets-plan provision`")))
+                f"the same project in {len(same)} places ({where}): a copied workbook keeps the project's "
+                f"tags; keep one and move the other out of the folder")))
     return refs, problems
 
 
