@@ -340,6 +340,50 @@ def _progress(total: int | None):
 
 
 @cli.command()
+@click.argument("target", required=False)
+@dir_option
+@folder_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@template_option
+@google_options
+@run_errors
+def upgrade(target, folder, folder_id, as_of, fmt, template_path, credentials, oauth, per_minute):
+    """Move TARGET (or every project in --dir / --folder) to the current template version.
+
+    From 1.0 to 2.0: the Account tab gets a Platform column (to the right of
+    the columns in use), and every Account row already filled is given the
+    project's main platform (the most published posts), which the output
+    names. Dropdowns, formulas, protection and the Weekly tab are rebuilt in
+    one atomic write; no other cell changes. A project already up to date is
+    left alone. Exit 0; 2 when a project could not be upgraded.
+
+    \b
+    Examples:
+      sheets-plan upgrade "plans/Coffee House.xlsx"
+      sheets-plan upgrade --dir plans
+      sheets-plan upgrade --folder 1AbC... --credentials key.json
+    """
+    import json
+
+    from . import upgrade as job
+
+    template = load_template(template_path)
+    google = {"credentials": credentials, "oauth": oauth, "per_minute": per_minute}
+    if target:
+        backend, sid = open_target(target, google)
+        results = [job.upgrade(backend, sid, template=template, as_of=as_of, location=target)]
+    else:
+        results = job.upgrade_folder(folder_backend(folder_id, folder, google), template=template, as_of=as_of)
+    if fmt == "json":
+        click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            click.echo(r.text, err=bool(r.error))
+    sys.exit(EXIT_RUN_ERROR if any(r.error for r in results) else 0)
+
+
+@cli.command()
 @click.option("--dir", "folder", type=click.Path(file_okay=False), default="demo", show_default=True,
               help="Where to put the demo workbook.")
 @click.option("--locale", type=click.Choice(LOCALES), default="ru", show_default=True,

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 _W = {"ru": "опубликованные посты недели (пн–вс)", "en": "the week's published posts (Mon–Sun)"}
 _PREV = {"ru": "к прошлой неделе", "en": "against the week before"}
+_ROW = {"ru": "строка недели и соцсети во вкладке «Аккаунт» (нижняя, если их несколько); "
+              "у всех публикаций — сумма по соцсетям",
+        "en": "the week's row of the platform in the Account tab (the lowest, if several); "
+              "for all posts, the sum over the platforms"}
 
 DEFINITIONS: dict[str, dict[str, str]] = {
     "posts": {"ru": f"Число публикаций: {_W['ru']}.", "en": f"How many posts: {_W['en']}."},
@@ -36,8 +40,7 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "ru": "Просмотры на подписчика (ERR в Telegram, по TGStat) = средние просмотры поста ÷ подписчики × 100.",
         "en": "Views per follower (Telegram's ERR, the TGStat convention) = average views per post ÷ "
               "subscribers × 100."},
-    "followers": {"ru": "Подписчики на конец недели: строка недели во вкладке «Аккаунт» (нижняя, если их несколько).",
-                  "en": "Followers at the week's end: the week's row of the Account tab (the lowest, if several)."},
+    "followers": {"ru": f"Подписчики на конец недели: {_ROW['ru']}.", "en": f"Followers at the week's end: {_ROW['en']}."},
     "follower_growth": {"ru": "Подписчики минус подписчики прошлой недели.",
                         "en": "Followers minus the week before's followers."},
     "follower_growth_pct": {"ru": "Прирост подписчиков ÷ подписчики прошлой недели × 100.",
@@ -54,12 +57,12 @@ DEFINITIONS: dict[str, dict[str, str]] = {
                    "en": "ERview minus the week before's ERview, in percentage points."},
     "er_wow": {"ru": "ER по подписчикам минус он же прошлой недели, в процентных пунктах.",
                "en": "ER by followers minus the week before's, in percentage points."},
-    "dialogs": {"ru": "Обращения и диалоги за неделю: строка недели во вкладке «Аккаунт».",
-                "en": "Dialogs of the week: the week's row of the Account tab."},
-    "warm_leads": {"ru": "Тёплые лиды за неделю: строка недели во вкладке «Аккаунт».",
-                   "en": "Warm leads of the week: the week's row of the Account tab."},
-    "applications": {"ru": "Заявки за неделю: строка недели во вкладке «Аккаунт».",
-                     "en": "Applications of the week: the week's row of the Account tab."},
+    "dialogs": {"ru": f"Обращения и диалоги за неделю: {_ROW['ru']}.",
+                "en": f"Dialogs of the week: {_ROW['en']}."},
+    "warm_leads": {"ru": f"Тёплые лиды за неделю: {_ROW['ru']}.",
+                   "en": f"Warm leads of the week: {_ROW['en']}."},
+    "applications": {"ru": f"Заявки за неделю: {_ROW['ru']}.",
+                     "en": f"Applications of the week: {_ROW['en']}."},
     "lead_rate": {"ru": "Тёплые лиды ÷ диалоги × 100.", "en": "Warm leads ÷ dialogs × 100."},
     "application_rate": {"ru": "Заявки ÷ тёплые лиды × 100.", "en": "Applications ÷ warm leads × 100."},
     "conversion": {"ru": "Заявки ÷ диалоги × 100.", "en": "Applications ÷ dialogs × 100."},

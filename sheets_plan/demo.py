@@ -25,6 +25,9 @@ TOPICS = {
     "en": ["New seasonal latte", "How we roast our beans", "Barista of the day", "Breakfast until noon",
            "Win a coffee pass", "What guests say", "Behind the kitchen door", "Coffee to go: 10% off"],
 }
+# The project's accounts, each with its own curve: followers at the start, weekly change
+# (low, high), and dialogs a week at most. Instagram grows fast, VK barely, Telegram steadily.
+ACCOUNTS = {"Instagram": (4200, 40, 220, 40), "VK": (1800, -25, 30, 15), "Telegram": (650, 15, 60, 8)}
 RUBRICS = {"ru": ["Продукт", "Команда", "Акции", "Отзывы"], "en": ["Product", "Team", "Offers", "Reviews"]}
 
 
@@ -48,15 +51,15 @@ def sample_rows(template: Template, locale: str, as_of: dt.date, seed: int = 7) 
             rows.append(_post(rnd, date, as_of, label, admins, locale, len(rows)))
     _spoil(rows, rnd)
     account = []
-    followers = 4200
-    for w in range(8):
-        monday = start + dt.timedelta(weeks=w)
-        followers += rnd.randint(-20, 180)
-        dialogs = rnd.randint(20, 60)
-        leads = rnd.randint(5, dialogs // 2)
-        if w == 5:
-            continue  # an admin forgot this week
-        account.append([serial(monday), followers, dialogs, leads, rnd.randint(1, leads)])
+    for platform, (followers, low, high, dialogs) in ACCOUNTS.items():
+        for w in range(8):
+            monday = start + dt.timedelta(weeks=w)
+            followers += rnd.randint(low, high)
+            talks = rnd.randint(dialogs // 2, dialogs)
+            leads = rnd.randint(1, max(talks // 2, 1))
+            if (platform, w) == ("VK", 5):
+                continue  # an admin forgot this week, on this account
+            account.append([serial(monday), platform, followers, talks, leads, rnd.randint(0, leads)])
     return [r[: len(plan.input_columns)] for r in rows], account
 
 

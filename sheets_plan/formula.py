@@ -45,7 +45,7 @@ SHARED_FUNCTIONS: frozenset[str] = frozenset({
     # logic
     "IF", "IFERROR", "IFNA", "AND", "OR", "NOT", "TRUE", "FALSE",
     # information
-    "ISBLANK", "ISNUMBER", "ISTEXT", "ISERROR", "ISNA", "ISFORMULA",
+    "ISBLANK", "ISNUMBER", "ISTEXT", "ISERROR", "ISNA", "ISFORMULA", "N",
     # text
     "LEN", "TRIM", "LOWER", "UPPER", "LEFT", "RIGHT", "MID", "SUBSTITUTE", "FIND", "SEARCH",
     "TEXT", "VALUE", "EXACT", "REPT", "CONCATENATE",

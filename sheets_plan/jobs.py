@@ -82,11 +82,13 @@ def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date
 
 def summary_groups(snap: Snapshot) -> tuple[list[str], list[str]]:
     """The Weekly tab's breakdown groups, in display order: (platforms, admins).
+    The platforms are those of the plan and of the Account rows: a platform's account
+    figures count from its first Account row, posts or not.
 
     Names that differ only in letter case are one group (the first spelling):
     a spreadsheet criterion matches both, so two rows would count the same posts."""
     plan = snap.tables["plan"].frame
-    platforms = _distinct(plan["platform"])
+    platforms = _distinct(pd.concat([plan["platform"], snap.tables["account"].frame["platform"]]))
     admins = _unique([*snap.admins, *_distinct(plan["responsible"])])
     return platforms, admins
 
@@ -132,9 +134,10 @@ def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = N
     Weekly tab's breakdown, a (group, week) index."""
     plan = snap.template.tab_of_kind("plan")
     published = next(c for c in plan.column("status").choices if c.key == "published").label(snap.locale)
-    groups = None if by is None else dict(zip(BREAKDOWNS, summary_groups(snap)))[by]
+    groups = dict(zip(BREAKDOWNS, summary_groups(snap)))
     return metrics.weekly_figures(counted.sheet_view(snap.tables["plan"]), counted.sheet_view(snap.tables["account"]),
-                                  plan_weeks(snap, weeks), published=published, by=by, groups=groups,
+                                  plan_weeks(snap, weeks), published=published, by=by,
+                                  groups=None if by is None else groups[by], platforms=groups["platform"],
                                   in_progress=metrics.monday(snap.as_of))
 
 

@@ -113,6 +113,14 @@ def header_positions(tab: Tab, header: list) -> dict[str, int]:
     return found
 
 
+def has_column(tab: Tab, key: str, header: list) -> bool:
+    """Whether a tab's header row (as people left it) has the column's header, in any locale."""
+    from .table import norm
+
+    labels = {norm(label) for label in tab.column(key).labels.values()}
+    return any(h not in (None, "") and norm(h) in labels for h in header)
+
+
 def data_rows(used_rows: int, template: Template) -> int:
     """Grid rows a table tab needs: header + data + the template's buffer."""
     return max(used_rows, 1) + template.buffer_rows

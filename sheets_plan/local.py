@@ -123,7 +123,9 @@ class LocalBackend:
             raise RunError(str(e)) from None
 
     def set_tags(self, sid: str, tags: dict[str, str]) -> None:
+        """Set these tags, keep the others (as Drive's appProperties patch does)."""
         book = self._book(sid)
+        tags = {**book.tags, **tags}
         if book.tags == tags:
             return
         self._writable(book.path)

@@ -35,18 +35,27 @@ Definitions where DESIGN §5 leaves room:
 * ER by followers = (Σ I / posts) / followers × 100, with all published
   posts of the week (reach filled or not). Views per follower (Telegram's
   ERR) = (Σ views / posts) / followers × 100, the same way.
-* Account: a row belongs to the week of its ``week`` date (the Monday on or
-  before it). If several rows fall in one week, **the last row (lowest on
-  the sheet)** is the week's row, and all its values (followers, dialogs,
-  ...) come from it, blanks included; it is not merged with the others.
-  Formulas find it with ``SUMPRODUCT(MAX((week>=Mon)*(week<Mon+7)*ROW(week)))``
-  (0 = no row) and read it with ``INDEX``; pandas keeps the last row per week.
+* Account: one row per week and platform (template 2.0). A row belongs to
+  the week of its ``week`` date (the Monday on or before it) and to the
+  platform it names. If several rows fall in one week for one platform,
+  **the last row (lowest on the sheet)** is that account's row of the week,
+  and all its values (followers, dialogs, ...) come from it, blanks
+  included; it is not merged with the others. Formulas find it with
+  ``SUMPRODUCT(MAX((week>=Mon)*(week<Mon+7)*(platform=name)*ROW(week)))``
+  (0 = no row) and read it with ``INDEX``; pandas keeps the last row per
+  (week, platform). The platform is compared as ``=`` compares text: letter
+  case ignored.
+* The project's account figures (all posts) are the **sum over the
+  platforms** of the platform rows' figures of the same week (blank when
+  every platform's is blank): followers, dialogs, warm leads, applications.
+  Rates built on them (ER by followers, growth %, conversions) are computed
+  from those sums. Formulas add the platform sections' cells.
 * Week over week: counts (posts, interactions, reach, views) in % of the
   previous week, (X(w) − X(w−1)) / X(w−1) × 100; rates (ERR, ERview, ER) as
   the difference in percentage points. The previous week is always the
   calendar week before (Monday − 7), whether or not it is in the table.
-* Breakdowns (by platform, by responsible) use only the plan metrics:
-  followers, ER by followers and the funnel are account-wide.
+* The breakdown by platform has every figure, the account ones from that
+  platform's rows; the breakdown by responsible only the plan metrics.
 
 * Text is compared as a spreadsheet criterion compares it: the status and
   the group name match a cell's text ignoring letter case, and nothing
@@ -75,7 +84,7 @@ __all__ = [
     "Expr", "Posts", "Total", "Add", "AccountValue", "AccountRow", "Ratio", "Diff", "Ref", "Prev",
     "Metric", "METRICS", "METRIC_KEYS", "ACCOUNT_ROW", "INTERACTION_COLUMNS", "metric", "label",
     "figure_keys", "split_key", "uses_account", "blankable", "Sources", "RowContext", "formula",
-    "monday", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks",
+    "monday", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks", "platform_names",
 ]
 
 INTERACTION_COLUMNS = ("likes", "comments", "saves", "shares")
@@ -212,6 +221,8 @@ METRICS: tuple[Metric, ...] = (
 )
 
 _BY_KEY = {m.key: m for m in METRICS}
+# Account column -> the metric that is its value (the main block adds the platforms' cells of it).
+_ACCOUNT_METRIC = {m.expr.column: m.key for m in METRICS if isinstance(m.expr, AccountValue)}
 METRIC_KEYS: frozenset[str] = frozenset(_BY_KEY)
 _PREV_LABEL = {"ru": "{}, пред. неделя", "en": "{}, prev. week"}
 _ACCOUNT_ROW_LABEL = {"ru": "Строка в «{}»", "en": "Row in “{}”"}
@@ -333,11 +344,17 @@ class Sources:
 
 @dataclass(frozen=True)
 class RowContext:
-    """One Weekly-tab row: its Monday cell, its group criterion, its laid-out cells."""
+    """One Weekly-tab row: its Monday cell, its group criterion, its laid-out cells.
+
+    A platform row names its platform's cell (``name``): its Account rows are
+    that platform's. A row of all posts lists the platform rows of the same
+    week (``platforms``): its account figures are their sum."""
     src: Sources
     week: str  # the cell holding the week's Monday, e.g. "$A5"
     group: tuple[str, str] | None = None  # (plan column key, criterion expression)
     cells: Mapping[tuple[str, int], str] = None  # (metric key, weeks back) -> "$D5"
+    name: str | None = None  # the cell holding the platform's name, e.g. "$C40"
+    platforms: tuple["RowContext", ...] = ()
 
     def cell(self, key: str, back: int) -> str | None:
         return (self.cells or {}).get((key, back))
@@ -393,9 +410,20 @@ class _FormulaWriter:
         cell = self.ctx.cell(ACCOUNT_ROW, back)
         if cell:
             return cell
-        week = self.src.account_span("week")
+        if self.ctx.name is None:
+            raise ValueError("an Account row belongs to a platform: a row of all posts adds its platform rows")
+        week, platform = self.src.account_span("week"), self.src.account_span("platform")
         lo, hi = _shifted(self.ctx.week, -7 * back), _shifted(self.ctx.week, 7 - 7 * back)
-        return f"SUMPRODUCT(MAX(({week}>={lo})*({week}<{hi})*ROW({week})))"
+        return f"SUMPRODUCT(MAX(({week}>={lo})*({week}<{hi})*({platform}={self.ctx.name})*ROW({week})))"
+
+    def account_total(self, column: str, back: int) -> str:
+        """The platform rows' values of the week added: blank when all are blank. N() reads an
+        inline blank ("") as 0, where SUM of a text argument would be an error."""
+        key = _ACCOUNT_METRIC[column]
+        parts = [_FormulaWriter(p).write(Ref(key), back) for p in self.ctx.platforms]
+        if not parts:
+            return '""'
+        return f'IF(COUNT({",".join(parts)})=0,"",{"+".join(f"N({p})" for p in parts)})'
 
     def write(self, expr: Expr, back: int) -> str:
         if isinstance(expr, Posts):
@@ -408,6 +436,8 @@ class _FormulaWriter:
         if isinstance(expr, AccountRow):
             return self.account_row(back)
         if isinstance(expr, AccountValue):
+            if self.ctx.group is None:
+                return self.account_total(expr.column, back)
             row = _wrap(self.account_row(back))
             value = f"INDEX({self.src.account_range(expr.column)},{row})"
             return f'IF({row}=0,"",IF(ISNUMBER({value}),{value},""))'
@@ -448,7 +478,7 @@ def formula(key: str, ctx: RowContext) -> str:
     base, back = split_key(key)
     cells = dict(ctx.cells or {})
     cells.pop((base, back), None)  # never refer to the cell being written
-    writer = _FormulaWriter(RowContext(ctx.src, ctx.week, ctx.group, cells))
+    writer = _FormulaWriter(RowContext(ctx.src, ctx.week, ctx.group, cells, ctx.name, ctx.platforms))
     return "=" + writer.write(_definition(base), back)
 
 
@@ -475,18 +505,41 @@ def _matches(values: pd.Series, text: str) -> pd.Series:
 
 
 class _FrameEvaluator:
-    def __init__(self, rows: pd.DataFrame, account: pd.DataFrame):
-        self.rows, self.account = rows, account  # as `prepared` gives them
+    """Figures of one block: all posts (``platforms``: the platforms whose account figures add up)
+    or one group (``account``: that platform's Account rows, one per week; None for an admin)."""
+
+    def __init__(self, rows: pd.DataFrame, account: pd.DataFrame | None,
+                 platforms: list["_FrameEvaluator"] | None = None):
+        self.rows, self.account, self.platforms = rows, account, platforms
         self.memo: dict = {}
 
     @staticmethod
     def prepared(plan: pd.DataFrame, account: pd.DataFrame, published: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The published posts with their week's Monday, and the Account row of each week (the last)."""
+        """The published posts with their week's Monday, and the Account rows with theirs, the last
+        row of each (week, platform) only."""
         rows = plan.assign(_week=_mondays(plan["date"]))
         rows = rows[_matches(rows["status"], published) & rows["_week"].notna()]
         acc = account.assign(_week=_mondays(account["week"]))
-        acc = acc[acc["_week"].notna()]
-        return rows, acc.drop_duplicates("_week", keep="last").set_index("_week")
+        acc = acc.assign(_platform=acc["platform"].map(lambda v: v.lower() if isinstance(v, str) else None))
+        acc = acc[acc["_week"].notna() & acc["_platform"].notna()]
+        return rows, acc.drop_duplicates(["_week", "_platform"], keep="last")
+
+    @staticmethod
+    def of_platform(account: pd.DataFrame, name: str) -> pd.DataFrame:
+        """One platform's Account rows (as `prepared` gives them), indexed by week."""
+        return account[account["_platform"] == name.lower()].set_index("_week")
+
+    def account_value(self, column: str, weeks: pd.DatetimeIndex) -> np.ndarray:
+        if self.account is not None:
+            return self.account[column].reindex(weeks).to_numpy(dtype=float)
+        parts = [p.account_value(column, weeks) for p in self.platforms or ()]
+        if not parts:
+            return np.full(len(weeks), np.nan)
+        stacked = np.vstack(parts)
+        total = np.zeros(len(weeks))
+        for part in parts:  # left to right, as the formula adds them
+            total = total + np.nan_to_num(part)
+        return np.where(np.isnan(stacked).all(axis=0), np.nan, total)
 
     def value(self, expr: Expr, weeks: pd.DatetimeIndex) -> np.ndarray:
         if isinstance(expr, Posts):
@@ -500,7 +553,7 @@ class _FrameEvaluator:
                 total = part if total is None else total + part
             return total
         if isinstance(expr, AccountValue):
-            return self.account[expr.column].reindex(weeks).to_numpy(dtype=float)
+            return self.account_value(expr.column, weeks)
         if isinstance(expr, AccountRow):
             raise TypeError("the Account row number exists only in the spreadsheet")
         if isinstance(expr, Ref):
@@ -570,13 +623,15 @@ def in_progress_blanks(frame: pd.DataFrame, week: dt.date | None) -> pd.DataFram
 
 def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.date], *,
                    published: str = "published", by: str | None = None,
-                   groups: list[str] | None = None, in_progress: dt.date | None = None) -> pd.DataFrame:
+                   groups: list[str] | None = None, in_progress: dt.date | None = None,
+                   platforms: list[str] | None = None) -> pd.DataFrame:
     """The weekly figures, computed with pandas from the same definitions as the formulas.
 
     ``plan``: columns date (datetime64, NaT allowed), status (choice keys),
-    the plan columns ``by`` names, and likes, comments, saves, shares, reach,
-    views (float64, NaN = blank). ``account``: columns week (datetime64),
-    followers, dialogs, warm_leads, applications (float64), in sheet row order.
+    platform, the plan columns ``by`` names, and likes, comments, saves,
+    shares, reach, views (float64, NaN = blank). ``account``: columns week
+    (datetime64), platform, followers, dialogs, warm_leads, applications
+    (float64), in sheet row order.
     ``weeks``: any dates; each stands for its ISO week (normalized to the
     Monday, de-duplicated, sorted). ``published``: the status text that
     counts, compared as a spreadsheet criterion compares (letter case
@@ -589,26 +644,45 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
     ``by="platform"`` / ``"responsible"`` (any plan column): a frame with a
     MultiIndex (group, week), named (by, "week"), groups in the order of
     ``groups`` (default: the sorted distinct non-blank values of that
-    column), and only the figures that do not depend on the Account tab.
+    column; for platforms, of the plan's and the Account's). By platform:
+    every figure, the account ones from that platform's rows; by anything
+    else: only the figures that do not depend on the Account tab.
+
+    ``platforms``: the platforms whose account figures make the project's
+    (the Weekly tab's platform sections; default :func:`platform_names`).
 
     ``in_progress``: the Monday of the week still in progress (the as-of
     week); its week-over-week figures are blank.
     """
-    return in_progress_blanks(_figures(plan, account, weeks, published, by, groups), in_progress)
+    return in_progress_blanks(_figures(plan, account, weeks, published, by, groups, platforms), in_progress)
 
 
-def _figures(plan, account, weeks, published, by, groups) -> pd.DataFrame:
+def platform_names(plan: pd.DataFrame, account: pd.DataFrame) -> list[str]:
+    """The platforms of the plan and of the Account rows: sorted, non-blank, and distinct as the
+    formulas compare them (names that differ only in letter case are one: the first spelling)."""
+    values = pd.concat([plan["platform"], account["platform"]]).dropna().astype(str)
+    seen: dict[str, str] = {}
+    for name in sorted(v for v in values.unique() if v.strip()):
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+def _figures(plan, account, weeks, published, by, groups, platforms) -> pd.DataFrame:
     weeks = normalize_weeks(weeks)
     rows, account_rows = _FrameEvaluator.prepared(plan, account, published)
     if by is None:
-        return _FrameEvaluator(rows, account_rows).frame(weeks, figure_keys())
+        names = platform_names(plan, account) if platforms is None else platforms
+        parts = [_FrameEvaluator(rows[_matches(rows["platform"], p)], _FrameEvaluator.of_platform(account_rows, p))
+                 for p in names]
+        return _FrameEvaluator(rows, None, parts).frame(weeks, figure_keys())
     if groups is None:
-        values = plan[by].dropna().astype(str)
-        groups = sorted(v for v in values.unique() if v.strip())
-    keys = figure_keys(account=False)
+        groups = platform_names(plan, account) if by == "platform" else sorted(
+            v for v in plan[by].dropna().astype(str).unique() if v.strip())
+    keys = figure_keys(account=by == "platform")
     parts = []
     for g in groups:
-        part = _FrameEvaluator(rows[_matches(rows[by], g)], account_rows).frame(weeks, keys)
+        own = _FrameEvaluator.of_platform(account_rows, g) if by == "platform" else None
+        part = _FrameEvaluator(rows[_matches(rows[by], g)], own).frame(weeks, keys)
         part.index = pd.MultiIndex.from_arrays([[g] * len(part), list(part.index)], names=[by, "week"])
         parts.append(part)
     if not parts:

@@ -98,16 +98,18 @@ class _Run:
                             self.admin(table).to_numpy()[mask])
 
     def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
-        """One flag per run of consecutive missing weeks, naming the run."""
-        missing = self.missing_weeks(rule, account)
-        numbers = [] if missing.empty else ((missing - missing[0]).days // 7).tolist()
-        runs = [[missing[0] + pd.Timedelta(weeks=n) for n in run] for run in neighbour_runs(numbers)]
+        """One flag per platform and run of consecutive missing weeks, naming both."""
+        runs: list[tuple[str, list[pd.Timestamp]]] = []
+        for platform, missing in self.missing_weeks(rule, account).items():
+            numbers = ((missing - missing[0]).days // 7).tolist() if len(missing) else []
+            runs += [(platform, [missing[0] + pd.Timedelta(weeks=n) for n in run]) for run in neighbour_runs(numbers)]
         day = "%d.%m.%Y"
         weeks = [self.words["week"].format(r[0].strftime(day)) if len(r) == 1 else
-                 self.words["weeks"].format(r[0].strftime(day), r[-1].strftime(day), len(r)) for r in runs]
+                 self.words["weeks"].format(r[0].strftime(day), r[-1].strftime(day), len(r)) for _, r in runs]
         n = len(runs)
         fields = {"weeks": pd.Series(weeks, dtype=object),
-                  "week": pd.Series([r[0].strftime(day) for r in runs], dtype=object)}
+                  "week": pd.Series([r[0].strftime(day) for _, r in runs], dtype=object),
+                  "platform": pd.Series([p for p, _ in runs], dtype=object)}
         messages = self.render(rule, fields, n)
         return _Hits(self, order, rule, "", np.zeros(n, dtype=np.int64), messages, np.full(n, "", dtype=object))
 
@@ -171,11 +173,15 @@ class _Run:
             seen = counted.seen(table, column)
             monday = seen - pd.to_timedelta(seen.dt.day_of_week, unit="D")
             rows = pd.Series(table.frame.index, index=table.frame.index).where(monday.notna())
-            first = rows.groupby(monday).transform("min")
-            used = rows.groupby(monday).transform("max")
+            # one row per week and account: the platform as the formulas compare it (case ignored)
+            platform = _lower(counted.seen(table, "platform")) if "platform" in table.frame else ""
+            keys = [monday, platform] if "platform" in table.frame else [monday]
+            first = rows.groupby(keys, dropna=False).transform("min")
+            used = rows.groupby(keys, dropna=False).transform("max")
             yield column, monday.notna() & (rows > first), {
                 "week": monday.dt.strftime("%d.%m.%Y"), "first": first.astype("Int64").astype(str),
-                "used": used.astype("Int64").astype(str)}
+                "used": used.astype("Int64").astype(str),
+                "platform": table.frame["platform"].fillna("") if "platform" in table.frame else ""}
 
     def _overdue(self, rule: Rule, table: Table):
         when = self.condition(rule, table)
@@ -214,20 +220,38 @@ class _Run:
             mask &= date <= self.today - pd.Timedelta(days=self.template.stats_after_days)
         return mask
 
-    def missing_weeks(self, rule: Rule, account: Table) -> pd.DatetimeIndex:
-        """Mondays of completed weeks since the plan began with no account row holding the rule's columns."""
+    def missing_weeks(self, rule: Rule, account: Table) -> dict[str, pd.DatetimeIndex]:
+        """Per active platform, the Mondays of its completed weeks with no Account row of that
+        platform holding the rule's columns.
+
+        A platform is active from the first week it has a plan row or an Account row to the last
+        such week: a platform with no posts yet needs no rows, and one that stopped needs none
+        after. Weeks before the plan began are never asked for (a year typo far back must not
+        ask for years of rows); a week is complete once its Sunday is before the as-of day."""
         plan = self.tables.get(self.template.tab_of_kind("plan").key)
         dates = span.span(plan.frame[date_column(plan.tab)]) if plan is not None else None
-        start = dates[0] if dates else pd.NaT  # a year typo far back must not ask for years of rows
-        last = _monday(self.today) - pd.Timedelta(days=7)  # a week is complete once its Sunday < as_of
-        if pd.isna(start) or _monday(start) > last:
-            return pd.DatetimeIndex([])
-        weeks = pd.date_range(_monday(start), last, freq="7D")
+        last = _monday(self.today) - pd.Timedelta(days=7)
+        if not dates or _monday(dates[0]) > last:
+            return {}
+        start = _monday(dates[0])
+        plan_dates = plan.frame[date_column(plan.tab)].where(~span.typos(plan.frame[date_column(plan.tab)]))
         frame = account.frame
         week = frame[date_column(account.tab)]
+        activity = pd.concat([_weeks_by_platform(plan_dates, plan.frame["platform"]),
+                              _weeks_by_platform(week, frame["platform"])])
         filled = week.notna() & frame[list(rule.columns)].notna().all(axis=1)
-        covered = week[filled] - pd.to_timedelta(week[filled].dt.day_of_week, unit="D")
-        return weeks[~weeks.isin(covered)]
+        covered = _weeks_by_platform(week[filled], frame["platform"][filled])
+        out = {}
+        for key, weeks in activity.groupby(level=0):
+            first, end = max(weeks.min(), start), min(weeks.max(), last)
+            if first > end:
+                continue
+            wanted = pd.date_range(first, end, freq="7D")
+            have = covered[covered.index == key] if len(covered) else covered
+            missing = wanted[~wanted.isin(have)]
+            if len(missing):
+                out[_platform_label(key, plan.frame["platform"], frame["platform"])] = missing
+        return out
 
     def fields(self, rule: Rule, table: Table, column: str, given: dict) -> dict:
         """Placeholder values: scalars, or Series over the table's rows."""
@@ -356,6 +380,26 @@ def _formula(s: pd.Series) -> pd.Series:
 
 def _placeholders(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def _lower(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: v.lower() if isinstance(v, str) else v)
+
+
+def _weeks_by_platform(dates: pd.Series, platforms: pd.Series) -> pd.Series:
+    """The Monday of each dated row with a platform, indexed by the platform (letter case ignored)."""
+    keep = dates.notna() & platforms.map(lambda v: isinstance(v, str) and bool(v.strip()))
+    mondays = (dates[keep] - pd.to_timedelta(dates[keep].dt.day_of_week, unit="D")).dt.normalize()
+    return pd.Series(mondays.to_numpy(), index=_lower(platforms[keep]).to_numpy(), dtype="datetime64[ns]")
+
+
+def _platform_label(key: str, *columns: pd.Series) -> str:
+    """The platform as the sheet spells it (the first spelling found)."""
+    for column in columns:
+        hit = column[_lower(column) == key]
+        if len(hit):
+            return str(hit.iloc[0])
+    return key
 
 
 def _monday(day: pd.Timestamp) -> pd.Timestamp:

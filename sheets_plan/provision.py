@@ -105,6 +105,11 @@ def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
     rows, positions = {}, {}
     for (tab, _), grid in zip(tabs, grids):
         header_problem(tab, grid)
+        header = grid.values[0] if grid.values else []
+        if tab.kind == "account" and layout.has_column(tab, "followers", header) and not layout.has_column(
+                tab, "platform", header):
+            raise RunError(f"tab “{grid.title}” is template 1.0's (one row per week, no platform); "
+                           "run `sheets-plan upgrade` to move it to this version")
         positions[tab.key] = layout.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
     return rows, positions

@@ -66,31 +66,50 @@ def project_locale(meta: dict, template: Template) -> str:
 def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.date,
                   project: str = "") -> Snapshot:
     meta = backend.get(sid)
+    titles, present = tab_titles(meta, template)
+    name = project or meta.get("properties", {}).get("title", sid)
+    read_keys = [template.tab_of_kind(k).key for k in TABLE_KINDS]
+    for key in read_keys:
+        if key not in present:
+            raise RunError(f"{name}: no tab “{titles[key]}” (renamed or deleted?); "
+                           f"rename it back or run `sheets-plan provision` to recreate it")
+    read_keys += [k for k in ("log",) if k in present]
+    grids = dict(zip(read_keys, backend.read(sid, [quote_title(titles[k]) for k in read_keys])))
+    return snapshot_of(sid, template, meta, grids, as_of=as_of, project=name)
+
+
+def tab_titles(meta: dict, template: Template) -> tuple[dict[str, str], set[str]]:
+    """Each template tab's title in this spreadsheet (its own title where it is missing), and the
+    keys of the tabs that are there."""
     locale = project_locale(meta, template)
-    ids = layout.sheet_ids(template, meta)
     titles, present = {}, set()
     for tab in template.tabs:
         sheet = layout.find_tab(meta, tab, template)
         titles[tab.key] = sheet["properties"]["title"] if sheet else tab.title(locale)
         if sheet:
             present.add(tab.key)
-    name = project or meta.get("properties", {}).get("title", sid)
-    tables_tabs = [template.tab_of_kind(k) for k in TABLE_KINDS]
-    for tab in tables_tabs:
-        if tab.key not in present:
-            raise RunError(f"{name}: no tab “{tab.title(locale)}” (renamed or deleted?); "
-                           f"rename it back or run `sheets-plan provision` to recreate it")
-    read_keys = [t.key for t in tables_tabs] + [k for k in ("log",) if k in present]
-    grids = dict(zip(read_keys, backend.read(sid, [quote_title(titles[k]) for k in read_keys])))
+    return titles, present
+
+
+def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid], *, as_of: dt.date,
+                project: str) -> Snapshot:
+    """The Snapshot of cells already read (`grids`: the table tabs, and the Log if there)."""
+    titles, present = tab_titles(meta, template)
     admins = layout.project_admins(meta)
+    grids = dict(grids)
     tables = {}
-    for t in tables_tabs:  # a table's cells are kept once: typed, in its Table, not also as raw rows
-        tables[t.key] = _table(t, grids.pop(t.key), as_of, admins, name)
-    return Snapshot(sid, name, template, meta, locale, admins, ids, titles, present, grids, tables, as_of)
+    for key in TABLE_KINDS:  # a table's cells are kept once: typed, in its Table, not also as raw rows
+        tab = template.tab_of_kind(key)
+        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, admins, project)
+    return Snapshot(sid, project, template, meta, project_locale(meta, template), admins,
+                    layout.sheet_ids(template, meta), titles, present, grids, tables, as_of)
 
 
 def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str) -> Table:
     try:
         return read_table(tab, grid, as_of=as_of, admins=admins)
     except HeaderError as e:
+        if tab.kind == "account" and e.key == "platform":
+            raise RunError(f"{name}: made with template 1.0 (no column “{e.label}” in “{grid.title}”); "
+                           f"run `sheets-plan upgrade` first") from None
         raise RunError(f"{name}: {e}; restore the header or run `sheets-plan provision`") from None

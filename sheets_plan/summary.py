@@ -20,9 +20,11 @@ Layout (0-based rows)::
 Columns: A the week's Monday (a date serial), B its ISO week number
 (ISOWEEKNUM), C the slice (all / the platform / the admin, always a
 ``stringValue``), then one column per metric (:func:`metrics.figure_keys`),
-then two helper columns (hidden): the row of the Account tab the week's
-account figures come from, for this week and the week before. Breakdown rows
-leave the account columns empty. The week in progress (the as-of week) is
+then two helper columns (hidden): on a platform's rows, the row of the
+Account tab that platform's figures come from, for this week and the week
+before. A platform's rows have every figure; the main block's account
+figures (followers, dialogs, ...) add the platform rows' cells of the same
+week; the rows per admin leave the account columns empty. The week in progress (the as-of week) is
 greyed and its date reads "16.03.2026 (идёт)": partial figures, no
 week-over-week, not in the charts.
 Column widths fit each header's longest word, so headers wrap between words.
@@ -143,6 +145,11 @@ def _criterion(cell: str, name: str) -> str:
     return f'"="&{escaped}'
 
 
+def _follows(weeks: list[dt.date], i: int) -> bool:
+    """Whether the week above `weeks[i]` in its block is the week before it."""
+    return i > 0 and weeks[i - 1] == weeks[i] - dt.timedelta(days=7)
+
+
 def _string(text: str) -> dict:
     return {"userEnteredValue": {"stringValue": text}}
 
@@ -194,29 +201,53 @@ class _Builder:
     def section(self, text: str):
         self.add([{**_string(text), "userEnteredFormat": copy.deepcopy(_BOLD)}])
 
-    def week_rows(self, weeks: list[dt.date], group: tuple[str, str] | None, slice_text: str):
-        keys = self.keys if group is None else metrics.figure_keys(account=False)
-        keys = keys + ([metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] if group is None else [])
-        previous: dt.date | None = None
-        for week in weeks:
+    @staticmethod
+    def block_keys(group: tuple[str, str] | None) -> list[str]:
+        """The figures of a block's rows: every one for all posts and per platform (whose rows
+        also find the platform's Account row, in the hidden helper columns); plan figures per admin."""
+        if group is None:
+            return metrics.figure_keys()
+        if group[0] == "platform":
+            return metrics.figure_keys() + [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"]
+        return metrics.figure_keys(account=False)
+
+    def context(self, r: int, weeks: list[dt.date], i: int, group: tuple[str, str] | None,
+                platforms=()) -> metrics.RowContext:
+        """The formulas' view of grid row `r`, which holds week `weeks[i]` of a block."""
+        row = r + 1  # sheet row number
+        keys = self.block_keys(group)
+
+        def ref(key: str, sheet_row: int = row) -> str:
+            return f"${col_letter(self.columns[key])}{sheet_row}"
+
+        cells = {metrics.split_key(k): ref(k) for k in keys}
+        if _follows(weeks, i):
+            # the previous week is the row above: week-over-week formulas refer to it, so
+            # every formula of this row is the row above's moved down one row
+            cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS})
+        criterion = None if group is None else (group[0], _criterion(ref("slice"), group[1]))
+        name = ref("slice") if group is not None and group[0] == "platform" else None
+        return metrics.RowContext(self.src, ref("week"), criterion, cells, name, tuple(platforms))
+
+    def platform_contexts(self, first: int, weeks: list[dt.date], i: int, count: int) -> list[metrics.RowContext]:
+        """The platform rows of week `weeks[i]`, laid out from grid row `first` (a block per platform)."""
+        return [self.context(first + n * len(weeks) + i, weeks, i, ("platform", "")) for n in range(count)]
+
+    def week_rows(self, weeks: list[dt.date], group: tuple[str, str] | None, slice_text: str,
+                  platforms: tuple[int, int] = (0, 0)):
+        """A block: a row per week. `platforms` (all posts only): the first grid row of the
+        platform sections and their number, whose account figures the block adds up."""
+        keys = self.block_keys(group)
+        for i, week in enumerate(weeks):
             r = len(self.rows)
-            row = r + 1  # sheet row number
-
-            def ref(key: str, sheet_row: int = row) -> str:
-                return f"${col_letter(self.columns[key])}{sheet_row}"
-
-            cells = {metrics.split_key(k): ref(k) for k in keys}
-            if previous == week - dt.timedelta(days=7):
-                # the previous week is the row above: week-over-week formulas refer to it, so
-                # every formula of this row is the row above's moved down one row
-                cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS})
+            parts = self.platform_contexts(platforms[0], weeks, i, platforms[1]) if group is None else ()
+            ctx = self.context(r, weeks, i, group, parts)
+            if _follows(weeks, i):
                 self.follows_above.add(r)
-            criterion = None if group is None else (group[0], _criterion(ref("slice"), group[1]))
-            ctx = metrics.RowContext(self.src, ref("week"), criterion, cells)
             values: list[dict] = [{} for _ in range(self.width)]
             # Number formats are set once per column (`number_formats`), not per cell.
             values[0] = {"userEnteredValue": {"numberValue": serial(week)}}
-            values[1] = {"userEnteredValue": {"formulaValue": f"=ISOWEEKNUM({ref('week')})"}}
+            values[1] = {"userEnteredValue": {"formulaValue": f"=ISOWEEKNUM({ctx.week})"}}
             values[2] = _string(slice_text)
             partial = week == self.in_progress
             if partial:  # marked, and no week-over-week: a part of a week against a whole one
@@ -228,7 +259,6 @@ class _Builder:
                 if not (partial and key in metrics.WEEK_OVER_WEEK):
                     values[c] = {"userEnteredValue": {"formulaValue": metrics.formula(key, ctx)}}
             self.add(values)
-            previous = week
 
     def repeated(self) -> list[dict]:
         """Formulas that only move down a row from one week to the next (the rows of a block after
@@ -387,7 +417,11 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
 
     b.add([{**_string(b.title), "userEnteredFormat": {"textFormat": {"bold": True, "fontSize": 12}}}])
     b.header(b.text["slice"])
-    b.week_rows(weeks, None, b.text["all"])
+    platforms = _groups(platforms)
+    # The platform sections' first row: after the main block, the chart rows, a blank row,
+    # the section title and its header. The main block adds their account figures.
+    first_platform_row = len(b.rows) + len(weeks) + CHART_ROWS + 3
+    b.week_rows(weeks, None, b.text["all"], (first_platform_row, len(platforms)))
     main_end = len(b.rows)
     charted = main_end - (1 if weeks and weeks[-1] == in_progress else 0)  # complete weeks only
     for _ in range(CHART_ROWS):
@@ -401,6 +435,7 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
         b.add()
         b.section(b.text[column])
         b.header(plan_columns[column].label(b.lang))
+        assert column != "platform" or len(b.rows) == first_platform_row  # where the main block looked
         for name in names:
             b.week_rows(weeks, (column, name), name)
     spans = [(HEADER_ROWS, main_end), (sections_start, len(b.rows))]

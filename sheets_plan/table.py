@@ -28,9 +28,9 @@ from .template import ADMINS, LOCALES, Column, Tab
 class HeaderError(ValueError):
     """A template column has no header in the tab (renamed or deleted by hand)."""
 
-    def __init__(self, title: str, label: str):
+    def __init__(self, title: str, label: str, key: str = ""):
         super().__init__(f"tab “{title}”: no column “{label}” (renamed or deleted?)")
-        self.title, self.label = title, label
+        self.title, self.label, self.key = title, label, key
 
 
 @dataclass
@@ -97,7 +97,7 @@ def find_columns(tab: Tab, title: str, header: Sequence) -> dict[str, int]:
     for c in tab.columns:
         found = [seen[norm(c.labels[loc])] for loc in (locale, *LOCALES) if norm(c.labels[loc]) in seen]
         if not found:
-            raise HeaderError(title, c.labels[locale])
+            raise HeaderError(title, c.labels[locale], c.key)
         positions[c.key] = found[0]
     return positions
 

@@ -25,7 +25,7 @@ _REF = re.compile(r"\{(\w+)\}")
 # template may rename labels, add columns and change rules, but keeps these keys.
 REQUIRED_COLUMNS = {
     "plan": ("date", "platform", "responsible", "status", "likes", "comments", "saves", "shares", "reach", "views"),
-    "account": ("week", "followers", "dialogs", "warm_leads", "applications"),
+    "account": ("week", "platform", "followers", "dialogs", "warm_leads", "applications"),
 }
 
 

@@ -17,7 +17,7 @@ AS_OF = "2026-03-16"
 GOOD_ROW = {"A": dt.datetime(2026, 3, 2), "B": dt.time(10, 0), "C": "Instagram", "D": "post", "E": "Product",
             "F": "Seasonal latte", "G": "Caption", "H": "Anna", "I": "published",
             "J": "https://instagram.com/p/1", "K": 10, "L": 2, "M": 3, "N": 1, "O": 500, "P": 900}
-ACCOUNT = [(dt.datetime(2026, 3, 2), 4000, 20, 5, 2), (dt.datetime(2026, 3, 9), 4100, 30, 8, 3)]
+ACCOUNT = [(dt.datetime(2026, 3, 2), "Instagram", 4000, 20, 5, 2), (dt.datetime(2026, 3, 9), "Instagram", 4100, 30, 8, 3)]
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +96,11 @@ FLAGGED = [  # (id, edit, rule, cell)
     ("status-missing", cell("I2", None), "required", "I2"),
     ("overdue", cell("I2", "ready"), "overdue", "A2"),
     ("computed-overwritten", cell("R2", 42), "computed", "R2"),   # and restored: see test_workbook_repairs
-    ("account-text", cell("B3", "many", sheet="Account"), "account_types", "B3"),
-    ("account-week-missing", cell("A3", None, sheet="Account"), "weekly", ""),
-    ("account-followers-missing", cell("B2", None, sheet="Account"), "weekly", ""),
+    ("account-text", cell("C3", "many", sheet="Account"), "account_types", "C3"),
+    ("account-week-missing", cell("A3", None, sheet="Account"), "account_required", "A3"),
+    ("account-followers-missing", cell("C2", None, sheet="Account"), "weekly", ""),
+    ("account-platform-missing", cell("B2", None, sheet="Account"), "account_required", "B2"),
+    ("account-platform-unknown", cell("B2", "MySpace", sheet="Account"), "account_types", "B2"),
     # read by the check, but not counted by the sheet's formulas: flagged on the cell (`fix` cleans them)
     ("date-dotted", cell("A2", "02.03.2026"), "counted", "A2"),
     ("date-short", cell("A2", "02.03"), "counted", "A2"),

@@ -40,7 +40,10 @@ def messy_rows() -> tuple[list[list], list[list]]:
         plan_row(serial(dt.date(2026, 3, 11)), "Telegram", "Боря", "опубликовано", reach="1\u00a0200",
                  link="https://t.me/c/7"),
     ]
-    account = [[serial(dt.date(2026, 3, 2)), 4100, 10, 3, 1], [serial(dt.date(2026, 3, 9)), "4 200", 12, 4, 1]]
+    account = [[serial(dt.date(2026, 3, 2)), "Instagram", 4100, 10, 3, 1],
+               [serial(dt.date(2026, 3, 9)), "Instagram", "4 200", 12, 4, 1],
+               [serial(dt.date(2026, 3, 2)), "VK", 900, 2, 1, 0], [serial(dt.date(2026, 3, 9)), "VK", 910, 1, 0, 0],
+               [serial(dt.date(2026, 3, 9)), "Telegram", 300, 0, 0, 0]]
     return plan, account
 
 
@@ -83,14 +86,14 @@ def test_dry_run_lists_per_admin_and_leaves_the_file_byte_identical(messy):
                  "Контент-план!A4  «12 марта» → дата 12.03.2026", "Контент-план!A5  «2026.03.03» → дата 03.03.2026",
                  "Контент-план!A6  «02.03.2026 18:00» → дата 02.03.2026 18:00",
                  "Контент-план!C7  «instagram » → «Instagram»", "Контент-план!H7  « аня » → «Аня»",
-                 "Контент-план!O8  «1\u00a0200» → число 1200", "Аккаунт!B3  «4 200» → число 4200"]:
+                 "Контент-план!O8  «1\u00a0200» → число 1200", "Аккаунт!C3  «4 200» → число 4200"]:
         assert line in text, (line, text)
     assert text.index("Аня:") < text.index("Контент-план!K2") < text.index("Боря:") < text.index("Контент-план!A4")
     data = json.loads(fix(messy, "--format", "json").output)
     assert data["applied"] is False and data["count"] == 9 and messy.read_bytes() == before
     assert {(c["tab"], c["cell"], c["problem"]) for c in data["changes"]} >= {
         ("plan", "K2", "text_number"), ("plan", "A4", "text_date"), ("plan", "I3", "spelling"),
-        ("account", "B3", "text_number")}
+        ("account", "C3", "text_number")}
 
 
 def test_apply_changes_exactly_the_listed_cells_then_nothing_is_left(messy, template):
@@ -107,7 +110,7 @@ def test_apply_changes_exactly_the_listed_cells_then_nothing_is_left(messy, temp
     assert after[("Контент-план", 1, 10)] == 1520 and after[("Контент-план", 2, 8)] == "опубликовано"
     assert after[("Контент-план", 3, 0)] == serial(dt.date(2026, 3, 12))
     assert after[("Контент-план", 5, 0)] == serial(dt.date(2026, 3, 2)) + 0.75  # the time of day kept
-    assert after[("Контент-план", 6, 7)] == "Аня" and after[("Аккаунт", 2, 1)] == 4200
+    assert after[("Контент-план", 6, 7)] == "Аня" and after[("Аккаунт", 2, 2)] == 4200
     assert plan  # the plan tab was read
     # the Log: the count in its own column, on the as-of date's row
     header = [after.get(("Журнал проверок", 0, c)) for c in range(12)]
@@ -129,7 +132,9 @@ def test_after_fix_report_counts_what_the_admins_meant(messy, template):
     week = dt.date(2026, 3, 2)
     assert before.loc[week, "posts"] == 1 and after.loc[week, "posts"] == 4  # the status, two text dates
     assert before.loc[week, "likes"] == 0 and after.loc[week, "likes"] == 1520 + 3 * 10
-    assert after.loc[dt.date(2026, 3, 9), "followers"] == 4200 and after.loc[week, "followers"] == 4100
+    # the project's followers: Instagram's (the fixed "4 200"), VK's and Telegram's added
+    assert before.loc[dt.date(2026, 3, 9), "followers"] == 910 + 300
+    assert after.loc[dt.date(2026, 3, 9), "followers"] == 4200 + 910 + 300 and after.loc[week, "followers"] == 4100 + 900
 
 
 def test_a_validate_log_row_and_the_fix_count_share_the_day(messy, template):
@@ -171,7 +176,7 @@ def test_a_year_typo_is_one_flag_on_its_cell_and_moves_no_week(tmp_path, templat
     path = provision(backend, "Typo", admins=ADMINS["ru"], locale="ru", template=template)
     plan = [plan_row(serial(dt.date(2026, 3, 2) + dt.timedelta(days=d)), "VK", "Аня", "опубликовано",
                      link=f"https://t.me/c/{d}") for d in range(18)]
-    account = [[serial(dt.date(2026, 3, 2) + dt.timedelta(weeks=w)), 4000 + w, 1, 1, 1] for w in range(2)]
+    account = [[serial(dt.date(2026, 3, 2) + dt.timedelta(weeks=w)), "VK", 4000 + w, 1, 1, 1] for w in range(2)]
     demo.fill_rows(backend, path, template, plan, account)
     clean = jobs.run_project(backend, path, template=template, as_of=AS_OF)
     plan[4][0] = serial(dt.date(2016, 3, 9))  # 09.03.2016 for 09.03.2026
@@ -191,25 +196,27 @@ def test_consecutive_missing_account_weeks_are_one_flag(tmp_path, template):
     plan = [plan_row(serial(first + dt.timedelta(weeks=w)), "VK", "Anna", "published", fmt="post",
                      link=f"https://t.me/c/{w}") for w in range(10)]
     weeks_with_rows = {0, 1, 5, 7}  # missing: 2-4 (a run), 6 (alone), 8-9 (a run up to the last complete week)
-    account = [[serial(first + dt.timedelta(weeks=w)), 4000, 1, 1, 1] for w in sorted(weeks_with_rows)]
+    account = [[serial(first + dt.timedelta(weeks=w)), "VK", 4000, 1, 1, 1] for w in sorted(weeks_with_rows)]
     demo.fill_rows(backend, path, template, plan, account)
     as_of = first + dt.timedelta(weeks=10, days=2)
     flags = [f for f in jobs.validate(backend, path, template=template, as_of=as_of, write=False).flags
              if f.rule == "weekly"]
     assert [f.message for f in flags] == [
-        "No row with followers: the weeks 19.01.2026 – 02.02.2026 (3 weeks)",
-        "No row with followers: the week of 16.02.2026",
-        "No row with followers: the weeks 02.03.2026 – 09.03.2026 (2 weeks)"]
+        "VK: no row with followers: the weeks 19.01.2026 – 02.02.2026 (3 weeks)",
+        "VK: no row with followers: the week of 16.02.2026",
+        "VK: no row with followers: the weeks 02.03.2026 – 09.03.2026 (2 weeks)"]
 
 
 def test_a_second_account_row_for_a_week_is_flagged_on_that_row(messy, template):
     backend = LocalBackend(messy.parent)
     plan, account = messy_rows()
-    account.append([serial(dt.date(2026, 3, 4)), 4150, 11, 3, 1])  # Wednesday of the first week
+    account.append([serial(dt.date(2026, 3, 4)), "Instagram", 4150, 11, 3, 1])  # Wednesday of the first week
     demo.fill_rows(backend, str(messy), template, plan, account)
     flags = [f for f in jobs.validate(backend, str(messy), template=template, as_of=AS_OF, write=False).flags
              if f.rule == "duplicate_week"]
-    assert [(f.cell, f.severity) for f in flags] == [("A4", "warning")]
-    assert "02.03.2026" in flags[0].message and "строка 2" in flags[0].message and "строка 4" in flags[0].message
+    assert [(f.cell, f.severity) for f in flags] == [("A7", "warning")]
+    assert "02.03.2026" in flags[0].message and "строка 2" in flags[0].message and "строка 7" in flags[0].message
     _, figures = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
-    assert figures.loc[dt.date(2026, 3, 2), "followers"] == 4150  # the lowest row, as the sheet's formula
+    _, instagram = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3, by="platform")
+    assert instagram.loc[("Instagram", dt.date(2026, 3, 2)), "followers"] == 4150  # the lowest row, as the formula
+    assert figures.loc[dt.date(2026, 3, 2), "followers"] == 4150 + 900

@@ -87,6 +87,7 @@ from sheets_plan.testing import libreoffice
 
 T = load()
 PLAN = T.tab("plan")
+ACCOUNT = T.tab("account")
 TABLE_TABS = [t for t in T.tabs if t.columns]
 
 
@@ -245,7 +246,9 @@ class Rows:
 
     def account(self) -> list[list]:
         monday = self.case.as_of - dt.timedelta(days=self.case.as_of.weekday())
-        return [[serial(monday - dt.timedelta(weeks=w)), 4000 + 10 * w, 30, 10, 3] for w in range(1, 6)]
+        rows = [[serial(monday - dt.timedelta(weeks=w)), "Instagram", 4000 + 10 * w, 30, 10, 3] for w in range(1, 6)]
+        rows[1][1], rows[2][1], rows[3][0] = None, "  ", None  # no platform, a space only, no week
+        return rows
 
 
 # ------------------------------------------------------------------ live side
@@ -444,16 +447,18 @@ def test_live_marks_are_exactly_the_job_flags(corpus, name):
 def test_formats_are_the_live_rules_in_order(corpus, name):
     """Every conditional format of the workbook is, in order, a `live_rules` formula on its column's data rows."""
     b = corpus[name].built
-    plan_title = PLAN.title(b.case.locale)
-    pos = {c.key: i for i, c in enumerate(PLAN.columns)}
-    expected = live_rules(T, b.case.locale, pos, tab="plan")
+    pos = {tab.key: {c.key: i for i, c in enumerate(tab.columns)} for tab in (PLAN, ACCOUNT)}
+    expected = [r for tab in (PLAN, ACCOUNT) for r in live_rules(T, b.case.locale, pos[tab.key], tab=tab.key)]
     assert [(f.rule, f.column) for f in b.formats] == [(r["rule"], r["column"]) for r in expected]
-    assert sum(b.cf_counts.values()) == b.cf_counts[plan_title] == len(expected)
+    assert sum(b.cf_counts.values()) == b.cf_counts[PLAN.title(b.case.locale)] + b.cf_counts[
+        ACCOUNT.title(b.case.locale)] == len(expected)
+    last = {"plan": b.last_input, "account": len(Rows(b.case).account()) + 1}
     for f in b.formats:
         assert f.actual == f.expected, (f.rule, f.column)
         rng, = MultiCellRange(f.sqref).ranges
-        assert (rng.min_col - 1, rng.max_col - 1, rng.min_row) == (pos[f.column], pos[f.column], 2), f.sqref
-        assert rng.max_row == b.last_input + T.buffer_rows, f.sqref  # every typed row, and the buffer below
+        at = pos[f.tab][f.column]
+        assert (rng.min_col - 1, rng.max_col - 1, rng.min_row) == (at, at, 2), f.sqref
+        assert rng.max_row == last[f.tab] + T.buffer_rows, f.sqref  # every typed row, and the buffer below
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -466,11 +471,13 @@ def test_corpus_exercises_every_live_rule(corpus):
     """Each (rule, column) with a live form is flagged somewhere and left unflagged on some read row, and
     every workbook has many flags and some clean rows; otherwise the equality above would prove little."""
     pairs = next(iter(corpus.values())).built.pairs
-    assert len(pairs) == 16 and all(o.built.pairs == pairs for o in corpus.values())
+    assert len(pairs) == 18 and all(o.built.pairs == pairs for o in corpus.values())
+    account_rows = set(range(2, len(Rows(CASES[0]).account()) + 2))
     for pair in sorted(pairs):
+        tab = next(r.tab for r in T.rules if r.id == pair[0])
         hit = [k for o in corpus.values() for k in o.job if (k[3], k[2]) == pair]
-        clean = [row for o in corpus.values() for row in o.built.filled
-                 if ("plan", row, pair[1], pair[0]) not in o.job]
+        clean = [row for o in corpus.values() for row in (o.built.filled if tab == "plan" else account_rows)
+                 if (tab, row, pair[1], pair[0]) not in o.job]
         assert hit and clean, (pair, len(hit), len(clean))
     for name, o in corpus.items():
         assert len(o.job) >= 30, (name, len(o.job))

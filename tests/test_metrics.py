@@ -56,10 +56,17 @@ def plan_frame(rows=PLAN_ROWS) -> pd.DataFrame:
     return df
 
 
-def account_frame(rows=ACCOUNT_ROWS) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["week", "followers", "dialogs", "warm_leads", "applications"])
+def account_frame(rows=ACCOUNT_ROWS, platform: str | None = "Instagram") -> pd.DataFrame:
+    """Account rows; without a platform in them, all are `platform`'s (template 2.0: a row per
+    week and platform)."""
+    columns = ["week", "followers", "dialogs", "warm_leads", "applications"]
+    if rows and len(rows[0]) == 6:
+        df = pd.DataFrame(rows, columns=["week", "platform", *columns[1:]])
+    else:
+        df = pd.DataFrame(rows, columns=columns)
+        df.insert(1, "platform", pd.Series([platform] * len(df), dtype=object))
     df["week"] = pd.to_datetime(df["week"])
-    for c in df.columns[1:]:
+    for c in columns[1:]:
         df[c] = df[c].astype("float64")
     return df
 
@@ -139,8 +146,10 @@ def test_by_platform():
     f = weekly_figures(plan_frame(), account_frame(), WEEKS, by="platform")
     assert f.index.names == ["platform", "week"]
     assert list(f.index.get_level_values(0).unique()) == ["Instagram", "VK"]
-    assert list(f.columns) == figure_keys(account=False)
-    assert not any(uses_account(k) for k in f.columns) and "followers" not in f.columns
+    assert list(f.columns) == figure_keys()  # a platform has its own account figures
+    check(f, "followers", [1000, 1050, NaN, 0], "Instagram")
+    check(f, "followers", [NaN, NaN, NaN, NaN], "VK")  # no Account rows of its own
+    check(f, "er", [14 / 1 / 1000 * 100, 30 / 2 / 1050 * 100, NaN, NaN], "Instagram")
     check(f, "posts", [1, 2, 1, 0], "Instagram")
     check(f, "posts", [1, 1, 1, 0], "VK")
     check(f, "interactions", [14, 30, 6, 0], "Instagram")
@@ -188,7 +197,9 @@ def test_empty_inputs():
     check(f, "posts", [0, 0, 0, 0])
     assert f[["err", "followers", "follower_growth", "lead_rate", "posts_wow"]].isna().all().all()
     g = weekly_figures(plan, account, WEEKS, by="platform")
-    assert g.empty and list(g.columns) == figure_keys(account=False)
+    assert g.empty and list(g.columns) == figure_keys()
+    h = weekly_figures(plan, account, WEEKS, by="responsible")
+    assert h.empty and list(h.columns) == figure_keys(account=False)
 
 
 def test_datetimes_with_time_of_day_count_in_their_week():
@@ -237,3 +248,48 @@ def test_labels():
     assert metrics.label("err", "ru") == "ER по охвату, %"
     assert metrics.label("account_row_prev", "en", "Account") == "Row in “Account”, prev. week"
     assert metrics.label("account_row", "ru", "Аккаунт") == "Строка в «Аккаунт»"
+
+
+# ------------------------------------------------------------------ accounts per platform
+
+PLATFORM_ROWS = [
+    (W0, "Instagram", 1000, 10, 4, 1),
+    (W0, "VK", 300, 2, 1, 0),
+    (W1, "Instagram", 1100, 8, 2, 1),
+    (W1, "vk", 290, 1, 0, 0),            # typed in other letter case: still VK's row
+    (W1, "Telegram", 50, NaN, NaN, NaN),  # a platform with no posts: its followers still count
+    (W2, "Instagram", 1150, NaN, NaN, NaN),
+    (W2, None, 9999, 9, 9, 9),            # no platform: nobody's row
+    (W3, "Instagram", 1200, 6, 3, 2),
+    (W3, "VK", 310, 3, 1, 1),
+    (W3, "VK", 320, 4, 1, 0),             # the lower of VK's two W3 rows wins
+]
+
+
+def test_the_project_adds_its_platforms_figures():
+    account = account_frame(PLATFORM_ROWS)
+    f = weekly_figures(plan_frame(), account, WEEKS)
+    check(f, "followers", [1300, 1100 + 290 + 50, 1150, 1520])  # W2: VK's row missing, Instagram's alone
+    check(f, "follower_growth", [NaN, 140, 1150 - 1440, 370])
+    check(f, "dialogs", [12, 9, NaN, 10])  # W1: Telegram's blank adds nothing; W2: all blank
+    check(f, "er", [19 / 2 / 1300 * 100, 34 / 3 / 1440 * 100, 6 / 2 / 1150 * 100, NaN])  # W3: no posts
+    check(f, "views_per_follower", [250 / 2 / 1300 * 100, 0.0, 60 / 2 / 1150 * 100, NaN])
+    by = weekly_figures(plan_frame(), account, WEEKS, by="platform")
+    assert list(by.index.get_level_values(0).unique()) == ["Instagram", "Telegram", "VK"]
+    check(by, "followers", [300, 290, NaN, 320], "VK")
+    check(by, "follower_growth", [NaN, -10, NaN, NaN], "VK")
+    check(by, "follower_growth_pct", [NaN, -10 / 300 * 100, NaN, NaN], "VK")
+    check(by, "er", [5 / 1 / 300 * 100, 4 / 1 / 290 * 100, NaN, NaN], "VK")
+    check(by, "views_per_follower", [50 / 1 / 300 * 100, 0.0, NaN, NaN], "VK")
+    check(by, "followers", [NaN, 50, NaN, NaN], "Telegram")
+    check(by, "posts", [0, 0, 0, 0], "Telegram")
+    # the project's followers are the platforms' added up, week by week
+    summed = by["followers"].groupby(level="week").sum(min_count=1)
+    check(f, "followers", summed.loc[WEEKS].tolist())
+
+
+def test_the_project_adds_only_the_given_platforms():
+    account = account_frame(PLATFORM_ROWS)
+    f = weekly_figures(plan_frame(), account, WEEKS, platforms=["VK"])
+    check(f, "followers", [300, 290, NaN, 320])
+    assert weekly_figures(plan_frame(), account, WEEKS, platforms=[])["followers"].isna().all()

@@ -129,10 +129,10 @@ def projects(draw):
             r = len(account) + 2
             week = date_spelling(draw, monday + dt.timedelta(days=draw(st.integers(0, 6))), locale)
             followers = number_spelling(draw, draw(st.integers(1000, 9000)))
-            for col, (_, counted) in (("A", week), ("B", followers)):
+            for col, (_, counted) in (("A", week), ("C", followers)):
                 if not counted:
                     uncounted.add(("account", f"{col}{r}"))
-            account.append([week[0], followers[0], draw(st.integers(0, 50)), draw(st.integers(0, 20)),
+            account.append([week[0], "Instagram", followers[0], draw(st.integers(0, 50)), draw(st.integers(0, 20)),
                             draw(st.integers(0, 5))])
     return locale, plan, account, uncounted
 

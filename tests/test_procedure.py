@@ -44,13 +44,13 @@ def grid(tab, rows: list[dict], locale="ru") -> Grid:
                 + [[r.get(c.key) for c in tab.columns] for r in rows])
 
 
-def weeks(first: int = -70) -> list[dict]:
-    """Account rows for every week from `first` days ago to now."""
+def weeks(first: int = -70, platform: str = "Instagram") -> list[dict]:
+    """One platform's Account rows for every week from `first` days ago to now."""
     start = AS_OF + dt.timedelta(days=first)
     monday = start - dt.timedelta(days=start.weekday())
     out = []
     while monday <= AS_OF:
-        out.append({"week": serial(monday), "followers": 1000})
+        out.append({"week": serial(monday), "platform": platform, "followers": 1000})
         monday += dt.timedelta(days=7)
     return out
 
@@ -201,7 +201,7 @@ class TestTypes:
         account[-1]["dialogs"] = "много"
         report = run([post()], account=account)
         row = len(account) + 1
-        assert [(f.tab, f.cell, f.rule, f.admin) for f in report.flags] == [("account", f"C{row}", "account_types", "")]
+        assert [(f.tab, f.cell, f.rule, f.admin) for f in report.flags] == [("account", f"D{row}", "account_types", "")]
 
     def test_lenient_forms_are_read_and_flagged_as_not_counted(self):
         """Read (no `types` flag), but the sheet's formulas skip text: a `counted` flag each."""
@@ -247,13 +247,13 @@ class TestWeekly:
     def test_every_completed_week_needs_followers(self):
         # plan starts on Wednesday 25.02.2026: weeks of 23.02, 02.03 and 09.03 are complete by 18.03
         plan = [post(date=serial(dt.date(2026, 2, 25)))]
-        account = [{"week": serial(dt.date(2026, 3, 4)), "followers": 900},  # a Wednesday: its week counts
-                   {"week": serial(dt.date(2026, 3, 9)), "followers": None, "dialogs": 3}]
+        account = [{"week": serial(dt.date(2026, 3, 4)), "platform": "Instagram", "followers": 900},  # a Wednesday
+                   {"week": serial(dt.date(2026, 3, 9)), "platform": "Instagram", "followers": None, "dialogs": 3}]
         report = run(plan, account=account)
         weekly = [f for f in report.flags if f.rule == "weekly"]
         assert [(f.tab, f.row, f.column, f.cell, f.admin) for f in weekly] == [("account", 0, "", "", "")] * 2
-        assert [f.message for f in weekly] == ["Нет строки с подписчиками: неделя 23.02.2026",
-                                               "Нет строки с подписчиками: неделя 09.03.2026"]
+        assert [f.message for f in weekly] == ["Instagram: нет строки с подписчиками: неделя 23.02.2026",
+                                               "Instagram: нет строки с подписчиками: неделя 09.03.2026"]
 
     def test_current_week_not_required(self):
         plan = [post(date=day(-2), likes=None)]  # Monday 16.03: its week ends on Sunday 22.03
@@ -264,15 +264,62 @@ class TestWeekly:
         t = tables([post(date=serial(dt.date(2026, 3, 16)))], account=[])
         report = check(T, t, as_of=as_of, locale="en")
         assert [f.message for f in report.flags if f.rule == "weekly"] == [
-            "No row with followers: the week of 16.03.2026"]
+            "Instagram: no row with followers: the week of 16.03.2026"]
 
     def test_text_week_and_followers(self):
         plan = [post(date=serial(dt.date(2026, 3, 10)))]
-        report = run(plan, account=[{"week": "09.03.2026", "followers": "1 200"}])
-        assert hits(report) == {("A2", "account_counted"), ("B2", "account_counted")}  # the week is covered
+        report = run(plan, account=[{"week": "09.03.2026", "platform": "Instagram", "followers": "1 200"}])
+        assert hits(report) == {("A2", "account_counted"), ("C2", "account_counted")}  # the week is covered
 
     def test_no_plan_dates_no_weeks(self):
         assert hits(run([post(date="x")], account=[])) == {("A2", "types")}
+
+
+class TestWeeklyPerPlatform:
+    """Every active platform needs its own row per completed week (template 2.0)."""
+
+    MONDAYS = [dt.date(2026, 2, 16) + dt.timedelta(weeks=n) for n in range(4)]  # 16.02 .. 09.03, all complete
+
+    def rows(self, platform: str, mondays) -> list[dict]:
+        return [{"week": serial(m), "platform": platform, "followers": 1000} for m in mondays]
+
+    def weekly(self, plan, account) -> list[str]:
+        return [f.message for f in run(plan, account=account, locale="en").flags if f.rule == "weekly"]
+
+    def test_a_missing_week_on_one_platform_only(self):
+        plan = [post(date=serial(m), platform=p) for m in self.MONDAYS for p in ("Instagram", "VK")]
+        account = self.rows("Instagram", self.MONDAYS) + self.rows("VK", self.MONDAYS[:1] + self.MONDAYS[2:])
+        assert self.weekly(plan, account) == ["VK: no row with followers: the week of 23.02.2026"]
+
+    def test_a_platform_with_no_posts_yet_needs_no_rows(self):
+        plan = [post(date=serial(m)) for m in self.MONDAYS] + [post(date=day(5), platform="TikTok", status="идея",
+                                                                   link=None)]
+        assert self.weekly(plan, self.rows("Instagram", self.MONDAYS)) == []  # TikTok starts next week
+        late = plan + [post(date=serial(self.MONDAYS[2]), platform="TikTok")]  # its first post on 02.03
+        assert self.weekly(late, self.rows("Instagram", self.MONDAYS)) == [
+            "TikTok: no row with followers: the weeks 02.03.2026 – 09.03.2026 (2 weeks)"]
+
+    def test_a_platform_that_stops_needs_no_more_rows(self):
+        plan = [post(date=serial(m)) for m in self.MONDAYS] + [post(date=serial(self.MONDAYS[0]), platform="VK")]
+        account = self.rows("Instagram", self.MONDAYS) + self.rows("VK", self.MONDAYS[:1])
+        assert self.weekly(plan, account) == []  # VK's last post and row: the week of 16.02
+        account += self.rows("VK", self.MONDAYS[2:3])  # a row on 02.03: VK ran until then
+        assert self.weekly(plan, account) == ["VK: no row with followers: the week of 23.02.2026"]
+
+    def test_an_account_row_without_a_platform_is_flagged_and_covers_nothing(self):
+        account = self.rows("Instagram", self.MONDAYS) + [{"week": serial(self.MONDAYS[0]), "followers": 5}]
+        report = run([post(date=serial(m)) for m in self.MONDAYS], account=account)
+        assert [(f.rule, f.cell) for f in report.flags] == [("account_required", "B6")]
+
+    def test_one_row_per_week_and_platform(self):
+        plan = [post(date=serial(m)) for m in self.MONDAYS]
+        account = self.rows("Instagram", self.MONDAYS) + self.rows("VK", self.MONDAYS[:1])
+        assert [f.rule for f in run(plan, account=account).flags] == []  # two platforms, one week: fine
+        account += self.rows("instagram", self.MONDAYS[:1])  # Instagram again, in other letter case
+        flags = [f for f in run(plan, account=account, locale="en").flags if f.rule == "duplicate_week"]
+        assert [(f.cell, f.message) for f in flags] == [("A7", "Another row for the week of 16.02.2026 (Instagram; "
+                                                               "the first is row 2); the statistics take only the "
+                                                               "lowest, row 7")]
 
 
 class TestComputed:
@@ -377,7 +424,7 @@ def test_render_text_groups_by_admin():
     assert lines[anna] == "Anna: строк 1, ошибок 0, предупреждений 1, заполнено 100.0%"
     assert "plan!A3" in lines[anna + 1] and "overdue" in lines[anna + 1] and "предупр." in lines[anna + 1]
     assert "plan!F2" in lines[bob + 1] and "Не заполнено: Тема" in lines[bob + 1]
-    assert any("Нет строки с подписчиками" in line for line in lines[nobody:])
+    assert any("нет строки с подписчиками" in line for line in lines[nobody:])
     assert "(no admin)" in render_text(report, "en")
 
 
@@ -439,4 +486,7 @@ class TestLiveRules:
 
     def test_account_positions_give_account_rules(self):
         positions = {c.key: i for i, c in enumerate(ACCOUNT.columns)}
-        assert live_rules(T, "ru", positions) == []
+        rules = live_rules(T, "ru", positions)
+        assert [(r["rule"], r["column"]) for r in rules] == [("account_required", "week"),
+                                                             ("account_required", "platform")]
+        assert rules[1]["formula"] == "=AND(SUMPRODUCT(LEN(TRIM($A2:$F2)))>0,LEN(TRIM(B2))=0)"

@@ -87,6 +87,7 @@ def plans(draw):
     plan = draw(st.lists(st.one_of(row, row, row, sparse, st.just({})), max_size=25))
     week_row = st.fixed_dictionaries({
         "week": date_cells(as_of, draw(offsets(range(-60, 1)))),
+        "platform": st.sampled_from(["VK", "VK", "Instagram", None, "vk", " VK", "MySpace"]),
         "followers": st.sampled_from([None, 100, "1 200", "abc", -1]),
         "dialogs": st.sampled_from([None, 3, "x"]),
     })
@@ -215,7 +216,7 @@ def is_url(v: str) -> bool:
 
 
 def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
-    flags, seen_links, post_dates, dated = set(), set(), [], []
+    flags, seen_links, post_dates, dated, planned = set(), set(), [], [], []
     inputs = [c.key for c in PLAN.input_columns]
     for i, cells in enumerate(plan):
         row = i + 2
@@ -228,6 +229,7 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
             "responsible", get("responsible")) and not blank(get("responsible")) else ""  # the admin's own spelling
         if date:
             post_dates.append(date)
+            planned.append((date, a_platform(get("platform"))))
 
         def flag(column, rule, severity="error", row=row, admin=admin):  # this row's, also when called later
             flags.add(("plan", row, column, f"{col_letter(layout.index(column))}{row}", rule, severity, admin))
@@ -269,9 +271,13 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
                 flag(k, "plausible", "warning")
 
     typos = typo_dates(post_dates)
+    active: dict[str, list[dt.date]] = {}  # platform -> the dates of its posts and Account rows
     for row, date, flag in dated:
         if date in typos:
             flag("date", "date_typo")
+    for date, platform in planned:
+        if date not in typos and platform:
+            active.setdefault(platform, []).append(date)
     post_dates = [d for d in post_dates if d not in typos]
 
     covered, weeks_seen = set(), set()
@@ -284,29 +290,45 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
                 flags.add(("account", row, c.key, f"{col_letter(j)}{row}", "account_types", "error", ""))
             if uncounted(c.key, cells.get(c.key)):
                 flags.add(("account", row, c.key, f"{col_letter(j)}{row}", "account_counted", "error", ""))
-        week = a_date(cells.get("week"))
-        if week and a_number(cells.get("followers"))[0] is not None:
-            covered.add(week - dt.timedelta(days=week.weekday()))
+            if c.key in ("week", "platform") and blank(cells.get(c.key)):
+                flags.add(("account", row, c.key, f"{col_letter(j)}{row}", "account_required", "error", ""))
+        week, platform = a_date(cells.get("week")), a_platform(cells.get("platform"))
+        if week and platform:
+            active.setdefault(platform, []).append(week)
+            if a_number(cells.get("followers"))[0] is not None:
+                covered.add((platform, week - dt.timedelta(days=week.weekday())))
         held = cells.get("week")  # what the sheet's formulas see: a date only when the cell holds a number
         if isinstance(held, (int, float)) and not isinstance(held, bool) and held >= 1:
             day = EPOCH + dt.timedelta(days=math.floor(held))
-            monday = day - dt.timedelta(days=day.weekday())
-            if monday in weeks_seen:
+            typed = cells.get("platform")  # one row per week and platform as typed, letter case aside
+            key = (day - dt.timedelta(days=day.weekday()), typed.lower() if isinstance(typed, str) else None)
+            if key in weeks_seen:
                 flags.add(("account", row, "week", f"A{row}", "duplicate_week", "warning", ""))
-            weeks_seen.add(monday)
-    runs: list[str] = []  # the first Monday of each run of missing weeks
+            weeks_seen.add(key)
+    runs: list[str] = []  # the first Monday of each run of missing weeks, platform by platform
     if post_dates:
-        monday = min(post_dates) - dt.timedelta(days=min(post_dates).weekday())
-        previous_missing = False
-        while monday + dt.timedelta(days=6) < as_of:
-            missing = monday not in covered
-            if missing and not previous_missing:
-                runs.append(monday.strftime("%d.%m.%Y"))
-            previous_missing = missing
-            monday += dt.timedelta(days=7)
+        start, last = monday_of(min(post_dates)), monday_of(as_of) - dt.timedelta(days=7)
+        for platform in sorted(active):  # active from its first to its last week with a post or a row
+            monday, end = max(monday_of(min(active[platform])), start), min(monday_of(max(active[platform])), last)
+            previous_missing = False
+            while monday <= end:
+                missing = (platform, monday) not in covered
+                if missing and not previous_missing:
+                    runs.append(monday.strftime("%d.%m.%Y"))
+                previous_missing = missing
+                monday += dt.timedelta(days=7)
     if runs:
         flags.add(("account", 0, "", "", "weekly", "error", ""))
     return flags, runs
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def a_platform(v) -> str | None:
+    """The platform a cell names (letter case and spaces aside), or None (blank or not in the list)."""
+    return name(v) if not blank(v) and not invalid("platform", v) else None
 
 
 # ------------------------------------------------------------------ the property

@@ -37,7 +37,7 @@ def test_workbook_has_tabs_headers_dropdowns_protection_and_tags(folder, templat
     assert plan["Q2"].value.startswith("=IF(ISNUMBER(A2)")
     for title in titles[2:]:
         assert wb[title].protection.sheet            # tool tabs are protected whole
-    assert xlsx.read_tags(path) == {"project": "Coffee", "template": "content_plan", "version": "1.0"}
+    assert xlsx.read_tags(path) == {"project": "Coffee", "template": "content_plan", "version": "2.0"}
     assert plan.conditional_formatting                # live highlighting
 
 
@@ -84,7 +84,7 @@ def test_cli_provision_and_list(tmp_path):
     assert result.output.strip().endswith("Bakery.xlsx")
     result = runner.invoke(cli, ["list", "--dir", str(tmp_path)])
     assert result.exit_code == 0
-    assert result.output.split("\t")[:2] == ["Bakery", "content_plan 1.0"]
+    assert result.output.split("\t")[:2] == ["Bakery", "content_plan 2.0"]
 
 
 def test_cli_bad_template_is_one_line_exit_2(tmp_path):

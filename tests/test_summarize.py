@@ -54,26 +54,35 @@ class Case:
     unpublished: dt.date  # a week with rows, none of them published
     no_reach: dt.date     # published posts, reach never filled
     no_views: dt.date     # published posts, views never filled
-    missing_account: dt.date  # no Account row for this week
-    blank_followers: dt.date  # an Account row without followers
-    twice: dt.date        # two Account rows for this week: the lower one wins
+    missing_account: dt.date  # no Account row for this week, on the first platform only
+    blank_followers: dt.date  # an Account row without followers (the first platform)
+    twice: dt.date        # two Account rows for this week (the first platform): the lower one wins
+    late: str = "TikTok"  # a platform that starts mid-plan: posts and Account rows from `late_start`
+    late_start: dt.date | None = None
     window: int | None = jobs.WEEKLY_WEEKS  # summarize(weeks=...): the last weeks shown
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        return (*self.platforms, self.late)
 
 
 CASES = [
     # Monday 2025-12-29 opens ISO week 1 of 2026
     Case("year_end", "ru", 11, D(2025, 12, 8), D(2026, 1, 21), ("Instagram", "VK"), ("Анна", "Борис", "Вера"),
          no_posts=D(2026, 1, 5), unpublished=D(2025, 12, 15), no_reach=D(2025, 12, 29), no_views=D(2026, 1, 12),
-         missing_account=D(2025, 12, 22), blank_followers=D(2026, 1, 12), twice=D(2025, 12, 29)),
+         missing_account=D(2025, 12, 22), blank_followers=D(2026, 1, 12), twice=D(2025, 12, 29),
+         late="Telegram", late_start=D(2025, 12, 29)),
     # 2026 has 53 ISO weeks: Monday 2026-12-28 is week 53, 2027-01-04 week 1
     Case("week_53", "en", 22, D(2026, 12, 7), D(2027, 1, 20), ("Instagram", "Telegram"), ("Anna", "Boris", "Vera"),
          no_posts=D(2026, 12, 14), unpublished=D(2027, 1, 11), no_reach=D(2026, 12, 21), no_views=D(2026, 12, 28),
-         missing_account=D(2027, 1, 4), blank_followers=D(2026, 12, 28), twice=D(2026, 12, 7)),
+         missing_account=D(2027, 1, 4), blank_followers=D(2026, 12, 28), twice=D(2026, 12, 7),
+         late="VK", late_start=D(2026, 12, 21)),
     # names that are criteria in COUNTIFS (a wildcard, an apostrophe); as-of on a Monday; the tab
     # shows the last 6 of 9 plan weeks, so its first row's week-over-week figures use weeks before it
     Case("names", "ru", 33, D(2026, 1, 19), D(2026, 3, 16), ("VK", "Telegram"), ("Анна", "Анна*", "О'Нил"),
          no_posts=D(2026, 2, 9), unpublished=D(2026, 3, 2), no_reach=D(2026, 2, 23), no_views=D(2026, 2, 16),
-         missing_account=D(2026, 3, 2), blank_followers=D(2026, 3, 9), twice=D(2026, 2, 9), window=6),
+         missing_account=D(2026, 3, 2), blank_followers=D(2026, 3, 9), twice=D(2026, 2, 9),
+         late="TikTok", late_start=D(2026, 2, 16), window=6),
 ]
 
 
@@ -100,7 +109,7 @@ def generate(template, case: Case) -> tuple[list[list], list[list]]:
             row = {
                 # a time of day now and then (a fractional serial): the post still counts for its day
                 "date": serial(day) + rng.choice([0, 0, 0, 0.75]), "time": rng.randint(9, 20) / 24,
-                "platform": rng.choice(case.platforms) if rng.random() > 0.05 else None,
+                "platform": _platform(rng, case, week),
                 "format": _label(template, "format", rng.choice(["post", "reels", "stories"]), case.locale),
                 "rubric": "R", "topic": f"topic {len(plan) + 1}",
                 "caption": "text" if status in ("ready", "published") else None,
@@ -127,22 +136,37 @@ def generate(template, case: Case) -> tuple[list[list], list[list]]:
         day += dt.timedelta(days=1)
 
     account: list[list] = []
-    followers = rng.randrange(3000, 6000)
+    followers = {p: rng.randrange(3000, 6000) // (n + 1) for n, p in enumerate(case.accounts)}  # own curves
+    first = case.platforms[0]
     week = case.first
     while week < metrics.monday(case.as_of):
-        followers += rng.randrange(-40, 160)
-        dialogs = rng.choice([0, rng.randrange(5, 60)])
-        leads = rng.randrange(0, dialogs + 1) if dialogs else rng.choice([0, None])
-        row = [serial(week + dt.timedelta(days=rng.choice([0, 0, 2]))), followers, dialogs, leads,
-               rng.randrange(0, (leads or 0) + 1)]
-        if week == case.blank_followers:
-            row[1] = None
-        if week != case.missing_account:
-            account.append(row)
-        if week == case.twice:
-            account.append([serial(week + dt.timedelta(days=4)), followers + 11, dialogs + 3, None, 2])
+        for platform in case.accounts:
+            if platform == case.late and week < case.late_start:
+                continue
+            followers[platform] += rng.randrange(-40, 160)
+            dialogs = rng.choice([0, rng.randrange(5, 60)])
+            leads = rng.randrange(0, dialogs + 1) if dialogs else rng.choice([0, None])
+            # the platform as typed: now and then in other letter case (the formulas ignore case)
+            typed = platform.upper() if rng.random() < 0.1 else platform
+            row = [serial(week + dt.timedelta(days=rng.choice([0, 0, 2]))), typed, followers[platform], dialogs,
+                   leads, rng.randrange(0, (leads or 0) + 1)]
+            if week == case.blank_followers and platform == first:
+                row[2] = None
+            if not (week == case.missing_account and platform == first):
+                account.append(row)
+            if week == case.twice and platform == first:
+                account.append([serial(week + dt.timedelta(days=4)), first, followers[first] + 11, dialogs + 3, None, 2])
         week += dt.timedelta(weeks=1)
     return plan, account
+
+
+def _platform(rng, case: Case, week: dt.date) -> str | None:
+    """A post's platform: one of the case's, the late one only from its first week, or none."""
+    if rng.random() < 0.05:
+        return None
+    if week >= case.late_start and rng.random() < 0.3:
+        return case.late
+    return rng.choice(case.platforms)
 
 
 # ------------------------------------------------------------------ reading results
@@ -235,8 +259,8 @@ def append_rows(template, path: Path, case: Case, after_plan: int, after_account
                     cell.number_format = "dd.mm.yyyy"
     acc = wb[account_tab.title(case.locale)]
     r = after_account + 2
-    values = {"week": dt.datetime.combine(case.missing_account, dt.time()), "followers": 4321, "dialogs": 12,
-              "warm_leads": 5, "applications": 2}
+    values = {"week": dt.datetime.combine(case.missing_account, dt.time()), "platform": case.platforms[0],
+              "followers": 4321, "dialogs": 12, "warm_leads": 5, "applications": 2}
     for key, value in values.items():
         acc.cell(row=r, column=account_tab.index(key) + 1, value=value)
     acc.cell(row=r, column=account_tab.index("week") + 1).number_format = "dd.mm.yyyy"
@@ -291,9 +315,9 @@ def test_recalculated_weekly_tab_equals_pandas(engine, case):
     problems, compared, blanks = differences(b.layout, ws, expected)
     assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:12]}"
     platforms, admins = jobs.summary_groups(b.snap)
-    assert platforms == sorted(case.platforms) and admins == list(case.admins)
-    per_group = len(metrics.figure_keys(account=False))
-    assert compared == len(weeks) * (len(metrics.figure_keys()) + (len(platforms) + len(admins)) * per_group)
+    assert platforms == sorted(case.accounts) and admins == list(case.admins)
+    per_admin = len(metrics.figure_keys(account=False))
+    assert compared == len(weeks) * (len(metrics.figure_keys()) * (1 + len(platforms)) + len(admins) * per_admin)
     assert 0.05 < blanks / compared < 0.6, blanks / compared  # both blanks and numbers are exercised
 
     # the ISO week column (week 1 and week 53 at the year's end) and no error value anywhere
@@ -325,10 +349,22 @@ def test_generated_plans_cover_the_cases(engine, case):
     assert f.loc[case.no_reach, "posts"] > 0 and f.loc[case.no_reach, "reach"] == 0
     assert np.isnan(f.loc[case.no_reach, "err"]) and not np.isnan(f.loc[case.no_reach, "erview"])
     assert f.loc[case.no_views, "posts"] > 0 and np.isnan(f.loc[case.no_views, "erview"])
-    assert np.isnan(f.loc[case.missing_account, "followers"])
-    assert np.isnan(f.loc[case.blank_followers, "followers"]) and not np.isnan(f.loc[case.blank_followers, "dialogs"])
-    same_week = [r for r in b.account if serial(case.twice) <= r[0] < serial(case.twice) + 7]
-    assert len(same_week) == 2 and f.loc[case.twice, "followers"] == same_week[-1][1]  # the lower row wins
+    by = expected_figures(b.snap, weeks)
+    first, late = by[("platform", case.platforms[0])], by[("platform", case.late)]
+    others = [by[("platform", p)] for p in case.accounts[1:]]
+    # a missing Account row on one platform: that platform's figures blank, the project's the others' sum
+    assert np.isnan(first.loc[case.missing_account, "followers"]) and np.isnan(first.loc[case.missing_account, "er"])
+    assert f.loc[case.missing_account, "followers"] == sum(
+        o.loc[case.missing_account, "followers"] for o in others if not np.isnan(o.loc[case.missing_account, "followers"]))
+    assert np.isnan(first.loc[case.blank_followers, "followers"]) and not np.isnan(first.loc[case.blank_followers, "dialogs"])
+    same_week = [r for r in b.account
+                 if serial(case.twice) <= r[0] < serial(case.twice) + 7 and r[1].lower() == case.platforms[0].lower()]
+    assert len(same_week) == 2 and first.loc[case.twice, "followers"] == same_week[-1][2]  # the lower row wins
+    # the late platform: nothing before its first week, its own growth after
+    before = [w for w in weeks if w < case.late_start]
+    assert late.loc[before, "followers"].isna().all() and late.loc[before, "posts"].eq(0).all()
+    assert late["follower_growth"].notna().sum() >= 2 and late["views_per_follower"].notna().sum() >= 2
+    assert any(str(r[1]).isupper() for r in b.account)  # a platform typed in other letter case
     assert f["err"].notna().sum() >= 2 and f["follower_growth"].notna().sum() >= 2
     assert f["posts_wow"].notna().sum() >= 3 and f["conversion"].notna().sum() >= 2
     # posts counted from the generator itself, independent of the product's reader
@@ -359,8 +395,11 @@ def test_rows_added_after_summarize_count_without_a_rebuild(engine):
     assert after.loc[case.no_posts, "posts"] == before.loc[case.no_posts, "posts"] + 1 == 1
     assert after.loc[case.unpublished, "posts"] == 1  # the row far below the buffer
     assert np.isnan(before.loc[case.no_reach, "err"]) and after.loc[case.no_reach, "err"] > 0
-    assert np.isnan(before.loc[case.missing_account, "followers"])
-    assert after.loc[case.missing_account, "followers"] == 4321
+    first_before = expected_figures(first.snap, weeks)[("platform", case.platforms[0])]
+    first_after = expected[("platform", case.platforms[0])]
+    assert np.isnan(first_before.loc[case.missing_account, "followers"])
+    assert first_after.loc[case.missing_account, "followers"] == 4321  # the platform's row typed later
+    assert after.loc[case.missing_account, "followers"] == before.loc[case.missing_account, "followers"] + 4321
 
     ws = _weekly(engine.recalculated["live"], snap)
     problems, compared, _ = differences(first.layout, ws, expected)

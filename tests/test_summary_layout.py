@@ -156,7 +156,7 @@ def test_the_weekly_body_fits_google_s_recommended_size(template, locale, admins
                                                           "Facebook"], admins=[f"Админ {i}" for i in range(admins)])
     body = request_body(formula.render_requests(out.requests, "ru_RU" if locale == "ru" else "en_US"))
     assert len(body) <= limit
-    assert len(out.cells) == 26 * (len(metrics.figure_keys()) + (6 + admins) * len(metrics.figure_keys(False)))
+    assert len(out.cells) == 26 * (len(metrics.figure_keys()) * (1 + 6) + admins * len(metrics.figure_keys(False)))
 
 
 def test_idempotent(template, layout):
@@ -225,8 +225,8 @@ def test_layout_rows_and_cells(layout):
         assert values[1]["userEnteredValue"]["formulaValue"] == f"=ISOWEEKNUM($A{3 + i})"
         assert layout.cells[(None, week, "posts")] == (2 + i, layout.columns["posts"])
     keys = metrics.figure_keys()
-    group_keys = metrics.figure_keys(account=False)
-    expected = len(WEEKS) * (len(keys) + (len(PLATFORMS) + len(ADMINS)) * len(group_keys))
+    admin_keys = metrics.figure_keys(account=False)
+    expected = len(WEEKS) * (len(keys) * (1 + len(PLATFORMS)) + len(ADMINS) * len(admin_keys))
     assert len(layout.cells) == expected
     # every mapped cell holds a formula, with a number format
     for (group, week, key), (r, c) in layout.cells.items():
@@ -236,9 +236,10 @@ def test_layout_rows_and_cells(layout):
         assert from_serial(rows[r]["values"][0]["userEnteredValue"]["numberValue"]) == week
         slice_text = rows[r]["values"][2]["userEnteredValue"]["stringValue"]
         assert slice_text == ("Все публикации" if group is None else group[1])
-    # breakdown rows leave the account columns empty
-    (r, _) = layout.cells[(("platform", "VK"), WEEKS[0], "posts")]
+    # the rows per admin leave the account columns empty; a platform's rows have its own
+    (r, _) = layout.cells[(("responsible", "Борис"), WEEKS[0], "posts")]
     assert "userEnteredValue" not in rows[r]["values"][layout.columns["followers"]]
+    assert (("platform", "VK"), WEEKS[0], "followers") in layout.cells
 
 
 def test_labels_and_status_follow_the_locale(template, layout):
@@ -261,8 +262,18 @@ def test_column_letters_follow_the_template(template, layout):
     status = col_letter(plan.index("status"))
     f = layout_formula(layout, None, WEEKS[0], "reach")
     assert f.startswith(f"=SUMIFS('Контент-план'!${reach}:${reach},'Контент-план'!${status}:${status},")
-    followers = col_letter(template.tab_of_kind("account").index("followers"))
-    assert f"INDEX('Аккаунт'!${followers}:${followers}," in layout_formula(layout, None, WEEKS[0], "followers")
+    account = template.tab_of_kind("account")
+    followers, platform = col_letter(account.index("followers")), col_letter(account.index("platform"))
+    r, _ = layout.cells[(("platform", "VK"), WEEKS[0], "posts")]
+    vk = content_rows(layout.requests)[r]["values"][layout.columns["account_row"]]["userEnteredValue"]["formulaValue"]
+    assert f"('Аккаунт'!${platform}$1:${platform}$5000=$C" in vk  # that platform's rows only
+    assert f"INDEX('Аккаунт'!${followers}:${followers}," in layout_formula(layout, ("platform", "VK"), WEEKS[0],
+                                                                            "followers")
+    # the project's followers: the platforms' cells of the same week, added
+    cells = [f"${col_letter(layout.columns['followers'])}{layout.cells[(('platform', p), WEEKS[0], 'posts')][0] + 1}"
+             for p in PLATFORMS]
+    assert layout_formula(layout, None, WEEKS[0], "followers") == (
+        f'=IF(COUNT({",".join(cells)})=0,"",{"+".join(f"N({c})" for c in cells)})')
 
 
 def layout_formula(layout, group, week, key) -> str:
@@ -384,28 +395,33 @@ def _plan_rows(rng: random.Random) -> dict[int, dict]:
 
 
 def _account_rows(rng: random.Random) -> dict[int, dict]:
+    """A row per week and platform: Instagram with every oddity, VK missing one week (its own
+    only) and typed in other letter case once, Telegram starting mid-plan; TikTok has none."""
     rows: dict[int, dict] = {}
     index = 1
-    followers = 5000
+    followers = {"Instagram": 5000, "VK": 1200, "Telegram": 300}
     for k, week in enumerate([WEEKS[0] - dt.timedelta(weeks=1)] + WEEKS):
-        if k == 4:
-            continue  # a missing week
-        followers += rng.randrange(-50, 200)
-        row = {"week": week + dt.timedelta(days=2 if k == 3 else 0),  # a Wednesday: same week
-               "followers": followers, "dialogs": rng.randrange(0, 40), "warm_leads": rng.randrange(0, 20),
-               "applications": rng.randrange(0, 10)}
-        if k == 6:
-            row["followers"] = 0  # zero followers
-        if k == 8:
-            row["dialogs"] = 0
-        if k == 9:
-            row["followers"] = None  # a row without followers
-        rows[index] = row
-        index += 1
-        if k == 7:  # a second row for the same week, lower: it wins, its blank warm_leads too
-            rows[index] = {**row, "followers": followers + 7, "warm_leads": None, "applications": 3}
+        for platform in followers:
+            if (platform, k) in (("Instagram", 4), ("VK", 2)) or platform == "Telegram" and k < 5:
+                continue  # a missing week; Telegram not started yet
+            followers[platform] += rng.randrange(-50, 200)
+            row = {"week": week + dt.timedelta(days=2 if k == 3 else 0),  # a Wednesday: same week
+                   "platform": "vk" if (platform, k) == ("VK", 6) else platform,
+                   "followers": followers[platform], "dialogs": rng.randrange(0, 40),
+                   "warm_leads": rng.randrange(0, 20), "applications": rng.randrange(0, 10)}
+            if platform == "Instagram" and k == 6:
+                row["followers"] = 0  # zero followers
+            if platform == "Instagram" and k == 8:
+                row["dialogs"] = 0
+            if platform == "Instagram" and k == 9:
+                row["followers"] = None  # a row without followers
+            rows[index] = row
             index += 1
-    rows[index] = {"week": None, "followers": 1, "dialogs": 1, "warm_leads": 1, "applications": 1}
+            if platform == "Instagram" and k == 7:  # a second row for the week, lower: it wins, blanks too
+                rows[index] = {**row, "followers": row["followers"] + 7, "warm_leads": None, "applications": 3}
+                index += 1
+    rows[index] = {"week": None, "platform": "VK", "followers": 1, "dialogs": 1, "warm_leads": 1, "applications": 1}
+    rows[index + 1] = {"week": WEEKS[1], "platform": None, "followers": 1, "dialogs": 1}  # nobody's row
     return rows
 
 
@@ -543,7 +559,7 @@ def test_libreoffice_values_equal_pandas_figures(template, recalculated, sc):
     layout, wb = layouts[sc.name], books[sc.name]
     ws = wb[template.tab_of_kind("weekly").title(sc.locale)]
     plan, account = _frames(sc)
-    expected = {None: metrics.weekly_figures(plan, account, sc.weeks)}
+    expected = {None: metrics.weekly_figures(plan, account, sc.weeks, platforms=PLATFORMS)}
     for by, groups in (("platform", PLATFORMS), ("responsible", ADMINS)):
         frame = metrics.weekly_figures(plan, account, sc.weeks, by=by, groups=groups)
         for g in groups:
@@ -581,8 +597,12 @@ def test_libreoffice_figures_are_not_trivial(template, recalculated, sc):
     f = metrics.weekly_figures(plan, account, WEEKS)
     assert (f["posts"] > 0).sum() >= 8 and f["posts"].eq(0).any()
     assert f["err"].notna().sum() >= 6 and f["err"].isna().any()
-    assert f["followers"].isna().any() and f["followers"].eq(0).any()
     assert f["follower_growth"].notna().sum() >= 3 and f["conversion"].notna().sum() >= 3
+    p = metrics.weekly_figures(plan, account, WEEKS, by="platform", groups=PLATFORMS)
+    assert p.loc["Instagram", "followers"].isna().any() and p.loc["Instagram", "followers"].eq(0).any()
+    assert p.loc["VK", "followers"].isna().sum() == 1  # its one missing week
+    assert p.loc["Telegram", "followers"].isna().sum() == 4 and p.loc["Telegram", "follower_growth"].notna().sum() >= 3
+    assert p.loc["VK", "views_per_follower"].notna().sum() >= 6 and p.loc["TikTok", "followers"].isna().all()
     g = metrics.weekly_figures(plan, account, WEEKS, by="responsible", groups=ADMINS)
     assert g.loc["Анна*", "posts"].sum() > 0 and g.loc["Никто", "posts"].sum() == 0
 

@@ -269,13 +269,28 @@ def broadcast(f, a, b) -> Arr:
     once = _remembered(f)
     if len(rb) == len(rb[0]) == 1:
         y = rb[0][0]
-        return Arr([[once(x, y) for x in row] for row in ra])
+        return Arr(_rows(lambda row, _: [once(x, y) for x in row], ra, ra))
     if len(ra) == len(ra[0]) == 1:
         x = ra[0][0]
-        return Arr([[once(x, y) for y in row] for row in rb])
+        return Arr(_rows(lambda _, row: [once(x, y) for y in row], rb, rb))
     h, w = max(len(ra), len(rb)), max(len(ra[0]), len(rb[0]))
     ra, rb = _spread(ra, h, w), _spread(rb, h, w)
-    return Arr([[once(x, y) for x, y in zip(row_a, row_b)] for row_a, row_b in zip(ra, rb)])
+    return Arr(_rows(lambda row_a, row_b: [once(x, y) for x, y in zip(row_a, row_b)], ra, rb))
+
+
+def _rows(f, ra: list[list], rb: list[list]) -> list[list]:
+    """f over pairs of rows, a pair of the very row objects just seen giving the very same result:
+    a range's blank rows below its sheet's data are one shared row (`Evaluator.matrix`), so a chain
+    of operations over a 5000-row range computes them once, not 5000 times. Rows are never changed
+    in place."""
+    out, last = [], (None, None, None)
+    for row_a, row_b in zip(ra, rb):
+        if row_a is last[0] and row_b is last[1]:
+            out.append(last[2])
+            continue
+        last = (row_a, row_b, f(row_a, row_b))
+        out.append(last[2])
+    return out
 
 
 def _spread(m: list[list], h: int, w: int) -> list[list]:

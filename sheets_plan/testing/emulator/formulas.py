@@ -183,7 +183,7 @@ class Evaluator:
             values, _ = self.flat(x)
             h, w = x.shape
             got = [values[i:i + w] for i in range(0, len(values), w)]
-            got += [[None] * w for _ in range(h - len(got))]
+            got += [[None] * w] * (h - len(got))  # one shared blank row (`broadcast` computes it once)
             self._matrix[x.key] = got
         return got
 

@@ -1,0 +1,170 @@
+"""`sheets-plan upgrade`: a workbook of template 1.0 moved to the current template.
+
+Template 2.0 keeps one Account row per week *and platform*. A 1.0 workbook
+has one row per week for the whole project, and no Platform column. The
+upgrade, in one atomic batchUpdate:
+
+1. adds the Platform column to the Account tab where a repair adds any
+   missing column (`layout.header_positions`: to the right of the columns in
+   use, so no column people use moves and no formula of theirs changes), with
+   its header, dropdown and formats, and repairs everything else the
+   template says (as `provision` does: dropdowns, formulas, protection);
+2. writes the project's **main platform** into that column on every
+   Account row that has any input: the platform with the most published
+   posts in the plan (ties: the template's order; no published post: the most
+   plan rows; an empty plan: the template's first platform). The followers
+   and funnel counts typed for the whole project become that account's;
+3. rebuilds the Weekly tab from the upgraded cells.
+
+Then the registry tag says the new version. Every other cell stays as it
+was. A workbook that has the column already is not written to (at most its
+version tag is corrected): a second run changes nothing. The other commands
+refuse a 1.0 workbook with one line that names this command (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import jobs, layout
+from .backend import Backend, RunError
+from .grid import Grid, neighbour_runs, quote_title
+from .provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
+from .snapshot import project_locale, snapshot_of, tab_titles
+from .table import read_table
+from .template import Template, load
+
+__all__ = ["Upgrade", "upgrade", "upgrade_folder", "main_platform"]
+
+
+@dataclass
+class Upgrade:
+    project: str
+    location: str
+    before: str             # the version the workbook had ("1.0"), or the current one
+    after: str
+    changed: bool           # anything written (the batchUpdate)
+    platform: str | None = None  # what the old Account rows were given
+    rows: int = 0           # how many
+    why: str = ""           # why that platform
+    error: str = ""         # the project could not be upgraded (the others still are)
+
+    @property
+    def text(self) -> str:
+        if self.error:
+            return f"{self.project}: error: {self.error}"
+        if not self.changed:
+            return f"{self.project}: already on template {self.after}; nothing to do"
+        rows = f"{self.rows} Account row{'' if self.rows == 1 else 's'}"
+        given = (f"; {rows} given the platform {self.platform} ({self.why})" if self.rows
+                 else "; no Account rows to move")
+        return f"{self.project}: upgraded to template {self.after}{given}"
+
+    def to_json(self) -> dict:
+        return {"project": self.project, "location": self.location, "from": self.before, "to": self.after,
+                "changed": self.changed, "platform": self.platform, "rows": self.rows, "why": self.why,
+                "error": self.error or None}
+
+
+def upgrade_folder(backend: Backend, *, template: Template | None = None,
+                   as_of: dt.date | None = None) -> list[Upgrade]:
+    """Every project of the backend's folder; one that fails is reported and the others still run."""
+    template = template or load()
+    refs = backend.projects()
+    if not refs:
+        backend.check_folder()
+        raise RunError("no projects in the folder")
+    out = []
+    for ref in refs:
+        try:
+            out.append(upgrade(backend, ref.id, template=template, as_of=as_of, project=ref.project,
+                               location=ref.location, version=ref.version))
+        except RunError as e:
+            out.append(Upgrade(ref.project, ref.location, ref.version, template.version, False, error=str(e)))
+    return out
+
+
+def main_platform(template: Template, plan_frame) -> tuple[str, str]:
+    """The project's main platform and why: the most published posts, else the most plan rows,
+    else the template's first platform. Ties go to the template's order."""
+    column = template.tab_of_kind("plan").column("platform")
+    order = [c.key for c in column.choices]
+    published = plan_frame["status"] == "published"
+    for rows, why in ((plan_frame[published], "the most published posts"), (plan_frame, "the most plan rows")):
+        counts = rows["platform"].value_counts()
+        if len(counts):
+            best = max(counts.index, key=lambda p: (counts[p], -order.index(p) if p in order else -len(order)))
+            return best, why
+    return order[0], "the template's first platform: the plan is empty"
+
+
+def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
+            project: str = "", location: str = "", version: str | None = None) -> Upgrade:
+    """Move one workbook to `template`'s version (see the module). `version`: the workbook's
+    version tag, when the caller knows it (a folder listing): a stale tag is corrected."""
+    template = template or load()
+    as_of = as_of or jobs.today(template)
+    meta = backend.get(sid)
+    name = project or meta.get("properties", {}).get("title", sid)
+    titles, present = tab_titles(meta, template)
+    account_tab, plan_tab = template.tab_of_kind("account"), template.tab_of_kind("plan")
+    for tab in (plan_tab, account_tab):
+        if tab.key not in present:
+            raise RunError(f"{name}: no tab “{titles[tab.key]}” (renamed or deleted?); rename it back first")
+    keys = [plan_tab.key, account_tab.key] + [k for k in ("log",) if k in present]
+    grids = dict(zip(keys, backend.read(sid, [quote_title(titles[k]) for k in keys])))
+    result = Upgrade(name, location or sid, version or template.version, template.version, False)
+    header = grids[account_tab.key].values[0] if grids[account_tab.key].values else []
+    if layout.has_column(account_tab, "platform", header):
+        if version and version != template.version:
+            backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
+        return result
+    for tab in (plan_tab, account_tab):
+        header_problem(tab, grids[tab.key])
+    plan = read_table(plan_tab, grids[plan_tab.key], as_of=as_of, admins=layout.project_admins(meta))
+    result.platform, result.why = main_platform(template, plan.frame)
+    result.before = version or "1.0"
+    requests, grids[account_tab.key], result.rows = _requests(template, meta, grids, result.platform)
+    snap = snapshot_of(sid, template, meta, grids, as_of=as_of, project=name)
+    backend.batch_update(sid, requests + jobs.summary_requests(snap))
+    backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
+    result.changed = True
+    return result
+
+
+def _requests(template: Template, meta: dict, grids: dict[str, Grid], platform: str):
+    """The repair with the new column, the old rows' platform, and the Account grid as it will be."""
+    locale = project_locale(meta, template)
+    spec = layout.Project(meta.get("properties", {}).get("title", ""), locale, layout.project_admins(meta))
+    rows, positions = {}, {}
+    for tab in (t for t in template.tabs if t.key in grids and t.columns):
+        grid = grids[tab.key]
+        positions[tab.key] = layout.header_positions(tab, grid.values[0] if grid.values else [])
+        rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
+    account_tab = template.tab_of_kind("account")
+    at = positions[account_tab.key]["platform"]
+    grid = grids[account_tab.key]
+    inputs = [positions[account_tab.key][c.key] for c in account_tab.input_columns if c.key != "platform"]
+    filled = [r for r in range(1, len(grid.values))
+              if any(i < len(grid.values[r]) and grid.values[r][i] not in (None, "") for i in inputs)]
+    sheet_id = layout.find_tab(meta, account_tab, template)["properties"]["sheetId"]
+    requests = layout.provision_requests(template, spec, meta, rows, positions)
+    requests += [{"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": run[0], "columnIndex": at},
+                                  "rows": [{"values": [{"userEnteredValue": {"stringValue": platform}}]}] * len(run),
+                                  "fields": "userEnteredValue"}} for run in neighbour_runs(filled)]
+    label = account_tab.column("platform").label(locale)
+    return requests, _with_column(grid, at, label, {r: platform for r in filled}), len(filled)
+
+
+def _with_column(grid: Grid, at: int, header: str, values: dict[int, str]) -> Grid:
+    """The grid as it reads once column `at` holds `header` and `values` (row index -> text)."""
+    def widened(rows):
+        return [list(row) + [None] * (at + 1 - len(row)) for row in rows]
+
+    cells = widened(grid.values or [[]])
+    cells[0][at] = header
+    for r, text in values.items():
+        cells[r][at] = text
+    formulas = widened(grid.formulas) if grid.formulas is not None else None
+    return Grid(grid.title, cells, formulas, grid.links)
