@@ -41,10 +41,14 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "en": "Views per follower (Telegram's ERR, the TGStat convention) = average views per post ÷ "
               "subscribers × 100."},
     "followers": {"ru": f"Подписчики на конец недели: {_ROW['ru']}.", "en": f"Followers at the week's end: {_ROW['en']}."},
-    "follower_growth": {"ru": "Подписчики минус подписчики прошлой недели.",
-                        "en": "Followers minus the week before's followers."},
-    "follower_growth_pct": {"ru": "Прирост подписчиков ÷ подписчики прошлой недели × 100.",
-                            "en": "Follower growth ÷ the week before's followers × 100."},
+    "follower_growth": {"ru": "Подписчики минус подписчики прошлой недели; у всех публикаций — сумма приростов "
+                              "соцсетей (соцсеть без строки за одну из двух недель не добавляет ничего).",
+                        "en": "Followers minus the week before's followers; for all posts, the sum of the "
+                              "platforms' growth (a platform without a row in one of the two weeks adds none)."},
+    "follower_growth_pct": {"ru": "Прирост подписчиков ÷ подписчики прошлой недели × 100; у всех публикаций — "
+                                  "по соцсетям, чей прирост известен.",
+                            "en": "Follower growth ÷ the week before's followers × 100; for all posts, over the "
+                                  "platforms whose growth is known."},
     "posts_wow": {"ru": f"Изменение числа публикаций в % {_PREV['ru']}.",
                   "en": f"Change of posts in % {_PREV['en']}."},
     "interactions_wow": {"ru": f"Изменение взаимодействий в % {_PREV['ru']}.",

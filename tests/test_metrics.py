@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_plan import metrics
+from sheets_plan import metric_formulas, metrics
 from sheets_plan.metrics import (
     METRICS, Add, AccountValue, Diff, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys,
     uses_account, weekly_figures,
@@ -223,7 +223,7 @@ def test_definitions_are_data():
     assert metrics.metric("interactions").expr == Add(tuple(Ref(k) for k in ("likes", "comments", "saves", "shares")))
     with pytest.raises(ValueError, match="never-blank"):
         src = metrics.Sources("'P'", "'A'", {"date": "A", "status": "B"}, {"week": "A", "followers": "B"}, "p")
-        metrics._FormulaWriter(metrics.RowContext(src, "$A3")).write(Add((Ref("followers"),)), 0)
+        metric_formulas._FormulaWriter(metrics.RowContext(src, "$A3")).write(Add((Ref("followers"),)), 0)
 
 
 def test_formula_refers_to_laid_out_cells_and_inlines_the_rest():
@@ -270,7 +270,9 @@ def test_the_project_adds_its_platforms_figures():
     account = account_frame(PLATFORM_ROWS)
     f = weekly_figures(plan_frame(), account, WEEKS)
     check(f, "followers", [1300, 1100 + 290 + 50, 1150, 1520])  # W2: VK's row missing, Instagram's alone
-    check(f, "follower_growth", [NaN, 140, 1150 - 1440, 370])
+    # growth: each account's own, added; a missing row is no fall (W2: VK's row missing, W3: VK's week before)
+    check(f, "follower_growth", [NaN, 100 - 10, 50, 50])
+    check(f, "follower_growth_pct", [NaN, 90 / 1300 * 100, 50 / 1100 * 100, 50 / 1150 * 100])
     check(f, "dialogs", [12, 9, NaN, 10])  # W1: Telegram's blank adds nothing; W2: all blank
     check(f, "er", [19 / 2 / 1300 * 100, 34 / 3 / 1440 * 100, 6 / 2 / 1150 * 100, NaN])  # W3: no posts
     check(f, "views_per_follower", [250 / 2 / 1300 * 100, 0.0, 60 / 2 / 1150 * 100, NaN])

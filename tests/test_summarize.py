@@ -579,3 +579,23 @@ def test_weekly_tab_is_protected(engine, case):
     assert all(d.protection is None or d.protection.locked is not False for d in ws.column_dimensions.values())
     # LibreOffice keeps it too
     assert _weekly(engine.recalculated[case.name], b.snap).protection.sheet is True
+
+
+# ------------------------------------------------------------------ 5. what the figures mean, in the workbook
+
+@pytest.mark.parametrize("case", CASES[:2], ids=lambda c: c.name)
+def test_every_weekly_header_carries_its_definition_as_a_note(engine, case):
+    """The notes Google shows on the Weekly headers are comments in the local workbook: written by
+    the product, and read back by LibreOffice (it keeps them when it saves the recalculated copy)."""
+    from sheets_plan import definitions
+
+    b = engine.built[case.name]
+    for path in (b.path, engine.recalculated[case.name]):
+        ws = _weekly(path, b.snap, data_only=False)
+        notes = {c.value: c.comment.text for c in ws[2] if c.comment}
+        assert notes == {metrics.label(k, case.locale): definitions.definition(k, case.locale)
+                         for k in metrics.figure_keys()}, path
+    # a re-run replaces them, it does not add a second set
+    jobs.summarize(LocalBackend(b.path.parent), str(b.path), as_of=case.as_of, weeks=case.window)
+    with zipfile.ZipFile(b.path) as z:
+        assert sum(name.startswith("xl/comments") for name in z.namelist()) == 1

@@ -26,6 +26,8 @@ REL = {
     "drawing": REL_NS + "/drawing",
     "chart": REL_NS + "/chart",
     "hyperlink": REL_NS + "/hyperlink",
+    "comments": REL_NS + "/comments",
+    "vmlDrawing": REL_NS + "/vmlDrawing",
     "custom": REL_NS + "/custom-properties",
     "styles": REL_NS + "/styles",
     "document": REL_NS + "/officeDocument",
@@ -35,6 +37,8 @@ TYPES = {
     "drawing": "application/vnd.openxmlformats-officedocument.drawing+xml",
     "chart": "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
     "custom": "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+    "comments": "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml",
+    "vmlDrawing": "application/vnd.openxmlformats-officedocument.vmlDrawing",
 }
 
 

@@ -18,7 +18,7 @@ import re
 from ..formula import shifter
 from ..model import Cell, Sheet, merge_format
 from ..ranges import overlaps
-from . import cells, charts, props, rules, xml
+from . import cells, charts, notes, props, rules, xml
 from .book import Book, Entry
 from .sheet import EMPTY, Worksheet, column_locks
 
@@ -85,7 +85,7 @@ class Writer:
             rows = [r for r in after if "updateCells" in r]
             repeats = after[len(rows):]  # repeatCells (repeated formulas, number formats) after all the rows
             boxes = [_target(r)[1] for r in rows]
-            if all(_fields(r) <= _CLEARED for r in before) and all(  # a note is never written (see _CLEARED)
+            if all(_fields(r) <= _CLEARED for r in before) and all(  # notes: see `_notes`
                     "start" in r["updateCells"] and _fields(r) <= _CLEARED for r in rows) and not any(
                     overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[:i]) and all(
                     "repeatCell" in r and None not in _target(r)[1] and _top_fields(r) <= _PLAIN for r in repeats):
@@ -153,7 +153,16 @@ class Writer:
             titles = {s.id: s.title for s in self.model.sheets}
             charts.replace_charts(book.pkg, part, ws, sheet.charts, titles)
             book.chart_hint[sheet.title] = [c["chartId"] for c in sheet.charts]
+        if new or sheet.id in self.cleared:  # a tool tab written whole: its notes (a person's tabs keep theirs)
+            notes.replace_notes(book.pkg, part, ws, self._notes(sheet))
         book.pkg.set(part, ws.text(), "worksheet")
+
+    def _notes(self, sheet: Sheet) -> dict[tuple[int, int], str]:
+        """(row, col) -> note of a tab written whole: from the requests on the direct path, else the model."""
+        if sheet.id in self.direct:
+            return {(r, c): data["note"] for r, row in _direct_cells(self.direct[sheet.id]).items()
+                    for c, data in row.items() if data.get("note")}
+        return {(r, c): cell.note for r, row in sheet.cells.items() for c, cell in row.items() if cell.note}
 
     def _cells(self, ws: Worksheet, sheet: Sheet, boxes: list[cells.Box], restyle):
         styles = self.book.styles
@@ -297,7 +306,7 @@ class Writer:
 
 
 _PLAIN = {"userEnteredValue", "userEnteredFormat"}
-_CLEARED = _PLAIN | {"note"}  # notes are comments in xlsx: parts the tool never writes
+_CLEARED = _PLAIN | {"note"}  # notes: comments in xlsx, written per tab written whole (`notes.py`)
 
 
 def _target(request: dict) -> tuple[int, cells.Box] | None:

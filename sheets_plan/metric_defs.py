@@ -1,0 +1,244 @@
+"""The weekly metrics as data: blocks, the metric list, and what each depends on.
+
+The definitions in words are in :mod:`sheets_plan.metrics`; the formula writer
+(:mod:`sheets_plan.metric_formulas`) and the pandas evaluator
+(:mod:`sheets_plan.metric_frames`) both read these trees. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INTERACTION_COLUMNS = ("likes", "comments", "saves", "shares")
+ACCOUNT_ROW = "account_row"  # helper: the sheet row of the week's Account row (formulas only)
+
+
+# ------------------------------------------------------------------ blocks
+
+class Expr:
+    """A metric expression: a number or blank per week."""
+
+
+@dataclass(frozen=True)
+class Posts(Expr):
+    """Published posts of the week."""
+
+
+@dataclass(frozen=True)
+class Total(Expr):
+    """Σ of plan columns over the week's published posts (blank counts 0)."""
+    columns: tuple[str, ...]
+    filled: str | None = None  # only posts with a number (≥ 0) in this column
+
+
+@dataclass(frozen=True)
+class Add(Expr):
+    """Sum of never-blank terms (e.g. other metrics of the same row)."""
+    terms: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class AccountValue(Expr):
+    """A column of the week's Account row; blank without a row or a value."""
+    column: str
+
+
+@dataclass(frozen=True)
+class AccountRow(Expr):
+    """Sheet row number of the week's (last) Account row, 0 if none. Formulas only."""
+
+
+@dataclass(frozen=True)
+class Platforms(Expr):
+    """The project's figure from its accounts: ``expr`` on each platform row of the week, added;
+    blank when every platform's is blank. Only in the block of all posts."""
+    expr: Expr
+
+
+@dataclass(frozen=True)
+class Where(Expr):
+    """``value`` where ``test`` is a number, else blank."""
+    test: Expr
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Ratio(Expr):
+    num: Expr
+    den: Expr
+    scale: int = 100
+
+
+@dataclass(frozen=True)
+class Diff(Expr):
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True)
+class Ref(Expr):
+    key: str
+
+
+@dataclass(frozen=True)
+class Prev(Expr):
+    expr: Expr
+
+
+def _change(key: str) -> Expr:
+    """Week-over-week change of a count, in % of the previous week."""
+    return Ratio(Diff(Ref(key), Prev(Ref(key))), Prev(Ref(key)))
+
+
+def _points(key: str) -> Expr:
+    """Week-over-week change of a rate, in percentage points."""
+    return Diff(Ref(key), Prev(Ref(key)))
+
+
+# ------------------------------------------------------------------ the metrics
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    labels: dict[str, str]
+    expr: Expr
+    kind: str  # "count", "rate" (%), "points" (p.p.), "signed" (± count), "row"
+
+    def label(self, locale: str) -> str:
+        return self.labels[locale]
+
+
+def _m(key, ru, en, expr, kind):
+    return Metric(key, {"ru": ru, "en": en}, expr, kind)
+
+
+_I = INTERACTION_COLUMNS
+
+# In Weekly-tab column order.
+METRICS: tuple[Metric, ...] = (
+    _m("posts", "Публикации", "Posts", Posts(), "count"),
+    _m("likes", "Лайки", "Likes", Total(("likes",)), "count"),
+    _m("comments", "Комментарии", "Comments", Total(("comments",)), "count"),
+    _m("saves", "Сохранения", "Saves", Total(("saves",)), "count"),
+    _m("shares", "Репосты", "Shares", Total(("shares",)), "count"),
+    _m("interactions", "Взаимодействия", "Interactions", Add(tuple(Ref(k) for k in _I)), "count"),
+    _m("reach", "Охват", "Reach", Total(("reach",)), "count"),
+    _m("views", "Просмотры", "Views", Total(("views",)), "count"),
+    _m("err", "ER по охвату, %", "ERR, %", Ratio(Total(_I, "reach"), Ref("reach")), "rate"),
+    _m("erview", "ER по просмотрам, %", "ERview, %", Ratio(Total(_I, "views"), Ref("views")), "rate"),
+    _m("er", "ER по подписчикам, %", "ER by followers, %",
+       Ratio(Ratio(Ref("interactions"), Ref("posts"), 1), Ref("followers")), "rate"),
+    _m("views_per_follower", "Просмотры на подписчика, %", "Views per follower, %",
+       Ratio(Ratio(Ref("views"), Ref("posts"), 1), Ref("followers")), "rate"),
+    _m("followers", "Подписчики", "Followers", AccountValue("followers"), "count"),
+    _m("follower_growth", "Прирост подписчиков", "Follower growth",
+       Diff(Ref("followers"), Prev(Ref("followers"))), "signed"),
+    _m("follower_growth_pct", "Прирост подписчиков, %", "Follower growth, %",
+       Ratio(Ref("follower_growth"), Prev(Ref("followers"))), "rate"),
+    _m("posts_wow", "Публикации, % к пред. неделе", "Posts, % WoW", _change("posts"), "rate"),
+    _m("interactions_wow", "Взаимодействия, % к пред. неделе", "Interactions, % WoW",
+       _change("interactions"), "rate"),
+    _m("reach_wow", "Охват, % к пред. неделе", "Reach, % WoW", _change("reach"), "rate"),
+    _m("views_wow", "Просмотры, % к пред. неделе", "Views, % WoW", _change("views"), "rate"),
+    _m("err_wow", "ER по охвату, п.п. к пред. неделе", "ERR, p.p. WoW", _points("err"), "points"),
+    _m("erview_wow", "ER по просмотрам, п.п. к пред. неделе", "ERview, p.p. WoW",
+       _points("erview"), "points"),
+    _m("er_wow", "ER по подписчикам, п.п. к пред. неделе", "ER by followers, p.p. WoW",
+       _points("er"), "points"),
+    _m("dialogs", "Обращения/диалоги", "Dialogs", AccountValue("dialogs"), "count"),
+    _m("warm_leads", "Тёплые лиды", "Warm leads", AccountValue("warm_leads"), "count"),
+    _m("applications", "Заявки", "Applications", AccountValue("applications"), "count"),
+    _m("lead_rate", "Тёплые лиды / диалоги, %", "Warm leads / dialogs, %",
+       Ratio(Ref("warm_leads"), Ref("dialogs")), "rate"),
+    _m("application_rate", "Заявки / тёплые лиды, %", "Applications / warm leads, %",
+       Ratio(Ref("applications"), Ref("warm_leads")), "rate"),
+    _m("conversion", "Заявки / диалоги, %", "Applications / dialogs, %",
+       Ratio(Ref("applications"), Ref("dialogs")), "rate"),
+)
+
+# The block of all posts counts the project's accounts: each is the platforms' figures of the week,
+# added. Growth adds each account's own growth (an account without last week's row, or this week's,
+# adds none: a missing row is no fall of followers), and growth % divides it by last week's
+# followers of those same accounts.
+TOTALS: dict[str, Expr] = {
+    **{m.key: Platforms(Ref(m.key)) for m in METRICS if isinstance(m.expr, AccountValue)},
+    "follower_growth": Platforms(Ref("follower_growth")),
+    "follower_growth_pct": Ratio(Ref("follower_growth"),
+                                 Platforms(Where(Ref("follower_growth"), Prev(Ref("followers"))))),
+}
+
+_BY_KEY = {m.key: m for m in METRICS}
+METRIC_KEYS: frozenset[str] = frozenset(_BY_KEY)
+_PREV_LABEL = {"ru": "{}, пред. неделя", "en": "{}, prev. week"}
+_ACCOUNT_ROW_LABEL = {"ru": "Строка в «{}»", "en": "Row in “{}”"}
+
+
+def metric(key: str) -> Metric:
+    return _BY_KEY[key]
+
+
+def split_key(key: str) -> tuple[str, int]:
+    """Column key -> (definition key, weeks back): "account_row_prev" -> ("account_row", 1)."""
+    if key == ACCOUNT_ROW + "_prev":
+        return ACCOUNT_ROW, 1
+    return key, 0
+
+
+def label(key: str, locale: str, account_title: str = "") -> str:
+    """Column label of a metric key or of the account-row helpers ("account_row", "account_row_prev")."""
+    base, back = split_key(key)
+    if base == ACCOUNT_ROW:
+        text = _ACCOUNT_ROW_LABEL[locale].format(account_title)
+    else:
+        text = _BY_KEY[base].label(locale)
+    return _PREV_LABEL[locale].format(text) if back else text
+
+
+def _definition(key: str, total: bool = False) -> Expr:
+    """A figure's expression: on a platform's or an admin's row, or (`total`) in the block of all posts."""
+    if key == ACCOUNT_ROW:
+        return AccountRow()
+    return TOTALS.get(key, _BY_KEY[key].expr) if total else _BY_KEY[key].expr
+
+
+def _parts(expr: Expr) -> list[Expr]:
+    """The sub-expressions a figure is built from (a Ref stands for its definition)."""
+    if isinstance(expr, Ref):
+        return [_definition(expr.key)]
+    if isinstance(expr, (Prev, Platforms)):
+        return [expr.expr]
+    if isinstance(expr, Where):
+        return [expr.test, expr.value]
+    if isinstance(expr, Ratio):
+        return [expr.num, expr.den]
+    if isinstance(expr, Diff):
+        return [expr.a, expr.b]
+    if isinstance(expr, Add):
+        return list(expr.terms)
+    return []
+
+
+def uses_account(expr: Expr | str) -> bool:
+    """Whether an expression (or figure key) depends on the Account tab."""
+    if isinstance(expr, str):
+        key, _ = split_key(expr)
+        return key == ACCOUNT_ROW or uses_account(_definition(key))
+    if isinstance(expr, (AccountValue, AccountRow)):
+        return True
+    return any(uses_account(p) for p in _parts(expr))
+
+
+def blankable(expr: Expr) -> bool:
+    """Whether an expression can be blank (sums and counts never are)."""
+    if isinstance(expr, (AccountValue, Ratio, Platforms, Where)):
+        return True
+    return any(blankable(p) for p in _parts(expr))
+
+
+def figure_keys(account: bool = True) -> list[str]:
+    """Metric keys in Weekly-tab order.
+
+    ``account=False``: only those that do not depend on the Account tab
+    (the breakdowns by platform and by responsible).
+    """
+    return [m.key for m in METRICS if account or not uses_account(m.expr)]

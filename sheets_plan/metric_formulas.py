@@ -1,0 +1,202 @@
+"""The formula of a Weekly-tab cell, written from a metric's tree (see :mod:`sheets_plan.metrics`).
+
+Pure: template positions in, formula text (internal form) out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from .grid import col_letter, quote_title
+from .metric_defs import (
+    ACCOUNT_ROW, Add, AccountRow, AccountValue, Diff, Expr, Platforms, Posts, Prev, Ratio, Ref, Total, Where,
+    _definition, blankable, split_key,
+)
+
+# ------------------------------------------------------------------ formulas
+
+ACCOUNT_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the data lives: quoted tab titles and column letters (where the
+    columns are in the sheet: template order unless people moved them)."""
+    plan: str
+    account: str
+    plan_columns: Mapping[str, str]
+    account_columns: Mapping[str, str]
+    published: str  # the status label that means published, in the sheet's language
+
+    @classmethod
+    def from_template(cls, template, locale: str, plan_title: str, account_title: str,
+                      positions: Mapping[str, Mapping[str, int]] | None = None) -> "Sources":
+        plan = template.tab_of_kind("plan")
+        account = template.tab_of_kind("account")
+        status = plan.column("status")
+        published = next(c for c in status.choices if c.key == "published").label(locale)
+        where = positions or {}
+
+        def letters(tab):
+            at = where.get(tab.key) or {c.key: i for i, c in enumerate(tab.columns)}
+            return {c.key: col_letter(at[c.key]) for c in tab.columns}
+
+        return cls(quote_title(plan_title), quote_title(account_title), letters(plan), letters(account), published)
+
+    def plan_range(self, key: str) -> str:
+        letter = self.plan_columns[key]
+        return f"{self.plan}!${letter}:${letter}"
+
+    def account_range(self, key: str) -> str:
+        letter = self.account_columns[key]
+        return f"{self.account}!${letter}:${letter}"
+
+    def account_span(self, key: str) -> str:
+        """A bounded Account range for array formulas: an array over a whole
+        column makes every recalculation scan a million rows (≈0.3 s per cell
+        in LibreOffice); ACCOUNT_ROWS weekly rows are about a century."""
+        letter = self.account_columns[key]
+        return f"{self.account}!${letter}$1:${letter}${ACCOUNT_ROWS}"
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """One Weekly-tab row: its Monday cell, its group criterion, its laid-out cells.
+
+    A platform row names its platform's cell (``name``): its Account rows are
+    that platform's. A row of all posts lists the platform rows of the same
+    week (``platforms``): its account figures are their sum."""
+    src: Sources
+    week: str  # the cell holding the week's Monday, e.g. "$A5"
+    group: tuple[str, str] | None = None  # (plan column key, criterion expression)
+    cells: Mapping[tuple[str, int], str] = None  # (metric key, weeks back) -> "$D5"
+    name: str | None = None  # the cell holding the platform's name, e.g. "$C40"
+    platforms: tuple["RowContext", ...] = ()
+
+    def cell(self, key: str, back: int) -> str | None:
+        return (self.cells or {}).get((key, back))
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _shifted(ref: str, days: int) -> str:
+    if days == 0:
+        return ref
+    return f"({ref}{'+' if days > 0 else '-'}{abs(days)})"
+
+
+def _compound(text: str) -> bool:
+    """True unless the text is one call or one reference (safe next to an operator)."""
+    depth = 0
+    in_string = False
+    for ch in text:
+        if ch == '"':
+            in_string = not in_string
+        elif in_string:
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and ch in "+-*/&=<>^ ":
+            return True
+    return False
+
+
+def _wrap(text: str) -> str:
+    return f"({text})" if _compound(text) else text
+
+
+class _FormulaWriter:
+    def __init__(self, ctx: RowContext):
+        self.ctx, self.src = ctx, ctx.src
+
+    def plan_criteria(self, back: int) -> list[str]:
+        src, week = self.src, self.ctx.week
+        crit = [src.plan_range("status"), _string(src.published),
+                src.plan_range("date"), '">="&' + _shifted(week, -7 * back),
+                src.plan_range("date"), '"<"&' + _shifted(week, 7 - 7 * back)]
+        if self.ctx.group is not None:
+            column, criterion = self.ctx.group
+            crit += [src.plan_range(column), criterion]
+        return crit
+
+    def account_row(self, back: int) -> str:
+        cell = self.ctx.cell(ACCOUNT_ROW, back)
+        if cell:
+            return cell
+        if self.ctx.name is None:
+            raise ValueError("an Account row belongs to a platform: a row of all posts adds its platform rows")
+        week, platform = self.src.account_span("week"), self.src.account_span("platform")
+        lo, hi = _shifted(self.ctx.week, -7 * back), _shifted(self.ctx.week, 7 - 7 * back)
+        return f"SUMPRODUCT(MAX(({week}>={lo})*({week}<{hi})*({platform}={self.ctx.name})*ROW({week})))"
+
+    def platforms(self, expr: Expr, back: int) -> str:
+        """`expr` on each platform row of the week, added: blank when all are blank. N() reads an
+        inline blank ("") as 0, where SUM of a text argument would be an error."""
+        parts = [_FormulaWriter(p).write(expr, back) for p in self.ctx.platforms]
+        if not parts:
+            return '""'
+        return f'IF(COUNT({",".join(parts)})=0,"",{"+".join(f"N({p})" for p in parts)})'
+
+    def write(self, expr: Expr, back: int) -> str:
+        if isinstance(expr, Posts):
+            return f"COUNTIFS({','.join(self.plan_criteria(back))})"
+        if isinstance(expr, Total):
+            crit = self.plan_criteria(back)
+            if expr.filled:
+                crit += [self.src.plan_range(expr.filled), '">=0"']
+            return "+".join(f"SUMIFS({','.join([self.src.plan_range(c)] + crit)})" for c in expr.columns)
+        if isinstance(expr, AccountRow):
+            return self.account_row(back)
+        if isinstance(expr, Platforms):
+            return self.platforms(expr.expr, back)
+        if isinstance(expr, Where):
+            test, value = self.write(expr.test, back), self.write(expr.value, back)
+            return f'IF(ISNUMBER({test}),{value},"")'
+        if isinstance(expr, AccountValue):
+            row = _wrap(self.account_row(back))
+            value = f"INDEX({self.src.account_range(expr.column)},{row})"
+            return f'IF({row}=0,"",IF(ISNUMBER({value}),{value},""))'
+        if isinstance(expr, Ref):
+            cell = self.ctx.cell(expr.key, back)
+            return cell if cell else self.write(_definition(expr.key, self.ctx.group is None), back)
+        if isinstance(expr, Prev):
+            return self.write(expr.expr, back + 1)
+        if isinstance(expr, Add):
+            if blankable(expr):
+                raise ValueError(f"Add takes never-blank terms: {expr!r}")
+            return "+".join(self.write(t, back) for t in expr.terms)
+        if isinstance(expr, Diff):
+            a, b = self.write(expr.a, back), self.write(expr.b, back)
+            value = f"{a}-{_wrap(b)}"
+            checks = [f"ISNUMBER({x})" for x, e in ((a, expr.a), (b, expr.b)) if blankable(e)]
+            if not checks:
+                return value
+            test = checks[0] if len(checks) == 1 else f"AND({','.join(checks)})"
+            return f'IF({test},{value},"")'
+        if isinstance(expr, Ratio):
+            num, den = self.write(expr.num, back), self.write(expr.den, back)
+            value = f"{_wrap(num)}/{_wrap(den)}" + (f"*{int(expr.scale)}" if expr.scale != 1 else "")
+            checks = [f"ISNUMBER({x})" for x, e in ((num, expr.num), (den, expr.den)) if blankable(e)]
+            if not checks:
+                return f'IF({_wrap(den)}=0,"",{value})'
+            return f'IF(AND({",".join(checks + [f"{_wrap(den)}<>0"])}),{value},"")'
+        raise TypeError(f"not a metric expression: {expr!r}")
+
+
+def formula(key: str, ctx: RowContext) -> str:
+    """The cell formula (internal form) of a figure key in one Weekly-tab row.
+
+    ``key`` is a metric key, ``"account_row"`` or ``"account_row_prev"``.
+    Figures that ``ctx.cells`` lays out (this row's, and the previous week's
+    when its row is known) are referenced; the rest is written inline.
+    """
+    base, back = split_key(key)
+    cells = dict(ctx.cells or {})
+    cells.pop((base, back), None)  # never refer to the cell being written
+    writer = _FormulaWriter(RowContext(ctx.src, ctx.week, ctx.group, cells, ctx.name, ctx.platforms))
+    return "=" + writer.write(_definition(base, ctx.group is None), back)
