@@ -39,7 +39,7 @@ Size: Google's Sheets API limits page recommends at most 2 MB per request
 the same formula moved down a row, so they go as one ``repeatCell`` per
 column (Sheets moves a repeated formula's relative references itself, as the
 model does: ``formula.shift``); number formats go once per column too, and
-the GoogleBackend sends UTF-8. 26 weeks × 6 platforms × 5 admins: 0.24 MB in
+the GoogleBackend sends UTF-8. 26 weeks × 6 platforms × 5 admins: 0.34 MB in
 Russian (3.7 MB when every cell was written with its own formula and format,
 with ``\\u`` escapes); ``benchmarks/body.py`` prints the table.
 
