@@ -157,15 +157,20 @@ as_of_option = click.option("--as-of", "as_of", type=DateParam(),
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a flag of this severity or worse is found.")
 @click.option("--no-write", is_flag=True, help="Only print; leave the Check and Log tabs as they are.")
+@click.option("--show-personal-data", "personal", is_flag=True,
+              help="Print contacts' phones, e-mails, names and profile links as the sheet holds them "
+                   "(text output only; JSON, CSV and the Check tab always mask them).")
 @template_option
 @google_options
 @run_errors
-def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, oauth, per_minute):
+def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, credentials, oauth, per_minute):
     """Check TARGET (a workbook path, or a Google spreadsheet ID or URL) against the procedure.
 
     Prints the flags grouped by admin (or JSON / CSV), replaces the Check tab
     with them, adds a row to the Log tab and restores tool formulas that were
-    overwritten by hand. Exit 0: nothing at or above --fail-on; 1: flags
+    overwritten by hand. A contact's phone, e-mail, name or profile link
+    (the Leads tab) is shown masked (+7 *** ***-45-67, a***@mail.ru); the
+    flag names its cell. Exit 0: nothing at or above --fail-on; 1: flags
     found; 2: the check could not run.
 
     Example: sheets-plan validate "plans/Coffee House.xlsx" --as-of 2026-03-16
@@ -175,6 +180,9 @@ def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, 
     from .flags import render_csv, render_text
     from .jobs import validate as run
 
+    if personal and fmt != "text":
+        raise RunError("--show-personal-data is for the text output on a terminal; JSON and CSV always mask "
+                       "contacts' data")
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     report = run(backend, sid, template=load_template(template_path), as_of=as_of,
                  write=not no_write)
@@ -183,7 +191,7 @@ def validate(target, as_of, fmt, fail_on, no_write, template_path, credentials, 
     elif fmt == "csv":
         click.echo(render_csv(report), nl=False)
     else:
-        click.echo(render_text(report, report.locale), nl=False)
+        click.echo(render_text(report, report.locale, personal=personal), nl=False)
     sys.exit(report.exit_code(fail_on))
 
 

@@ -63,6 +63,55 @@ def sample_rows(template: Template, locale: str, as_of: dt.date, seed: int = 7) 
     return [r[: len(plan.input_columns)] for r in rows], account
 
 
+FIRST = {"ru": ["Анна", "Ольга", "Мария", "Иван", "Дмитрий", "Елена", "Сергей", "Наталья", "Павел", "Ксения"],
+         "en": ["Emma", "Olivia", "Liam", "Noah", "Mia", "James", "Ava", "Lucas", "Sophia", "Henry"]}
+LAST = {"ru": ["Смирнова", "Кузнецова", "Попова", "Васильев", "Соколов", "Морозова", "Новиков", "Волкова", "Зайцев",
+               "Лебедева"],
+        "en": ["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Roberts", "Walker", "White"]}
+PRODUCTS = {"ru": ["Абонемент на кофе", "Кейтеринг", "Зерно оптом", "Мастер-класс бариста"],
+            "en": ["Coffee pass", "Catering", "Beans wholesale", "Barista class"]}
+STAGES = ("dialog", "dialog", "warm_lead", "warm_lead", "application", "refusal")
+
+
+def sample_leads(template: Template, locale: str, as_of: dt.date, seed: int = 11) -> list[list]:
+    """Leads rows as admins type them (made-up people), with a few mistakes of each kind."""
+    rnd = random.Random(seed)
+    tab = template.tab("leads")
+    stage = {c.key: c.label(locale) for c in tab.column("stage").choices}
+    start = as_of - dt.timedelta(days=as_of.weekday() + 7 * 8)
+    rows = []
+    for n in range(24):
+        first = start + dt.timedelta(days=rnd.randrange(0, 8 * 7))
+        key = rnd.choice(STAGES)
+        name = f"{rnd.choice(LAST[locale])} {rnd.choice(FIRST[locale])}"
+        phone = f"+7 9{rnd.randrange(10, 99)} {rnd.randrange(100, 999)}-{rnd.randrange(10, 99)}-{rnd.randrange(10, 99)}"
+        platform = rnd.choice(list(ACCOUNTS))
+        handle = f"user{seed}{n}"
+        profile = {"Instagram": f"https://instagram.com/{handle}", "VK": f"https://vk.com/{handle}",
+                   "Telegram": f"https://t.me/{handle}"}[platform]
+        rows.append({"first_contact": serial(first), "platform": platform, "responsible": rnd.choice(ADMINS[locale]),
+                     "name": name, "phone": phone if key != "dialog" or rnd.random() < 0.3 else None,
+                     "profile": profile, "email": f"{handle}@example.com" if key == "application" else None,
+                     "product": rnd.choice(PRODUCTS[locale]), "stage": stage[key],
+                     "stage_date": serial(min(first + dt.timedelta(days=rnd.randrange(0, 6)), as_of)),
+                     "comment": None})
+    _spoil_leads(rows, stage, rnd)
+    return [[r.get(c.key) for c in tab.input_columns] for r in rows]
+
+
+def _spoil_leads(rows: list[dict], stage: dict, rnd):
+    """What a busy admin leaves in the register: one mistake of each kind the check knows."""
+    rows[1]["name"] = None                                                     # no name
+    rows[2].update(stage=stage["warm_lead"], phone=None, email=None, profile=None)  # no way to reach them
+    rows[3].update(stage=stage["application"], phone=None, email=None)          # an application with no phone
+    rows[4]["phone"] = "8 (916) 55-12"                                           # too short a number
+    rows[5]["phone"] = "8 (916) 555-12-34"                                       # a good number, spelled otherwise
+    rows[6]["email"] = "olga@mail"                                               # no domain zone
+    rows[7]["profile"] = "https://example.com/olga"                              # not a social network
+    rows[8]["phone"], rows[9]["phone"] = "+7 916 555-12-35", "89165551235"       # the same person twice
+    rows[10]["stage_date"] = rows[10]["first_contact"] - 3                       # a stage before the first contact
+
+
 def _post(rnd, date, as_of, label, admins, locale, n) -> list:
     status = "published" if date < as_of else rnd.choice(["idea", "in_progress", "ready"])
     platform = rnd.choice(["Instagram", "Instagram", "VK", "Telegram"])
@@ -107,11 +156,14 @@ def _ready(row: list) -> str:
     return "готово" if row[8] == "опубликовано" else "ready"
 
 
-def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[list], account: list[list]):
+def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[list], account: list[list],
+              leads: list[list] | None = None):
     """Type the sample rows into the input cells (what admins do by hand)."""
     meta = backend.get(sid)
     reqs = []
-    for key, rows in (("plan", plan), ("account", account)):
+    for key, rows in (("plan", plan), ("account", account), ("leads", leads)):
+        if rows is None:
+            continue
         sheet = layout.find_tab(meta, template.tab(key), template)
         grid = sheet["properties"]["gridProperties"]
         if grid["rowCount"] < len(rows) + 1:
@@ -145,7 +197,7 @@ def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) 
     sid = provision(backend, project, admins=ADMINS[locale], locale=locale, template=template)
     if ref is None:
         plan, account = sample_rows(template, locale, as_of)
-        fill_rows(backend, sid, template, plan, account)
+        fill_rows(backend, sid, template, plan, account, sample_leads(template, locale, as_of))
         sid = provision(backend, project, template=template)  # extend formulas to the new rows
         backend.set_tags(sid, {**read_tags(sid), DEMO_DATE: as_of.isoformat()})
     run = run_project(backend, sid, template=template, as_of=as_of)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from . import counted, writeback
 from .grid import col_letter
 from .procedure import admin_column
-from .snapshot import Snapshot, TABLE_KINDS
+from .snapshot import Snapshot
 
 __all__ = ["Change", "FixResult", "changes", "fix_requests", "render_text"]
 
@@ -51,9 +51,8 @@ class FixResult:
 def changes(snap: Snapshot) -> list[Change]:
     """Every cell `fix` would change, in tab, row and column order."""
     out = []
-    for kind in TABLE_KINDS:
-        tab = snap.template.tab_of_kind(kind)
-        table = snap.tables[tab.key]
+    for table in snap.tables.values():
+        tab = table.tab
         who = admin_column(tab)
         admins = table.frame[who].fillna("") if who else None
         for c in counted.cleanups(table, snap.locale).itertuples(index=False):

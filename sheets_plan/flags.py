@@ -36,6 +36,9 @@ class Report:
     by_admin: dict[str, dict] = field(default_factory=dict)
     tab_titles: dict[str, str] = field(default_factory=dict)  # tab key -> sheet title, for people
     locale: str = "en"                                         # of the project: words of the text output
+    # The message with the contact's data, of flags whose message masks it: only for a terminal
+    # that asks (--show-personal-data); never in JSON, CSV, the Check tab or a log.
+    unmasked: dict[Flag, str] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> int:
@@ -101,8 +104,9 @@ def _counts(locale: str, rows: int, errors: int, warnings: int) -> dict:
             "warnings": counted(warnings, "warning", locale)}
 
 
-def render_text(report: Report, locale: str) -> str:
-    """Flags grouped by admin, one aligned line per flag, for a terminal or a log."""
+def render_text(report: Report, locale: str, personal: bool = False) -> str:
+    """Flags grouped by admin, one aligned line per flag, for a terminal or a log. `personal`:
+    a contact's data as the sheet holds it, not masked (a terminal only)."""
     locale = locale if locale in _WORDS else "en"
     words = _WORDS[locale]
     lines = [words["head"].format(project=f"{report.project} — " if report.project else "",
@@ -114,7 +118,7 @@ def render_text(report: Report, locale: str) -> str:
     # Named admins alphabetically, the unowned ones (account gaps, rows nobody took) last.
     for admin in sorted(groups, key=lambda a: (a == "", a.casefold())):
         lines += ["", _admin_line(words, locale, admin, groups[admin], report.by_admin.get(admin))]
-        lines += _flag_lines(words, groups[admin], report.tab_titles)
+        lines += _flag_lines(words, groups[admin], report.tab_titles, report.unmasked if personal else {})
     if not report.rows_checked:
         lines += ["", words["empty"]]
     elif not report.flags:
@@ -130,13 +134,13 @@ def _admin_line(words: dict, locale: str, admin: str, flags: list[Flag], stats: 
                   sum(f.severity == "warning" for f in flags)))
 
 
-def _flag_lines(words: dict, flags: list[Flag], titles: dict[str, str]) -> list[str]:
+def _flag_lines(words: dict, flags: list[Flag], titles: dict[str, str], unmasked: dict[Flag, str]) -> list[str]:
     cells = [f"{titles.get(f.tab, f.tab)}!{f.cell}" if f.cell else titles.get(f.tab, f.tab) for f in flags]
     severities = [words[f.severity] for f in flags]
     w_cell = max(map(len, cells), default=0)
     w_sev = max(map(len, severities), default=0)
     w_rule = max((len(f.rule) for f in flags), default=0)
-    return [f"  {c:<{w_cell}}  {s:<{w_sev}}  {f.rule:<{w_rule}}  {f.message}"
+    return [f"  {c:<{w_cell}}  {s:<{w_sev}}  {f.rule:<{w_rule}}  {unmasked.get(f, f.message)}"
             for c, s, f in zip(cells, severities, flags)]
 
 

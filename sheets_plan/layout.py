@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from . import formula
 from .grid import a1, quote_title
 from .ranges import grid_range
-from .template import ADMINS, Column, Tab, Template
+from .template import ADMINS, TABLE_KINDS, Column, Tab, Template
 
 # Distinctive colors mark what the tool owns, so a repair can find its own
 # conditional formats among any a person added.
@@ -352,7 +352,7 @@ def protection_requests(tab: Tab, sid: int, sheet: dict | None, where: dict[str,
     """Protect the header and computed columns of tables, and tool tabs whole."""
     where = where or template_positions(tab)
     wanted = []
-    if tab.columns and tab.kind in ("plan", "account"):
+    if tab.columns and tab.kind in TABLE_KINDS:
         wanted.append(grid_range(sid, 0, 1))
         wanted += [grid_range(sid, 1, None, where[c.key], where[c.key] + 1) for c in tab.columns if c.computed]
     else:

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from . import counted, span
+from . import counted, personal, span
 from .flags import Flag, Report
+from .procedure_leads import LeadsChecks
 from .grid import col_letter, neighbour_runs
 from .table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, problems, show
 from .template import ADMINS, Rule, Tab, Template
@@ -51,7 +52,8 @@ def check(template: Template, tables: dict[str, Table], *, as_of: dt.date, local
     chunks = [chunk for order, rule in enumerate(template.rules) if rule.tab in tables
               for chunk in run.hits(order, rule)]
     rows = sum(len(t.frame) for t in tables.values())
-    return Report(project, as_of, _flags(chunks), rows, run.by_admin())
+    flags, unmasked = _flags(chunks)
+    return Report(project, as_of, flags, rows, run.by_admin(), unmasked=unmasked)
 
 
 # ------------------------------------------------------------------ one run
@@ -60,10 +62,11 @@ class _Hits:
     """Flags of one rule on one column, as parallel arrays (sorted and turned into Flags at the end)."""
 
     def __init__(self, run: _Run, order: int, rule: Rule, column: str, rows: np.ndarray,
-                 messages: np.ndarray, admins: np.ndarray):
+                 messages: np.ndarray, admins: np.ndarray, unmasked: np.ndarray | None = None):
         tab = run.template.tab(rule.tab)
         self.rule, self.column, self.rows = rule, column, rows
         self.messages, self.admins = messages, admins
+        self.unmasked = messages if unmasked is None else unmasked  # with a contact's data, for the terminal
         self.tab_order = [t.key for t in run.template.tabs].index(rule.tab)
         self.column_order = tab.index(column) if column else -1
         self.rule_order = order
@@ -73,7 +76,7 @@ class _Hits:
             self.cells = np.full(len(rows), "", dtype=object)
 
 
-class _Run:
+class _Run(LeadsChecks):
     def __init__(self, template: Template, tables: dict[str, Table], as_of: dt.date, locale: str,
                  expected: dict[str, pd.Series]):
         self.template, self.tables, self.locale, self.expected = template, tables, locale, expected
@@ -92,10 +95,14 @@ class _Run:
             mask = mask.to_numpy(dtype=bool)
             if mask.any():
                 rows = table.frame.index.to_numpy()[mask]
-                fields = {k: v[mask] if isinstance(v, pd.Series) else v
-                          for k, v in self.fields(rule, table, column, fields).items()}
-                yield _Hits(self, order, rule, column, rows, self.render(rule, fields, len(rows)),
-                            self.admin(table).to_numpy()[mask])
+                given = {k: v[mask] if isinstance(v, pd.Series) else v for k, v in fields.items()}
+                shown = self.fields(rule, table, column, given, mask)
+                unmasked = None
+                if table.tab.column(column).personal:  # the message with the data, kept apart
+                    unmasked = self.render(rule, self.fields(rule, table, column, given, mask, masked=False),
+                                           len(rows))
+                yield _Hits(self, order, rule, column, rows, self.render(rule, shown, len(rows)),
+                            self.admin(table).to_numpy()[mask], unmasked)
 
     def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
         """One flag per platform and run of consecutive missing weeks, naming both."""
@@ -253,31 +260,35 @@ class _Run:
                 out[_platform_label(key, plan.frame["platform"], frame["platform"])] = missing
         return out
 
-    def fields(self, rule: Rule, table: Table, column: str, given: dict) -> dict:
-        """Placeholder values: scalars, or Series over the table's rows."""
+    def fields(self, rule: Rule, table: Table, column: str, given: dict, mask, masked: bool = True) -> dict:
+        """Placeholder values of the hits (`mask`): scalars, or Series over them. A personal
+        column's value (and its clean form) is masked unless `masked=False`."""
         names = _placeholders(rule.message(self.locale))
         out = dict(given)
         if "column" in names:
             out["column"] = table.tab.column(column).label(self.locale)
         if "than" in names and rule.than:
             out["than"] = table.tab.column(rule.than).label(self.locale)
-        if "status" in names:
-            out["status"] = self.status_labels(rule, table)
+        for key in ({"status", *rule.when} & names) - set(given):  # a choice the rule depends on, as labelled
+            out[key] = self.choice_labels(table, key)[mask]
         if "days" in names:
-            date = table.frame[date_column(table.tab)]
+            date = table.frame[date_column(table.tab)][mask]
             days = (self.today - date).dt.days
             out["days"] = days.astype("Int64").astype(str).where(days.notna(), "")
         if "value" in names and "value" not in out:
-            out["value"] = table.raw[column].map(show)
+            out["value"] = table.raw[column][mask].map(show)
+        col = table.tab.column(column) if column else None
+        if masked and col is not None and col.personal:
+            for key in ("value", "fixed"):
+                if isinstance(out.get(key), pd.Series):
+                    out[key] = out[key].map(lambda v, kind=col.type: personal.mask(v, kind))
         return out
 
-    def status_labels(self, rule: Rule, table: Table) -> pd.Series:
-        """Locale label of the row's value in the rule's `when` column (or the `status` column)."""
-        key = next(iter(rule.when), "status")
+    def choice_labels(self, table: Table, key: str) -> pd.Series:
+        """Locale label of each row's value in a choice column ("" where it has none)."""
         if key not in table.frame:
             return pd.Series("", index=table.frame.index)
-        column = table.tab.column(key)
-        labels = {c.key: c.label(self.locale) for c in column.choices}
+        labels = {c.key: c.label(self.locale) for c in table.tab.column(key).choices}
         return table.frame[key].map(labels).fillna("")
 
     def render(self, rule: Rule, fields: dict, n: int) -> np.ndarray:
@@ -346,9 +357,11 @@ class _Run:
         return required, required & unusable
 
 
-def _flags(chunks: list[_Hits]) -> list[Flag]:
+def _flags(chunks: list[_Hits]) -> tuple[list[Flag], dict[Flag, str]]:
+    """The flags in tab, row, column and rule order, and the unmasked message of those whose
+    message masks a contact's data."""
     if not chunks:
-        return []
+        return [], {}
     cat = lambda f: np.concatenate([f(c) for c in chunks])  # noqa: E731
     rows = cat(lambda c: c.rows.astype(np.int64))
     order = np.lexsort((cat(lambda c: np.full(len(c.rows), c.rule_order)),
@@ -366,7 +379,9 @@ def _flags(chunks: list[_Hits]) -> list[Flag]:
         cat(lambda c: c.admins),
     ]
     columns = [np.asarray(col, dtype=object)[order].tolist() for col in columns]
-    return [Flag(*values) for values in zip(*columns)]
+    unmasked = np.asarray(cat(lambda c: c.unmasked), dtype=object)[order].tolist()
+    flags = [Flag(*values) for values in zip(*columns)]
+    return flags, {f: text for f, text in zip(flags, unmasked) if text != f.message}
 
 
 def _percent(required: int, missing: int) -> float:

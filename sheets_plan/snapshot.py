@@ -15,9 +15,7 @@ from . import layout
 from .backend import Backend, RunError
 from .grid import Grid, quote_title
 from .table import HeaderError, Table, read_table
-from .template import LOCALES, Tab, Template
-
-TABLE_KINDS = ("plan", "account")
+from .template import LOCALES, OPTIONAL_KINDS, TABLE_KINDS, Tab, Template
 
 
 @dataclass
@@ -68,7 +66,8 @@ def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.d
     meta = backend.get(sid)
     titles, present = tab_titles(meta, template)
     name = project or meta.get("properties", {}).get("title", sid)
-    read_keys = [template.tab_of_kind(k).key for k in TABLE_KINDS]
+    read_keys = [t.key for t in template.tabs if t.kind in TABLE_KINDS and (t.kind not in OPTIONAL_KINDS
+                                                                            or t.key in present)]
     for key in read_keys:
         if key not in present:
             raise RunError(f"{name}: no tab “{titles[key]}” (renamed or deleted?); "
@@ -98,9 +97,8 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
     admins = layout.project_admins(meta)
     grids = dict(grids)
     tables = {}
-    for key in TABLE_KINDS:  # a table's cells are kept once: typed, in its Table, not also as raw rows
-        tab = template.tab_of_kind(key)
-        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, admins, project)
+    for tab in (t for t in template.tabs if t.kind in TABLE_KINDS and t.key in grids):
+        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, admins, project)  # kept once: typed
     return Snapshot(sid, project, template, meta, project_locale(meta, template), admins,
                     layout.sheet_ids(template, meta), titles, present, grids, tables, as_of)
 

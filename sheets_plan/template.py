@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LOCALES = ("ru", "en")
-COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent")
+COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent", "phone", "email")
 CHECKS = ("required", "link", "types", "counted", "overdue", "future", "at_most", "weekly", "one_per_week",
-          "date_typo", "computed")
+          "date_typo", "computed", "any_of", "phone", "phone_format", "email", "profile", "same_contact", "not_before")
 SEVERITIES = ("error", "warning")
-TAB_KINDS = ("plan", "account", "weekly", "check", "log")
+TAB_KINDS = ("plan", "account", "weekly", "check", "log", "leads")
+OPTIONAL_KINDS = ("leads",)  # a team's template may leave the contacts register out
+TABLE_KINDS = ("plan", "account", "leads")  # tabs admins fill, read as tables
 ADMINS = "admins"  # `choices = "admins"`: the project's admins, set at provisioning
 
 _REF = re.compile(r"\{(\w+)\}")
@@ -55,6 +57,7 @@ class Column:
     choices: tuple[Choice, ...] | str | None = None
     formula: str | None = None
     width: int | None = None
+    personal: bool = False  # a person's data (name, phone, e-mail, profile): never printed unmasked
 
     def label(self, locale: str) -> str:
         return self.labels[locale]
@@ -227,7 +230,7 @@ class _Loader:
             columns = self.columns(t.get("columns", []), where)
             tabs.append(Tab(t["key"], t["kind"], self.labels(t["title"], f"{where}.title"), columns))
         for kind in TAB_KINDS:
-            if kind not in [x.kind for x in tabs]:
+            if kind not in [x.kind for x in tabs] and kind not in OPTIONAL_KINDS:
                 self.fail("tabs", f"no tab of kind {kind!r}")
         for tab in tabs:
             for key in REQUIRED_COLUMNS.get(tab.kind, ()):
@@ -243,7 +246,7 @@ class _Loader:
         cols: list[Column] = []
         for i, c in enumerate(raw):
             where = f"{tab_where}.columns[{i}]"
-            self.keys(c, where, {"key", "label", "type", "owner", "choices", "formula", "width"},
+            self.keys(c, where, {"key", "label", "type", "owner", "choices", "formula", "width", "personal"},
                       {"key", "label", "type"})
             where = f"{tab_where}.columns.{c['key']}"
             if c["key"] in [x.key for x in cols]:
@@ -256,7 +259,8 @@ class _Loader:
             if (owner == "tool") != ("formula" in c):
                 self.fail(f"{where}.formula", "a tool-owned column needs a formula, an admin column has none")
             cols.append(Column(c["key"], self.labels(c["label"], f"{where}.label"), c["type"], owner,
-                               self.choices(c, where), c.get("formula"), c.get("width")))
+                               self.choices(c, where), c.get("formula"), c.get("width"),
+                               bool(c.get("personal", False))))
         keys = {c.key for c in cols}
         for c in cols:
             for ref in _REF.findall(c.formula or ""):
@@ -327,8 +331,8 @@ class _Loader:
             for col, keys in r.get("when", {}).items():
                 when[col] = tuple(keys)
                 self.when(tab, col, when[col], f"{where}.when.{col}")
-            if r["check"] == "at_most" and "than" not in r:
-                self.fail(f"{where}.than", "an at_most rule needs the column to compare with")
+            if r["check"] in ("at_most", "not_before") and "than" not in r:
+                self.fail(f"{where}.than", f"an {r['check']} rule needs the column to compare with")
             rules.append(Rule(r["id"], r["check"], r["tab"], r["severity"],
                               self.labels(r["message"], f"{where}.message"), columns, when,
                               bool(r.get("after_stats_days", False)), r.get("than"),

@@ -8,10 +8,10 @@ import zipfile
 
 import openpyxl
 
-from sheets_plan.template import load
+from sheets_plan.template import TABLE_KINDS, load
 
 _TEMPLATE = load()
-_TABLES = [tab for tab in _TEMPLATE.tabs if tab.kind in ("plan", "account")]
+_TABLES = [tab for tab in _TEMPLATE.tabs if tab.kind in TABLE_KINDS]
 ALL_HEADERS = {label for tab in _TABLES for c in tab.columns for label in c.labels.values()}
 COMPUTED = {label for tab in _TABLES for c in tab.columns if c.computed for label in c.labels.values()}
 TOOL_TABS = {tab.title(loc) for tab in _TEMPLATE.tabs if tab not in _TABLES for loc in ("ru", "en")}

@@ -24,7 +24,7 @@ from requests.adapters import BaseAdapter
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from sheets_plan import jobs
-from sheets_plan.demo import fill_rows, sample_rows
+from sheets_plan.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.google import DRIVE_FILES, GoogleBackend, connect
 from sheets_plan.provision import provision
 from sheets_plan.testing.cassette import (FOLDER_ENV, cassette_session, clean_response, google_session, record_mode,
@@ -78,7 +78,7 @@ def flow(name: str, template, *, project: bool = False):
 def filled_project(backend: GoogleBackend, template) -> str:
     sid = provision(backend, "Coffee", admins=ADMINS, locale="ru", template=template)
     plan, account = sample_rows(template, "ru", AS_OF)
-    fill_rows(backend, sid, template, plan, account)
+    fill_rows(backend, sid, template, plan, account, sample_leads(template, "ru", AS_OF))
     return sid
 
 

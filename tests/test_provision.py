@@ -10,8 +10,8 @@ from sheets_plan import xlsx
 
 from .helpers import workbook_snapshot
 
-RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок"]
-EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log"]
+RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок", "Лиды"]
+EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log", "Leads"]
 
 
 @pytest.mark.parametrize("locale, titles, header", [

@@ -48,6 +48,7 @@ so replay sends exactly the recorded URIs whatever emulator or folder made them.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 from typing import Iterator
@@ -85,14 +86,16 @@ def recording_google() -> bool:
 
 
 # ------------------------------------------------------------------ filters (idempotent: also run on replay)
-def _pretty_json(body: bytes | str | None) -> bytes | str | None:
-    """JSON bodies stored one field per line, secrets dropped, so reviews read a line diff."""
+def _pretty_json(body: bytes | str | None, personal: bool = False) -> bytes | str | None:
+    """JSON bodies stored one field per line, secrets dropped (and, in responses, contacts' data
+    masked), so reviews read a line diff."""
     if not body:
         return body
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return body
+    data = _mask_grid(data) if personal else data
     return json.dumps(_scrub(data), ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -120,8 +123,57 @@ def clean_request(request: Request) -> Request:
 
 def clean_response(response: dict) -> dict:
     response["headers"] = {k: v for k, v in response["headers"].items() if k.lower() in KEPT_RESPONSE_HEADERS}
-    response["body"]["string"] = _pretty_json(response["body"]["string"])
+    response["body"]["string"] = _pretty_json(response["body"]["string"], personal=True)
     return response
+
+
+def _personal_columns() -> tuple[set[str], dict[str, str]]:
+    """The Leads tab's titles, and the header labels of its personal columns -> their type."""
+    from ..template import load
+    from ..table import norm
+
+    tab = next((t for t in load().tabs if t.kind == "leads"), None)
+    if tab is None:
+        return set(), {}
+    return set(tab.titles.values()), {norm(label): c.type for c in tab.columns if c.personal
+                                      for label in c.labels.values()}
+
+
+def _mask_grid(data):
+    """A spreadsheets.get response with grid data, the Leads tab's personal cells masked (as the
+    product prints them): a cassette holds no contact's data."""
+    from ..personal import mask
+    from ..table import norm
+
+    titles, kinds = _personal_columns()
+    for sheet in data.get("sheets", []) if isinstance(data, dict) else []:
+        if sheet.get("properties", {}).get("title") not in titles:
+            continue
+        for grid in sheet.get("data", []):
+            rows = grid.get("rowData", [])
+            header = [_text(c) for c in (rows[0].get("values", []) if rows else [])]
+            columns = {i: kinds[norm(h)] for i, h in enumerate(header) if norm(h) in kinds}
+            for row in rows[1:]:
+                for i, cell in enumerate(row.get("values", [])):
+                    if i in columns:
+                        _mask_cell(cell, lambda v, kind=columns[i]: mask(v, kind))
+    return data
+
+
+def _text(cell: dict) -> str:
+    for key in ("userEnteredValue", "effectiveValue"):
+        if "stringValue" in cell.get(key, {}):
+            return cell[key]["stringValue"]
+    return cell.get("formattedValue") or ""
+
+
+def _mask_cell(cell: dict, masked):
+    for key in ("userEnteredValue", "effectiveValue"):
+        if "stringValue" in cell.get(key, {}):
+            cell[key]["stringValue"] = masked(cell[key]["stringValue"])
+    for key in ("formattedValue", "hyperlink"):
+        if key in cell:
+            cell[key] = masked(cell[key])
 
 
 # ------------------------------------------------------------------ YAML: vcrpy's format, multi-line text as blocks
@@ -162,13 +214,13 @@ class CassetteAdapter(BaseAdapter):
                            f"(see sheets_plan/testing/cassette.py)")
             raise error
         got = self.inner.send(request, **kwargs)
-        self.cassette.append(asked, {
-            "status": {"code": got.status_code, "message": got.reason or ""},
-            "headers": {k: [v] for k, v in got.headers.items()},
-            "body": {"string": got.content},
-        })
+        recorded = {"status": {"code": got.status_code, "message": got.reason or ""},
+                    "headers": {k: [v] for k, v in got.headers.items()}, "body": {"string": got.content}}
+        self.cassette.append(asked, copy.deepcopy(recorded))
         self.cassette._save()
-        return got
+        # The product goes on with the response as the cassette holds it (contacts' data masked), so
+        # what it sends next is what it will send on replay.
+        return _response(clean_response(recorded), request, self)
 
     def close(self):
         if self.inner is not None:

@@ -1,0 +1,87 @@
+"""The contacts register's checks (the Leads tab), mixed into the procedure's run.
+
+Each check yields (column, mask, fields) like the plan's checks. Values read from a personal
+column reach a message only masked (`personal.mask`); the run keeps the unmasked message beside
+it for `--show-personal-data`. Phones, e-mails and links are parsed once per distinct value.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import personal
+from .table import Table
+from .template import Rule
+
+PROBLEMS = {
+    "ru": {personal.PHONE_UNREADABLE: "не номер телефона", personal.PHONE_SHORT: "слишком короткий номер",
+           personal.PHONE_LONG: "слишком длинный номер", personal.PHONE_INVALID: "такого номера не бывает",
+           personal.EMAIL_INVALID: "не адрес e-mail",
+           personal.PROFILE_NOT_URL: "не ссылка (нужен адрес вида https://…)",
+           personal.PROFILE_UNKNOWN: "не ссылка на профиль в соцсети"},
+    "en": {personal.PHONE_UNREADABLE: "not a phone number", personal.PHONE_SHORT: "too short a number",
+           personal.PHONE_LONG: "too long a number", personal.PHONE_INVALID: "no such number",
+           personal.EMAIL_INVALID: "not an e-mail address",
+           personal.PROFILE_NOT_URL: "not a link (expected https://…)",
+           personal.PROFILE_UNKNOWN: "not a link to a social network profile"},
+}
+
+
+def _per_value(texts: pd.Series, fn) -> pd.Series:
+    """fn of each non-blank text, computed once per distinct value."""
+    filled = texts.dropna()
+    results = {v: fn(str(v)) for v in filled.unique()}
+    return texts.map(results)
+
+
+class LeadsChecks:
+    """Mixed into the procedure's `_Run` (which gives `condition`, `locale` and the cache)."""
+
+    def _any_of(self, rule: Rule, table: Table):
+        """None of the rule's columns filled (a way to reach the person), where `when` holds."""
+        yield rule.columns[0], self.condition(rule, table) & table.blank[list(rule.columns)].all(axis=1), {}
+
+    def _phone(self, rule: Rule, table: Table):
+        for column in rule.columns:
+            read = self.phones(table, column)
+            problem = read.map(lambda r: r[1] if isinstance(r, tuple) else None)
+            bad = problem.notna() & (problem != personal.PHONE_FORMAT)
+            yield column, bad, {"problem": problem.map(PROBLEMS[self.locale]).fillna("")}
+
+    def _phone_format(self, rule: Rule, table: Table):
+        """A good number written otherwise than the one spelling: the flag gives that spelling."""
+        for column in rule.columns:
+            read = self.phones(table, column)
+            shown = read.map(lambda r: r[0] if isinstance(r, tuple) else None)
+            fix = read.map(lambda r: isinstance(r, tuple) and r[1] == personal.PHONE_FORMAT).astype(bool)
+            yield column, fix, {"fixed": shown.fillna("")}
+
+    def _email(self, rule: Rule, table: Table):
+        for column in rule.columns:
+            problem = _per_value(table.frame[column], personal.email_problem)
+            yield column, problem.notna(), {"problem": problem.map(PROBLEMS[self.locale]).fillna("")}
+
+    def _profile(self, rule: Rule, table: Table):
+        for column in rule.columns:
+            problem = _per_value(table.frame[column], personal.profile_problem)
+            yield column, problem.notna(), {"problem": problem.map(PROBLEMS[self.locale]).fillna("")}
+
+    def _same_contact(self, rule: Rule, table: Table):
+        """The same phone (as a number) or profile (as a link) as an earlier row: flagged on the later."""
+        for column in rule.columns:
+            kind = table.tab.column(column).type
+            key = _per_value(table.frame[column], personal.phone_key if kind == "phone" else personal.profile_key)
+            rows = pd.Series(table.frame.index, index=table.frame.index).where(key.notna())
+            first = rows.groupby(key).transform("min")
+            yield column, key.notna() & (rows > first), {"first": first.astype("Int64").astype(str)}
+
+    def _not_before(self, rule: Rule, table: Table):
+        than = table.frame[rule.than]
+        for column in rule.columns:
+            yield column, table.frame[column] < than, {}  # NaT compares False: both dates given
+
+    def phones(self, table: Table, column: str) -> pd.Series:
+        key = ("phones", table.tab.key, column)
+        if key not in self._cache:
+            self._cache[key] = _per_value(table.frame[column], personal.read_phone)
+        return self._cache[key]
