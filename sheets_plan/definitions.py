@@ -71,10 +71,23 @@ DEFINITIONS: dict[str, dict[str, str]] = {
     "application_rate": {"ru": "Заявки ÷ тёплые лиды × 100.", "en": "Applications ÷ warm leads × 100."},
     "conversion": {"ru": "Заявки ÷ диалоги × 100.", "en": "Applications ÷ dialogs × 100."},
 }
+_COHORT = {"ru": "контакты во вкладке «Лиды», чей первый контакт пришёлся на неделю",
+           "en": "the contacts in the Leads tab whose first contact fell in the week"}
+# With the funnel from the contacts register (template `funnel = "register"`).
+REGISTER_DEFINITIONS: dict[str, dict[str, str]] = {
+    "dialogs": {"ru": f"Обращения/диалоги: {_COHORT['ru']}.", "en": f"Dialogs: {_COHORT['en']}."},
+    "warm_leads": {"ru": f"Тёплые лиды: {_COHORT['ru']}, на этапе «тёплый лид» или «заявка».",
+                   "en": f"Warm leads: {_COHORT['en']}, at the stage “warm lead” or “application”."},
+    "applications": {"ru": f"Заявки: {_COHORT['ru']}, на этапе «заявка».",
+                     "en": f"Applications: {_COHORT['en']}, at the stage “application”."},
+    "refusals": {"ru": f"Отказы: {_COHORT['ru']}, на этапе «отказ».",
+                 "en": f"Refusals: {_COHORT['en']}, at the stage “refusal”."},
+}
 TITLE = {"ru": "Как считаются показатели", "en": "How the figures are computed"}
 NOTE_WOW = {"ru": " Для идущей недели не считается.", "en": " Not computed for the week in progress."}
 
 
-def definition(key: str, locale: str) -> str:
-    text = DEFINITIONS[key][locale]
+def definition(key: str, locale: str, register: bool = False) -> str:
+    """What a figure means; `register`: the funnel counts the contacts register."""
+    text = (REGISTER_DEFINITIONS if register and key in REGISTER_DEFINITIONS else DEFINITIONS)[key][locale]
     return text + NOTE_WOW[locale] if key.endswith("_wow") else text

@@ -87,9 +87,9 @@ def summary_groups(snap: Snapshot) -> tuple[list[str], list[str]]:
 
     Names that differ only in letter case are one group (the first spelling):
     a spreadsheet criterion matches both, so two rows would count the same posts."""
-    plan = snap.tables["plan"].frame
-    platforms = _distinct(pd.concat([plan["platform"], snap.tables["account"].frame["platform"]]))
-    admins = _unique([*snap.admins, *_distinct(plan["responsible"])])
+    tables = [snap.tables[k].frame for k in ("plan", "account", "leads") if k in snap.tables]
+    platforms = _distinct(pd.concat([t["platform"] for t in tables]))
+    admins = _unique([*snap.admins, *_distinct(pd.concat([t["responsible"] for t in tables if "responsible" in t]))])
     return platforms, admins
 
 
@@ -104,7 +104,13 @@ def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> summary.W
         account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
         existing_chart_ids=existing, rows_before=rows,
         positions={key: table.positions for key, table in snap.tables.items()},
-        in_progress=metrics.monday(snap.as_of))
+        in_progress=metrics.monday(snap.as_of), leads_title=register_title(snap))
+
+
+def register_title(snap: Snapshot) -> str | None:
+    """The Leads tab's title when the funnel counts it (the template says so and the tab is there)."""
+    leads = next((t for t in snap.template.tabs if t.kind == "leads"), None)
+    return snap.titles[leads.key] if snap.template.register and leads and leads.key in snap.tables else None
 
 
 def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> list[dict]:
@@ -138,7 +144,16 @@ def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = N
     return metrics.weekly_figures(counted.sheet_view(snap.tables["plan"]), counted.sheet_view(snap.tables["account"]),
                                   plan_weeks(snap, weeks), published=published, by=by,
                                   groups=None if by is None else groups[by], platforms=groups["platform"],
-                                  in_progress=metrics.monday(snap.as_of))
+                                  in_progress=metrics.monday(snap.as_of), **register_sources(snap))
+
+
+def register_sources(snap: Snapshot) -> dict:
+    """`weekly_figures`' arguments for the funnel from the register (none when the funnel reads Account)."""
+    if register_title(snap) is None:
+        return {}
+    leads = snap.template.tab_of_kind("leads")
+    return {"leads": counted.sheet_view(snap.tables[leads.key]),
+            "stages": {c.key: c.label(snap.locale) for c in leads.column("stage").choices}}
 
 
 def summarize(backend: Backend, sid: str, *, template: Template | None = None,

@@ -38,6 +38,13 @@ class Add(Expr):
 
 
 @dataclass(frozen=True)
+class Contacts(Expr):
+    """Leads rows whose first contact falls in the week (a cohort), at one of `stages` (all when
+    empty); in a group's row, only the group's (its platform, its admin)."""
+    stages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AccountValue(Expr):
     """A column of the week's Account row; blank without a row or a value."""
     column: str
@@ -148,6 +155,7 @@ METRICS: tuple[Metric, ...] = (
     _m("dialogs", "Обращения/диалоги", "Dialogs", AccountValue("dialogs"), "count"),
     _m("warm_leads", "Тёплые лиды", "Warm leads", AccountValue("warm_leads"), "count"),
     _m("applications", "Заявки", "Applications", AccountValue("applications"), "count"),
+    _m("refusals", "Отказы", "Refusals", Contacts(("refusal",)), "count"),
     _m("lead_rate", "Тёплые лиды / диалоги, %", "Warm leads / dialogs, %",
        Ratio(Ref("warm_leads"), Ref("dialogs")), "rate"),
     _m("application_rate", "Заявки / тёплые лиды, %", "Applications / warm leads, %",
@@ -155,6 +163,16 @@ METRICS: tuple[Metric, ...] = (
     _m("conversion", "Заявки / диалоги, %", "Applications / dialogs, %",
        Ratio(Ref("applications"), Ref("dialogs")), "rate"),
 )
+
+# The funnel from the contacts register (template `funnel = "register"`): the week's cohort of
+# contacts (first contact in the week) and how far each got. A warm lead that became an
+# application still counts as a warm lead: the funnel narrows, it never grows.
+REGISTER: dict[str, Expr] = {
+    "dialogs": Contacts(),
+    "warm_leads": Contacts(("warm_lead", "application")),
+    "applications": Contacts(("application",)),
+}
+REGISTER_ONLY = ("refusals",)  # figures only the register has
 
 # The block of all posts counts the project's accounts: each is the platforms' figures of the week,
 # added. Growth adds each account's own growth (an account without last week's row, or this week's,
@@ -194,17 +212,20 @@ def label(key: str, locale: str, account_title: str = "") -> str:
     return _PREV_LABEL[locale].format(text) if back else text
 
 
-def _definition(key: str, total: bool = False) -> Expr:
-    """A figure's expression: on a platform's or an admin's row, or (`total`) in the block of all posts."""
+def _definition(key: str, total: bool = False, register: bool = False) -> Expr:
+    """A figure's expression: on a platform's or an admin's row, or (`total`) in the block of all
+    posts; with `register`, the funnel counts the contacts register (in every block)."""
     if key == ACCOUNT_ROW:
         return AccountRow()
+    if register and key in REGISTER:
+        return REGISTER[key]
     return TOTALS.get(key, _BY_KEY[key].expr) if total else _BY_KEY[key].expr
 
 
-def _parts(expr: Expr) -> list[Expr]:
+def _parts(expr: Expr, register: bool = False) -> list[Expr]:
     """The sub-expressions a figure is built from (a Ref stands for its definition)."""
     if isinstance(expr, Ref):
-        return [_definition(expr.key)]
+        return [_definition(expr.key, register=register)]
     if isinstance(expr, (Prev, Platforms)):
         return [expr.expr]
     if isinstance(expr, Where):
@@ -218,14 +239,15 @@ def _parts(expr: Expr) -> list[Expr]:
     return []
 
 
-def uses_account(expr: Expr | str) -> bool:
-    """Whether an expression (or figure key) depends on the Account tab."""
+def uses_account(expr: Expr | str, register: bool = False) -> bool:
+    """Whether an expression (or figure key) depends on the Account tab (`register`: with the
+    funnel from the contacts register)."""
     if isinstance(expr, str):
         key, _ = split_key(expr)
-        return key == ACCOUNT_ROW or uses_account(_definition(key))
+        return key == ACCOUNT_ROW or uses_account(_definition(key, register=register), register)
     if isinstance(expr, (AccountValue, AccountRow)):
         return True
-    return any(uses_account(p) for p in _parts(expr))
+    return any(uses_account(p, register) for p in _parts(expr, register))
 
 
 def blankable(expr: Expr) -> bool:
@@ -235,10 +257,12 @@ def blankable(expr: Expr) -> bool:
     return any(blankable(p) for p in _parts(expr))
 
 
-def figure_keys(account: bool = True) -> list[str]:
+def figure_keys(account: bool = True, register: bool = False) -> list[str]:
     """Metric keys in Weekly-tab order.
 
-    ``account=False``: only those that do not depend on the Account tab
-    (the breakdowns by platform and by responsible).
+    ``account=False``: only those that do not depend on the Account tab (the breakdown by
+    responsible; with the funnel from the register, the funnel is an admin's figure too).
+    ``register``: the funnel counts the contacts register, and the figures only it has are in.
     """
-    return [m.key for m in METRICS if account or not uses_account(m.expr)]
+    return [m.key for m in METRICS if (register or m.key not in REGISTER_ONLY)
+            and (account or not uses_account(m.key, register))]

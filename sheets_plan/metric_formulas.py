@@ -10,7 +10,8 @@ from typing import Mapping
 
 from .grid import col_letter, quote_title
 from .metric_defs import (
-    ACCOUNT_ROW, Add, AccountRow, AccountValue, Diff, Expr, Platforms, Posts, Prev, Ratio, Ref, Total, Where,
+    ACCOUNT_ROW, Add, AccountRow, AccountValue, Contacts, Diff, Expr, Platforms, Posts, Prev, Ratio, Ref, Total,
+    Where,
     _definition, blankable, split_key,
 )
 
@@ -28,10 +29,18 @@ class Sources:
     plan_columns: Mapping[str, str]
     account_columns: Mapping[str, str]
     published: str  # the status label that means published, in the sheet's language
+    leads: str | None = None  # the Leads tab, when the funnel counts the register
+    leads_columns: Mapping[str, str] = None
+    stages: Mapping[str, str] = None  # stage key -> its label in the sheet's language
+
+    @property
+    def register(self) -> bool:
+        return self.leads is not None
 
     @classmethod
     def from_template(cls, template, locale: str, plan_title: str, account_title: str,
-                      positions: Mapping[str, Mapping[str, int]] | None = None) -> "Sources":
+                      positions: Mapping[str, Mapping[str, int]] | None = None,
+                      leads_title: str | None = None) -> "Sources":
         plan = template.tab_of_kind("plan")
         account = template.tab_of_kind("account")
         status = plan.column("status")
@@ -42,11 +51,21 @@ class Sources:
             at = where.get(tab.key) or {c.key: i for i, c in enumerate(tab.columns)}
             return {c.key: col_letter(at[c.key]) for c in tab.columns}
 
-        return cls(quote_title(plan_title), quote_title(account_title), letters(plan), letters(account), published)
+        register = {}
+        if template.register and leads_title is not None:  # a workbook without the Leads tab: Account's counts
+            leads = template.tab_of_kind("leads")
+            register = {"leads": quote_title(leads_title), "leads_columns": letters(leads),
+                        "stages": {c.key: c.label(locale) for c in leads.column("stage").choices}}
+        return cls(quote_title(plan_title), quote_title(account_title), letters(plan), letters(account), published,
+                   **register)
 
     def plan_range(self, key: str) -> str:
         letter = self.plan_columns[key]
         return f"{self.plan}!${letter}:${letter}"
+
+    def leads_range(self, key: str) -> str:
+        letter = self.leads_columns[key]
+        return f"{self.leads}!${letter}:${letter}"
 
     def account_range(self, key: str) -> str:
         letter = self.account_columns[key]
@@ -124,6 +143,18 @@ class _FormulaWriter:
             crit += [src.plan_range(column), criterion]
         return crit
 
+    def leads_criteria(self, back: int, stage: str | None) -> list[str]:
+        """The week's cohort of contacts (first contact in the week), at a stage, of the row's group."""
+        src, week = self.src, self.ctx.week
+        crit = [src.leads_range("first_contact"), '">="&' + _shifted(week, -7 * back),
+                src.leads_range("first_contact"), '"<"&' + _shifted(week, 7 - 7 * back)]
+        if stage is not None:
+            crit += [src.leads_range("stage"), _string(src.stages[stage])]
+        if self.ctx.group is not None:
+            column, criterion = self.ctx.group
+            crit += [src.leads_range(column), criterion]
+        return crit
+
     def account_row(self, back: int) -> str:
         cell = self.ctx.cell(ACCOUNT_ROW, back)
         if cell:
@@ -145,6 +176,9 @@ class _FormulaWriter:
     def write(self, expr: Expr, back: int) -> str:
         if isinstance(expr, Posts):
             return f"COUNTIFS({','.join(self.plan_criteria(back))})"
+        if isinstance(expr, Contacts):
+            return "+".join(f"COUNTIFS({','.join(self.leads_criteria(back, stage))})"
+                            for stage in expr.stages or (None,))
         if isinstance(expr, Total):
             crit = self.plan_criteria(back)
             if expr.filled:
@@ -163,7 +197,8 @@ class _FormulaWriter:
             return f'IF({row}=0,"",IF(ISNUMBER({value}),{value},""))'
         if isinstance(expr, Ref):
             cell = self.ctx.cell(expr.key, back)
-            return cell if cell else self.write(_definition(expr.key, self.ctx.group is None), back)
+            return cell if cell else self.write(
+                _definition(expr.key, self.ctx.group is None, self.src.register), back)
         if isinstance(expr, Prev):
             return self.write(expr.expr, back + 1)
         if isinstance(expr, Add):
@@ -199,4 +234,4 @@ def formula(key: str, ctx: RowContext) -> str:
     cells = dict(ctx.cells or {})
     cells.pop((base, back), None)  # never refer to the cell being written
     writer = _FormulaWriter(RowContext(ctx.src, ctx.week, ctx.group, cells, ctx.name, ctx.platforms))
-    return "=" + writer.write(_definition(base, ctx.group is None), back)
+    return "=" + writer.write(_definition(base, ctx.group is None, ctx.src.register), back)

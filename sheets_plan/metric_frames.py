@@ -10,9 +10,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .template import STAGES
+
 from .metric_defs import (
-    METRICS, Add, AccountRow, AccountValue, Diff, Expr, Platforms, Posts, Prev, Ratio, Ref, Total, Where, _definition,
-    figure_keys,
+    METRICS, Add, AccountRow, AccountValue, Contacts, Diff, Expr, Platforms, Posts, Prev, Ratio, Ref, Total, Where,
+    _definition, figure_keys,
 )
 
 # ------------------------------------------------------------------ pandas
@@ -42,8 +44,8 @@ class _FrameEvaluator:
     or one group (``account``: that platform's Account rows, one per week; None for an admin)."""
 
     def __init__(self, rows: pd.DataFrame, account: pd.DataFrame | None,
-                 platforms: list["_FrameEvaluator"] | None = None):
-        self.rows, self.account, self.platforms = rows, account, platforms
+                 platforms: list["_FrameEvaluator"] | None = None, leads: "_Register | None" = None):
+        self.rows, self.account, self.platforms, self.leads = rows, account, platforms, leads
         self.memo: dict = {}
 
     @staticmethod
@@ -83,6 +85,8 @@ class _FrameEvaluator:
                 part = sums[column].reindex(weeks, fill_value=0).to_numpy(dtype=float)
                 total = part if total is None else total + part
             return total
+        if isinstance(expr, Contacts):
+            return self.leads.count(expr.stages, weeks)
         if isinstance(expr, AccountValue):
             return self.account[expr.column].reindex(weeks).to_numpy(dtype=float)
         if isinstance(expr, Platforms):
@@ -95,7 +99,8 @@ class _FrameEvaluator:
         if isinstance(expr, Ref):
             memo_key = (expr.key, tuple(weeks))
             if memo_key not in self.memo:
-                self.memo[memo_key] = self.value(_definition(expr.key, self.platforms is not None), weeks)
+                self.memo[memo_key] = self.value(
+                    _definition(expr.key, self.platforms is not None, self.leads is not None), weeks)
             return self.memo[memo_key]
         if isinstance(expr, Prev):
             return self.value(expr.expr, weeks - pd.Timedelta(days=7))
@@ -147,6 +152,28 @@ def normalize_weeks(weeks) -> list[dt.date]:
 WEEK_OVER_WEEK = tuple(m.key for m in METRICS if m.key.endswith("_wow"))
 
 
+class _Register:
+    """The contacts register of one block: each row's first-contact week and stage as typed."""
+
+    def __init__(self, leads: pd.DataFrame, stages: dict[str, str]):
+        self.rows = leads.assign(_week=_mondays(leads["first_contact"]))
+        self.rows = self.rows[self.rows["_week"].notna()]
+        self.stages = stages
+
+    def of(self, column: str, name: str) -> "_Register":
+        part = _Register.__new__(_Register)
+        part.rows, part.stages = self.rows[_matches(self.rows[column], name)], self.stages
+        return part
+
+    def count(self, stages: tuple[str, ...], weeks: pd.DatetimeIndex) -> np.ndarray:
+        """The week's cohort at one of `stages` (all when empty): COUNTIFS per stage, added."""
+        total = np.zeros(len(weeks))
+        for stage in stages or (None,):
+            rows = self.rows if stage is None else self.rows[_matches(self.rows["stage"], self.stages[stage])]
+            total = total + rows.groupby("_week").size().reindex(weeks, fill_value=0).to_numpy(dtype=float)
+        return total
+
+
 def in_progress_blanks(frame: pd.DataFrame, week: dt.date | None) -> pd.DataFrame:
     """The week still in progress compares a part of a week with a whole one: its week-over-week
     figures are left blank (the Weekly tab leaves those cells empty too)."""
@@ -160,7 +187,8 @@ def in_progress_blanks(frame: pd.DataFrame, week: dt.date | None) -> pd.DataFram
 def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.date], *,
                    published: str = "published", by: str | None = None,
                    groups: list[str] | None = None, in_progress: dt.date | None = None,
-                   platforms: list[str] | None = None) -> pd.DataFrame:
+                   platforms: list[str] | None = None, leads: pd.DataFrame | None = None,
+                   stages: dict[str, str] | None = None) -> pd.DataFrame:
     """The weekly figures, computed with pandas from the same definitions as the formulas.
 
     ``plan``: columns date (datetime64, NaT allowed), status (choice keys),
@@ -189,8 +217,17 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
 
     ``in_progress``: the Monday of the week still in progress (the as-of
     week); its week-over-week figures are blank.
+
+    ``leads``: the contacts register (columns first_contact (datetime64),
+    platform, responsible, stage), when the funnel counts it (template
+    ``funnel = "register"``): dialogs, warm leads, applications and refusals
+    are then each week's cohort of contacts, in every block, and the Account's
+    counts are not used. ``stages``: stage key -> the text the sheet holds
+    (its label; default the key).
     """
-    return in_progress_blanks(_figures(plan, account, weeks, published, by, groups, platforms), in_progress)
+    register = None if leads is None else _Register(leads, stages or {k: k for k in STAGES})
+    return in_progress_blanks(_figures(plan, account, weeks, published, by, groups, platforms, register),
+                              in_progress)
 
 
 def platform_names(plan: pd.DataFrame, account: pd.DataFrame) -> list[str]:
@@ -203,22 +240,24 @@ def platform_names(plan: pd.DataFrame, account: pd.DataFrame) -> list[str]:
     return list(seen.values())
 
 
-def _figures(plan, account, weeks, published, by, groups, platforms) -> pd.DataFrame:
+def _figures(plan, account, weeks, published, by, groups, platforms, register) -> pd.DataFrame:
     weeks = normalize_weeks(weeks)
     rows, account_rows = _FrameEvaluator.prepared(plan, account, published)
+    with_register = register is not None
     if by is None:
         names = platform_names(plan, account) if platforms is None else platforms
         parts = [_FrameEvaluator(rows[_matches(rows["platform"], p)], _FrameEvaluator.of_platform(account_rows, p))
                  for p in names]
-        return _FrameEvaluator(rows, None, parts).frame(weeks, figure_keys())
+        return _FrameEvaluator(rows, None, parts, register).frame(weeks, figure_keys(register=with_register))
     if groups is None:
         groups = platform_names(plan, account) if by == "platform" else sorted(
             v for v in plan[by].dropna().astype(str).unique() if v.strip())
-    keys = figure_keys(account=by == "platform")
+    keys = figure_keys(account=by == "platform", register=with_register)
     parts = []
     for g in groups:
         own = _FrameEvaluator.of_platform(account_rows, g) if by == "platform" else None
-        part = _FrameEvaluator(rows[_matches(rows[by], g)], own).frame(weeks, keys)
+        leads = register.of(by, g) if with_register and by in register.rows else None
+        part = _FrameEvaluator(rows[_matches(rows[by], g)], own, None, leads).frame(weeks, keys)
         part.index = pd.MultiIndex.from_arrays([[g] * len(part), list(part.index)], names=[by, "week"])
         parts.append(part)
     if not parts:

@@ -156,17 +156,19 @@ def _string(text: str) -> dict:
 
 class _Builder:
     def __init__(self, template, locale: str, sheet_id: int, plan_title: str, account_title: str,
-                 positions=None, in_progress: dt.date | None = None):
+                 positions=None, in_progress: dt.date | None = None, leads_title: str | None = None):
         self.lang = _language(locale)
         self.in_progress = in_progress
         self.partial_rows: list[int] = []  # rows of the week in progress, one per block
         self.text = _TEXT[self.lang]
         self.sheet_id = sheet_id
         self.account_title = account_title
-        self.src = metrics.Sources.from_template(template, self.lang, plan_title, account_title, positions)
+        self.src = metrics.Sources.from_template(template, self.lang, plan_title, account_title, positions,
+                                                 leads_title)
+        self.register = self.src.register
         self.title = template.tab_of_kind("weekly").title(self.lang)
         self.plan_tab = template.tab_of_kind("plan")
-        self.keys = metrics.figure_keys()
+        self.keys = metrics.figure_keys(register=self.register)
         helpers = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"]
         self.columns = {k: i for i, k in enumerate(list(_FIXED) + self.keys + helpers)}
         self.width = len(self.columns)
@@ -186,8 +188,8 @@ class _Builder:
             labels.append(metrics.label(key, self.lang, self.account_title))
         cells = [{**_string(t), "userEnteredFormat": copy.deepcopy(_HEADER_FORMAT)} for t in labels]
         for key, cell in zip(keys, cells[len(_FIXED):]):  # what the figure means, on its header
-            if key in definitions.DEFINITIONS:
-                cell["note"] = definitions.definition(key, self.lang)
+            if key in metrics.METRIC_KEYS:
+                cell["note"] = definitions.definition(key, self.lang, self.register)
         self.add(cells)
 
     def legend(self):
@@ -196,20 +198,20 @@ class _Builder:
         self.section(definitions.TITLE[self.lang])
         for key in self.keys:
             self.add([{**_string(metrics.label(key, self.lang)), "userEnteredFormat": copy.deepcopy(_BOLD)},
-                      {}, {}, _string(definitions.definition(key, self.lang))])
+                      {}, {}, _string(definitions.definition(key, self.lang, self.register))])
 
     def section(self, text: str):
         self.add([{**_string(text), "userEnteredFormat": copy.deepcopy(_BOLD)}])
 
-    @staticmethod
-    def block_keys(group: tuple[str, str] | None) -> list[str]:
+    def block_keys(self, group: tuple[str, str] | None) -> list[str]:
         """The figures of a block's rows: every one for all posts and per platform (whose rows
-        also find the platform's Account row, in the hidden helper columns); plan figures per admin."""
+        also find the platform's Account row, in the hidden helper columns); per admin, those that
+        do not need the Account tab."""
         if group is None:
-            return metrics.figure_keys()
+            return self.keys
         if group[0] == "platform":
-            return metrics.figure_keys() + [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"]
-        return metrics.figure_keys(account=False)
+            return self.keys + [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"]
+        return metrics.figure_keys(account=False, register=self.register)
 
     def context(self, r: int, weeks: list[dt.date], i: int, group: tuple[str, str] | None,
                 platforms=()) -> metrics.RowContext:
@@ -398,7 +400,7 @@ class _Builder:
 def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, account_title: str,
                  weeks: list[dt.date], platforms: list[str], admins: list[str],
                  existing_chart_ids=(), rows_before: int = 0, positions=None,
-                 in_progress: dt.date | None = None) -> WeeklyLayout:
+                 in_progress: dt.date | None = None, leads_title: str | None = None) -> WeeklyLayout:
     """Requests that rebuild the Weekly tab, and where each figure lands.
 
     ``locale``: the labels' language ("ru", "en"; "ru_RU" is taken as "ru").
@@ -411,8 +413,10 @@ def build_weekly(template, locale: str, *, sheet_id: int, plan_title: str, accou
     that many rows (and gets more when the table needs them).
     ``in_progress``: the Monday of the week still in progress: its rows are
     greyed with a note, have no week-over-week, and stay out of the charts.
+    ``leads_title``: the Leads tab, when the template's funnel counts the register
+    (without it, the funnel reads the Account's counts).
     """
-    b = _Builder(template, locale, sheet_id, plan_title, account_title, positions, in_progress)
+    b = _Builder(template, locale, sheet_id, plan_title, account_title, positions, in_progress, leads_title)
     weeks = metrics.normalize_weeks(weeks)
 
     b.add([{**_string(b.title), "userEnteredFormat": {"textFormat": {"bold": True, "fontSize": 12}}}])

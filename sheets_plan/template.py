@@ -28,7 +28,10 @@ _REF = re.compile(r"\{(\w+)\}")
 REQUIRED_COLUMNS = {
     "plan": ("date", "platform", "responsible", "status", "likes", "comments", "saves", "shares", "reach", "views"),
     "account": ("week", "platform", "followers", "dialogs", "warm_leads", "applications"),
+    "leads": ("first_contact", "platform", "responsible", "stage"),
 }
+FUNNELS = ("account", "register")  # where the weekly funnel comes from: Account's counts, or the Leads tab
+STAGES = ("dialog", "warm_lead", "application", "refusal")  # the Leads stage choices the funnel counts
 
 
 class TemplateError(ValueError):
@@ -120,6 +123,12 @@ class Template:
     tabs: tuple[Tab, ...]
     rules: tuple[Rule, ...]
     path: str
+    funnel: str = "account"
+
+    @property
+    def register(self) -> bool:
+        """Whether the weekly funnel counts the contacts register (the Leads tab)."""
+        return self.funnel == "register"
 
     def tab(self, key: str) -> Tab:
         return next(t for t in self.tabs if t.key == key)
@@ -186,7 +195,7 @@ class _Loader:
         self.keys(data, "", {"template", "tabs", "rules"}, {"template", "tabs"})
         head = data["template"]
         self.keys(head, "template",
-                  {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows"},
+                  {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel"},
                   {"name", "version", "title"})
         tz = head.get("time_zone", "Europe/Moscow")
         self.time_zone(tz)
@@ -197,8 +206,18 @@ class _Loader:
         buffer = self.whole(head.get("buffer_rows", 500), "template.buffer_rows")
         tabs = self.tabs(data["tabs"])
         rules = self.rules(data.get("rules", []), {t.key: t for t in tabs})
+        funnel = head.get("funnel", "account")
+        if funnel not in FUNNELS:
+            self.fail("template.funnel", f"must be one of {', '.join(FUNNELS)}")
+        if funnel == "register":
+            leads = next((t for t in tabs if t.kind == "leads"), None)
+            if leads is None:
+                self.fail("template.funnel", "'register' counts the Leads tab: add a tab of kind 'leads'")
+            stage = leads.column("stage")
+            if not isinstance(stage.choices, tuple) or not set(STAGES) <= {c.key for c in stage.choices}:
+                self.fail(f"tabs.{leads.key}.columns.stage.choices", f"needs the choices {', '.join(STAGES)}")
         return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
-                        tz, locale, days, buffer, tabs, rules, self.path)
+                        tz, locale, days, buffer, tabs, rules, self.path, funnel)
 
     def whole(self, value, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

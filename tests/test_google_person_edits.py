@@ -14,7 +14,7 @@ import pytest
 
 from sheets_plan import jobs, trend
 from sheets_plan.backend import RunError
-from sheets_plan.demo import fill_rows, sample_rows
+from sheets_plan.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
 from sheets_plan.testing import libreoffice
@@ -137,8 +137,9 @@ def twins(template, tmp_path_factory):
     local = LocalBackend(tmp_path_factory.mktemp("twins"))
     path = provision(local, "Кофейня", admins=["Аня", "Боря"], locale="ru", template=template)
     plan, account = sample_rows(template, "ru", AS_OF)
+    leads = sample_leads(template, "ru", AS_OF)  # the funnel counts the register: the same on both
     for b, target in ((backend, sid), (local, path)):
-        fill_rows(b, target, template, plan, account)
+        fill_rows(b, target, template, plan, account, leads)
         jobs.run_project(b, target, template=template, as_of=AS_OF, run_at=RUN_AT)
     reports = {by: json.loads(json.dumps(trend.to_json(
         jobs.report(backend, sid, template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])))

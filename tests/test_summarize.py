@@ -160,6 +160,30 @@ def generate(template, case: Case) -> tuple[list[list], list[list]]:
     return plan, account
 
 
+def generate_leads(template, case: Case) -> list[list]:
+    """Contacts as admins register them (seeded): the funnel's input, with what people leave behind
+    (a stage typed in other letter case or blank, a platform in capitals, a date typed as text)."""
+    rng = random.Random(case.seed + 1)
+    tab = template.tab_of_kind("leads")
+    stages = {c.key: c.label(case.locale) for c in tab.column("stage").choices}
+    rows = []
+    for n in range(60):
+        first = case.first + dt.timedelta(days=rng.randrange(0, (case.as_of - case.first).days + 1))
+        platform = rng.choice(case.accounts)
+        stage = stages[rng.choice(["dialog", "dialog", "warm_lead", "warm_lead", "application", "refusal"])]
+        row = {"first_contact": serial(first), "platform": platform.upper() if rng.random() < 0.1 else platform,
+               "responsible": rng.choice(case.admins), "name": f"Person {n}", "stage": stage,
+               "phone": f"+7 999 {100 + n} 00 00", "stage_date": serial(first + dt.timedelta(days=1))}
+        if n % 17 == 3:
+            row["stage"] = stage.upper()  # a criterion ignores letter case: still counted
+        if n % 23 == 5:
+            row["stage"] = None  # no stage: a dialog all the same, at no later stage
+        if n % 29 == 7:
+            row["first_contact"] = first.strftime("%d.%m.%Y")  # a date as text: in no week of the formulas
+        rows.append(row)
+    return [[r.get(c.key) for c in tab.input_columns] for r in rows]
+
+
 def _platform(rng, case: Case, week: dt.date) -> str | None:
     """A post's platform: one of the case's, the late one only from its first week, or none."""
     if rng.random() < 0.05:
@@ -176,9 +200,11 @@ def expected_figures(snap: Snapshot, weeks, plan=None, account=None) -> dict:
     plan = snap.tables["plan"].frame if plan is None else plan
     account = snap.tables["account"].frame if account is None else account
     progress = metrics.monday(snap.as_of)  # the week in progress: no week-over-week
-    out = {None: metrics.weekly_figures(plan, account, weeks, in_progress=progress)}
-    for by, groups in zip(("platform", "responsible"), jobs.summary_groups(snap)):
-        frame = metrics.weekly_figures(plan, account, weeks, by=by, groups=groups, in_progress=progress)
+    register = jobs.register_sources(snap)  # the funnel counts the contacts register
+    platforms, admins = jobs.summary_groups(snap)
+    out = {None: metrics.weekly_figures(plan, account, weeks, in_progress=progress, platforms=platforms, **register)}
+    for by, groups in (("platform", platforms), ("responsible", admins)):
+        frame = metrics.weekly_figures(plan, account, weeks, by=by, groups=groups, in_progress=progress, **register)
         for g in groups:
             out[(by, g)] = frame.loc[g]
     return out
@@ -222,7 +248,7 @@ def build(template, folder: Path, case: Case) -> Built:
     backend = LocalBackend(folder)
     sid = provision(backend, f"Project {case.name}", admins=list(case.admins), locale=case.locale, template=template)
     plan, account = generate(template, case)
-    demo.fill_rows(backend, sid, template, plan, account)
+    demo.fill_rows(backend, sid, template, plan, account, generate_leads(template, case))
     filled = folder.parent / f"{case.name}_filled.xlsx"
     shutil.copy(sid, filled)
     figures = jobs.summarize(backend, sid, template=template, as_of=case.as_of, weeks=case.window)
@@ -316,8 +342,9 @@ def test_recalculated_weekly_tab_equals_pandas(engine, case):
     assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:12]}"
     platforms, admins = jobs.summary_groups(b.snap)
     assert platforms == sorted(case.accounts) and admins == list(case.admins)
-    per_admin = len(metrics.figure_keys(account=False))
-    assert compared == len(weeks) * (len(metrics.figure_keys()) * (1 + len(platforms)) + len(admins) * per_admin)
+    keys, per_admin = metrics.figure_keys(register=True), metrics.figure_keys(account=False, register=True)
+    assert "refusals" in keys and "dialogs" in per_admin  # the funnel from the register, per admin too
+    assert compared == len(weeks) * (len(keys) * (1 + len(platforms)) + len(admins) * len(per_admin))
     assert 0.05 < blanks / compared < 0.6, blanks / compared  # both blanks and numbers are exercised
 
     # the ISO week column (week 1 and week 53 at the year's end) and no error value anywhere
@@ -593,8 +620,8 @@ def test_every_weekly_header_carries_its_definition_as_a_note(engine, case):
     for path in (b.path, engine.recalculated[case.name]):
         ws = _weekly(path, b.snap, data_only=False)
         notes = {c.value: c.comment.text for c in ws[2] if c.comment}
-        assert notes == {metrics.label(k, case.locale): definitions.definition(k, case.locale)
-                         for k in metrics.figure_keys()}, path
+        assert notes == {metrics.label(k, case.locale): definitions.definition(k, case.locale, register=True)
+                         for k in metrics.figure_keys(register=True)}, path
     # a re-run replaces them, it does not add a second set
     jobs.summarize(LocalBackend(b.path.parent), str(b.path), as_of=case.as_of, weeks=case.window)
     with zipfile.ZipFile(b.path) as z:

@@ -657,3 +657,5 @@ def test_readme_lists_every_definition():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for key in metrics.figure_keys():
         assert f"| {metrics.label(key, 'en')} | {definitions.definition(key, 'en')} |" in readme, key
+    for key in definitions.REGISTER_DEFINITIONS:
+        assert f"| {metrics.label(key, 'en')} | {definitions.definition(key, 'en', register=True)} |" in readme, key

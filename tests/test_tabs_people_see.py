@@ -49,7 +49,8 @@ def test_the_check_tab_can_be_read(demo):
     assert set(rules) <= {r.name("ru") for r in template.rules} and "Текст поста" in rules  # no rule ids
     cells = [ws.cell(r, 3).value for r in range(3, ws.max_row + 1) if ws.cell(r, 3).value]
     shown = [re.search(r',"([^"]*)"\)$', c).group(1) for c in cells]
-    assert all(s.startswith(("Контент-план", "Аккаунт")) for s in shown)  # every flag names its tab
+    assert all(s.startswith(("Контент-план", "Аккаунт", "Лиды")) for s in shown)  # every flag names its tab
+    assert any(s.startswith("Лиды") for s in shown)  # the register's flags too
     assert "Аккаунт" in shown  # a missing week: the tab itself, not a bare "A1"
 
 
