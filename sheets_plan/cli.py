@@ -220,8 +220,9 @@ def summarize(target, as_of, template_path, credentials, oauth, per_minute):
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520))
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--by", type=click.Choice(["platform", "responsible"]),
-              help="Per platform or per responsible admin, as the Weekly tab's sections.")
+@click.option("--by", type=click.Choice(["platform", "responsible", "admin"]),
+              help="Per platform or per responsible admin, as the Weekly tab's sections; "
+                   "admin: each admin's KPIs, as the KPI tab.")
 @template_option
 @google_options
 @run_errors
@@ -246,8 +247,9 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
     if fmt == "json":
         click.echo(json.dumps(trend.to_json(frame), ensure_ascii=False, indent=2))
     else:
-        label = snap.template.tab_of_kind("plan").column(by).label(snap.locale) if by else None
-        click.echo(trend.render_text(frame, snap.locale, label), nl=False)
+        column = "responsible" if by == "admin" else by
+        label = snap.template.tab_of_kind("plan").column(column).label(snap.locale) if by else None
+        click.echo(trend.render_text(frame, snap.locale, label, "all" if by == "admin" else None), nl=False)
 
 
 @cli.command()

@@ -71,8 +71,10 @@ DEFINITIONS: dict[str, dict[str, str]] = {
     "application_rate": {"ru": "Заявки ÷ тёплые лиды × 100.", "en": "Applications ÷ warm leads × 100."},
     "conversion": {"ru": "Заявки ÷ диалоги × 100.", "en": "Applications ÷ dialogs × 100."},
 }
-_COHORT = {"ru": "контакты во вкладке «Лиды», чей первый контакт пришёлся на неделю",
-           "en": "the contacts in the Leads tab whose first contact fell in the week"}
+_COHORT = {"ru": "контакты во вкладке «Лиды», чей первый контакт пришёлся на неделю (неделя без них — "
+                 "число из вкладки «Аккаунт»)",
+           "en": "the contacts in the Leads tab whose first contact fell in the week (a week without any: "
+                 "the count typed in the Account tab)"}
 # With the funnel from the contacts register (template `funnel = "register"`).
 REGISTER_DEFINITIONS: dict[str, dict[str, str]] = {
     "dialogs": {"ru": f"Обращения/диалоги: {_COHORT['ru']}.", "en": f"Dialogs: {_COHORT['en']}."},
@@ -80,8 +82,9 @@ REGISTER_DEFINITIONS: dict[str, dict[str, str]] = {
                    "en": f"Warm leads: {_COHORT['en']}, at the stage “warm lead” or “application”."},
     "applications": {"ru": f"Заявки: {_COHORT['ru']}, на этапе «заявка».",
                      "en": f"Applications: {_COHORT['en']}, at the stage “application”."},
-    "refusals": {"ru": f"Отказы: {_COHORT['ru']}, на этапе «отказ».",
-                 "en": f"Refusals: {_COHORT['en']}, at the stage “refusal”."},
+    "refusals": {"ru": "Отказы: контакты во вкладке «Лиды», чей первый контакт пришёлся на неделю, на этапе «отказ».",
+                 "en": "Refusals: the contacts in the Leads tab whose first contact fell in the week, at the stage "
+                       "“refusal”."},
 }
 TITLE = {"ru": "Как считаются показатели", "en": "How the figures are computed"}
 NOTE_WOW = {"ru": " Для идущей недели не считается.", "en": " Not computed for the week in progress."}

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import counted, fix as fixes, metrics, procedure, span, summary, writeback
+from . import counted, fix as fixes, kpi, metrics, procedure, span, summary, writeback
 from .backend import Backend
 from .flags import Report, render_text
 from .snapshot import Snapshot, load_snapshot
@@ -113,10 +113,38 @@ def register_title(snap: Snapshot) -> str | None:
     return snap.titles[leads.key] if snap.template.register and leads and leads.key in snap.tables else None
 
 
-def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> list[dict]:
+def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: Report | None = None) -> list[dict]:
+    """The Weekly tab, and the KPI tab (with what the check finds per admin: `report`, or a check
+    made in memory)."""
     sheet = snap.sheet("weekly")
     reqs = writeback.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
-    return reqs + weekly_layout(snap, weeks).requests
+    reqs += weekly_layout(snap, weeks).requests
+    if _kpi_tab(snap) is not None:
+        layout = kpi_layout(snap, report or check_snapshot(snap), weeks)
+        reqs += writeback.ensure_tab(snap, _kpi_tab(snap).key, layout.rows + 10, layout.columns) + layout.requests
+    return reqs
+
+
+def _kpi_tab(snap: Snapshot):
+    return next((t for t in snap.template.tabs if t.kind == "kpi"), None)
+
+
+def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> kpi.KpiLayout:
+    """The KPI tab as `summarize` builds it: its requests and where every figure lands."""
+    tab = _kpi_tab(snap)
+    src = metrics.Sources.from_template(snap.template, snap.locale, snap.titles["plan"], snap.titles["account"],
+                                        {key: table.positions for key, table in snap.tables.items()},
+                                        register_title(snap))
+    return kpi.build_kpi(src, snap.locale, sheet_id=snap.sheet_ids[tab.key], weeks=plan_weeks(snap, weeks),
+                         admins=summary_groups(snap)[1], report=report, as_of_week=metrics.monday(snap.as_of),
+                         register=src.register)
+
+
+def kpi_figures(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
+    """The KPI tab's figures with pandas: (admin, week) rows."""
+    keys = kpi.kpi_keys(register_title(snap) is not None)
+    frame = figures(snap, weeks, by="responsible", keys=keys)
+    return kpi.kpi_figures(frame, report, metrics.monday(snap.as_of))
 
 
 def _distinct(series: pd.Series) -> list[str]:
@@ -133,7 +161,8 @@ def _unique(names: list[str]) -> list[str]:
 BREAKDOWNS = ("platform", "responsible")
 
 
-def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = None) -> pd.DataFrame:
+def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = None,
+            keys: list[str] | None = None) -> pd.DataFrame:
     """The weekly figures computed with pandas from the cells as the sheet's
     formulas see them (the same definitions as the formulas), for the last
     `weeks` plan weeks (None: all). `by="platform"` / `"responsible"`: the
@@ -144,7 +173,7 @@ def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = N
     return metrics.weekly_figures(counted.sheet_view(snap.tables["plan"]), counted.sheet_view(snap.tables["account"]),
                                   plan_weeks(snap, weeks), published=published, by=by,
                                   groups=None if by is None else groups[by], platforms=groups["platform"],
-                                  in_progress=metrics.monday(snap.as_of), **register_sources(snap))
+                                  in_progress=metrics.monday(snap.as_of), keys=keys, **register_sources(snap))
 
 
 def register_sources(snap: Snapshot) -> dict:
@@ -170,6 +199,8 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
     """The last `weeks` weeks' figures, computed with pandas (nothing is written);
     `by`: per platform or per responsible admin, as the Weekly tab's sections."""
     snap = _start(backend, sid, template, as_of)
+    if by == "admin":
+        return snap, kpi_figures(snap, check_snapshot(snap), weeks)
     return snap, figures(snap, weeks, by)
 
 
@@ -201,6 +232,6 @@ def run_project(backend: Backend, sid: str, *, template: Template | None = None,
     """The weekly job for one project: check + summary in one atomic write."""
     snap = _start(backend, sid, template, as_of)
     report_ = check_snapshot(snap)
-    reqs = check_requests(backend, snap, report_, run_at or now(snap.template)) + summary_requests(snap)
+    reqs = check_requests(backend, snap, report_, run_at or now(snap.template)) + summary_requests(snap, report=report_)
     backend.batch_update(sid, reqs)
     return ProjectRun(snap, report_, figures(snap))

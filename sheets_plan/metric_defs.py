@@ -21,7 +21,10 @@ class Expr:
 
 @dataclass(frozen=True)
 class Posts(Expr):
-    """Published posts of the week."""
+    """Published posts of the week (`planned`: every post dated in the week, whatever its status;
+    `filled`: only those holding a number ≥ 0 in each of these columns)."""
+    planned: bool = False
+    filled: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,20 @@ class Contacts(Expr):
     """Leads rows whose first contact falls in the week (a cohort), at one of `stages` (all when
     empty); in a group's row, only the group's (its platform, its admin)."""
     stages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Either(Expr):
+    """`a` where `test` (a count) is above 0, else `b`."""
+    test: Expr
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True)
+class AccountFigure(Expr):
+    """A figure as the Account tab defines it, in this block (the register's fallback)."""
+    key: str
 
 
 @dataclass(frozen=True)
@@ -166,12 +183,16 @@ METRICS: tuple[Metric, ...] = (
 
 # The funnel from the contacts register (template `funnel = "register"`): the week's cohort of
 # contacts (first contact in the week) and how far each got. A warm lead that became an
-# application still counts as a warm lead: the funnel narrows, it never grows.
+# application still counts as a warm lead: the funnel narrows, it never grows. A week (of the
+# project, of a platform) without a registered contact keeps the counts typed in the Account tab,
+# so the weeks before a team started the register still show theirs; an admin's rows count only
+# the register (the Account's counts are nobody's).
 REGISTER: dict[str, Expr] = {
     "dialogs": Contacts(),
     "warm_leads": Contacts(("warm_lead", "application")),
     "applications": Contacts(("application",)),
 }
+_REGISTER_OR_TYPED = {key: Either(Contacts(), expr, AccountFigure(key)) for key, expr in REGISTER.items()}
 REGISTER_ONLY = ("refusals",)  # figures only the register has
 
 # The block of all posts counts the project's accounts: each is the platforms' figures of the week,
@@ -185,7 +206,18 @@ TOTALS: dict[str, Expr] = {
                                  Platforms(Where(Ref("follower_growth"), Prev(Ref("followers"))))),
 }
 
-_BY_KEY = {m.key: m for m in METRICS}
+_STATS = ("likes", "comments", "saves", "shares", "reach", "views")
+# Each admin's week, on the KPI tab (with ERR of their posts and their contacts from METRICS).
+KPI_METRICS: tuple[Metric, ...] = (
+    _m("posts_planned", "Запланировано", "Planned", Posts(planned=True), "count"),
+    _m("not_published", "Не опубликовано", "Not published", Diff(Ref("posts_planned"), Ref("posts")), "count"),
+    _m("stats_filled", "Со статистикой", "With stats", Posts(filled=_STATS), "count"),
+    _m("stats_filled_pct", "Со статистикой, %", "With stats, %", Ratio(Ref("stats_filled"), Ref("posts")), "rate"),
+)
+KPI_KEYS = ("posts_planned", "posts", "not_published", "stats_filled", "stats_filled_pct", "err", "dialogs",
+            "applications", "conversion")
+
+_BY_KEY = {m.key: m for m in METRICS + KPI_METRICS}
 METRIC_KEYS: frozenset[str] = frozenset(_BY_KEY)
 _PREV_LABEL = {"ru": "{}, пред. неделя", "en": "{}, prev. week"}
 _ACCOUNT_ROW_LABEL = {"ru": "Строка в «{}»", "en": "Row in “{}”"}
@@ -212,20 +244,25 @@ def label(key: str, locale: str, account_title: str = "") -> str:
     return _PREV_LABEL[locale].format(text) if back else text
 
 
-def _definition(key: str, total: bool = False, register: bool = False) -> Expr:
-    """A figure's expression: on a platform's or an admin's row, or (`total`) in the block of all
-    posts; with `register`, the funnel counts the contacts register (in every block)."""
+def _definition(key: str, total: bool = False, register: bool = False, admin: bool = False) -> Expr:
+    """A figure's expression: on a platform's row, an admin's (`admin`), or (`total`) in the block
+    of all posts; with `register`, the funnel counts the contacts register (see REGISTER)."""
     if key == ACCOUNT_ROW:
         return AccountRow()
     if register and key in REGISTER:
-        return REGISTER[key]
+        return REGISTER[key] if admin else _REGISTER_OR_TYPED[key]
     return TOTALS.get(key, _BY_KEY[key].expr) if total else _BY_KEY[key].expr
 
 
 def _parts(expr: Expr, register: bool = False) -> list[Expr]:
-    """The sub-expressions a figure is built from (a Ref stands for its definition)."""
+    """The sub-expressions a figure is built from (a Ref stands for its definition on an admin's
+    row when `register`, where the funnel is the register's alone)."""
     if isinstance(expr, Ref):
-        return [_definition(expr.key, register=register)]
+        return [_definition(expr.key, register=register, admin=register)]
+    if isinstance(expr, AccountFigure):
+        return [_definition(expr.key)]
+    if isinstance(expr, Either):
+        return [expr.test, expr.a, expr.b]
     if isinstance(expr, (Prev, Platforms)):
         return [expr.expr]
     if isinstance(expr, Where):
@@ -244,7 +281,7 @@ def uses_account(expr: Expr | str, register: bool = False) -> bool:
     funnel from the contacts register)."""
     if isinstance(expr, str):
         key, _ = split_key(expr)
-        return key == ACCOUNT_ROW or uses_account(_definition(key, register=register), register)
+        return key == ACCOUNT_ROW or uses_account(_definition(key, register=register, admin=register), register)
     if isinstance(expr, (AccountValue, AccountRow)):
         return True
     return any(uses_account(p, register) for p in _parts(expr, register))

@@ -10,8 +10,8 @@ from typing import Mapping
 
 from .grid import col_letter, quote_title
 from .metric_defs import (
-    ACCOUNT_ROW, Add, AccountRow, AccountValue, Contacts, Diff, Expr, Platforms, Posts, Prev, Ratio, Ref, Total,
-    Where,
+    ACCOUNT_ROW, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
+    Ratio, Ref, Total, Where,
     _definition, blankable, split_key,
 )
 
@@ -133,15 +133,19 @@ class _FormulaWriter:
     def __init__(self, ctx: RowContext):
         self.ctx, self.src = ctx, ctx.src
 
-    def plan_criteria(self, back: int) -> list[str]:
+    def plan_criteria(self, back: int, planned: bool = False) -> list[str]:
         src, week = self.src, self.ctx.week
-        crit = [src.plan_range("status"), _string(src.published),
-                src.plan_range("date"), '">="&' + _shifted(week, -7 * back),
-                src.plan_range("date"), '"<"&' + _shifted(week, 7 - 7 * back)]
+        crit = [] if planned else [src.plan_range("status"), _string(src.published)]
+        crit += [src.plan_range("date"), '">="&' + _shifted(week, -7 * back),
+                 src.plan_range("date"), '"<"&' + _shifted(week, 7 - 7 * back)]
         if self.ctx.group is not None:
             column, criterion = self.ctx.group
             crit += [src.plan_range(column), criterion]
         return crit
+
+    def definition(self, key: str):
+        group = self.ctx.group
+        return _definition(key, group is None, self.src.register, group is not None and group[0] != "platform")
 
     def leads_criteria(self, back: int, stage: str | None) -> list[str]:
         """The week's cohort of contacts (first contact in the week), at a stage, of the row's group."""
@@ -175,7 +179,10 @@ class _FormulaWriter:
 
     def write(self, expr: Expr, back: int) -> str:
         if isinstance(expr, Posts):
-            return f"COUNTIFS({','.join(self.plan_criteria(back))})"
+            crit = self.plan_criteria(back, expr.planned)
+            for column in expr.filled:
+                crit += [self.src.plan_range(column), '">=0"']
+            return f"COUNTIFS({','.join(crit)})"
         if isinstance(expr, Contacts):
             return "+".join(f"COUNTIFS({','.join(self.leads_criteria(back, stage))})"
                             for stage in expr.stages or (None,))
@@ -188,6 +195,11 @@ class _FormulaWriter:
             return self.account_row(back)
         if isinstance(expr, Platforms):
             return self.platforms(expr.expr, back)
+        if isinstance(expr, Either):
+            test, a, b = (self.write(e, back) for e in (expr.test, expr.a, expr.b))
+            return f"IF({_wrap(test)}>0,{a},{b})"
+        if isinstance(expr, AccountFigure):  # the Account's figure in this block
+            return self.write(_definition(expr.key, self.ctx.group is None), back)
         if isinstance(expr, Where):
             test, value = self.write(expr.test, back), self.write(expr.value, back)
             return f'IF(ISNUMBER({test}),{value},"")'
@@ -197,8 +209,7 @@ class _FormulaWriter:
             return f'IF({row}=0,"",IF(ISNUMBER({value}),{value},""))'
         if isinstance(expr, Ref):
             cell = self.ctx.cell(expr.key, back)
-            return cell if cell else self.write(
-                _definition(expr.key, self.ctx.group is None, self.src.register), back)
+            return cell if cell else self.write(self.definition(expr.key), back)
         if isinstance(expr, Prev):
             return self.write(expr.expr, back + 1)
         if isinstance(expr, Add):
@@ -234,4 +245,4 @@ def formula(key: str, ctx: RowContext) -> str:
     cells = dict(ctx.cells or {})
     cells.pop((base, back), None)  # never refer to the cell being written
     writer = _FormulaWriter(RowContext(ctx.src, ctx.week, ctx.group, cells, ctx.name, ctx.platforms))
-    return "=" + writer.write(_definition(base, ctx.group is None, ctx.src.register), back)
+    return "=" + writer.write(writer.definition(base), back)

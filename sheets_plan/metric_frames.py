@@ -13,8 +13,8 @@ import pandas as pd
 from .template import STAGES
 
 from .metric_defs import (
-    METRICS, Add, AccountRow, AccountValue, Contacts, Diff, Expr, Platforms, Posts, Prev, Ratio, Ref, Total, Where,
-    _definition, figure_keys,
+    METRICS, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev, Ratio,
+    Ref, Total, Where, _definition, figure_keys,
 )
 
 # ------------------------------------------------------------------ pandas
@@ -46,14 +46,15 @@ class _FrameEvaluator:
     def __init__(self, rows: pd.DataFrame, account: pd.DataFrame | None,
                  platforms: list["_FrameEvaluator"] | None = None, leads: "_Register | None" = None):
         self.rows, self.account, self.platforms, self.leads = rows, account, platforms, leads
+        self.published = rows[rows["_published"]]
         self.memo: dict = {}
 
     @staticmethod
     def prepared(plan: pd.DataFrame, account: pd.DataFrame, published: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The published posts with their week's Monday, and the Account rows with theirs, the last
         row of each (week, platform) only."""
-        rows = plan.assign(_week=_mondays(plan["date"]))
-        rows = rows[_matches(rows["status"], published) & rows["_week"].notna()]
+        rows = plan.assign(_week=_mondays(plan["date"]), _published=_matches(plan["status"], published))
+        rows = rows[rows["_week"].notna()]  # every dated post; the published ones marked
         acc = account.assign(_week=_mondays(account["week"]))
         acc = acc.assign(_platform=acc["platform"].map(lambda v: v.lower() if isinstance(v, str) else None))
         acc = acc[acc["_week"].notna() & acc["_platform"].notna()]
@@ -76,8 +77,10 @@ class _FrameEvaluator:
 
     def value(self, expr: Expr, weeks: pd.DatetimeIndex) -> np.ndarray:
         if isinstance(expr, Posts):
-            counts = self.rows.groupby("_week").size()
-            return counts.reindex(weeks, fill_value=0).to_numpy(dtype=float)
+            rows = self.rows if expr.planned else self.published
+            for column in expr.filled:
+                rows = rows[rows[column] >= 0]
+            return rows.groupby("_week").size().reindex(weeks, fill_value=0).to_numpy(dtype=float)
         if isinstance(expr, Total):
             sums = self.sums(expr.filled)
             total = None
@@ -91,6 +94,11 @@ class _FrameEvaluator:
             return self.account[expr.column].reindex(weeks).to_numpy(dtype=float)
         if isinstance(expr, Platforms):
             return self.platforms_value(expr.expr, weeks)
+        if isinstance(expr, Either):
+            test = self.value(expr.test, weeks)
+            return np.where(test > 0, self.value(expr.a, weeks), self.value(expr.b, weeks))
+        if isinstance(expr, AccountFigure):
+            return self.value(_definition(expr.key, self.platforms is not None), weeks)
         if isinstance(expr, Where):
             test, value = self.value(expr.test, weeks), self.value(expr.value, weeks)
             return np.where(np.isnan(test), np.nan, value)
@@ -99,8 +107,9 @@ class _FrameEvaluator:
         if isinstance(expr, Ref):
             memo_key = (expr.key, tuple(weeks))
             if memo_key not in self.memo:
+                admin = self.account is None and self.platforms is None  # an admin's rows
                 self.memo[memo_key] = self.value(
-                    _definition(expr.key, self.platforms is not None, self.leads is not None), weeks)
+                    _definition(expr.key, self.platforms is not None, self.leads is not None, admin), weeks)
             return self.memo[memo_key]
         if isinstance(expr, Prev):
             return self.value(expr.expr, weeks - pd.Timedelta(days=7))
@@ -127,7 +136,7 @@ class _FrameEvaluator:
         whose `filled` column holds a number ≥ 0): one groupby for all the Totals that share it."""
         key = ("sums", filled)
         if key not in self.memo:
-            rows = self.rows if filled is None else self.rows[self.rows[filled] >= 0]
+            rows = self.published if filled is None else self.published[self.published[filled] >= 0]
             numeric = [c for c in rows.columns if c != "_week" and pd.api.types.is_numeric_dtype(rows[c])
                        and not pd.api.types.is_bool_dtype(rows[c])]
             self.memo[key] = rows.groupby("_week")[numeric].sum()
@@ -188,7 +197,7 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
                    published: str = "published", by: str | None = None,
                    groups: list[str] | None = None, in_progress: dt.date | None = None,
                    platforms: list[str] | None = None, leads: pd.DataFrame | None = None,
-                   stages: dict[str, str] | None = None) -> pd.DataFrame:
+                   stages: dict[str, str] | None = None, keys: list[str] | None = None) -> pd.DataFrame:
     """The weekly figures, computed with pandas from the same definitions as the formulas.
 
     ``plan``: columns date (datetime64, NaT allowed), status (choice keys),
@@ -223,10 +232,11 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
     ``funnel = "register"``): dialogs, warm leads, applications and refusals
     are then each week's cohort of contacts, in every block, and the Account's
     counts are not used. ``stages``: stage key -> the text the sheet holds
-    (its label; default the key).
+    (its label; default the key). ``keys``: these figures (of a breakdown)
+    instead of the block's own (the KPI tab's, by responsible).
     """
     register = None if leads is None else _Register(leads, stages or {k: k for k in STAGES})
-    return in_progress_blanks(_figures(plan, account, weeks, published, by, groups, platforms, register),
+    return in_progress_blanks(_figures(plan, account, weeks, published, by, groups, platforms, register, keys),
                               in_progress)
 
 
@@ -240,7 +250,7 @@ def platform_names(plan: pd.DataFrame, account: pd.DataFrame) -> list[str]:
     return list(seen.values())
 
 
-def _figures(plan, account, weeks, published, by, groups, platforms, register) -> pd.DataFrame:
+def _figures(plan, account, weeks, published, by, groups, platforms, register, keys=None) -> pd.DataFrame:
     weeks = normalize_weeks(weeks)
     rows, account_rows = _FrameEvaluator.prepared(plan, account, published)
     with_register = register is not None
@@ -252,7 +262,7 @@ def _figures(plan, account, weeks, published, by, groups, platforms, register) -
     if groups is None:
         groups = platform_names(plan, account) if by == "platform" else sorted(
             v for v in plan[by].dropna().astype(str).unique() if v.strip())
-    keys = figure_keys(account=by == "platform", register=with_register)
+    keys = keys or figure_keys(account=by == "platform", register=with_register)
     parts = []
     for g in groups:
         own = _FrameEvaluator.of_platform(account_rows, g) if by == "platform" else None

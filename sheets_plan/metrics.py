@@ -77,7 +77,7 @@ module names what the rest of the product uses. Pure: no I/O.
 from __future__ import annotations
 
 from .metric_defs import (  # noqa: F401 (the public names of the three modules, in one place)
-    ACCOUNT_ROW, INTERACTION_COLUMNS, METRIC_KEYS, METRICS, Add, AccountRow, AccountValue, Diff, Expr, Metric,
+    ACCOUNT_ROW, INTERACTION_COLUMNS, KPI_KEYS, METRIC_KEYS, METRICS, Add, AccountRow, AccountValue, Diff, Expr, Metric,
     Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, label, metric, split_key, uses_account,
 )
 from .metric_formulas import ACCOUNT_ROWS, RowContext, Sources, formula  # noqa: F401
@@ -87,7 +87,7 @@ from .metric_frames import (  # noqa: F401
 
 __all__ = [
     "Expr", "Posts", "Total", "Add", "AccountValue", "AccountRow", "Ratio", "Diff", "Ref", "Prev",
-    "Metric", "METRICS", "METRIC_KEYS", "ACCOUNT_ROW", "INTERACTION_COLUMNS", "metric", "label",
+    "Metric", "METRICS", "METRIC_KEYS", "KPI_KEYS", "ACCOUNT_ROW", "INTERACTION_COLUMNS", "metric", "label",
     "figure_keys", "split_key", "uses_account", "blankable", "Sources", "RowContext", "formula", "ACCOUNT_ROWS",
     "monday", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks", "platform_names",
 ]

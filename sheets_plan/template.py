@@ -16,8 +16,8 @@ COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent", "phon
 CHECKS = ("required", "link", "types", "counted", "overdue", "future", "at_most", "weekly", "one_per_week",
           "date_typo", "computed", "any_of", "phone", "phone_format", "email", "profile", "same_contact", "not_before")
 SEVERITIES = ("error", "warning")
-TAB_KINDS = ("plan", "account", "weekly", "check", "log", "leads")
-OPTIONAL_KINDS = ("leads",)  # a team's template may leave the contacts register out
+TAB_KINDS = ("plan", "account", "weekly", "check", "log", "leads", "kpi")
+OPTIONAL_KINDS = ("leads", "kpi")  # a team's template may leave the contacts register and the KPIs out
 TABLE_KINDS = ("plan", "account", "leads")  # tabs admins fill, read as tables
 ADMINS = "admins"  # `choices = "admins"`: the project's admins, set at provisioning
 

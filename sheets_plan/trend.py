@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from . import metrics
+from . import kpi
 
 # figure -> its week-over-week companion (the arrow shows that direction)
 SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "interactions_wow"),
@@ -31,18 +31,20 @@ def _number(value: float, rate: bool) -> str:
     return f"{value:.2f}" if rate else f"{value:,.0f}".replace(",", " ")
 
 
-def render_text(frame: pd.DataFrame, locale: str, group_label: str | None = None) -> str:
+def render_text(frame: pd.DataFrame, locale: str, group_label: str | None = None, shown=None) -> str:
     """One line per week; a breakdown frame ((group, week) index) gets a first column for the
-    group, headed `group_label` (the plan column's label in the sheet)."""
-    rates = {"err", "er", "conversion"}
+    group, headed `group_label` (the plan column's label in the sheet). `shown`: (figure, its
+    week-over-week companion or None) pairs, default the main figures; "all": every column."""
+    shown = SHOWN if shown is None else [(k, None) for k in frame.columns] if shown == "all" else shown
     by = frame.index.names[0] if frame.index.nlevels > 1 else None
-    header = ([group_label or by] if by else []) + [WEEK[locale]] + [metrics.label(k, locale) for k, _ in SHOWN]
+    header = ([group_label or by] if by else []) + [WEEK[locale]] + [kpi.label(k, locale) for k, _ in shown]
     lines = []
     for index, row in frame.iterrows():
         group, week = index if by else (None, index)
         cells = ([group] if by else []) + [week.strftime("%d.%m.%Y")]
-        for key, change in SHOWN:
-            cells.append(f"{_number(row.get(key), key in rates)} {_arrow(row.get(change)) if change else ' '}")
+        for key, change in shown:
+            rate = kpi.kind(key) in ("rate", "points")
+            cells.append(f"{_number(row.get(key), rate)} {_arrow(row.get(change)) if change else ' '}")
         lines.append(cells)
     widths = [max(len(h), *(len(r[i]) for r in lines)) if lines else len(h) for i, h in enumerate(header)]
     left = 2 if by else 1  # text columns, aligned left
@@ -61,7 +63,7 @@ def to_json(frame: pd.DataFrame) -> list[dict]:
         item = ({by: group} if by else {}) | {"week": week.isoformat()}
         for key, value in row.items():  # a count is a whole number: 2, not 2.0
             value = None if isinstance(value, float) and math.isnan(value) else float(value)
-            whole = value is not None and value.is_integer() and metrics.metric(key).kind in WHOLE
+            whole = value is not None and value.is_integer() and kpi.kind(key) in WHOLE
             item[key] = int(value) if whole else value
         rows.append(item)
     return rows

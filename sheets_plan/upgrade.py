@@ -126,7 +126,7 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
     result.platform, result.why = main_platform(template, plan.frame)
     result.before = version or "1.0"
     requests, grids[account_tab.key], result.rows = _requests(template, meta, grids, result.platform)
-    snap = snapshot_of(sid, template, meta, grids, as_of=as_of, project=name)
+    snap = snapshot_of(sid, template, _with_added_tabs(meta, requests), grids, as_of=as_of, project=name)
     backend.batch_update(sid, requests + jobs.summary_requests(snap))
     backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
     result.changed = True
@@ -155,6 +155,13 @@ def _requests(template: Template, meta: dict, grids: dict[str, Grid], platform: 
                                   "fields": "userEnteredValue"}} for run in neighbour_runs(filled)]
     label = account_tab.column("platform").label(locale)
     return requests, _with_column(grid, at, label, {r: platform for r in filled}), len(filled)
+
+
+def _with_added_tabs(meta: dict, requests: list[dict]) -> dict:
+    """The spreadsheet as it will be once the repair added its missing tabs (Leads, KPI), so the
+    rebuild writes into them rather than adding them twice."""
+    added = [{"properties": r["addSheet"]["properties"]} for r in requests if "addSheet" in r]
+    return {**meta, "sheets": [*meta.get("sheets", []), *added]}
 
 
 def _with_column(grid: Grid, at: int, header: str, values: dict[int, str]) -> Grid:

@@ -51,7 +51,7 @@ def test_provision_budget_and_sharing(emu, folder, template):
     assert emu.files[sid]["appProperties"]["project"] == "Coffee"
     book = emu.spreadsheets[sid]
     assert [s.title for s in book.sheets] == ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка",
-                                              "Журнал проверок", "Лиды"]
+                                              "Журнал проверок", "Лиды", "KPI"]
     assert book.properties["locale"] == "ru_RU" and book.properties["timeZone"] == "Europe/Moscow"
 
 

@@ -289,3 +289,39 @@ def test_the_same_flags_locally_and_on_google(tmp_path):
     assert {f.rule for f in on_disk.flags if f.tab == "leads"} == {
         "leads_phone", "leads_phone_format", "leads_email", "leads_profile", "leads_duplicate"}
     assert render_text(on_google, "ru") == render_text(on_disk, "ru")
+
+
+def test_the_funnel_and_the_kpis_are_the_same_through_the_emulator(tmp_path):
+    """The KPI tab as the emulator computes its formulas (in ru_RU syntax) equals `report --by admin`,
+    and both backends give the same KPI and funnel figures."""
+    import math
+
+    from sheets_plan.demo import sample_leads
+    from sheets_plan.grid import quote_title
+
+    emu = Emulator()
+    google = google_backend(emu, emu.add_folder("Team"))
+    local = LocalBackend(tmp_path)
+    out = {}
+    for name, backend in (("google", google), ("local", local)):
+        sid = provision(backend, "Кофейня", admins=["Анна", "Борис", "Вера"], locale="ru", template=T)
+        plan, account = sample_rows(T, "ru", AS_OF)
+        fill_rows(backend, sid, T, plan, account, sample_leads(T, "ru", AS_OF))
+        run = jobs.run_project(backend, sid, template=T, as_of=AS_OF, run_at=RUN_AT)
+        out[name] = (backend, sid, run, jobs.kpi_figures(run.snapshot, run.report))
+    (backend, sid, run, kpis), (_, _, local_run, local_kpis) = out["google"], out["local"]
+    assert kpis.equals(local_kpis) and run.figures.equals(local_run.figures)
+    assert kpis["dialogs"].sum() > 0 and run.figures["applications"].sum() > 0  # the register was counted
+
+    layout = jobs.kpi_layout(run.snapshot, run.report)
+    grid = backend.read(sid, [quote_title(run.snapshot.titles["kpi"])])[0]
+    compared = 0
+    for (admin, week, key), (r, c) in layout.cells.items():
+        want = kpis.loc[(admin, week), key]
+        got = grid.values[r][c] if c < len(grid.values[r]) else None
+        if isinstance(want, float) and math.isnan(want):
+            assert got in (None, ""), (admin, week, key, got)
+        else:
+            assert isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9), (admin, week, key, got)
+            compared += 1
+    assert compared > 100

@@ -295,3 +295,25 @@ def test_the_project_adds_only_the_given_platforms():
     f = weekly_figures(plan_frame(), account, WEEKS, platforms=["VK"])
     check(f, "followers", [300, 290, NaN, 320])
     assert weekly_figures(plan_frame(), account, WEEKS, platforms=[])["followers"].isna().all()
+
+
+def test_the_register_counts_its_weeks_and_the_typed_counts_the_others():
+    """funnel = "register": a week with registered contacts counts them (a cohort: warm includes
+    applications); a week without keeps the Account's typed counts; an admin's rows, the register only."""
+    leads = pd.DataFrame({
+        "first_contact": pd.to_datetime([D(2025, 12, 29), D(2025, 12, 30), D(2026, 1, 2), D(2026, 1, 3)]),
+        "platform": ["Instagram", "Instagram", "VK", "Instagram"],
+        "responsible": ["Anna", "Boris", "Anna", "Anna"],
+        "stage": ["warm_lead", "application", "refusal", "dialog"]})
+    f = weekly_figures(plan_frame(), account_frame(), WEEKS, leads=leads)
+    check(f, "dialogs", [10, 4, NaN, 0])  # W1 from the register (4 contacts); W0, W2, W3 as typed
+    check(f, "warm_leads", [5, 2, NaN, 0])
+    check(f, "applications", [2, 1, NaN, 0])
+    check(f, "refusals", [0, 1, 0, 0])
+    check(f, "conversion", [20.0, 25.0, NaN, NaN])
+    by = weekly_figures(plan_frame(), account_frame(), WEEKS, leads=leads, by="platform")
+    check(by, "dialogs", [10, 3, NaN, 0], "Instagram")  # Instagram's own week of contacts
+    check(by, "dialogs", [NaN, 1, NaN, NaN], "VK")  # VK has no typed rows: blank, but 1 contact in W1
+    admins = weekly_figures(plan_frame(), account_frame(), WEEKS, leads=leads, by="responsible")
+    check(admins, "dialogs", [0, 3, 0, 0], "Anna")  # the register alone
+    check(admins, "lead_rate", [NaN, 100 / 3, NaN, NaN], "Anna")

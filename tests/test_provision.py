@@ -10,8 +10,8 @@ from sheets_plan import xlsx
 
 from .helpers import workbook_snapshot
 
-RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок", "Лиды"]
-EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log", "Leads"]
+RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок", "Лиды", "KPI"]
+EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI"]
 
 
 @pytest.mark.parametrize("locale, titles, header", [

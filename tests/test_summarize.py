@@ -21,6 +21,7 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass
+from types import SimpleNamespace
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -626,3 +627,25 @@ def test_every_weekly_header_carries_its_definition_as_a_note(engine, case):
     jobs.summarize(LocalBackend(b.path.parent), str(b.path), as_of=case.as_of, weeks=case.window)
     with zipfile.ZipFile(b.path) as z:
         assert sum(name.startswith("xl/comments") for name in z.namelist()) == 1
+
+
+# ------------------------------------------------------------------ 6. the KPI tab
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_recalculated_kpi_tab_equals_pandas(engine, case):
+    """Each admin's week (planned, published, stats filled, ERR, contacts, conversion), recalculated by
+    LibreOffice, equals `report --by admin`; the check's figures sit in the as-of week's row."""
+    b = engine.built[case.name]
+    report = jobs.check_snapshot(b.snap)
+    layout = jobs.kpi_layout(b.snap, report, case.window)
+    expected = jobs.kpi_figures(b.snap, report, case.window)
+    ws = openpyxl.load_workbook(engine.recalculated[case.name], data_only=True)[b.snap.titles["kpi"]]
+    by_admin = SimpleNamespace(cells={(admin, week, key): rc for (admin, week, key), rc in layout.cells.items()})
+    problems, compared, blanks = differences(by_admin, ws, {admin: expected.loc[admin] for admin in case.admins})
+    assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:12]}"
+    assert compared == len(b.weeks) * len(case.admins) * (len(jobs.kpi.kpi_keys(True)) + 2)
+    assert 0.05 < blanks / compared < 0.7
+    now = metrics.monday(case.as_of)
+    assert expected.loc[(case.admins[0], now), "open_flags"] >= 0 and expected["open_flags"].notna().sum() == len(
+        case.admins)
+    assert (expected["posts_planned"] >= expected["posts"]).all() and expected["dialogs"].sum() > 0
