@@ -202,8 +202,9 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, cre
 @google_options
 @run_errors
 def summarize(target, as_of, template_path, credentials, oauth, per_minute):
-    """Build or refresh TARGET's Weekly tab: live formulas per week, per platform
-    and per admin, and charts of reach, interactions and ERR.
+    """Build or refresh TARGET's Weekly tab (live formulas per week, per platform
+    and per admin, and charts of reach, interactions and ERR) and its KPI tab
+    (each admin's weeks).
 
     Example: sheets-plan summarize "plans/Coffee House.xlsx"
     """
@@ -402,7 +403,8 @@ def upgrade(target, folder, folder_id, as_of, fmt, template_path, credentials, o
                                                           "around it).")
 @run_errors
 def demo(folder, locale, as_of):
-    """Provision a demo project with eight weeks of sample rows, check it and summarize it.
+    """Provision a demo project with eight weeks of sample rows (posts, three accounts, and
+    a register of contacts), check it and summarize it.
 
     The sample rows hold a few planted mistakes, so the demo shows flags; it
     still exits 0 (2 when it cannot run). A re-run keeps the demo's rows and
