@@ -136,7 +136,7 @@ def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS)
                                         {key: table.positions for key, table in snap.tables.items()},
                                         register_title(snap))
     return kpi.build_kpi(src, snap.locale, sheet_id=snap.sheet_ids[tab.key], weeks=plan_weeks(snap, weeks),
-                         admins=summary_groups(snap)[1], report=report, as_of_week=metrics.monday(snap.as_of),
+                         admins=summary_groups(snap)[1], static=kpi.static_by_week(snap, report),
                          register=src.register)
 
 
@@ -144,7 +144,7 @@ def kpi_figures(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS
     """The KPI tab's figures with pandas: (admin, week) rows."""
     keys = kpi.kpi_keys(register_title(snap) is not None)
     frame = figures(snap, weeks, by="responsible", keys=keys)
-    return kpi.kpi_figures(frame, report, metrics.monday(snap.as_of))
+    return kpi.kpi_figures(frame, kpi.static_by_week(snap, report))
 
 
 def _distinct(series: pd.Series) -> list[str]:

@@ -3,9 +3,11 @@
 One row per admin and week: posts planned, published, not published, published with their stats
 filled (and the share), ERR of their posts, and (with the funnel from the register) the contacts
 they handled, their applications and conversion: live formulas, the same definitions as the Weekly
-tab (`metrics`), so rows added later count without a rebuild. The as-of week's row also holds what
-the check found for that admin at this run (open flags, completeness): values, not formulas, since
-only the check knows them; earlier weeks keep theirs in the Log, not here.
+tab (`metrics`), so rows added later count without a rebuild. Then what the week's last check found
+for that admin: open flags, completeness, posts not published by their date, and posts whose stats
+were still missing `stats_grace_days` after they were due. Only a check knows these, so they are
+values: each check writes them to its Log row (per admin), and the KPI tab takes each week's from
+there (this check's for the as-of week).
 
 `kpi_figures` gives the same table with pandas (``report --by admin``). Pure: no I/O.
 """
@@ -21,12 +23,19 @@ import pandas as pd
 
 from . import metrics
 from .flags import Report
-from .grid import col_letter, serial
+from .grid import col_letter, from_serial, serial
 from .summary import _criterion  # an admin's name as a criterion, escaped as on the Weekly tab
 
-STATIC = ("open_flags", "completeness")  # from the check at this run, the as-of week only
+STATIC = ("open_flags", "completeness", "overdue", "late_stats")  # what a check found, per admin
 LABELS = {"open_flags": {"ru": "Замечаний при проверке", "en": "Open flags at the check"},
-          "completeness": {"ru": "Заполнено, %", "en": "Complete, %"}}
+          "completeness": {"ru": "Заполнено, %", "en": "Complete, %"},
+          "overdue": {"ru": "Не опубликовано в срок", "en": "Not published on time"},
+          "late_stats": {"ru": "Статистика не в срок", "en": "Stats late"}}
+# The Log keeps them per check run and admin, so past weeks have theirs (the week's last check).
+LOG_LABELS = {"completeness": {"ru": "{admin}, % заполнено", "en": "{admin}, % complete"},
+              "open_flags": {"ru": "{admin}, замечаний", "en": "{admin}, open flags"},
+              "overdue": {"ru": "{admin}, не опубликовано в срок", "en": "{admin}, not published on time"},
+              "late_stats": {"ru": "{admin}, статистика не в срок", "en": "{admin}, stats late"}}
 _TEXT = {"ru": {"title": "KPI администраторов по неделям", "week": "Неделя (пн)", "admin": "Администратор"},
          "en": {"title": "Admins' KPIs by week", "week": "Week (Mon)", "admin": "Admin"}}
 _FORMATS = {"count": "#,##0", "rate": "0.00", "date": "dd.mm.yyyy"}
@@ -42,28 +51,78 @@ def label(key: str, locale: str) -> str:
 
 
 def kind(key: str) -> str:
-    return "rate" if key == "completeness" else "count" if key == "open_flags" else metrics.metric(key).kind
+    if key in STATIC:
+        return "rate" if key == "completeness" else "count"
+    return metrics.metric(key).kind
 
 
-def static_figures(report: Report) -> dict[str, dict[str, float]]:
-    """admin -> open flags and completeness at this check."""
-    flags: dict[str, int] = {}
+def static_figures(snap, report: Report) -> dict[str, dict[str, float]]:
+    """admin -> what this check found: open flags, completeness, posts past their date not published
+    (the overdue rule), and posts whose stats are still missing `stats_grace_days` after they were due."""
+    rules = {r.id: r for r in snap.template.rules}
+    plan = snap.tables["plan"]
+    dates = plan.frame[next(c.key for c in plan.tab.input_columns if c.type == "date")]
+    late_before = pd.Timestamp(snap.as_of) - pd.Timedelta(
+        days=snap.template.stats_after_days + snap.template.stats_grace_days)
+    out = {admin: {"open_flags": 0.0, "completeness": float(stats["completeness"]), "overdue": 0.0, "late_stats": 0.0}
+           for admin, stats in report.by_admin.items()}
+    late_rows: dict[str, set] = {}
     for f in report.flags:
-        flags[f.admin] = flags.get(f.admin, 0) + 1
-    return {admin: {"open_flags": float(flags.get(admin, 0)), "completeness": float(stats["completeness"])}
-            for admin, stats in report.by_admin.items()}
+        figures = out.setdefault(f.admin, {"open_flags": 0.0, "completeness": np.nan, "overdue": 0.0,
+                                           "late_stats": 0.0})
+        figures["open_flags"] += 1
+        rule = rules.get(f.rule)
+        if rule is not None and rule.check == "overdue":
+            figures["overdue"] += 1
+        if rule is not None and rule.after_stats_days and f.tab == plan.tab.key and dates.get(f.row) is not None \
+                and dates.get(f.row) <= late_before:
+            late_rows.setdefault(f.admin, set()).add(f.row)
+    for admin, rows in late_rows.items():
+        out[admin]["late_stats"] = float(len(rows))
+    return out
 
 
-def kpi_figures(by_admin: pd.DataFrame, report: Report, as_of_week: dt.date) -> pd.DataFrame:
+def history(snap) -> dict[tuple[str, dt.date], dict[str, float]]:
+    """(admin, week's Monday) -> the figures of the week's last check, read from the Log."""
+    grid = snap.grids.get("log")
+    if grid is None or not grid.values:
+        return {}
+    header = grid.values[0]
+    columns: dict[tuple[str, str], int] = {}
+    for i, h in enumerate(header):
+        for key, labels in LOG_LABELS.items():
+            prefix, suffix = labels[snap.locale].split("{admin}")
+            if isinstance(h, str) and h.startswith(prefix) and h.endswith(suffix) and len(h) > len(prefix + suffix):
+                columns[(h[len(prefix):len(h) - len(suffix)], key)] = i
+    last: dict[dt.date, list] = {}  # the week's last check
+    for row in grid.values[1:]:
+        day = row[1] if len(row) > 1 else None
+        if isinstance(day, (int, float)) and not isinstance(day, bool):
+            date = from_serial(day)
+            week = metrics.monday(date)
+            if week not in last or from_serial(last[week][1]) <= date:
+                last[week] = row
+    out: dict[tuple[str, dt.date], dict[str, float]] = {}
+    for week, row in last.items():
+        for (admin, key), i in columns.items():
+            value = row[i] if i < len(row) else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out.setdefault((admin, week), {})[key] = float(value)
+    return out
+
+
+def static_by_week(snap, report: Report) -> dict[tuple[str, dt.date], dict[str, float]]:
+    """What the checks found per admin and week: the Log's history, and this check for its week."""
+    now = metrics.monday(snap.as_of)
+    return history(snap) | {(admin, now): figures for admin, figures in static_figures(snap, report).items()}
+
+
+def kpi_figures(by_admin: pd.DataFrame, static: dict[tuple[str, dt.date], dict[str, float]]) -> pd.DataFrame:
     """The KPI table with pandas: `by_admin` (weekly figures by responsible, with the KPI keys) and
-    the check's per-admin figures in the as-of week's rows."""
+    what the checks found (`static_by_week`)."""
     frame = by_admin.copy()
-    static = static_figures(report)
     for key in STATIC:
-        frame[key] = np.nan
-        for admin in frame.index.get_level_values(0).unique():
-            if admin in static and (admin, as_of_week) in frame.index:
-                frame.loc[(admin, as_of_week), key] = static[admin][key]
+        frame[key] = [static.get(index, {}).get(key, np.nan) for index in frame.index]
     return frame
 
 
@@ -75,13 +134,12 @@ class KpiLayout:
     columns: int = 0
 
 
-def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[dt.date],
-              admins: list[str], report: Report, as_of_week: dt.date, register: bool) -> KpiLayout:
+def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[dt.date], admins: list[str],
+              static: dict[tuple[str, dt.date], dict[str, float]], register: bool) -> KpiLayout:
     """Requests that rebuild the KPI tab completely (idempotent), and where each figure lands."""
     keys = kpi_keys(register)
     columns = ["week", "admin", *keys, *STATIC]
     at = {k: i for i, k in enumerate(columns)}
-    static = static_figures(report)
     text = _TEXT[locale]
     bold = {"textFormat": {"bold": True}}
     rows: list[dict] = [{"values": [{"userEnteredValue": {"stringValue": text["title"]}, "userEnteredFormat": bold}]},
@@ -102,8 +160,9 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
             values = [{"userEnteredValue": {"numberValue": serial(week)}},
                       {"userEnteredValue": {"stringValue": admin}}]
             values += [{"userEnteredValue": {"formulaValue": metrics.formula(k, ctx)}} for k in keys]
-            values += [{"userEnteredValue": {"numberValue": static[admin][k]}}
-                       if week == as_of_week and admin in static else {} for k in STATIC]
+            found = static.get((admin, week), {})
+            values += [{"userEnteredValue": {"numberValue": found[k]}} if not np.isnan(found.get(k, np.nan)) else {}
+                       for k in STATIC]
             rows.append({"values": values})
             cells.update({(admin, week, k): (r, at[k]) for k in (*keys, *STATIC)})
     requests = [{"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},

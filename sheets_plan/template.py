@@ -124,6 +124,7 @@ class Template:
     rules: tuple[Rule, ...]
     path: str
     funnel: str = "account"
+    stats_grace_days: int = 2  # stats later than stats_after_days + this are late (the KPI tab)
 
     @property
     def register(self) -> bool:
@@ -195,7 +196,8 @@ class _Loader:
         self.keys(data, "", {"template", "tabs", "rules"}, {"template", "tabs"})
         head = data["template"]
         self.keys(head, "template",
-                  {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel"},
+                  {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel",
+                   "stats_grace_days"},
                   {"name", "version", "title"})
         tz = head.get("time_zone", "Europe/Moscow")
         self.time_zone(tz)
@@ -217,7 +219,8 @@ class _Loader:
             if not isinstance(stage.choices, tuple) or not set(STAGES) <= {c.key for c in stage.choices}:
                 self.fail(f"tabs.{leads.key}.columns.stage.choices", f"needs the choices {', '.join(STAGES)}")
         return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
-                        tz, locale, days, buffer, tabs, rules, self.path, funnel)
+                        tz, locale, days, buffer, tabs, rules, self.path, funnel,
+                        self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"))
 
     def whole(self, value, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

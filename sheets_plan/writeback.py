@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from . import layout
+from . import kpi, layout
 from .flags import Report
 from .grid import neighbour_runs, serial
 from .model import extended
@@ -24,7 +24,6 @@ CHECK_TITLE = {"ru": "Проверка {run} на {as_of}: строк {rows}, о
                "en": "Check of {run} as of {as_of}: {rows} rows, {errors} errors, {warnings} warnings"}
 LOG_HEADER = {"ru": ["Время запуска", "На дату", "Строк", "Ошибок", "Предупреждений"],
               "en": ["Run at", "As of", "Rows", "Errors", "Warnings"]}
-LOG_ADMIN = {"ru": "{admin}, % заполнено", "en": "{admin}, % complete"}
 LOG_FIX = {"ru": "Исправлено командой fix", "en": "Fixed by fix"}
 DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
 DATETIME = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}}
@@ -112,8 +111,9 @@ def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]
     admins = _log_admins(header, LOG_HEADER[loc], loc, [a for a in report.by_admin if a])
     cells = dict(zip(LOG_HEADER[loc], [_run_at(now), value(serial(report.as_of), DATE), value(report.rows_checked),
                                        value(report.errors), value(report.warnings)]))
-    cells |= {LOG_ADMIN[loc].format(admin=a): value(report.by_admin[a]["completeness"] if a in report.by_admin
-                                                     else None) for a in admins}
+    found = kpi.static_figures(snap, report)  # per admin, for the KPI tab's past weeks
+    for key, labels in kpi.LOG_LABELS.items():
+        cells |= {labels[loc].format(admin=a): value(found[a][key] if a in found else None) for a in admins}
     return _log_cells(snap, header, at, cells)
 
 
@@ -166,7 +166,7 @@ def _log_cells(snap: Snapshot, header: list, at: int, cells: dict[str, dict]) ->
 
 def _log_admins(header: list, fixed: list[str], loc: str, seen: list[str]) -> list[str]:
     """Admin columns already in the Log keep their place; new admins go to the right."""
-    prefix, suffix = LOG_ADMIN[loc].split("{admin}")
+    prefix, suffix = kpi.LOG_LABELS["completeness"][loc].split("{admin}")
     old = [h[len(prefix):len(h) - len(suffix)] for h in header[len(fixed):]
            if isinstance(h, str) and h.startswith(prefix) and h.endswith(suffix)]
     return old + [a for a in seen if a not in old]
