@@ -24,7 +24,7 @@ import pandas as pd
 from . import metrics
 from .flags import Report
 from .grid import col_letter, from_serial, serial
-from .summary import _criterion  # an admin's name as a criterion, escaped as on the Weekly tab
+from .summary import name_criterion  # an admin's name as a criterion, escaped as on the Weekly tab
 
 STATIC = ("open_flags", "completeness", "overdue", "late_stats")  # what a check found, per admin
 LABELS = {"open_flags": {"ru": "Замечаний при проверке", "en": "Open flags at the check"},
@@ -155,7 +155,7 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
             def ref(key: str) -> str:
                 return f"${col_letter(at[key])}{r + 1}"
 
-            ctx = metrics.RowContext(src, ref("week"), ("responsible", _criterion(ref("admin"), admin)),
+            ctx = metrics.RowContext(src, ref("week"), ("responsible", name_criterion(ref("admin"), admin)),
                                      {(k, 0): ref(k) for k in keys})
             values = [{"userEnteredValue": {"numberValue": serial(week)}},
                       {"userEnteredValue": {"stringValue": admin}}]

@@ -130,7 +130,7 @@ def _groups(names) -> list[str]:
     return out
 
 
-def _criterion(cell: str, name: str) -> str:
+def name_criterion(cell: str, name: str) -> str:
     """A COUNTIFS/SUMIFS criterion matching exactly the text in `cell` (which holds `name`).
 
     The name stays in its cell (a stringValue); the formula only refers to it.
@@ -227,7 +227,7 @@ class _Builder:
             # the previous week is the row above: week-over-week formulas refer to it, so
             # every formula of this row is the row above's moved down one row
             cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS})
-        criterion = None if group is None else (group[0], _criterion(ref("slice"), group[1]))
+        criterion = None if group is None else (group[0], name_criterion(ref("slice"), group[1]))
         name = ref("slice") if group is not None and group[0] == "platform" else None
         return metrics.RowContext(self.src, ref("week"), criterion, cells, name, tuple(platforms))
 

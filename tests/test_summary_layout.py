@@ -296,10 +296,10 @@ def test_group_names_never_become_formula_text(template):
     texts = [v["userEnteredValue"]["stringValue"] for row in content_rows(out.requests)
              for v in row.get("values", []) if "stringValue" in v.get("userEnteredValue", {})]
     assert evil in texts and "=1+1" in texts
-    assert summary._criterion("$C9", "Борис") == "$C9"
-    assert summary._criterion("$C9", "Анна*") == (
+    assert summary.name_criterion("$C9", "Борис") == "$C9"
+    assert summary.name_criterion("$C9", "Анна*") == (
         '"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE($C9,"~","~~"),"*","~*"),"?","~?")')
-    assert summary._criterion("$C9", "<>x").startswith('"="&')
+    assert summary.name_criterion("$C9", "<>x").startswith('"="&')
 
 
 def test_no_shared_dicts_between_cells(layout):

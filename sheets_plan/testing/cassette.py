@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import json
 import os
 from typing import Iterator
@@ -127,16 +128,17 @@ def clean_response(response: dict) -> dict:
     return response
 
 
-def _personal_columns() -> tuple[set[str], dict[str, str]]:
+@functools.lru_cache(maxsize=1)
+def _personal_columns() -> tuple[frozenset[str], dict[str, str]]:
     """The Leads tab's titles, and the header labels of its personal columns -> their type."""
     from ..template import load
     from ..table import norm
 
     tab = next((t for t in load().tabs if t.kind == "leads"), None)
     if tab is None:
-        return set(), {}
-    return set(tab.titles.values()), {norm(label): c.type for c in tab.columns if c.personal
-                                      for label in c.labels.values()}
+        return frozenset(), {}
+    return frozenset(tab.titles.values()), {norm(label): c.type for c in tab.columns if c.personal
+                                            for label in c.labels.values()}
 
 
 def _mask_grid(data):
