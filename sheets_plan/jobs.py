@@ -109,7 +109,7 @@ def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> summary.W
 
 def register_title(snap: Snapshot) -> str | None:
     """The Leads tab's title when the funnel counts it (the template says so and the tab is there)."""
-    leads = next((t for t in snap.template.tabs if t.kind == "leads"), None)
+    leads = snap.template.optional_tab("leads")
     return snap.titles[leads.key] if snap.template.register and leads and leads.key in snap.tables else None
 
 
@@ -119,19 +119,16 @@ def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: R
     sheet = snap.sheet("weekly")
     reqs = writeback.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
     reqs += weekly_layout(snap, weeks).requests
-    if _kpi_tab(snap) is not None:
+    tab = snap.template.optional_tab("kpi")
+    if tab is not None:
         layout = kpi_layout(snap, report or check_snapshot(snap), weeks)
-        reqs += writeback.ensure_tab(snap, _kpi_tab(snap).key, layout.rows + 10, layout.columns) + layout.requests
+        reqs += writeback.ensure_tab(snap, tab.key, layout.rows + 10, layout.columns) + layout.requests
     return reqs
-
-
-def _kpi_tab(snap: Snapshot):
-    return next((t for t in snap.template.tabs if t.kind == "kpi"), None)
 
 
 def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> kpi.KpiLayout:
     """The KPI tab as `summarize` builds it: its requests and where every figure lands."""
-    tab = _kpi_tab(snap)
+    tab = snap.template.optional_tab("kpi")
     src = metrics.Sources.from_template(snap.template, snap.locale, snap.titles["plan"], snap.titles["account"],
                                         {key: table.positions for key, table in snap.tables.items()},
                                         register_title(snap))

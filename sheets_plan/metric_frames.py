@@ -6,6 +6,7 @@ Pure: frames in, a frame out.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -161,18 +162,20 @@ def normalize_weeks(weeks) -> list[dt.date]:
 WEEK_OVER_WEEK = tuple(m.key for m in METRICS if m.key.endswith("_wow"))
 
 
+@dataclass(frozen=True)
 class _Register:
-    """The contacts register of one block: each row's first-contact week and stage as typed."""
+    """The contacts register of one block: its rows with their first-contact week, and each stage
+    key's text in the sheet."""
+    rows: pd.DataFrame
+    stages: dict[str, str]
 
-    def __init__(self, leads: pd.DataFrame, stages: dict[str, str]):
-        self.rows = leads.assign(_week=_mondays(leads["first_contact"]))
-        self.rows = self.rows[self.rows["_week"].notna()]
-        self.stages = stages
+    @classmethod
+    def read(cls, leads: pd.DataFrame, stages: dict[str, str]) -> "_Register":
+        rows = leads.assign(_week=_mondays(leads["first_contact"]))
+        return cls(rows[rows["_week"].notna()], stages)
 
     def of(self, column: str, name: str) -> "_Register":
-        part = _Register.__new__(_Register)
-        part.rows, part.stages = self.rows[_matches(self.rows[column], name)], self.stages
-        return part
+        return _Register(self.rows[_matches(self.rows[column], name)], self.stages)
 
     def count(self, stages: tuple[str, ...], weeks: pd.DatetimeIndex) -> np.ndarray:
         """The week's cohort at one of `stages` (all when empty): COUNTIFS per stage, added."""
@@ -235,7 +238,7 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
     (its label; default the key). ``keys``: these figures (of a breakdown)
     instead of the block's own (the KPI tab's, by responsible).
     """
-    register = None if leads is None else _Register(leads, stages or {k: k for k in STAGES})
+    register = None if leads is None else _Register.read(leads, stages or {k: k for k in STAGES})
     return in_progress_blanks(_figures(plan, account, weeks, published, by, groups, platforms, register, keys),
                               in_progress)
 

@@ -137,6 +137,10 @@ class Template:
     def tab_of_kind(self, kind: str) -> Tab:
         return next(t for t in self.tabs if t.kind == kind)
 
+    def optional_tab(self, kind: str) -> Tab | None:
+        """The tab of an optional kind (leads, kpi), or None when the template leaves it out."""
+        return next((t for t in self.tabs if t.kind == kind), None)
+
 
 def default_path() -> Path:
     """The embedded default template (shipped inside the package)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -99,9 +100,12 @@ def test_upgrade_keeps_every_admin_cell_of_a_version_1_workbook(tmp_path, locale
 def test_upgrade_of_a_folder_reports_each_project(tmp_path):
     for locale in ("ru", "en"):
         shutil.copy(FIXTURES / f"v1-demo-{locale}.xlsx", tmp_path / f"v1-demo-{locale}.xlsx")
-    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     code, out = run("upgrade", "--dir", tmp_path, "--as-of", AS_OF, "--format", "json")
     assert code == 0, out
+    results = json.loads(out)
+    assert sorted(r["project"] for r in results) == ["Grain Coffee House", "Кофейня «Зерно»"]
+    assert all(r["changed"] and r["platform"] == "Instagram" and r["rows"] == 7 and r["from"] == "1.0"
+               and r["to"] == "2.0" and r["error"] is None for r in results)
     code, out = run("upgrade", "--dir", tmp_path, "--as-of", AS_OF)
     assert code == 0 and out.count("already on template 2.0") == 2
 

@@ -134,7 +134,7 @@ def _personal_columns() -> tuple[frozenset[str], dict[str, str]]:
     from ..template import load
     from ..table import norm
 
-    tab = next((t for t in load().tabs if t.kind == "leads"), None)
+    tab = load().optional_tab("leads")
     if tab is None:
         return frozenset(), {}
     return frozenset(tab.titles.values()), {norm(label): c.type for c in tab.columns if c.personal
