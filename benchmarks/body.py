@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_plan import formula, summary  # noqa: E402
+from sheets_plan import summary
+from sheets_plan.sheets import formula  # noqa: E402
 from sheets_plan.google import request_body  # noqa: E402
 from sheets_plan.model import Spreadsheet  # noqa: E402
 from sheets_plan.template import load  # noqa: E402

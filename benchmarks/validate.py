@@ -28,7 +28,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
 from sheets_plan import template as template_mod  # noqa: E402
-from sheets_plan.grid import Grid, serial  # noqa: E402
+from sheets_plan.sheets.values import Grid, serial  # noqa: E402
 from sheets_plan.procedure import URL, check, date_column  # noqa: E402
 from sheets_plan.table import read_table  # noqa: E402
 

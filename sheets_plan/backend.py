@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from .grid import Grid
-
-
-class RunError(RuntimeError):
-    """The run could not be done (auth, missing tab, network, unreadable file): exit code 2."""
+from sheets_plan.errors import RunError  # noqa: F401  (re-exported: a backend raises it)
+from sheets_plan.sheets.values import Grid
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import click
 
-from . import template as template_mod
-from .backend import RunError
-from .local import OTHER_FORMATS, LocalBackend
-from .cli_parts import HELP, DateParam, Group, google_options
-from .template import LOCALES, TemplateError
+from sheets_plan import template as template_mod
+from sheets_plan.errors import RunError
+from sheets_plan.local import OTHER_FORMATS, LocalBackend
+from sheets_plan.cli_parts import HELP, DateParam, Group, google_options
+from sheets_plan.template import LOCALES, TemplateError
 
 EXIT_RUN_ERROR = 2
 
@@ -48,7 +48,7 @@ dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False), d
 
 
 def google_backend(google: dict, folder: str | None = None):
-    from .google import GoogleBackend, connect
+    from sheets_plan.google import GoogleBackend, connect
 
     client, account = connect(google.get("credentials"), oauth=google.get("oauth", False),
                               per_minute=google.get("per_minute") or 60)
@@ -69,7 +69,7 @@ def open_target(target: str, google: dict | None = None):
         if not path.is_file():
             raise RunError(f"{target}: no such workbook")
         return LocalBackend(path.parent), str(path)
-    from .google import spreadsheet_id
+    from sheets_plan.google import spreadsheet_id
 
     return google_backend(google or {}), spreadsheet_id(target)
 
@@ -116,7 +116,7 @@ def provision(project, folder, admins, locale, source, allow_domain, notify, tem
       sheets-plan provision "Coffee House" --dir plans --admin Anna --admin Boris
       sheets-plan provision "Coffee House" --folder 1AbC... --admin anna@agency.com --credentials key.json
     """
-    from .provision import provision as run
+    from sheets_plan.provision import provision as run
 
     google = {"credentials": credentials, "oauth": oauth, "allow_domain": allow_domain, "notify": notify,
               "per_minute": per_minute}
@@ -177,8 +177,8 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, cre
     """
     import json
 
-    from .flags import render_csv, render_text
-    from .jobs import validate as run
+    from sheets_plan.flags import render_csv, render_text
+    from sheets_plan.jobs import validate as run
 
     if personal and fmt != "text":
         raise RunError("--show-personal-data is for the text output on a terminal; JSON and CSV always mask "
@@ -208,7 +208,7 @@ def summarize(target, as_of, template_path, credentials, oauth, per_minute):
 
     Example: sheets-plan summarize "plans/Coffee House.xlsx"
     """
-    from .jobs import summarize as run
+    from sheets_plan.jobs import summarize as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     figures = run(backend, sid, template=load_template(template_path), as_of=as_of)
@@ -239,8 +239,8 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
     """
     import json
 
-    from . import trend
-    from .jobs import report as run
+    from sheets_plan import trend
+    from sheets_plan.jobs import report as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of,
@@ -277,8 +277,8 @@ def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute
     """
     import json
 
-    from .fix import render_text
-    from .jobs import fix as run
+    from sheets_plan.fix import render_text
+    from sheets_plan.jobs import fix as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     result = run(backend, sid, template=load_template(template_path), as_of=as_of,
@@ -317,7 +317,7 @@ def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, 
     """
     import json
 
-    from . import weekly as job
+    from sheets_plan import weekly as job
 
     template = load_template(template_path)
     backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
@@ -377,7 +377,7 @@ def upgrade(target, folder, folder_id, as_of, fmt, template_path, credentials, o
     """
     import json
 
-    from . import upgrade as job
+    from sheets_plan import upgrade as job
 
     template = load_template(template_path)
     google = {"credentials": credentials, "oauth": oauth, "per_minute": per_minute}
@@ -412,7 +412,7 @@ def demo(folder, locale, as_of):
 
     Example: sheets-plan demo --dir demo
     """
-    from .demo import run_demo
+    from sheets_plan.demo import run_demo
 
     result = run_demo(Path(folder), locale=locale, as_of=as_of)
     click.echo(result.text)

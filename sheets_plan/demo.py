@@ -8,14 +8,13 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import layout
-from .grid import serial
-from .backend import RunError
-from .local import LocalBackend
-from .model import extended
-from .provision import provision
-from .template import Template, load
-from .xlsx import read_tags
+from sheets_plan import layout
+from sheets_plan.sheets.values import serial, extended
+from sheets_plan.errors import RunError
+from sheets_plan.local import LocalBackend
+from sheets_plan.provision import provision
+from sheets_plan.template import Template, load
+from sheets_plan.xlsx import read_tags
 
 DEMO_PROJECT = {"ru": "Кофейня «Зерно»", "en": "Grain Coffee House"}
 ADMINS = {"ru": ("Анна", "Борис", "Вера"), "en": ("Anna", "Boris", "Vera")}
@@ -183,7 +182,7 @@ def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) 
     """The demo project in `folder`: made once with sample rows dated around `as_of` (default
     today), then checked and summarized. A re-run keeps its rows and its date; asking for
     another date is refused (its rows would all be in the future or long overdue)."""
-    from .jobs import run_project, today  # the weekly job: check + summary
+    from sheets_plan.jobs import run_project, today  # the weekly job: check + summary
 
     template = load()
     backend = LocalBackend(folder)

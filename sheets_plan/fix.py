@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from . import counted, writeback
-from .grid import col_letter
-from .procedure import admin_column
-from .snapshot import Snapshot
+from sheets_plan import counted, writeback
+from sheets_plan.sheets.a1 import col_letter
+from sheets_plan.procedure import admin_column
+from sheets_plan.snapshot import Snapshot
 
 __all__ = ["Change", "FixResult", "changes", "fix_requests", "render_text"]
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import counted, fix as fixes, kpi, metrics, procedure, span, summary, writeback
-from .backend import Backend
-from .flags import Report, render_text
-from .snapshot import Snapshot, load_snapshot
-from .template import Template, load
+from sheets_plan import counted, fix as fixes, kpi, metrics, procedure, span, summary, writeback
+from sheets_plan.backend import Backend
+from sheets_plan.flags import Report, render_text
+from sheets_plan.snapshot import Snapshot, load_snapshot
+from sheets_plan.template import Template, load
 
 
 def today(template: Template) -> dt.date:

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .flags import Report
-from .grid import col_letter, from_serial, serial
-from .summary import name_criterion  # an admin's name as a criterion, escaped as on the Weekly tab
+from sheets_plan import metrics
+from sheets_plan.flags import Report
+from sheets_plan.sheets.a1 import col_letter
+from sheets_plan.sheets.values import from_serial, serial
+from sheets_plan.summary import name_criterion  # an admin's name as a criterion, escaped as on the Weekly tab
 
 STATIC = ("open_flags", "completeness", "overdue", "late_stats")  # what a check found, per admin
 LABELS = {"open_flags": {"ru": "Замечаний при проверке", "en": "Open flags at the check"},

@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from . import formula
-from .grid import a1, quote_title
-from .ranges import grid_range
-from .template import ADMINS, TABLE_KINDS, Column, Tab, Template
+from sheets_plan.sheets import formula
+from sheets_plan.sheets.a1 import a1, quote_title, grid_range
+from sheets_plan.template import ADMINS, TABLE_KINDS, Column, Tab, Template
 
 # Distinctive colors mark what the tool owns, so a repair can find its own
 # conditional formats among any a person added.
@@ -88,7 +87,7 @@ def header_positions(tab: Tab, header: list) -> dict[str, int]:
     empty (a deleted header), else to the first free column on the right:
     a repair never writes over a column that people use.
     """
-    from .table import norm
+    from sheets_plan.table import norm
 
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
@@ -115,7 +114,7 @@ def header_positions(tab: Tab, header: list) -> dict[str, int]:
 
 def has_column(tab: Tab, key: str, header: list) -> bool:
     """Whether a tab's header row (as people left it) has the column's header, in any locale."""
-    from .table import norm
+    from sheets_plan.table import norm
 
     labels = {norm(label) for label in tab.column(key).labels.values()}
     return any(h not in (None, "") and norm(h) in labels for h in header)
@@ -144,7 +143,7 @@ def provision_requests(template: Template, project: Project, meta: dict,
 
     `positions`: where each table tab's columns are now (header_positions);
     `fresh`: a spreadsheet just made, whose default empty sheet goes."""
-    from .live import live_rules
+    from sheets_plan.live import live_rules
 
     used_rows = used_rows or {}
     positions = positions or {}

@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from .grid import col_letter, quote_title
-from .metric_defs import (
+from sheets_plan.sheets.a1 import col_letter, quote_title
+from sheets_plan.metric_defs import (
     ACCOUNT_ROW, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
-    Ratio, Ref, Total, Where,
-    _definition, blankable, split_key,
+    Ratio, Ref, Total, Where, _definition, blankable, split_key,
 )
 
 # ------------------------------------------------------------------ formulas

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .template import STAGES
+from sheets_plan.template import STAGES
 
-from .metric_defs import (
-    METRICS, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev, Ratio,
-    Ref, Total, Where, _definition, figure_keys,
+from sheets_plan.metric_defs import (
+    METRICS, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
+    Ratio, Ref, Total, Where, _definition, figure_keys,
 )
 
 # ------------------------------------------------------------------ pandas

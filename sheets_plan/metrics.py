@@ -76,12 +76,12 @@ module names what the rest of the product uses. Pure: no I/O.
 
 from __future__ import annotations
 
-from .metric_defs import (  # noqa: F401 (the public names of the three modules, in one place)
-    ACCOUNT_ROW, INTERACTION_COLUMNS, KPI_KEYS, METRIC_KEYS, METRICS, Add, AccountRow, AccountValue, Diff, Expr, Metric,
-    Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, label, metric, split_key, uses_account,
+from sheets_plan.metric_defs import (
+    ACCOUNT_ROW, INTERACTION_COLUMNS, KPI_KEYS, METRIC_KEYS, METRICS, Add, AccountRow, AccountValue, Diff, Expr,
+    Metric, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, label, metric, split_key, uses_account,
 )
-from .metric_formulas import ACCOUNT_ROWS, RowContext, Sources, formula  # noqa: F401
-from .metric_frames import (  # noqa: F401
+from sheets_plan.metric_formulas import ACCOUNT_ROWS, RowContext, Sources, formula  # noqa: F401
+from sheets_plan.metric_frames import (
     WEEK_OVER_WEEK, in_progress_blanks, monday, normalize_weeks, platform_names, weekly_figures,
 )
 

@@ -17,12 +17,13 @@ import functools
 import itertools
 import pickle
 
-from . import formula, references
-from .paste import Pasting
-from .ranges import bounds
-from .reshape import Reshaping
-from .resource import Reading
-from .sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet, extended
+from sheets_plan.sheets import formula, references
+from sheets_plan.paste import Pasting
+from sheets_plan.sheets.a1 import bounds
+from sheets_plan.reshape import Reshaping
+from sheets_plan.resource import Reading
+from sheets_plan.sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet
+from sheets_plan.sheets.values import extended
 
 __all__ = ["Spreadsheet", "Sheet", "Cell", "ModelError", "extended", "merge_format", "DEFAULT_ROWS",
            "DEFAULT_COLS"]

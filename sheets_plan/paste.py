@@ -17,8 +17,8 @@ import copy
 import functools
 from typing import Any
 
-from . import formula, references
-from .ranges import bounds, overlaps
+from sheets_plan.sheets import formula, references
+from sheets_plan.sheets.a1 import bounds, overlaps
 
 _PASTE_PARTS = {  # pasteType -> the parts of a cell it pastes
     "PASTE_NORMAL": ("value", "fmt", "note", "validation"),

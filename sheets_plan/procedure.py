@@ -17,12 +17,12 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from . import counted, personal, span
-from .flags import Flag, Report
-from .procedure_leads import LeadsChecks
-from .grid import col_letter, neighbour_runs
-from .table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, problems, show
-from .template import ADMINS, Rule, Tab, Template
+from sheets_plan import counted, personal, span
+from sheets_plan.flags import Flag, Report
+from sheets_plan.procedure_leads import LeadsChecks
+from sheets_plan.sheets.a1 import col_letter, neighbour_runs
+from sheets_plan.table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, problems, show
+from sheets_plan.template import ADMINS, Rule, Tab, Template
 
 PROBLEMS = {
     "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",

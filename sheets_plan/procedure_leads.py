@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import personal
-from .table import Table
-from .template import Rule
+from sheets_plan import personal
+from sheets_plan.table import Table
+from sheets_plan.template import Rule
 
 PROBLEMS = {
     "ru": {personal.PHONE_UNREADABLE: "не номер телефона", personal.PHONE_SHORT: "слишком короткий номер",

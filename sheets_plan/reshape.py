@@ -16,9 +16,9 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Iterator
 
-from . import references
-from .ranges import bounds
-from .references import IndexMap
+from sheets_plan.sheets import references
+from sheets_plan.sheets.a1 import bounds
+from sheets_plan.sheets.references import IndexMap
 
 _KEYS = {"ROWS": ("startRowIndex", "endRowIndex", "rowIndex"),
          "COLUMNS": ("startColumnIndex", "endColumnIndex", "columnIndex")}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sheets_plan.sheets.values import extended
+
 DEFAULT_ROWS, DEFAULT_COLS = 1000, 26
 
 
@@ -53,19 +55,6 @@ class Cell:
             self.value = ev["boolValue"]
         elif "errorValue" in ev:
             raise ModelError("errorValue cannot be written")
-
-
-def extended(value) -> dict | None:
-    """The API's ExtendedValue of a cell's value (an error value has ``kind`` and ``message``)."""
-    if value is None:
-        return None
-    if hasattr(value, "kind") and hasattr(value, "message"):
-        return {"errorValue": {"type": value.kind, "message": value.message}}
-    if isinstance(value, bool):
-        return {"boolValue": value}
-    if isinstance(value, (int, float)):
-        return {"numberValue": value}
-    return {"stringValue": str(value)}
 
 
 @dataclass

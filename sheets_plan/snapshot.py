@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import layout
-from .backend import Backend, RunError
-from .grid import Grid, quote_title
-from .table import HeaderError, Table, read_table
-from .template import LOCALES, OPTIONAL_KINDS, TABLE_KINDS, Tab, Template
+from sheets_plan import layout
+from sheets_plan.backend import Backend
+from sheets_plan.errors import RunError
+from sheets_plan.sheets.a1 import quote_title
+from sheets_plan.sheets.values import Grid
+from sheets_plan.table import HeaderError, Table, read_table
+from sheets_plan.template import LOCALES, OPTIONAL_KINDS, TABLE_KINDS, Tab, Template
 
 
 @dataclass

@@ -57,9 +57,11 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import definitions, formula, metrics
-from .grid import col_letter, serial
-from .template import LOCALES
+from sheets_plan import definitions, metrics
+from sheets_plan.sheets import formula
+from sheets_plan.sheets.a1 import col_letter
+from sheets_plan.sheets.values import serial
+from sheets_plan.template import LOCALES
 
 __all__ = ["WeeklyLayout", "build_weekly", "chart_ids", "HEADER_ROWS"]
 

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from dateutil import parser as dateutil_parser
 
-from .grid import EPOCH, Grid, serial
-from .template import ADMINS, LOCALES, Column, Tab
+from sheets_plan.sheets.values import EPOCH, Grid, serial
+from sheets_plan.template import ADMINS, LOCALES, Column, Tab
 
 
 class HeaderError(ValueError):

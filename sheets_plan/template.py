@@ -298,7 +298,7 @@ class _Loader:
 
     def formula(self, text: str, where: str):
         """A computed formula must work in Google Sheets, Excel and LibreOffice, in any locale."""
-        from . import formula
+        from sheets_plan.sheets import formula
 
         if not text.startswith("="):
             self.fail(where, "must start with '='")

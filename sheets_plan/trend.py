@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from . import kpi
+from sheets_plan import kpi
 
 # figure -> its week-over-week companion (the arrow shows that direction)
 SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "interactions_wow"),

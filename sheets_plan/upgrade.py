@@ -27,13 +27,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import jobs, layout
-from .backend import Backend, RunError
-from .grid import Grid, neighbour_runs, quote_title
-from .provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
-from .snapshot import project_locale, snapshot_of, tab_titles
-from .table import read_table
-from .template import Template, load
+from sheets_plan import jobs, layout
+from sheets_plan.backend import Backend
+from sheets_plan.errors import RunError
+from sheets_plan.sheets.a1 import neighbour_runs, quote_title
+from sheets_plan.sheets.values import Grid
+from sheets_plan.provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
+from sheets_plan.snapshot import project_locale, snapshot_of, tab_titles
+from sheets_plan.table import read_table
+from sheets_plan.template import Template, load
 
 __all__ = ["Upgrade", "upgrade", "upgrade_folder", "main_platform"]
 

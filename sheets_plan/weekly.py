@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from .backend import Backend, ProjectRef, RunError
-from .jobs import ProjectRun, run_project
-from .template import Template, load
+from sheets_plan.backend import Backend, ProjectRef
+from sheets_plan.errors import RunError
+from sheets_plan.jobs import ProjectRun, run_project
+from sheets_plan.template import Template, load
 
 
 @dataclass

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from . import kpi, layout
-from .flags import Report
-from .grid import neighbour_runs, serial
-from .model import extended
-from .ranges import grid_range
-from .snapshot import Snapshot
+from sheets_plan import kpi, layout
+from sheets_plan.flags import Report
+from sheets_plan.sheets.a1 import neighbour_runs, grid_range
+from sheets_plan.sheets.values import serial, extended
+from sheets_plan.snapshot import Snapshot
 
 CHECK_HEADER = {"ru": ["Серьёзность", "Ответственный", "Ячейка", "Правило", "Сообщение"],
                 "en": ["Severity", "Admin", "Cell", "Rule", "Message"]}

@@ -27,8 +27,9 @@ from sheets_plan import jobs
 from sheets_plan.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.google import DRIVE_FILES, GoogleBackend, connect
 from sheets_plan.provision import provision
-from sheets_plan.testing.cassette import (FOLDER_ENV, cassette_session, clean_response, google_session, record_mode,
-                                          recording_google, use_cassette)
+from sheets_plan.testing.cassette import (
+    FOLDER_ENV, cassette_session, clean_response, google_session, record_mode, recording_google, use_cassette,
+)
 from sheets_plan.testing.emulator import Emulator
 
 CASSETTES = Path(__file__).parent / "cassettes"

@@ -25,10 +25,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan import formula, model
+from sheets_plan import model
+from sheets_plan.sheets import formula
 from sheets_plan.cli import cli
-from sheets_plan.grid import EPOCH, quote_title, serial
-from sheets_plan.ranges import parse_a1
+from sheets_plan.sheets.a1 import quote_title, parse_a1
+from sheets_plan.sheets.values import EPOCH, serial
 from sheets_plan.testing import libreoffice
 from sheets_plan.testing.emulator.formulas import Evaluator, FormulaError
 from sheets_plan.xlsx import Book

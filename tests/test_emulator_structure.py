@@ -12,7 +12,7 @@ import pytest
 from gspread.exceptions import APIError
 from gspread.utils import ExportFormat
 
-from sheets_plan.references import deleted, inserted, moved, remap, relocate
+from sheets_plan.sheets.references import deleted, inserted, moved, remap, relocate
 from sheets_plan.testing.emulator import Emulator
 
 ALL_DRIVES = {"supportsAllDrives": "true"}

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_plan import formula
-from sheets_plan.formula import (
-    SHARED_FUNCTIONS, XLFN_FUNCTIONS, decimal_comma, fill, from_xlsx, functions, render,
-    render_requests, same, to_internal, to_xlsx, tokens,
+from sheets_plan.sheets import formula
+from sheets_plan.sheets.formula import (
+    SHARED_FUNCTIONS, XLFN_FUNCTIONS, decimal_comma, fill, from_xlsx, functions, render, render_requests, same,
+    to_internal, to_xlsx, tokens,
 )
 
 # ------------------------------------------------------------------ strategies

@@ -7,7 +7,7 @@ from sheets_plan import jobs
 from sheets_plan.demo import fill_rows, sample_rows
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
-from sheets_plan import formula
+from sheets_plan.sheets import formula
 
 from .google_fixtures import AS_OF, RUN_AT, google_backend
 
@@ -207,7 +207,7 @@ def test_from_sheet_copies_a_master_and_reapplies_the_spec(emu, folder, template
 
 
 def test_allow_domain_refuses_outsiders_before_sharing(emu, folder, template):
-    from sheets_plan.backend import RunError
+    from sheets_plan.errors import RunError
 
     backend = google_backend(emu, folder, allow_domain="agency.com")
     with pytest.raises(RunError, match="outside the allowed domain"):

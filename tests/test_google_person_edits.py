@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sheets_plan import jobs, trend
-from sheets_plan.backend import RunError
+from sheets_plan.errors import RunError
 from sheets_plan.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision

@@ -15,7 +15,7 @@ from sheets_plan import jobs, personal
 from sheets_plan.cli import cli
 from sheets_plan.demo import fill_rows, sample_rows
 from sheets_plan.flags import render_text
-from sheets_plan.grid import Grid, serial
+from sheets_plan.sheets.values import Grid, serial
 from sheets_plan.local import LocalBackend
 from sheets_plan.procedure import check
 from sheets_plan.provision import provision
@@ -297,7 +297,7 @@ def test_the_funnel_and_the_kpis_are_the_same_through_the_emulator(tmp_path):
     import math
 
     from sheets_plan.demo import sample_leads
-    from sheets_plan.grid import quote_title
+    from sheets_plan.sheets.a1 import quote_title
 
     emu = Emulator()
     google = google_backend(emu, emu.add_folder("Team"))

@@ -76,9 +76,10 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 
-from sheets_plan import LocalBackend, formula, jobs, provision
+from sheets_plan import LocalBackend, jobs, provision
+from sheets_plan.sheets import formula
 from sheets_plan.demo import fill_rows
-from sheets_plan.grid import serial
+from sheets_plan.sheets.values import serial
 from sheets_plan.live import live_rules
 from sheets_plan.procedure import PROBLEMS
 from sheets_plan.table import find_columns

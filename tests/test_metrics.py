@@ -11,8 +11,8 @@ import pytest
 
 from sheets_plan import metric_formulas, metrics
 from sheets_plan.metrics import (
-    METRICS, Add, AccountValue, Diff, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys,
-    uses_account, weekly_figures,
+    METRICS, Add, AccountValue, Diff, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, uses_account,
+    weekly_figures,
 )
 
 D = dt.date

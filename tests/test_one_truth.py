@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as 
 
 from sheets_plan import LocalBackend, demo, jobs, provision, trend
 from sheets_plan.cli import cli
-from sheets_plan.grid import col_letter, serial
+from sheets_plan.sheets.a1 import col_letter
+from sheets_plan.sheets.values import serial
 from sheets_plan.template import load
 from sheets_plan.testing import libreoffice
 from tests.helpers import weekly_differences

@@ -14,7 +14,7 @@ import pytest
 
 from sheets_plan import template as template_mod
 from sheets_plan.flags import Flag, Report, render_csv, render_text
-from sheets_plan.grid import Grid, serial
+from sheets_plan.sheets.values import Grid, serial
 from sheets_plan.live import live_rules
 from sheets_plan.procedure import check
 from sheets_plan.table import read_table

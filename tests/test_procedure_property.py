@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheets_plan import template as template_mod
-from sheets_plan.grid import EPOCH, Grid, col_letter, serial
+from sheets_plan.sheets.a1 import col_letter
+from sheets_plan.sheets.values import EPOCH, Grid, serial
 from sheets_plan.procedure import check
 from sheets_plan.table import read_table
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 
 from sheets_plan import LocalBackend
-from sheets_plan.grid import serial
+from sheets_plan.sheets.values import serial
 from sheets_plan.testing.libreoffice import convert
 
 TYPED = {  # cell: (what a person types, what the backend reads: UNFORMATTED_VALUE)

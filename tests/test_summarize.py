@@ -29,8 +29,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sheets_plan import LocalBackend, demo, formula, jobs, metrics, provision
-from sheets_plan.grid import col_letter, serial
+from sheets_plan import LocalBackend, demo, jobs, metrics, provision
+from sheets_plan.sheets import formula
+from sheets_plan.sheets.a1 import col_letter
+from sheets_plan.sheets.values import serial
 from sheets_plan.snapshot import Snapshot, load_snapshot
 from sheets_plan.template import load
 from sheets_plan.testing import libreoffice

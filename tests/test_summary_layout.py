@@ -22,8 +22,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_plan import formula, metrics, summary
-from sheets_plan.grid import col_letter, from_serial
+from sheets_plan import metrics, summary
+from sheets_plan.sheets import formula
+from sheets_plan.sheets.a1 import col_letter
+from sheets_plan.sheets.values import from_serial
 from sheets_plan.template import load
 from sheets_plan.testing.discovery import validate_request
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from sheets_plan import jobs
 from sheets_plan.cli import cli
-from sheets_plan.backend import RunError
+from sheets_plan.errors import RunError
 from sheets_plan.google import MARKER
 from sheets_plan.template import load
 from sheets_plan.testing.emulator import Emulator

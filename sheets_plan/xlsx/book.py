@@ -17,9 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..grid import EPOCH, Grid
-from ..model import ModelError, Sheet, Spreadsheet
-from ..ranges import parse_a1
+from sheets_plan.sheets.values import EPOCH, Grid
+from sheets_plan.model import ModelError, Sheet, Spreadsheet
+from sheets_plan.sheets.a1 import parse_a1
 from . import cells, props, rules, xml
 from .package import Package, WorkbookError
 from .sheet import Worksheet

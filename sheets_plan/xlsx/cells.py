@@ -11,8 +11,8 @@ import html
 import re
 from typing import Callable, Iterable
 
-from .. import formula
-from ..grid import col_index, col_letter as letters
+from sheets_plan.sheets import formula
+from sheets_plan.sheets.a1 import col_index, col_letter as letters
 from . import xml
 
 ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)

@@ -10,7 +10,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.xml.functions import tostring
 
-from ..grid import col_letter, quote_title
+from sheets_plan.sheets.a1 import col_letter, quote_title
 from . import xml
 from .package import REL, REL_NS, Package, Rel
 from .sheet import Worksheet

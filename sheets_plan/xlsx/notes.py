@@ -10,7 +10,7 @@ from __future__ import annotations
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.xml.functions import tostring
 
-from ..grid import a1
+from sheets_plan.sheets.a1 import a1
 from .package import REL, REL_NS, Package
 from .sheet import Worksheet
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .. import formula
+from sheets_plan.sheets import formula
 from . import cells, xml
 from .styles import Styles
 

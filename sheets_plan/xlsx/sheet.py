@@ -135,11 +135,11 @@ class Worksheet:
         m = re.match(r"\$?([A-Z]+)\$?(\d+)", last)
         if not m:
             return 0, 0
-        from ..grid import col_index
+        from sheets_plan.sheets.a1 import col_index
         return int(m.group(2)), col_index(m.group(1)) + 1
 
     def set_extent(self, rows: int, cols: int):
-        from ..grid import col_letter
+        from sheets_plan.sheets.a1 import col_letter
         ref = "A1" if rows <= 1 and cols <= 1 else f"A1:{col_letter(max(cols, 1) - 1)}{max(rows, 1)}"
         self.put("dimension", f'<dimension ref="{ref}"/>')
 

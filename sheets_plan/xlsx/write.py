@@ -15,9 +15,9 @@ from __future__ import annotations
 import copy
 import re
 
-from ..formula import shifter
-from ..model import Cell, Sheet, merge_format
-from ..ranges import overlaps
+from sheets_plan.sheets.formula import shifter
+from sheets_plan.model import Cell, Sheet, merge_format
+from sheets_plan.sheets.a1 import overlaps
 from . import cells, charts, notes, props, rules, xml
 from .book import Book, Entry
 from .sheet import EMPTY, Worksheet, column_locks

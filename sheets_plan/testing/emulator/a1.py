@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ... import model
-from ...grid import col_letter, quote_title
-from ...ranges import parse_a1
+from sheets_plan import model
+from sheets_plan.sheets.a1 import col_letter, quote_title, parse_a1
 from .errors import ApiError
 
 

@@ -8,8 +8,8 @@ import math
 import re
 from typing import Any
 
-from ...formula import decimal_comma
-from ...grid import EPOCH
+from sheets_plan.sheets.formula import decimal_comma
+from sheets_plan.sheets.values import EPOCH
 from .errors import ApiError
 
 

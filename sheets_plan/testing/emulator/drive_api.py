@@ -6,7 +6,7 @@ import copy
 import csv
 import io
 
-from ...grid import quote_title
+from sheets_plan.sheets.a1 import quote_title
 from .a1 import resolve
 from .drive_query import SPREADSHEET
 from .errors import ApiError, truthy

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .. import fieldmask
-from ..discovery import _doc
+from sheets_plan.testing import fieldmask
+from sheets_plan.testing.discovery import _doc
 
 STATUS_NAMES = {
     400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",

@@ -8,12 +8,13 @@ import math
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
-from ...grid import EPOCH
+from sheets_plan.sheets.values import EPOCH
 from . import formula_criteria
 from .formula_criteria import wildcards
 from .formula_registry import FUNCTIONS, Function, checked, function, integer, scalar_function, value_error
-from .formula_values import (Arr, FormulaError, Raised, Ref, boolean, compare, is_number, number, number_text,
-                             parse_number, text)
+from .formula_values import (
+    Arr, FormulaError, Raised, Ref, boolean, compare, is_number, number, number_text, parse_number, text,
+)
 
 __all__ = ["FUNCTIONS", "Function", "matcher"]
 matcher = formula_criteria.matcher  # importing formula_criteria registered SUMIFS and the others

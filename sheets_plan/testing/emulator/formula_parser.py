@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ...grid import col_index
+from sheets_plan.sheets.a1 import col_index
 from .formula_values import ERROR_TEXTS, PARSE_ERROR, FormulaError
 
 

@@ -9,8 +9,8 @@ import operator
 import re
 from dataclasses import dataclass
 
-from ... import model
-from ...grid import EPOCH
+from sheets_plan import model
+from sheets_plan.sheets.values import EPOCH
 
 
 ERROR_TEXTS = {"DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!", "NAME": "#NAME?", "NUM": "#NUM!",

@@ -36,12 +36,14 @@ import datetime as dt
 import functools
 from bisect import bisect_left
 
-from ... import model
-from ...formula import decimal_comma
-from ...ranges import bounds
+from sheets_plan import model
+from sheets_plan.sheets.formula import decimal_comma
+from sheets_plan.sheets.a1 import bounds
 from .formula_parser import parse
-from .formula_values import (CIRCULAR, MISSING, Arr, FormulaError, Raised, Ref, binary, boolean, broadcast, compare,
-                             is_number, number, parse_number, text, unary)
+from .formula_values import (
+    CIRCULAR, MISSING, Arr, FormulaError, Raised, Ref, binary, boolean, broadcast, compare, is_number, number,
+    parse_number, text, unary,
+)
 
 __all__ = ["FormulaError", "Evaluator", "Ref", "Arr", "Raised", "number", "text", "boolean", "compare",
            "parse_number", "is_number"]

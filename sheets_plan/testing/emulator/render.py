@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ... import model
-from ...formula import decimal_comma
+from sheets_plan import model
+from sheets_plan.sheets.formula import decimal_comma
 from .cells import GROUP_DOT_LANGS, default_pattern, language
 
 

@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from ... import model
-from .. import fieldmask
-from ..discovery import SchemaError, _method_defs, find_method, validate_request
+from sheets_plan import model
+from sheets_plan.testing import fieldmask
+from sheets_plan.testing.discovery import SchemaError, _method_defs, find_method, validate_request
 from .drive_api import DriveApi
 from .drive_query import SPREADSHEET
 from .drive_state import Drive

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ... import model
-from ...grid import col_letter, quote_title
+from sheets_plan import model
+from sheets_plan.sheets.a1 import col_letter, quote_title
 from .a1 import Rng, a1_name, check_limits, resolve, same_range
 from .cells import cell_requests, describe, raw_value, user_entered
 from .errors import ApiError

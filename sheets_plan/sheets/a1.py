@@ -1,11 +1,36 @@
-"""A1 notation <-> Sheets API GridRange, in one place."""
+"""A1 notation: column letters, cell names, quoted titles, A1 ranges <-> Sheets API GridRange, in one place."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from .grid import col_index, col_letter, quote_title
+
+def col_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def a1(row: int, col: int) -> str:
+    """Sheet row number (1-based) and 0-based column index -> 'C5'."""
+    return f"{col_letter(col)}{row}"
+
+
+def quote_title(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
 
 _CELL = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d*)$")
 
@@ -82,3 +107,14 @@ def bounds(gr: dict, row_count: int, col_count: int) -> tuple[int, int, int, int
 def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     """Whether two boxes (r0, r1, c0, c1), ends exclusive, share a cell."""
     return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def neighbour_runs(indexes: list[int]) -> list[list[int]]:
+    """Sorted indexes split into runs of neighbours: [1, 2, 3, 7, 8] -> [[1, 2, 3], [7, 8]]."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs

@@ -1,4 +1,5 @@
-"""What a backend reads from a tab, before any interpretation.
+"""Cell values in the Sheets API's forms: what a backend reads from a tab (a Grid of
+UNFORMATTED values, dates as serial numbers) and what a write sends (an ExtendedValue).
 
 Cells are in the Sheets API's UNFORMATTED_VALUE form: numbers (dates and
 times as serial numbers counted from 1899-12-30), strings, booleans, or
@@ -30,38 +31,14 @@ def from_serial(value: float) -> dt.date:
     return EPOCH + dt.timedelta(days=int(value))
 
 
-def col_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    s = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def a1(row: int, col: int) -> str:
-    """Sheet row number (1-based) and 0-based column index -> 'C5'."""
-    return f"{col_letter(col)}{row}"
-
-
-def quote_title(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
-
-
-def neighbour_runs(indexes: list[int]) -> list[list[int]]:
-    """Sorted indexes split into runs of neighbours: [1, 2, 3, 7, 8] -> [[1, 2, 3], [7, 8]]."""
-    runs: list[list[int]] = []
-    for i in indexes:
-        if runs and i == runs[-1][-1] + 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return runs
+def extended(value) -> dict | None:
+    """The API's ExtendedValue of a cell's value (an error value has ``kind`` and ``message``)."""
+    if value is None:
+        return None
+    if hasattr(value, "kind") and hasattr(value, "message"):
+        return {"errorValue": {"type": value.kind, "message": value.message}}
+    if isinstance(value, bool):
+        return {"boolValue": value}
+    if isinstance(value, (int, float)):
+        return {"numberValue": value}
+    return {"stringValue": str(value)}

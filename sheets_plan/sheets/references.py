@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .grid import quote_title
+from .a1 import quote_title
 
 __all__ = ["IndexMap", "inserted", "deleted", "moved", "remap", "relocate", "REF_ERROR"]
 

@@ -1,0 +1,5 @@
+"""The one error every layer may raise: the run could not be done (exit code 2)."""
+
+
+class RunError(RuntimeError):
+    """The run could not be done (auth, missing tab, network, unreadable file): exit code 2."""
