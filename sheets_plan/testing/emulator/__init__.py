@@ -19,7 +19,7 @@ INVALID_ARGUMENT before anything is served) and then served. Errors use
 Google's JSON error shape.
 
 What people do in Sheets, done as Google documents it (in the model:
-``sheets_plan.reshape``, ``paste``, ``references``, ``resource``): inserting,
+``sheets_plan.model``, and ``sheets_plan.sheets.references``): inserting,
 deleting and moving rows and columns shifts cells, merges, protected ranges,
 conditional-format ranges, named ranges, the basic filter, chart sources and
 anchors, developer metadata, groups, frozen counts and every formula

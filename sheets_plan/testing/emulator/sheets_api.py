@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from sheets_plan import model
-from sheets_plan.resource import shaped
+from sheets_plan.model.responses import shaped
 from sheets_plan.sheets.a1 import col_letter, quote_title
 from .a1 import check_limits, resolve
 from .drive_query import SPREADSHEET

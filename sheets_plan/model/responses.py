@@ -17,9 +17,9 @@ import copy
 import re
 
 from sheets_plan.sheets.values import Grid, extended
-from sheets_plan.sheet import Cell, Sheet
+from .sheet import Cell, Sheet
 from sheets_plan.sheets.a1 import A1, parse_a1
-from sheets_plan.reshape import DEFAULT_SIZE, dimension_groups
+from .dimensions import DEFAULT_SIZE, dimension_groups
 
 _RANGE_KEYS = frozenset({"startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex", "startIndex",
                          "endIndex", "rowIndex", "columnIndex"})

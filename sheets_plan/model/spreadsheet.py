@@ -5,8 +5,8 @@ emulator serves it over HTTP. It speaks the API's JSON shapes, so the
 product's requests mean the same thing locally and on Google.
 
 The requests the product, gspread and a person editing in Sheets send are
-implemented (structural edits in ``reshape`` and ``paste``, reads in
-``resource``, the sheet and its cells in ``sheet``); anything else is refused
+implemented (structural edits in ``dimensions`` and ``range_ops``, reads in
+``responses``, the sheet and its cells in ``sheet``); anything else is refused
 with a ModelError, as Google refuses what it does not know.
 """
 
@@ -18,14 +18,14 @@ import itertools
 import pickle
 
 from sheets_plan.sheets import formula, references
-from sheets_plan.paste import Pasting
+from .range_ops import Pasting
 from sheets_plan.sheets.a1 import bounds
-from sheets_plan.reshape import Reshaping
-from sheets_plan.resource import Reading
-from sheets_plan.sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet
+from .dimensions import Reshaping
+from .responses import Reading
+from .sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet
 from sheets_plan.sheets.values import extended
 
-__all__ = ["Spreadsheet", "Sheet", "Cell", "ModelError", "extended", "merge_format", "DEFAULT_ROWS",
+__all__ = ["Spreadsheet", "Sheet", "Cell", "ModelError", "merge_format", "DEFAULT_ROWS",
            "DEFAULT_COLS"]
 
 
