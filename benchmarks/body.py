@@ -24,7 +24,7 @@ from sheets_plan import summary
 from sheets_plan.sheets import formula  # noqa: E402
 from sheets_plan.google import request_body  # noqa: E402
 from sheets_plan.model import Spreadsheet  # noqa: E402
-from sheets_plan.template import load  # noqa: E402
+from sheets_plan.core.template import load  # noqa: E402
 
 WEEKS = [dt.date(2026, 1, 5) + dt.timedelta(weeks=k) for k in range(26)]
 PLATFORMS = ["Instagram", "VK", "Telegram", "TikTok", "YouTube", "Facebook"]

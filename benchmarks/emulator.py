@@ -28,7 +28,7 @@ from sheets_plan import jobs  # noqa: E402
 from sheets_plan.demo import fill_rows, sample_rows  # noqa: E402
 from sheets_plan.google import GoogleBackend, connect  # noqa: E402
 from sheets_plan.provision import provision  # noqa: E402
-from sheets_plan.template import load  # noqa: E402
+from sheets_plan.core.template import load  # noqa: E402
 from sheets_plan.testing.emulator import Emulator  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)

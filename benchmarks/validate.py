@@ -27,10 +27,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from sheets_plan import template as template_mod  # noqa: E402
+from sheets_plan.core import template as template_mod  # noqa: E402
 from sheets_plan.sheets.values import Grid, serial  # noqa: E402
-from sheets_plan.procedure import URL, check, date_column  # noqa: E402
-from sheets_plan.table import read_table  # noqa: E402
+from sheets_plan.core.procedure import URL, check, date_column  # noqa: E402
+from sheets_plan.core.table import read_table  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 18)
 ADMINS = ["Анна", "Борис", "Вера", "Глеб", "Дина"]

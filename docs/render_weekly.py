@@ -49,7 +49,7 @@ from sheets_plan.demo import run_demo  # noqa: E402
 from sheets_plan.local import LocalBackend  # noqa: E402
 from sheets_plan.snapshot import load_snapshot  # noqa: E402
 from sheets_plan.xlsx.charts import xlsx_chart  # noqa: E402
-from sheets_plan.template import load  # noqa: E402
+from sheets_plan.core.template import load  # noqa: E402
 from sheets_plan.testing import libreoffice  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)  # a Monday: eight full weeks of demo rows before it

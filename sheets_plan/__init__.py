@@ -7,7 +7,7 @@ from sheets_plan.backend import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
-from sheets_plan.template import Template, TemplateError, load as load_template
+from sheets_plan.core.template import Template, TemplateError, load as load_template
 
 __all__ = ["Backend", "LocalBackend", "ProjectRef", "RunError", "Template", "TemplateError",
            "load_template", "provision"]

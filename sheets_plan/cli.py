@@ -14,11 +14,11 @@ from pathlib import Path
 
 import click
 
-from sheets_plan import template as template_mod
+from sheets_plan.core import template as template_mod
 from sheets_plan.errors import RunError
 from sheets_plan.local import OTHER_FORMATS, LocalBackend
 from sheets_plan.cli_parts import HELP, DateParam, Group, google_options
-from sheets_plan.template import LOCALES, TemplateError
+from sheets_plan.core.template import LOCALES, TemplateError
 
 EXIT_RUN_ERROR = 2
 
@@ -177,7 +177,7 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, cre
     """
     import json
 
-    from sheets_plan.flags import render_csv, render_text
+    from sheets_plan.core.flags import render_csv, render_text
     from sheets_plan.jobs import validate as run
 
     if personal and fmt != "text":
@@ -239,18 +239,18 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
     """
     import json
 
-    from sheets_plan import trend
+    from sheets_plan.core import report_table
     from sheets_plan.jobs import report as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of,
                       weeks=weeks, by=by)
     if fmt == "json":
-        click.echo(json.dumps(trend.to_json(frame), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report_table.to_json(frame), ensure_ascii=False, indent=2))
     else:
         column = "responsible" if by == "admin" else by
         label = snap.template.tab_of_kind("plan").column(column).label(snap.locale) if by else None
-        click.echo(trend.render_text(frame, snap.locale, label, "all" if by == "admin" else None), nl=False)
+        click.echo(report_table.render_text(frame, snap.locale, label, "all" if by == "admin" else None), nl=False)
 
 
 @cli.command()

@@ -13,7 +13,7 @@ from sheets_plan.sheets.values import serial, extended
 from sheets_plan.errors import RunError
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
-from sheets_plan.template import Template, load
+from sheets_plan.core.template import Template, load
 from sheets_plan.xlsx import read_tags
 
 DEMO_PROJECT = {"ru": "Кофейня «Зерно»", "en": "Grain Coffee House"}

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from sheets_plan import counted, writeback
+from sheets_plan import writeback
+from sheets_plan.core import sheet_view
 from sheets_plan.sheets.a1 import col_letter
-from sheets_plan.procedure import admin_column
+from sheets_plan.core.procedure import admin_column
 from sheets_plan.snapshot import Snapshot
 
 __all__ = ["Change", "FixResult", "changes", "fix_requests", "render_text"]
@@ -55,7 +56,7 @@ def changes(snap: Snapshot) -> list[Change]:
         tab = table.tab
         who = admin_column(tab)
         admins = table.frame[who].fillna("") if who else None
-        for c in counted.cleanups(table, snap.locale).itertuples(index=False):
+        for c in sheet_view.cleanups(table, snap.locale).itertuples(index=False):
             out.append(Change(tab.key, int(c.row), c.column, f"{col_letter(table.positions[c.column])}{c.row}",
                               "" if admins is None else str(admins[c.row]), c.old, str(c.new_shown), c.new,
                               c.problem))
@@ -98,6 +99,6 @@ def render_text(result: FixResult) -> str:
         cells = [f"{result.tab_titles.get(c.tab, c.tab)}!{c.cell}" for c in groups[admin]]
         width = max(map(len, cells))
         lines += ["", f"{admin or words['nobody']}:"]
-        lines += [f"  {where:<{width}}  {left}{c.old}{right} → {counted.named(c.problem, c.new, result.locale)}"
+        lines += [f"  {where:<{width}}  {left}{c.old}{right} → {sheet_view.named(c.problem, c.new, result.locale)}"
                   for where, c in zip(cells, groups[admin])]
     return "\n".join(lines) + "\n"

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from sheets_plan import counted, fix as fixes, kpi, metrics, procedure, span, summary, writeback
+from sheets_plan.core import dates, kpis, metrics, plan_span, procedure, sheet_view
+from sheets_plan import fix as fixes, kpi, summary, writeback
 from sheets_plan.backend import Backend
-from sheets_plan.flags import Report, render_text
+from sheets_plan.core.flags import Report, render_text
 from sheets_plan.snapshot import Snapshot, load_snapshot
-from sheets_plan.template import Template, load
+from sheets_plan.core.template import Template, load
 
 
 def today(template: Template) -> dt.date:
-    return now(template).date()
+    return dates.today(template.time_zone)
 
 
 def now(template: Template) -> dt.datetime:
-    return dt.datetime.now(ZoneInfo(template.time_zone)).replace(tzinfo=None, second=0, microsecond=0)
+    return dates.now(template.time_zone)
 
 
 def _start(backend: Backend, sid: str, template: Template | None, as_of: dt.date | None) -> Snapshot:
@@ -69,15 +69,14 @@ def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date
     `limit` of them (None: all)."""
     if limit is not None and limit < 1:
         raise ValueError(f"weeks must be at least 1, not {limit}")
-    dates = span.span(snap.tables["plan"].frame["date"])  # a year typo does not stretch the tab
-    last = snap.as_of - dt.timedelta(days=snap.as_of.weekday())
-    if dates is None:
+    span = plan_span.span(snap.tables["plan"].frame["date"])  # a year typo does not stretch the tab
+    last = dates.monday(snap.as_of)
+    if span is None:
         return [last]
-    first = min(dates[0].date(), snap.as_of)
-    first -= dt.timedelta(days=first.weekday())
+    first = dates.monday(min(span[0].date(), snap.as_of))
     if limit is not None:
         first = max(first, last - dt.timedelta(weeks=limit - 1))
-    return [first + dt.timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+    return dates.weeks_from(first, last)
 
 
 def summary_groups(snap: Snapshot) -> tuple[list[str], list[str]]:
@@ -104,7 +103,7 @@ def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> summary.W
         account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
         existing_chart_ids=existing, rows_before=rows,
         positions={key: table.positions for key, table in snap.tables.items()},
-        in_progress=metrics.monday(snap.as_of), leads_title=register_title(snap))
+        in_progress=dates.monday(snap.as_of), leads_title=register_title(snap))
 
 
 def register_title(snap: Snapshot) -> str | None:
@@ -133,15 +132,15 @@ def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS)
                                         {key: table.positions for key, table in snap.tables.items()},
                                         register_title(snap))
     return kpi.build_kpi(src, snap.locale, sheet_id=snap.sheet_ids[tab.key], weeks=plan_weeks(snap, weeks),
-                         admins=summary_groups(snap)[1], static=kpi.static_by_week(snap, report),
+                         admins=summary_groups(snap)[1], static=kpis.static_by_week(snap, report),
                          register=src.register)
 
 
 def kpi_figures(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
     """The KPI tab's figures with pandas: (admin, week) rows."""
-    keys = kpi.kpi_keys(register_title(snap) is not None)
+    keys = kpis.kpi_keys(register_title(snap) is not None)
     frame = figures(snap, weeks, by="responsible", keys=keys)
-    return kpi.kpi_figures(frame, kpi.static_by_week(snap, report))
+    return kpis.kpi_figures(frame, kpis.static_by_week(snap, report))
 
 
 def _distinct(series: pd.Series) -> list[str]:
@@ -167,10 +166,10 @@ def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = N
     plan = snap.template.tab_of_kind("plan")
     published = next(c for c in plan.column("status").choices if c.key == "published").label(snap.locale)
     groups = dict(zip(BREAKDOWNS, summary_groups(snap)))
-    return metrics.weekly_figures(counted.sheet_view(snap.tables["plan"]), counted.sheet_view(snap.tables["account"]),
+    return metrics.weekly_figures(sheet_view.sheet_view(snap.tables["plan"]), sheet_view.sheet_view(snap.tables["account"]),
                                   plan_weeks(snap, weeks), published=published, by=by,
                                   groups=None if by is None else groups[by], platforms=groups["platform"],
-                                  in_progress=metrics.monday(snap.as_of), keys=keys, **register_sources(snap))
+                                  in_progress=dates.monday(snap.as_of), keys=keys, **register_sources(snap))
 
 
 def register_sources(snap: Snapshot) -> dict:
@@ -178,7 +177,7 @@ def register_sources(snap: Snapshot) -> dict:
     if register_title(snap) is None:
         return {}
     leads = snap.template.tab_of_kind("leads")
-    return {"leads": counted.sheet_view(snap.tables[leads.key]),
+    return {"leads": sheet_view.sheet_view(snap.tables[leads.key]),
             "stages": {c.key: c.label(snap.locale) for c in leads.column("stage").choices}}
 
 

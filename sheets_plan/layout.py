@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import a1, quote_title, grid_range
-from sheets_plan.template import ADMINS, TABLE_KINDS, Column, Tab, Template
+from sheets_plan.core.template import ADMINS, TABLE_KINDS, Column, Tab, Template
 
 # Distinctive colors mark what the tool owns, so a repair can find its own
 # conditional formats among any a person added.
@@ -87,7 +87,7 @@ def header_positions(tab: Tab, header: list) -> dict[str, int]:
     empty (a deleted header), else to the first free column on the right:
     a repair never writes over a column that people use.
     """
-    from sheets_plan.table import norm
+    from sheets_plan.core.table import norm
 
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
@@ -114,7 +114,7 @@ def header_positions(tab: Tab, header: list) -> dict[str, int]:
 
 def has_column(tab: Tab, key: str, header: list) -> bool:
     """Whether a tab's header row (as people left it) has the column's header, in any locale."""
-    from sheets_plan.table import norm
+    from sheets_plan.core.table import norm
 
     labels = {norm(label) for label in tab.column(key).labels.values()}
     return any(h not in (None, "") and norm(h) in labels for h in header)

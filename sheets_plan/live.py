@@ -7,9 +7,9 @@ Pure: the template and column positions in, formula texts out.
 from __future__ import annotations
 
 from sheets_plan.sheets.a1 import col_letter, neighbour_runs
-from sheets_plan.procedure import date_column
-from sheets_plan.table import MAX_SERIAL, MIN_SERIAL, choice_lookup, norm
-from sheets_plan.template import Rule, Tab, Template
+from sheets_plan.core.procedure import date_column
+from sheets_plan.core.table import MAX_SERIAL, MIN_SERIAL, choice_lookup, norm
+from sheets_plan.core.template import Rule, Tab, Template
 
 LIVE_CHECKS = ("required", "link", "overdue", "future")
 

@@ -8,7 +8,7 @@ from sheets_plan import layout
 from sheets_plan.backend import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
-from sheets_plan.template import LOCALES, Template, load
+from sheets_plan.core.template import LOCALES, Template, load
 
 TAG_PROJECT, TAG_TEMPLATE, TAG_VERSION = "project", "template", "version"
 
@@ -131,7 +131,7 @@ def header_problem(tab, grid):
 
     Writing headers into row 1 when the real header stands lower, or twice,
     would put a second "Date" column beside the person's and flag every row."""
-    from sheets_plan.table import norm
+    from sheets_plan.core.table import norm
 
     keys = {norm(label): c.key for c in tab.columns for label in c.labels.values()}
 

@@ -16,8 +16,8 @@ from sheets_plan.backend import Backend
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.sheets.values import Grid
-from sheets_plan.table import HeaderError, Table, read_table
-from sheets_plan.template import LOCALES, OPTIONAL_KINDS, TABLE_KINDS, Tab, Template
+from sheets_plan.core.table import HeaderError, Table, read_table
+from sheets_plan.core.template import LOCALES, OPTIONAL_KINDS, TABLE_KINDS, Tab, Template
 
 
 @dataclass

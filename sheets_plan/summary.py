@@ -57,11 +57,12 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sheets_plan import definitions, metrics
+from sheets_plan.core import metrics
+from sheets_plan.core.metrics import glossary
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
-from sheets_plan.template import LOCALES
+from sheets_plan.core.template import LOCALES
 
 __all__ = ["WeeklyLayout", "build_weekly", "chart_ids", "HEADER_ROWS"]
 
@@ -95,8 +96,6 @@ _HEADER_FORMAT = {"textFormat": {"bold": True}, "wrapStrategy": "WRAP", "vertica
 _IN_PROGRESS = {"textFormat": {"italic": True, "foregroundColor": {"red": 0.45, "green": 0.45, "blue": 0.45}}}
 
 # Characters that make a text criterion of COUNTIFS/SUMIFS more than "equals".
-_WILDCARDS = ("~", "*", "?")
-_OPERATOR_START = ("=", "<", ">")
 
 
 @dataclass
@@ -130,21 +129,6 @@ def _groups(names) -> list[str]:
         if isinstance(name, str) and name.strip() and name not in out:
             out.append(name)
     return out
-
-
-def name_criterion(cell: str, name: str) -> str:
-    """A COUNTIFS/SUMIFS criterion matching exactly the text in `cell` (which holds `name`).
-
-    The name stays in its cell (a stringValue); the formula only refers to it.
-    Wildcards (* ? ~) and a leading operator (= < >) are escaped in the
-    formula when the name has them.
-    """
-    if not any(ch in name for ch in _WILDCARDS) and not name.startswith(_OPERATOR_START):
-        return cell
-    escaped = cell
-    for ch in _WILDCARDS:  # "~" first, so the escapes are not escaped again
-        escaped = f'SUBSTITUTE({escaped},"{ch}","~{ch}")'
-    return f'"="&{escaped}'
 
 
 def _follows(weeks: list[dt.date], i: int) -> bool:
@@ -191,16 +175,16 @@ class _Builder:
         cells = [{**_string(t), "userEnteredFormat": copy.deepcopy(_HEADER_FORMAT)} for t in labels]
         for key, cell in zip(keys, cells[len(_FIXED):]):  # what the figure means, on its header
             if key in metrics.METRIC_KEYS:
-                cell["note"] = definitions.definition(key, self.lang, self.register)
+                cell["note"] = glossary.definition(key, self.lang, self.register)
         self.add(cells)
 
     def legend(self):
         """The definitions again, under the tables, where a printout or an xlsx shows them too."""
         self.add()
-        self.section(definitions.TITLE[self.lang])
+        self.section(glossary.TITLE[self.lang])
         for key in self.keys:
             self.add([{**_string(metrics.label(key, self.lang)), "userEnteredFormat": copy.deepcopy(_BOLD)},
-                      {}, {}, _string(definitions.definition(key, self.lang, self.register))])
+                      {}, {}, _string(glossary.definition(key, self.lang, self.register))])
 
     def section(self, text: str):
         self.add([{**_string(text), "userEnteredFormat": copy.deepcopy(_BOLD)}])
@@ -229,7 +213,7 @@ class _Builder:
             # the previous week is the row above: week-over-week formulas refer to it, so
             # every formula of this row is the row above's moved down one row
             cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS})
-        criterion = None if group is None else (group[0], name_criterion(ref("slice"), group[1]))
+        criterion = None if group is None else (group[0], metrics.name_criterion(ref("slice"), group[1]))
         name = ref("slice") if group is not None and group[0] == "platform" else None
         return metrics.RowContext(self.src, ref("week"), criterion, cells, name, tuple(platforms))
 

@@ -34,8 +34,8 @@ from sheets_plan.sheets.a1 import neighbour_runs, quote_title
 from sheets_plan.sheets.values import Grid
 from sheets_plan.provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
 from sheets_plan.snapshot import project_locale, snapshot_of, tab_titles
-from sheets_plan.table import read_table
-from sheets_plan.template import Template, load
+from sheets_plan.core.table import read_table
+from sheets_plan.core.template import Template, load
 
 __all__ = ["Upgrade", "upgrade", "upgrade_folder", "main_platform"]
 

@@ -16,7 +16,7 @@ from typing import Callable
 from sheets_plan.backend import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.jobs import ProjectRun, run_project
-from sheets_plan.template import Template, load
+from sheets_plan.core.template import Template, load
 
 
 @dataclass

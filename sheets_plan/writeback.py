@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from sheets_plan import kpi, layout
-from sheets_plan.flags import Report
+from sheets_plan import layout
+from sheets_plan.core import kpis
+from sheets_plan.core.flags import Report
 from sheets_plan.sheets.a1 import neighbour_runs, grid_range
 from sheets_plan.sheets.values import serial, extended
 from sheets_plan.snapshot import Snapshot
@@ -110,8 +111,8 @@ def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]
     admins = _log_admins(header, LOG_HEADER[loc], loc, [a for a in report.by_admin if a])
     cells = dict(zip(LOG_HEADER[loc], [_run_at(now), value(serial(report.as_of), DATE), value(report.rows_checked),
                                        value(report.errors), value(report.warnings)]))
-    found = kpi.static_figures(snap, report)  # per admin, for the KPI tab's past weeks
-    for key, labels in kpi.LOG_LABELS.items():
+    found = kpis.static_figures(snap, report)  # per admin, for the KPI tab's past weeks
+    for key, labels in kpis.LOG_LABELS.items():
         cells |= {labels[loc].format(admin=a): value(found[a][key] if a in found else None) for a in admins}
     return _log_cells(snap, header, at, cells)
 
@@ -165,7 +166,7 @@ def _log_cells(snap: Snapshot, header: list, at: int, cells: dict[str, dict]) ->
 
 def _log_admins(header: list, fixed: list[str], loc: str, seen: list[str]) -> list[str]:
     """Admin columns already in the Log keep their place; new admins go to the right."""
-    prefix, suffix = kpi.LOG_LABELS["completeness"][loc].split("{admin}")
+    prefix, suffix = kpis.LOG_LABELS["completeness"][loc].split("{admin}")
     old = [h[len(prefix):len(h) - len(suffix)] for h in header[len(fixed):]
            if isinstance(h, str) and h.startswith(prefix) and h.endswith(suffix)]
     return old + [a for a in seen if a not in old]

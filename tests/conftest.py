@@ -8,7 +8,7 @@ from sheets_plan.testing.emulator import Emulator
 from .google_fixtures import ROBOT, schema_errors
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 
 AS_OF = dt.date(2026, 3, 16)  # a Monday
 

@@ -8,7 +8,7 @@ import zipfile
 
 import openpyxl
 
-from sheets_plan.template import TABLE_KINDS, load
+from sheets_plan.core.template import TABLE_KINDS, load
 
 _TEMPLATE = load()
 _TABLES = [tab for tab in _TEMPLATE.tabs if tab.kind in TABLE_KINDS]

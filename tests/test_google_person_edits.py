@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sheets_plan import jobs, trend
+from sheets_plan import jobs
+from sheets_plan.core import report_table
 from sheets_plan.errors import RunError
 from sheets_plan.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.local import LocalBackend
@@ -141,7 +142,7 @@ def twins(template, tmp_path_factory):
     for b, target in ((backend, sid), (local, path)):
         fill_rows(b, target, template, plan, account, leads)
         jobs.run_project(b, target, template=template, as_of=AS_OF, run_at=RUN_AT)
-    reports = {by: json.loads(json.dumps(trend.to_json(
+    reports = {by: json.loads(json.dumps(report_table.to_json(
         jobs.report(backend, sid, template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])))
         for by in (None, "platform", "responsible")}
     return emu, backend, sid, local, path, reports
@@ -163,5 +164,5 @@ def test_the_same_weekly_figures_three_ways(twins, template, tmp_path):
     assert not problems, problems[:6]
     # 3. `report` reads the same figures from both
     for by in (None, "platform", "responsible"):
-        here = trend.to_json(jobs.report(local, str(path), template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])
+        here = report_table.to_json(jobs.report(local, str(path), template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])
         assert json.loads(json.dumps(here)) == reports[by]

@@ -6,11 +6,12 @@ import datetime as dt
 
 import openpyxl
 
-from sheets_plan import jobs, kpi
+from sheets_plan import jobs
+from sheets_plan.core import kpis
 from sheets_plan.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 
 T = load()
 WEEK1, WEEK2 = dt.date(2026, 3, 11), dt.date(2026, 3, 18)  # a Wednesday each, a week apart
@@ -26,11 +27,11 @@ def test_past_weeks_show_what_their_last_check_found(tmp_path):
     again = jobs.validate(backend, path, template=T, as_of=WEEK1, run_at=RUN)  # the same day: its Log row replaced
     run = jobs.run_project(backend, path, template=T, as_of=WEEK2, run_at=RUN)
 
-    found = kpi.static_figures(run.snapshot, first)
+    found = kpis.static_figures(run.snapshot, first)
     frame = jobs.kpi_figures(run.snapshot, run.report)
     monday1, monday2 = dt.date(2026, 3, 9), dt.date(2026, 3, 16)
     for admin in ("Анна", "Борис", "Вера"):
-        for key in kpi.STATIC:
+        for key in kpis.STATIC:
             assert frame.loc[(admin, monday1), key] == found[admin][key], (admin, key)  # from the Log
         assert frame.loc[(admin, monday2), "open_flags"] == sum(f.admin == admin for f in run.report.flags)
     assert frame.loc[(slice(None), monday1), "open_flags"].sum() > 0 and first.flags == again.flags
@@ -41,7 +42,7 @@ def test_past_weeks_show_what_their_last_check_found(tmp_path):
     layout = jobs.kpi_layout(snap, run.report)
     ws = openpyxl.load_workbook(path)[snap.titles["kpi"]]
     for (admin, week, key), (r, c) in layout.cells.items():
-        if key in kpi.STATIC and week in (monday1, monday2):
+        if key in kpis.STATIC and week in (monday1, monday2):
             assert ws.cell(row=r + 1, column=c + 1).value == frame.loc[(admin, week), key], (admin, week, key)
     log = openpyxl.load_workbook(path)[snap.titles["log"]]
     days = [row[1] for row in log.iter_rows(min_row=2, values_only=True) if row[1] is not None]

@@ -11,16 +11,17 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan import jobs, personal
+from sheets_plan import jobs
+from sheets_plan.core import personal
 from sheets_plan.cli import cli
 from sheets_plan.demo import fill_rows, sample_rows
-from sheets_plan.flags import render_text
+from sheets_plan.core.flags import render_text
 from sheets_plan.sheets.values import Grid, serial
 from sheets_plan.local import LocalBackend
-from sheets_plan.procedure import check
+from sheets_plan.core.procedure import check
 from sheets_plan.provision import provision
-from sheets_plan.table import read_table
-from sheets_plan.template import load
+from sheets_plan.core.table import read_table
+from sheets_plan.core.template import load
 from sheets_plan.testing.emulator import Emulator
 
 from .google_fixtures import RUN_AT, google_backend

@@ -81,9 +81,9 @@ from sheets_plan.sheets import formula
 from sheets_plan.demo import fill_rows
 from sheets_plan.sheets.values import serial
 from sheets_plan.live import live_rules
-from sheets_plan.procedure import PROBLEMS
-from sheets_plan.table import find_columns
-from sheets_plan.template import load
+from sheets_plan.core.procedure import PROBLEMS
+from sheets_plan.core.table import find_columns
+from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice
 
 T = load()

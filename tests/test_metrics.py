@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_plan import metric_formulas, metrics
-from sheets_plan.metrics import (
-    METRICS, Add, AccountValue, Diff, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, uses_account,
+from sheets_plan.core import metrics
+from sheets_plan.core.metrics import (
+    formulas, METRICS, Add, AccountValue, Diff, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, uses_account,
     weekly_figures,
 )
 
@@ -223,11 +223,11 @@ def test_definitions_are_data():
     assert metrics.metric("interactions").expr == Add(tuple(Ref(k) for k in ("likes", "comments", "saves", "shares")))
     with pytest.raises(ValueError, match="never-blank"):
         src = metrics.Sources("'P'", "'A'", {"date": "A", "status": "B"}, {"week": "A", "followers": "B"}, "p")
-        metric_formulas._FormulaWriter(metrics.RowContext(src, "$A3")).write(Add((Ref("followers"),)), 0)
+        formulas._FormulaWriter(metrics.RowContext(src, "$A3")).write(Add((Ref("followers"),)), 0)
 
 
 def test_formula_refers_to_laid_out_cells_and_inlines_the_rest():
-    from sheets_plan.template import load
+    from sheets_plan.core.template import load
 
     src = metrics.Sources.from_template(load(), "ru", "Контент-план", "Аккаунт")
     alone = metrics.formula("posts_wow", metrics.RowContext(src, "$A5", None, {("posts", 0): "$D5"}))

@@ -25,11 +25,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as st
 
-from sheets_plan import LocalBackend, demo, jobs, provision, trend
+from sheets_plan import LocalBackend, demo, jobs, provision
+from sheets_plan.core import report_table
 from sheets_plan.cli import cli
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice
 from tests.helpers import weekly_differences
 
@@ -160,7 +161,7 @@ def report_json(path: Path, snap, by: str | None) -> list[dict]:
                                           "--format", "json"])
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
-    return json.loads(json.dumps(trend.to_json(jobs.figures(snap, 26, by))))
+    return json.loads(json.dumps(report_table.to_json(jobs.figures(snap, 26, by))))
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ import re
 import pandas as pd
 import pytest
 
-from sheets_plan import template as template_mod
-from sheets_plan.flags import Flag, Report, render_csv, render_text
+from sheets_plan.core import template as template_mod
+from sheets_plan.core.flags import Flag, Report, render_csv, render_text
 from sheets_plan.sheets.values import Grid, serial
 from sheets_plan.live import live_rules
-from sheets_plan.procedure import check
-from sheets_plan.table import read_table
+from sheets_plan.core.procedure import check
+from sheets_plan.core.table import read_table
 
 AS_OF = dt.date(2026, 3, 18)  # a Wednesday
 T = template_mod.load()

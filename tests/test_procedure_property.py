@@ -15,11 +15,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_plan import template as template_mod
+from sheets_plan.core import template as template_mod
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import EPOCH, Grid, serial
-from sheets_plan.procedure import check
-from sheets_plan.table import read_table
+from sheets_plan.core.procedure import check
+from sheets_plan.core.table import read_table
 
 T = template_mod.load()
 PLAN, ACCOUNT = T.tab("plan"), T.tab("account")

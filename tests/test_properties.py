@@ -13,7 +13,7 @@ from sheets_plan.demo import fill_rows
 from sheets_plan.sheets.values import serial
 from sheets_plan.local import LocalBackend
 from sheets_plan.provision import provision
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 
 from .helpers import workbook_snapshot
 

@@ -29,12 +29,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from sheets_plan import LocalBackend, demo, jobs, metrics, provision
+from sheets_plan import LocalBackend, demo, jobs, provision
+from sheets_plan.core import metrics, kpis
+from sheets_plan.core.dates import monday
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
 from sheets_plan.snapshot import Snapshot, load_snapshot
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice
 from tests.helpers import workbook_snapshot
 
@@ -101,7 +103,7 @@ def generate(template, case: Case) -> tuple[list[list], list[list]]:
     plan: list[list] = []
     day = case.first
     while day <= case.as_of + dt.timedelta(days=10):
-        week = metrics.monday(day)
+        week = monday(day)
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
             if week == case.no_posts:
                 break
@@ -142,7 +144,7 @@ def generate(template, case: Case) -> tuple[list[list], list[list]]:
     followers = {p: rng.randrange(3000, 6000) // (n + 1) for n, p in enumerate(case.accounts)}  # own curves
     first = case.platforms[0]
     week = case.first
-    while week < metrics.monday(case.as_of):
+    while week < monday(case.as_of):
         for platform in case.accounts:
             if platform == case.late and week < case.late_start:
                 continue
@@ -202,7 +204,7 @@ def expected_figures(snap: Snapshot, weeks, plan=None, account=None) -> dict:
     """pandas figures per Weekly-tab block: None (all posts), ("platform", p), ("responsible", a)."""
     plan = snap.tables["plan"].frame if plan is None else plan
     account = snap.tables["account"].frame if account is None else account
-    progress = metrics.monday(snap.as_of)  # the week in progress: no week-over-week
+    progress = monday(snap.as_of)  # the week in progress: no week-over-week
     register = jobs.register_sources(snap)  # the funnel counts the contacts register
     platforms, admins = jobs.summary_groups(snap)
     out = {None: metrics.weekly_figures(plan, account, weeks, in_progress=progress, platforms=platforms, **register)}
@@ -365,7 +367,7 @@ def test_generated_plans_cover_the_cases(engine, case):
     b = engine.built[case.name]
     f = b.figures
     weeks = b.weeks
-    assert weeks[-1] == metrics.monday(case.as_of) and len(weeks) >= 6
+    assert weeks[-1] == monday(case.as_of) and len(weeks) >= 6
     assert weeks[0] == (case.first if case.window is None or len(jobs.plan_weeks(b.snap, None)) <= case.window
                         else weeks[-1] - dt.timedelta(weeks=case.window - 1))
     if case.name == "names":  # posts before the tab's first week: its week-over-week figures use them
@@ -399,7 +401,7 @@ def test_generated_plans_cover_the_cases(engine, case):
     assert f["posts_wow"].notna().sum() >= 3 and f["conversion"].notna().sum() >= 2
     # posts counted from the generator itself, independent of the product's reader
     published = _label(load(), "status", "published", case.locale)
-    total = sum(1 for r in b.plan if r[8] == published and weeks[0] <= metrics.monday(
+    total = sum(1 for r in b.plan if r[8] == published and weeks[0] <= monday(
         D(1899, 12, 30) + dt.timedelta(days=int(r[0]))) <= weeks[-1])
     assert f["posts"].sum() == total
     # every admin and platform has posts somewhere, and blank stats exist
@@ -453,7 +455,7 @@ def test_a_typo_date_years_back_does_not_stretch_the_weekly_tab(tmp_path):
     snap = load_snapshot(backend, sid, template, as_of=case.as_of)
     weeks = jobs.plan_weeks(snap)
     assert weeks == jobs.plan_weeks(snap, None) == clean == list(figures.index)
-    assert weeks[-1] == metrics.monday(case.as_of)
+    assert weeks[-1] == monday(case.as_of)
     report = jobs.check_snapshot(snap)
     found = [(f.rule, f.cell) for f in report.flags if f.rule in ("date_typo", "weekly")]
     assert found == [("date_typo", "A2"), ("weekly", "")]  # the case's one missing Account week, no flood
@@ -536,7 +538,7 @@ def test_charts_in_the_workbook_and_the_requests(engine, case):
     charts = charts_of_sheet(b.path, title)
     assert len(charts) == 2
     quoted = "'" + title.replace("'", "''") + "'!"
-    n = len(b.weeks) - (b.weeks[-1] == metrics.monday(b.case.as_of))  # complete weeks only
+    n = len(b.weeks) - (b.weeks[-1] == monday(b.case.as_of))  # complete weeks only
     cols = b.layout.columns
     for xml, keys in zip(charts, (["reach", "interactions"], ["err"])):
         refs = re.findall(r"<(?:c:)?f>([^<]*)</(?:c:)?f>", xml)
@@ -617,13 +619,13 @@ def test_weekly_tab_is_protected(engine, case):
 def test_every_weekly_header_carries_its_definition_as_a_note(engine, case):
     """The notes Google shows on the Weekly headers are comments in the local workbook: written by
     the product, and read back by LibreOffice (it keeps them when it saves the recalculated copy)."""
-    from sheets_plan import definitions
+    from sheets_plan.core.metrics import glossary
 
     b = engine.built[case.name]
     for path in (b.path, engine.recalculated[case.name]):
         ws = _weekly(path, b.snap, data_only=False)
         notes = {c.value: c.comment.text for c in ws[2] if c.comment}
-        assert notes == {metrics.label(k, case.locale): definitions.definition(k, case.locale, register=True)
+        assert notes == {metrics.label(k, case.locale): glossary.definition(k, case.locale, register=True)
                          for k in metrics.figure_keys(register=True)}, path
     # a re-run replaces them, it does not add a second set
     jobs.summarize(LocalBackend(b.path.parent), str(b.path), as_of=case.as_of, weeks=case.window)
@@ -645,9 +647,9 @@ def test_recalculated_kpi_tab_equals_pandas(engine, case):
     by_admin = SimpleNamespace(cells={(admin, week, key): rc for (admin, week, key), rc in layout.cells.items()})
     problems, compared, blanks = differences(by_admin, ws, {admin: expected.loc[admin] for admin in case.admins})
     assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:12]}"
-    assert compared == len(b.weeks) * len(case.admins) * (len(jobs.kpi.kpi_keys(True)) + len(jobs.kpi.STATIC))
+    assert compared == len(b.weeks) * len(case.admins) * (len(kpis.kpi_keys(True)) + len(kpis.STATIC))
     assert 0.05 < blanks / compared < 0.7
-    now = metrics.monday(case.as_of)
+    now = monday(case.as_of)
     assert expected.loc[(case.admins[0], now), "open_flags"] >= 0 and expected["open_flags"].notna().sum() == len(
         case.admins)
     assert (expected["posts_planned"] >= expected["posts"]).all() and expected["dialogs"].sum() > 0

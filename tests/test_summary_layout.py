@@ -22,11 +22,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_plan import metrics, summary
+from sheets_plan import summary
+from sheets_plan.core import metrics
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import from_serial
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 from sheets_plan.testing.discovery import validate_request
 
 BATCH_URL = "https://sheets.googleapis.com/v4/spreadsheets/abc:batchUpdate"
@@ -633,7 +634,7 @@ def test_libreoffice_plan_computed_columns(template, recalculated, sc):
 
 
 def test_every_figure_says_what_it_is_on_its_header_and_in_the_legend(template):
-    from sheets_plan import definitions
+    from sheets_plan.core.metrics import glossary
     from sheets_plan.model import Spreadsheet
 
     for locale in ("ru", "en"):
@@ -644,20 +645,20 @@ def test_every_figure_says_what_it_is_on_its_header_and_in_the_legend(template):
         sheet = book.sheet(42)
         header = {sheet.peek(1, c).value: sheet.peek(1, c).note for c in sheet.cells[1]}
         for key in metrics.figure_keys():
-            text = definitions.definition(key, locale)
+            text = glossary.definition(key, locale)
             assert header[metrics.label(key, locale)] == text
             assert any(cell.value == text for row in sheet.cells.values() for cell in row.values())
-    assert set(definitions.DEFINITIONS) == set(metrics.figure_keys())
-    assert "TGStat" in definitions.definition("views_per_follower", "en")
+    assert set(glossary.DEFINITIONS) == set(metrics.figure_keys())
+    assert "TGStat" in glossary.definition("views_per_follower", "en")
 
 
 def test_readme_lists_every_definition():
     from pathlib import Path
 
-    from sheets_plan import definitions
+    from sheets_plan.core.metrics import glossary
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for key in metrics.figure_keys():
-        assert f"| {metrics.label(key, 'en')} | {definitions.definition(key, 'en')} |" in readme, key
-    for key in definitions.REGISTER_DEFINITIONS:
-        assert f"| {metrics.label(key, 'en')} | {definitions.definition(key, 'en', register=True)} |" in readme, key
+        assert f"| {metrics.label(key, 'en')} | {glossary.definition(key, 'en')} |" in readme, key
+    for key in glossary.REGISTER_DEFINITIONS:
+        assert f"| {metrics.label(key, 'en')} | {glossary.definition(key, 'en', register=True)} |" in readme, key

@@ -13,11 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_plan import jobs, metrics, writeback
+from sheets_plan import jobs, writeback
+from sheets_plan.core import metrics
+from sheets_plan.core.dates import monday
 from sheets_plan.demo import run_demo
 from sheets_plan.local import LocalBackend
 from sheets_plan.snapshot import load_snapshot
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice
 
 from .person import chart_anchors
@@ -60,7 +62,7 @@ def test_the_weekly_tab_shows_its_charts_and_marks_the_week_in_progress(demo, tm
     layout = jobs.weekly_layout(snap)
     title = snap.titles["weekly"]
     weeks = jobs.plan_weeks(snap)
-    assert weeks[-1] == metrics.monday(AS_OF)
+    assert weeks[-1] == monday(AS_OF)
     main_end = 2 + len(weeks)
     anchors = sorted(chart_anchors(demo, title))
     assert [a[1] for a in anchors] == [main_end + 1] * 2  # under the main block

@@ -19,7 +19,7 @@ from sheets_plan import jobs
 from sheets_plan.cli import cli
 from sheets_plan.errors import RunError
 from sheets_plan.google import MARKER
-from sheets_plan.template import load
+from sheets_plan.core.template import load
 from sheets_plan.testing.emulator import Emulator
 from sheets_plan.upgrade import upgrade_folder
 from sheets_plan.xlsx import read_tags

@@ -23,7 +23,6 @@ from sheets_plan.sheets.a1 import bounds
 from .dimensions import Reshaping
 from .responses import Reading
 from .sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet
-from sheets_plan.sheets.values import extended
 
 __all__ = ["Spreadsheet", "Sheet", "Cell", "ModelError", "merge_format", "DEFAULT_ROWS",
            "DEFAULT_COLS"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from sheets_plan.sheets.a1 import col_letter, quote_title
-from sheets_plan.metric_defs import (
+from .catalog import (
     ACCOUNT_ROW, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
     Ratio, Ref, Total, Where, _definition, blankable, split_key,
 )
@@ -245,3 +245,23 @@ def formula(key: str, ctx: RowContext) -> str:
     cells.pop((base, back), None)  # never refer to the cell being written
     writer = _FormulaWriter(RowContext(ctx.src, ctx.week, ctx.group, cells, ctx.name, ctx.platforms))
     return "=" + writer.write(writer.definition(base), back)
+
+
+# What a spreadsheet criterion treats specially: wildcards, and a leading comparison operator.
+_WILDCARDS = ("~", "*", "?")
+_OPERATOR_START = ("=", "<", ">")
+
+
+def name_criterion(cell: str, name: str) -> str:
+    """A COUNTIFS/SUMIFS criterion matching exactly the text in `cell` (which holds `name`).
+
+    The name stays in its cell (a stringValue); the formula only refers to it.
+    Wildcards (* ? ~) and a leading operator (= < >) are escaped in the
+    formula when the name has them.
+    """
+    if not any(ch in name for ch in _WILDCARDS) and not name.startswith(_OPERATOR_START):
+        return cell
+    escaped = cell
+    for ch in _WILDCARDS:  # "~" first, so the escapes are not escaped again
+        escaped = f'SUBSTITUTE({escaped},"{ch}","~{ch}")'
+    return f'"="&{escaped}'

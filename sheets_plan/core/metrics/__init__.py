@@ -65,29 +65,27 @@ Definitions where DESIGN §5 leaves room:
   else (a trailing space or another language's label does not match).
 
 The pandas side takes the cells as the formulas see them
-(``counted.sheet_view``: a number or a date stored as text is no number
+(``core.sheet_view``: a number or a date stored as text is no number
 and no date), so the two agree on every input; the check flags each cell
 the formulas do not count (the ``counted`` rule).
 
-Three modules, one definition: ``metric_defs`` (the blocks and the metric list),
-``metric_formulas`` (the cell formulas) and ``metric_frames`` (pandas); this
-module names what the rest of the product uses. Pure: no I/O.
+Three modules, one definition: ``catalog`` (the blocks and the metric list),
+``formulas`` (the cell formulas) and ``frames`` (pandas); ``glossary`` says
+each in words. This package names what the rest of the product uses. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from sheets_plan.metric_defs import (
+from .catalog import (
     ACCOUNT_ROW, INTERACTION_COLUMNS, KPI_KEYS, METRIC_KEYS, METRICS, Add, AccountRow, AccountValue, Diff, Expr,
     Metric, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, label, metric, split_key, uses_account,
 )
-from sheets_plan.metric_formulas import ACCOUNT_ROWS, RowContext, Sources, formula  # noqa: F401
-from sheets_plan.metric_frames import (
-    WEEK_OVER_WEEK, in_progress_blanks, monday, normalize_weeks, platform_names, weekly_figures,
-)
+from .formulas import ACCOUNT_ROWS, RowContext, Sources, formula, name_criterion
+from .frames import WEEK_OVER_WEEK, in_progress_blanks, normalize_weeks, platform_names, weekly_figures
 
 __all__ = [
     "Expr", "Posts", "Total", "Add", "AccountValue", "AccountRow", "Ratio", "Diff", "Ref", "Prev",
     "Metric", "METRICS", "METRIC_KEYS", "KPI_KEYS", "ACCOUNT_ROW", "INTERACTION_COLUMNS", "metric", "label",
     "figure_keys", "split_key", "uses_account", "blankable", "Sources", "RowContext", "formula", "ACCOUNT_ROWS",
-    "monday", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks", "platform_names",
+    "name_criterion", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks", "platform_names",
 ]

@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from sheets_plan import kpi
+from . import kpis
 
 # figure -> its week-over-week companion (the arrow shows that direction)
 SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "interactions_wow"),
@@ -37,13 +37,13 @@ def render_text(frame: pd.DataFrame, locale: str, group_label: str | None = None
     week-over-week companion or None) pairs, default the main figures; "all": every column."""
     shown = SHOWN if shown is None else [(k, None) for k in frame.columns] if shown == "all" else shown
     by = frame.index.names[0] if frame.index.nlevels > 1 else None
-    header = ([group_label or by] if by else []) + [WEEK[locale]] + [kpi.label(k, locale) for k, _ in shown]
+    header = ([group_label or by] if by else []) + [WEEK[locale]] + [kpis.label(k, locale) for k, _ in shown]
     lines = []
     for index, row in frame.iterrows():
         group, week = index if by else (None, index)
         cells = ([group] if by else []) + [week.strftime("%d.%m.%Y")]
         for key, change in shown:
-            rate = kpi.kind(key) in ("rate", "points")
+            rate = kpis.kind(key) in ("rate", "points")
             cells.append(f"{_number(row.get(key), rate)} {_arrow(row.get(change)) if change else ' '}")
         lines.append(cells)
     widths = [max(len(h), *(len(r[i]) for r in lines)) if lines else len(h) for i, h in enumerate(header)]
@@ -63,7 +63,7 @@ def to_json(frame: pd.DataFrame) -> list[dict]:
         item = ({by: group} if by else {}) | {"week": week.isoformat()}
         for key, value in row.items():  # a count is a whole number: 2, not 2.0
             value = None if isinstance(value, float) and math.isnan(value) else float(value)
-            whole = value is not None and value.is_integer() and kpi.kind(key) in WHOLE
+            whole = value is not None and value.is_integer() and kpis.kind(key) in WHOLE
             item[key] = int(value) if whole else value
         rows.append(item)
     return rows

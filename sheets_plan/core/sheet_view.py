@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from sheets_plan.sheets.values import EPOCH, serial
-from sheets_plan.table import DATE, TEXT, Cells, Table, show
-from sheets_plan.template import ADMINS, Column
+from .table import DATE, TEXT, Cells, Table, show
+from .template import ADMINS, Column
 
 __all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sheets_plan import personal
-from sheets_plan.table import Table
-from sheets_plan.template import Rule
+from sheets_plan.core import personal
+from sheets_plan.core.table import Table
+from sheets_plan.core.template import Rule
 
 PROBLEMS = {
     "ru": {personal.PHONE_UNREADABLE: "не номер телефона", personal.PHONE_SHORT: "слишком короткий номер",

@@ -11,28 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sheets_plan.template import STAGES
+from sheets_plan.core.template import STAGES
 
-from sheets_plan.metric_defs import (
+from sheets_plan.core.dates import monday, mondays
+
+from .catalog import (
     METRICS, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
     Ratio, Ref, Total, Where, _definition, figure_keys,
 )
 
 # ------------------------------------------------------------------ pandas
-
-def monday(value) -> dt.date:
-    """The Monday on or before a date (ISO week start)."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    elif isinstance(value, pd.Timestamp):
-        value = value.date()
-    return value - dt.timedelta(days=value.weekday())
-
-
-def _mondays(dates: pd.Series) -> pd.Series:
-    d = pd.to_datetime(dates, errors="coerce").astype("datetime64[ns]").dt.normalize()
-    return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
-
 
 def _matches(values: pd.Series, text: str) -> pd.Series:
     """Cells equal to `text` as a COUNTIFS criterion sees it: letter case ignored."""
@@ -54,9 +42,9 @@ class _FrameEvaluator:
     def prepared(plan: pd.DataFrame, account: pd.DataFrame, published: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The published posts with their week's Monday, and the Account rows with theirs, the last
         row of each (week, platform) only."""
-        rows = plan.assign(_week=_mondays(plan["date"]), _published=_matches(plan["status"], published))
+        rows = plan.assign(_week=mondays(plan["date"]), _published=_matches(plan["status"], published))
         rows = rows[rows["_week"].notna()]  # every dated post; the published ones marked
-        acc = account.assign(_week=_mondays(account["week"]))
+        acc = account.assign(_week=mondays(account["week"]))
         acc = acc.assign(_platform=acc["platform"].map(lambda v: v.lower() if isinstance(v, str) else None))
         acc = acc[acc["_week"].notna() & acc["_platform"].notna()]
         return rows, acc.drop_duplicates(["_week", "_platform"], keep="last")
@@ -171,7 +159,7 @@ class _Register:
 
     @classmethod
     def read(cls, leads: pd.DataFrame, stages: dict[str, str]) -> "_Register":
-        rows = leads.assign(_week=_mondays(leads["first_contact"]))
+        rows = leads.assign(_week=mondays(leads["first_contact"]))
         return cls(rows[rows["_week"].notna()], stages)
 
     def of(self, column: str, name: str) -> "_Register":

@@ -22,7 +22,7 @@ import pandas as pd
 from dateutil import parser as dateutil_parser
 
 from sheets_plan.sheets.values import EPOCH, Grid, serial
-from sheets_plan.template import ADMINS, LOCALES, Column, Tab
+from .template import ADMINS, LOCALES, Column, Tab
 
 
 class HeaderError(ValueError):

@@ -144,10 +144,11 @@ class Template:
 
 def default_path() -> Path:
     """The embedded default template (shipped inside the package)."""
-    packaged = Path(__file__).parent / "templates" / "content_plan.toml"
+    package = Path(__file__).parents[1]  # sheets_plan/
+    packaged = package / "templates" / "content_plan.toml"
     if packaged.exists():
         return packaged
-    return Path(__file__).parent.parent / "templates" / "content_plan.toml"  # source checkout
+    return package.parent / "templates" / "content_plan.toml"  # source checkout
 
 
 def load(path: str | Path | None = None) -> Template:

@@ -17,27 +17,30 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sheets_plan import counted, personal, span
-from sheets_plan.flags import Flag, Report
-from sheets_plan.procedure_leads import LeadsChecks
+from sheets_plan.core import personal, plan_span, sheet_view
+from sheets_plan.core.dates import monday, mondays
+from sheets_plan.core.flags import Flag, Report
+from .leads import LeadsChecks
 from sheets_plan.sheets.a1 import col_letter, neighbour_runs
-from sheets_plan.table import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, problems, show
-from sheets_plan.template import ADMINS, Rule, Tab, Template
+from sheets_plan.core.table import (
+    NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, problems, show,
+)
+from sheets_plan.core.template import ADMINS, Rule, Tab, Template
 
 PROBLEMS = {
     "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",
            NOT_IN_LIST: "нет в списке", NOT_TIME: "не время (нужно ЧЧ:ММ, например 18:30)",
            "missing": "не заполнена",
            "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
-           counted.TEXT_NUMBER: "число записано как текст", counted.TEXT_DATE: "дата записана как текст",
-           counted.SPELLING: "написано не так, как в списке",
+           sheet_view.TEXT_NUMBER: "число записано как текст", sheet_view.TEXT_DATE: "дата записана как текст",
+           sheet_view.SPELLING: "написано не так, как в списке",
            "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
            NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_TIME: "not a time (HH:MM, e.g. 18:30)",
            "missing": "missing",
            "not_url": "not a link (expected https://…)", "duplicate": "same as row ",
-           counted.TEXT_NUMBER: "a number stored as text", counted.TEXT_DATE: "a date stored as text",
-           counted.SPELLING: "not spelled as in the dropdown list",
+           sheet_view.TEXT_NUMBER: "a number stored as text", sheet_view.TEXT_DATE: "a date stored as text",
+           sheet_view.SPELLING: "not spelled as in the dropdown list",
            "week": "the week of {}", "weeks": "the weeks {} – {} ({} weeks)"},
 }
 
@@ -160,7 +163,7 @@ class _Run(LeadsChecks):
             if part.empty:
                 continue
             at = lambda values: values.reindex(table.frame.index)  # noqa: E731
-            fixed = [counted.named(p, v, self.locale) for p, v in zip(part["problem"], part["new_shown"])]
+            fixed = [sheet_view.named(p, v, self.locale) for p, v in zip(part["problem"], part["new_shown"])]
             yield column, at(part["old"]).notna(), {
                 "value": at(part["old"]), "fixed": at(pd.Series(fixed, index=part.index, dtype=object)),
                 "problem": at(part["problem"].map(self.words))}
@@ -168,25 +171,25 @@ class _Run(LeadsChecks):
     def _date_typo(self, rule: Rule, table: Table):
         for column in rule.columns:
             dates = table.frame[column]
-            typo = span.typos(dates)
+            typo = plan_span.typos(dates)
             if typo.any():
-                first, last = span.span(dates)
+                first, last = plan_span.span(dates)
                 yield column, typo, {"span": f"{first:%d.%m.%Y} – {last:%d.%m.%Y}",
                                      "value": dates.dt.strftime("%d.%m.%Y")}
 
     def _one_per_week(self, rule: Rule, table: Table):
         """A second row for a week: the formulas take the lowest row only, so say which."""
         for column in rule.columns:
-            seen = counted.seen(table, column)
-            monday = seen - pd.to_timedelta(seen.dt.day_of_week, unit="D")
-            rows = pd.Series(table.frame.index, index=table.frame.index).where(monday.notna())
+            seen = sheet_view.seen(table, column)
+            week = mondays(seen)
+            rows = pd.Series(table.frame.index, index=table.frame.index).where(week.notna())
             # one row per week and account: the platform as the formulas compare it (case ignored)
-            platform = _lower(counted.seen(table, "platform")) if "platform" in table.frame else ""
-            keys = [monday, platform] if "platform" in table.frame else [monday]
+            platform = _lower(sheet_view.seen(table, "platform")) if "platform" in table.frame else ""
+            keys = [week, platform] if "platform" in table.frame else [week]
             first = rows.groupby(keys, dropna=False).transform("min")
             used = rows.groupby(keys, dropna=False).transform("max")
-            yield column, monday.notna() & (rows > first), {
-                "week": monday.dt.strftime("%d.%m.%Y"), "first": first.astype("Int64").astype(str),
+            yield column, week.notna() & (rows > first), {
+                "week": week.dt.strftime("%d.%m.%Y"), "first": first.astype("Int64").astype(str),
                 "used": used.astype("Int64").astype(str),
                 "platform": table.frame["platform"].fillna("") if "platform" in table.frame else ""}
 
@@ -236,12 +239,12 @@ class _Run(LeadsChecks):
         after. Weeks before the plan began are never asked for (a year typo far back must not
         ask for years of rows); a week is complete once its Sunday is before the as-of day."""
         plan = self.tables.get(self.template.tab_of_kind("plan").key)
-        dates = span.span(plan.frame[date_column(plan.tab)]) if plan is not None else None
-        last = _monday(self.today) - pd.Timedelta(days=7)
-        if not dates or _monday(dates[0]) > last:
+        dates = plan_span.span(plan.frame[date_column(plan.tab)]) if plan is not None else None
+        last = pd.Timestamp(monday(self.today)) - pd.Timedelta(days=7)
+        if not dates or pd.Timestamp(monday(dates[0])) > last:
             return {}
-        start = _monday(dates[0])
-        plan_dates = plan.frame[date_column(plan.tab)].where(~span.typos(plan.frame[date_column(plan.tab)]))
+        start = pd.Timestamp(monday(dates[0]))
+        plan_dates = plan.frame[date_column(plan.tab)].where(~plan_span.typos(plan.frame[date_column(plan.tab)]))
         frame = account.frame
         week = frame[date_column(account.tab)]
         activity = pd.concat([_weeks_by_platform(plan_dates, plan.frame["platform"]),
@@ -313,7 +316,7 @@ class _Run(LeadsChecks):
     def cleanups(self, table: Table) -> pd.DataFrame:
         key = ("cleanups", table.tab.key)
         if key not in self._cache:
-            self._cache[key] = counted.cleanups(table, self.locale)
+            self._cache[key] = sheet_view.cleanups(table, self.locale)
         return self._cache[key]
 
     def is_url(self, table: Table, column: str) -> pd.Series:
@@ -404,8 +407,7 @@ def _lower(values: pd.Series) -> pd.Series:
 def _weeks_by_platform(dates: pd.Series, platforms: pd.Series) -> pd.Series:
     """The Monday of each dated row with a platform, indexed by the platform (letter case ignored)."""
     keep = dates.notna() & platforms.map(lambda v: isinstance(v, str) and bool(v.strip()))
-    mondays = (dates[keep] - pd.to_timedelta(dates[keep].dt.day_of_week, unit="D")).dt.normalize()
-    return pd.Series(mondays.to_numpy(), index=_lower(platforms[keep]).to_numpy(), dtype="datetime64[ns]")
+    return pd.Series(mondays(dates[keep]).to_numpy(), index=_lower(platforms[keep]).to_numpy(), dtype="datetime64[ns]")
 
 
 def _platform_label(key: str, *columns: pd.Series) -> str:
@@ -415,10 +417,6 @@ def _platform_label(key: str, *columns: pd.Series) -> str:
         if len(hit):
             return str(hit.iloc[0])
     return key
-
-
-def _monday(day: pd.Timestamp) -> pd.Timestamp:
-    return (day - pd.Timedelta(days=day.weekday())).normalize()
 
 
 def date_column(tab: Tab) -> str:
