@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_plan import summary
+from sheets_plan.tabs import weekly_tab
 from sheets_plan.sheets import formula  # noqa: E402
 from sheets_plan.google import request_body  # noqa: E402
 from sheets_plan.model import Spreadsheet  # noqa: E402
@@ -50,7 +50,7 @@ def main():
     print(f"{'locale':>6}  {'admins':>6}  {'rows':>5}  {'sent MB':>8}  {'as json= MB':>11}  {'cell by cell MB':>15}")
     for locale, sheets_locale in LOCALES.items():
         for admins in (5, 10):
-            layout = summary.build_weekly(
+            layout = weekly_tab.build_weekly(
                 template, locale, sheet_id=1003, plan_title=template.tab("plan").title(locale),
                 account_title=template.tab("account").title(locale), weeks=WEEKS, platforms=PLATFORMS,
                 admins=[f"Admin {i}" for i in range(admins)])

@@ -44,10 +44,11 @@ from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
 
 import openpyxl  # noqa: E402
 
-from sheets_plan import jobs, summary, writeback  # noqa: E402
+from sheets_plan import jobs
+from sheets_plan.tabs import weekly_tab, check_tab  # noqa: E402
 from sheets_plan.demo import run_demo  # noqa: E402
 from sheets_plan.local import LocalBackend  # noqa: E402
-from sheets_plan.snapshot import load_snapshot  # noqa: E402
+from sheets_plan.tabs.snapshot import load_snapshot  # noqa: E402
 from sheets_plan.xlsx.charts import xlsx_chart  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
 from sheets_plan.testing import libreoffice  # noqa: E402
@@ -136,9 +137,9 @@ def presentation_copy(path: Path, out: Path, tab: str = "weekly") -> Path:
                 ws.add_chart(xlsx_chart(chart, titles))
                 anchors.append(chart["position"]["overlayPosition"]["anchorCell"])
         right = max(a["columnIndex"] for a in anchors) + 7  # a 640-pixel chart spans about 6 columns
-        bottom = min(a["rowIndex"] for a in anchors) + summary.CHART_ROWS
+        bottom = min(a["rowIndex"] for a in anchors) + weekly_tab.CHART_ROWS
     else:
-        right, bottom = len(writeback.CHECK_WIDTHS), max(ws.max_row, 3)
+        right, bottom = len(check_tab.CHECK_WIDTHS), max(ws.max_row, 3)
     wb.move_sheet(ws, offset=-wb.index(ws))
     for other in wb.worksheets[1:]:
         other.sheet_state = "hidden"

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheets_plan import layout
+from sheets_plan.tabs import structure
 from sheets_plan.sheets.values import serial, extended
 from sheets_plan.errors import RunError
 from sheets_plan.local import LocalBackend
@@ -163,7 +163,7 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
     for key, rows in (("plan", plan), ("account", account), ("leads", leads)):
         if rows is None:
             continue
-        sheet = layout.find_tab(meta, template.tab(key), template)
+        sheet = structure.find_tab(meta, template.tab(key), template)
         grid = sheet["properties"]["gridProperties"]
         if grid["rowCount"] < len(rows) + 1:
             reqs.append({"appendDimension": {"sheetId": sheet["properties"]["sheetId"], "dimension": "ROWS",

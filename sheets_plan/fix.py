@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from sheets_plan import writeback
+from sheets_plan.tabs import check_tab
 from sheets_plan.core import sheet_view
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.procedure import admin_column
-from sheets_plan.snapshot import Snapshot
+from sheets_plan.tabs.snapshot import Snapshot
 
 __all__ = ["Change", "FixResult", "changes", "fix_requests", "render_text"]
 
@@ -72,7 +72,7 @@ def fix_requests(snap: Snapshot, listed: list[Change], run_at: dt.datetime) -> l
             "start": {"sheetId": snap.sheet_ids[c.tab], "rowIndex": c.row - 1,
                       "columnIndex": snap.tables[c.tab].positions[c.column]},
             "rows": [{"values": [{"userEnteredValue": {kind: c.value}}]}], "fields": "userEnteredValue"}})
-    return reqs + writeback.log_fix_requests(snap, len(listed), run_at)
+    return reqs + check_tab.log_fix_requests(snap, len(listed), run_at)
 
 
 _WORDS = {

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sheets_plan.core import dates, kpis, metrics, plan_span, procedure, sheet_view
-from sheets_plan import fix as fixes, kpi, summary, writeback
+from sheets_plan import fix as fixes
+from sheets_plan.tabs import kpi_tab, weekly_tab, check_tab
 from sheets_plan.backend import Backend
 from sheets_plan.core.flags import Report, render_text
-from sheets_plan.snapshot import Snapshot, load_snapshot
+from sheets_plan.tabs.snapshot import Snapshot, load_snapshot
 from sheets_plan.core.template import Template, load
 
 
@@ -41,8 +42,8 @@ def check_snapshot(snap: Snapshot) -> Report:
 
 
 def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.datetime) -> list[dict]:
-    return (writeback.formula_repairs(snap, report) + writeback.check_tab_requests(snap, report, backend.cell_link, run_at)
-            + writeback.log_requests(snap, report, run_at))
+    return (check_tab.formula_repairs(snap, report) + check_tab.check_tab_requests(snap, report, backend.cell_link, run_at)
+            + check_tab.log_requests(snap, report, run_at))
 
 
 def validate(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
@@ -92,13 +93,13 @@ def summary_groups(snap: Snapshot) -> tuple[list[str], list[str]]:
     return platforms, admins
 
 
-def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> summary.WeeklyLayout:
+def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> weekly_tab.WeeklyLayout:
     """The Weekly tab as :func:`summarize` builds it: its requests and where every figure lands."""
     platforms, admins = summary_groups(snap)
     sheet = snap.sheet("weekly")
     existing = [c["chartId"] for c in (sheet or {}).get("charts", [])]
     rows = (sheet or {}).get("properties", {}).get("gridProperties", {}).get("rowCount", 0)
-    return summary.build_weekly(
+    return weekly_tab.build_weekly(
         snap.template, snap.locale, sheet_id=snap.sheet_ids["weekly"], plan_title=snap.titles["plan"],
         account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
         existing_chart_ids=existing, rows_before=rows,
@@ -116,22 +117,22 @@ def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: R
     """The Weekly tab, and the KPI tab (with what the check finds per admin: `report`, or a check
     made in memory)."""
     sheet = snap.sheet("weekly")
-    reqs = writeback.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
+    reqs = check_tab.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
     reqs += weekly_layout(snap, weeks).requests
     tab = snap.template.optional_tab("kpi")
     if tab is not None:
         layout = kpi_layout(snap, report or check_snapshot(snap), weeks)
-        reqs += writeback.ensure_tab(snap, tab.key, layout.rows + 10, layout.columns) + layout.requests
+        reqs += check_tab.ensure_tab(snap, tab.key, layout.rows + 10, layout.columns) + layout.requests
     return reqs
 
 
-def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> kpi.KpiLayout:
+def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> kpi_tab.KpiLayout:
     """The KPI tab as `summarize` builds it: its requests and where every figure lands."""
     tab = snap.template.optional_tab("kpi")
     src = metrics.Sources.from_template(snap.template, snap.locale, snap.titles["plan"], snap.titles["account"],
                                         {key: table.positions for key, table in snap.tables.items()},
                                         register_title(snap))
-    return kpi.build_kpi(src, snap.locale, sheet_id=snap.sheet_ids[tab.key], weeks=plan_weeks(snap, weeks),
+    return kpi_tab.build_kpi(src, snap.locale, sheet_id=snap.sheet_ids[tab.key], weeks=plan_weeks(snap, weeks),
                          admins=summary_groups(snap)[1], static=kpis.static_by_week(snap, report),
                          register=src.register)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sheets_plan import layout
+from sheets_plan.tabs import structure
 from sheets_plan.backend import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
@@ -75,19 +75,19 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
         if source:
             sid = backend.copy(source, project, tags)
         else:
-            sid = backend.create(project, tags, locale=layout.GOOGLE_LOCALES[locale], time_zone=template.time_zone)
+            sid = backend.create(project, tags, locale=structure.GOOGLE_LOCALES[locale], time_zone=template.time_zone)
     else:
         sid = ref.id
     meta = backend.get(sid)
-    current = layout.metadata(meta, layout.META_LOCALE) if ref is not None else None
+    current = structure.metadata(meta, structure.META_LOCALE) if ref is not None else None
     if locale and current and locale != current:
         raise RunError(f"{project}: the project is in “{current}”; provision does not relabel an existing project "
                        f"(its headers, dropdown items in filled cells and summary formulas): run it without --locale")
     locale = locale or current or template.locale
-    admins = tuple(admins) or layout.project_admins(meta)
-    spec = layout.Project(project, locale, admins)
+    admins = tuple(admins) or structure.project_admins(meta)
+    spec = structure.Project(project, locale, admins)
     rows, positions = current_layout(backend, sid, template, meta)
-    requests = layout.provision_requests(template, spec, meta, rows, positions, fresh=fresh)
+    requests = structure.provision_requests(template, spec, meta, rows, positions, fresh=fresh)
     backend.batch_update(sid, requests)
     if ref is not None and (ref.template, ref.version) != (template.name, template.version):
         backend.set_tags(sid, tags)
@@ -98,7 +98,7 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
 def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
     """Rows in use and column positions of each existing table tab (one read),
     so a repair covers all the data and writes where the columns really are."""
-    tabs = [(t, layout.find_tab(meta, t, template)) for t in template.tabs if t.columns]
+    tabs = [(t, structure.find_tab(meta, t, template)) for t in template.tabs if t.columns]
     tabs = [(t, s) for t, s in tabs if s is not None]
     if not tabs:
         return {}, {}
@@ -107,11 +107,11 @@ def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
     for (tab, _), grid in zip(tabs, grids):
         header_problem(tab, grid)
         header = grid.values[0] if grid.values else []
-        if tab.kind == "account" and layout.has_column(tab, "followers", header) and not layout.has_column(
+        if tab.kind == "account" and structure.has_column(tab, "followers", header) and not structure.has_column(
                 tab, "platform", header):
             raise RunError(f"tab “{grid.title}” is template 1.0's (one row per week, no platform); "
                            "run `sheets-plan upgrade` to move it to this version")
-        positions[tab.key] = layout.header_positions(tab, grid.values[0] if grid.values else [])
+        positions[tab.key] = structure.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
     return rows, positions
 

@@ -27,13 +27,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_plan import jobs, layout
+from sheets_plan import jobs
+from sheets_plan.tabs import structure
 from sheets_plan.backend import Backend
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import neighbour_runs, quote_title
 from sheets_plan.sheets.values import Grid
 from sheets_plan.provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
-from sheets_plan.snapshot import project_locale, snapshot_of, tab_titles
+from sheets_plan.tabs.snapshot import project_locale, snapshot_of, tab_titles
 from sheets_plan.core.table import read_table
 from sheets_plan.core.template import Template, load
 
@@ -118,13 +119,13 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
     grids = dict(zip(keys, backend.read(sid, [quote_title(titles[k]) for k in keys])))
     result = Upgrade(name, location or sid, version or template.version, template.version, False)
     header = grids[account_tab.key].values[0] if grids[account_tab.key].values else []
-    if layout.has_column(account_tab, "platform", header):
+    if structure.has_column(account_tab, "platform", header):
         if version and version != template.version:
             backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
         return result
     for tab in (plan_tab, account_tab):
         header_problem(tab, grids[tab.key])
-    plan = read_table(plan_tab, grids[plan_tab.key], as_of=as_of, admins=layout.project_admins(meta))
+    plan = read_table(plan_tab, grids[plan_tab.key], as_of=as_of, admins=structure.project_admins(meta))
     result.platform, result.why = main_platform(template, plan.frame)
     result.before = version or "1.0"
     requests, grids[account_tab.key], result.rows = _requests(template, meta, grids, result.platform)
@@ -138,11 +139,11 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
 def _requests(template: Template, meta: dict, grids: dict[str, Grid], platform: str):
     """The repair with the new column, the old rows' platform, and the Account grid as it will be."""
     locale = project_locale(meta, template)
-    spec = layout.Project(meta.get("properties", {}).get("title", ""), locale, layout.project_admins(meta))
+    spec = structure.Project(meta.get("properties", {}).get("title", ""), locale, structure.project_admins(meta))
     rows, positions = {}, {}
     for tab in (t for t in template.tabs if t.key in grids and t.columns):
         grid = grids[tab.key]
-        positions[tab.key] = layout.header_positions(tab, grid.values[0] if grid.values else [])
+        positions[tab.key] = structure.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
     account_tab = template.tab_of_kind("account")
     at = positions[account_tab.key]["platform"]
@@ -150,8 +151,8 @@ def _requests(template: Template, meta: dict, grids: dict[str, Grid], platform: 
     inputs = [positions[account_tab.key][c.key] for c in account_tab.input_columns if c.key != "platform"]
     filled = [r for r in range(1, len(grid.values))
               if any(i < len(grid.values[r]) and grid.values[r][i] not in (None, "") for i in inputs)]
-    sheet_id = layout.find_tab(meta, account_tab, template)["properties"]["sheetId"]
-    requests = layout.provision_requests(template, spec, meta, rows, positions)
+    sheet_id = structure.find_tab(meta, account_tab, template)["properties"]["sheetId"]
+    requests = structure.provision_requests(template, spec, meta, rows, positions)
     requests += [{"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": run[0], "columnIndex": at},
                                   "rows": [{"values": [{"userEnteredValue": {"stringValue": platform}}]}] * len(run),
                                   "fields": "userEnteredValue"}} for run in neighbour_runs(filled)]

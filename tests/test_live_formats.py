@@ -80,7 +80,7 @@ from sheets_plan import LocalBackend, jobs, provision
 from sheets_plan.sheets import formula
 from sheets_plan.demo import fill_rows
 from sheets_plan.sheets.values import serial
-from sheets_plan.live import live_rules
+from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import PROBLEMS
 from sheets_plan.core.table import find_columns
 from sheets_plan.core.template import load

@@ -15,7 +15,7 @@ import pytest
 from sheets_plan.core import template as template_mod
 from sheets_plan.core.flags import Flag, Report, render_csv, render_text
 from sheets_plan.sheets.values import Grid, serial
-from sheets_plan.live import live_rules
+from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import check
 from sheets_plan.core.table import read_table
 

@@ -35,7 +35,7 @@ from sheets_plan.core.dates import monday
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
-from sheets_plan.snapshot import Snapshot, load_snapshot
+from sheets_plan.tabs.snapshot import Snapshot, load_snapshot
 from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice
 from tests.helpers import workbook_snapshot

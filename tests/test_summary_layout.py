@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_plan import summary
+from sheets_plan.tabs import weekly_tab
 from sheets_plan.core import metrics
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_letter
@@ -46,7 +46,7 @@ def build(template, locale="ru", **kw):
     args = {"sheet_id": 42, "weeks": WEEKS, "platforms": PLATFORMS, "admins": ADMINS, **kw}
     args.setdefault("plan_title", template.tab_of_kind("plan").titles.get(locale[:2], "Plan"))
     args.setdefault("account_title", template.tab_of_kind("account").titles.get(locale[:2], "Account"))
-    return summary.build_weekly(template, locale, **args)
+    return weekly_tab.build_weekly(template, locale, **args)
 
 
 @pytest.fixture(scope="module")
@@ -196,9 +196,9 @@ def test_grid_keeps_the_rows_it_had(template):
 
 def test_charts(layout):
     charts = [r["addChart"]["chart"] for r in layout.requests if "addChart" in r]
-    assert [c["chartId"] for c in charts] == list(layout.chart_ids) == list(summary.chart_ids(42))
-    assert len(set(summary.chart_ids(42)) | set(summary.chart_ids(43))) == 4
-    assert all(0 < i < 2**31 for i in summary.chart_ids(2**31 - 1))
+    assert [c["chartId"] for c in charts] == list(layout.chart_ids) == list(weekly_tab.chart_ids(42))
+    assert len(set(weekly_tab.chart_ids(42)) | set(weekly_tab.chart_ids(43))) == 4
+    assert all(0 < i < 2**31 for i in weekly_tab.chart_ids(2**31 - 1))
     cols = layout.columns
     n = len(WEEKS)
     for chart, keys in zip(charts, (["reach", "interactions"], ["err"])):
@@ -215,7 +215,7 @@ def test_charts(layout):
     anchors = [c["position"]["overlayPosition"]["anchorCell"]["columnIndex"] for c in charts]
     assert anchors[0] == 3 and anchors[1] > anchors[0]  # side by side
     first_section = min(r for (group, _, _), (r, _) in layout.cells.items() if group is not None)
-    assert first_section > 2 + n + summary.CHART_ROWS  # the charts cover no figure
+    assert first_section > 2 + n + weekly_tab.CHART_ROWS  # the charts cover no figure
 
 
 def test_layout_rows_and_cells(layout):
@@ -299,10 +299,10 @@ def test_group_names_never_become_formula_text(template):
     texts = [v["userEnteredValue"]["stringValue"] for row in content_rows(out.requests)
              for v in row.get("values", []) if "stringValue" in v.get("userEnteredValue", {})]
     assert evil in texts and "=1+1" in texts
-    assert summary.name_criterion("$C9", "Борис") == "$C9"
-    assert summary.name_criterion("$C9", "Анна*") == (
+    assert weekly_tab.name_criterion("$C9", "Борис") == "$C9"
+    assert weekly_tab.name_criterion("$C9", "Анна*") == (
         '"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE($C9,"~","~~"),"*","~*"),"?","~?")')
-    assert summary.name_criterion("$C9", "<>x").startswith('"="&')
+    assert weekly_tab.name_criterion("$C9", "<>x").startswith('"="&')
 
 
 def test_no_shared_dicts_between_cells(layout):

@@ -13,12 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_plan import jobs, writeback
+from sheets_plan import jobs
+from sheets_plan.tabs import check_tab
 from sheets_plan.core import metrics
 from sheets_plan.core.dates import monday
 from sheets_plan.demo import run_demo
 from sheets_plan.local import LocalBackend
-from sheets_plan.snapshot import load_snapshot
+from sheets_plan.tabs.snapshot import load_snapshot
 from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice
 
@@ -45,7 +46,7 @@ def test_the_check_tab_can_be_read(demo):
     ws = openpyxl.load_workbook(demo)["Проверка"]
     assert ws.freeze_panes == "A3"  # the title and the header stay on screen
     widths = [ws.column_dimensions[c].width for c in "ABCDE"]
-    assert [round(w * 7) for w in widths] == list(writeback.CHECK_WIDTHS)
+    assert [round(w * 7) for w in widths] == list(check_tab.CHECK_WIDTHS)
     rules = [ws.cell(r, 4).value for r in range(3, ws.max_row + 1) if ws.cell(r, 4).value]
     template = load()
     assert set(rules) <= {r.name("ru") for r in template.rules} and "Текст поста" in rules  # no rule ids

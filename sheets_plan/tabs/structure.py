@@ -143,7 +143,7 @@ def provision_requests(template: Template, project: Project, meta: dict,
 
     `positions`: where each table tab's columns are now (header_positions);
     `fresh`: a spreadsheet just made, whose default empty sheet goes."""
-    from sheets_plan.live import live_rules
+    from .highlighting import live_rules
 
     used_rows = used_rows or {}
     positions = positions or {}

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from sheets_plan import layout
+from . import structure
 from sheets_plan.core import kpis
 from sheets_plan.core.flags import Report
 from sheets_plan.sheets.a1 import neighbour_runs, grid_range
 from sheets_plan.sheets.values import serial, extended
-from sheets_plan.snapshot import Snapshot
+from .snapshot import Snapshot
 
 CHECK_HEADER = {"ru": ["Серьёзность", "Ответственный", "Ячейка", "Правило", "Сообщение"],
                 "en": ["Severity", "Admin", "Cell", "Rule", "Message"]}
@@ -27,7 +27,7 @@ LOG_HEADER = {"ru": ["Время запуска", "На дату", "Строк",
 LOG_FIX = {"ru": "Исправлено командой fix", "en": "Fixed by fix"}
 DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
 DATETIME = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}}
-BOLD = {"textFormat": {"bold": True}, "backgroundColor": layout.HEADER_COLOR}
+BOLD = {"textFormat": {"bold": True}, "backgroundColor": structure.HEADER_COLOR}
 
 Link = Callable[[int, str, str], str]
 
@@ -57,7 +57,7 @@ def ensure_tab(snap: Snapshot, key: str, rows: int, cols: int) -> list[dict]:
         return [{"addSheet": {"properties": {
             "sheetId": sid, "title": tab.title(snap.locale), "index": min(index, len(snap.meta.get("sheets", []))),
             "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": 2 if key == "check" else 1}}}},
-            *layout.protection_requests(tab, sid, None)]
+            *structure.protection_requests(tab, sid, None)]
     grid = sheet["properties"]["gridProperties"]
     if grid.get("rowCount", 0) >= rows and grid.get("columnCount", 0) >= cols:
         return []
@@ -182,7 +182,7 @@ def formula_repairs(snap: Snapshot, report: Report) -> list[dict]:
             continue
         col = plan.column(f.column)
         c = table.positions[f.column]
-        text = layout.computed_formula(plan, col, f.row, table.positions)
+        text = structure.computed_formula(plan, col, f.row, table.positions)
         reqs.append({"updateCells": {"start": {"sheetId": snap.sheet_ids[plan.key], "rowIndex": f.row - 1,
                                                "columnIndex": c},
                                      "rows": [{"values": [{"userEnteredValue": {"formulaValue": text}}]}],

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sheets_plan import layout
+from . import structure
 from sheets_plan.backend import Backend
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
@@ -36,7 +36,7 @@ class Snapshot:
     as_of: dt.date
 
     def sheet(self, key: str) -> dict | None:
-        return layout.find_tab(self.meta, self.template.tab(key), self.template)
+        return structure.find_tab(self.meta, self.template.tab(key), self.template)
 
     def expected_formulas(self) -> dict[str, pd.Series]:
         """The formula each computed plan cell should hold, per row."""
@@ -46,14 +46,14 @@ class Snapshot:
         out = {}
         for col in plan.columns:
             if col.computed:
-                pattern = layout.computed_formula(plan, col, 999_999_999, table.positions)
+                pattern = structure.computed_formula(plan, col, 999_999_999, table.positions)
                 out[col.key] = pd.Series([pattern.replace("999999999", str(r)) for r in rows], index=rows,
                                          dtype=object)
         return out
 
 
 def project_locale(meta: dict, template: Template) -> str:
-    locale = layout.metadata(meta, layout.META_LOCALE)
+    locale = structure.metadata(meta, structure.META_LOCALE)
     if locale in LOCALES:
         return locale
     titles = {s["properties"]["title"] for s in meta.get("sheets", [])}
@@ -85,7 +85,7 @@ def tab_titles(meta: dict, template: Template) -> tuple[dict[str, str], set[str]
     locale = project_locale(meta, template)
     titles, present = {}, set()
     for tab in template.tabs:
-        sheet = layout.find_tab(meta, tab, template)
+        sheet = structure.find_tab(meta, tab, template)
         titles[tab.key] = sheet["properties"]["title"] if sheet else tab.title(locale)
         if sheet:
             present.add(tab.key)
@@ -96,13 +96,13 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
                 project: str) -> Snapshot:
     """The Snapshot of cells already read (`grids`: the table tabs, and the Log if there)."""
     titles, present = tab_titles(meta, template)
-    admins = layout.project_admins(meta)
+    admins = structure.project_admins(meta)
     grids = dict(grids)
     tables = {}
     for tab in (t for t in template.tabs if t.kind in TABLE_KINDS and t.key in grids):
         tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, admins, project)  # kept once: typed
     return Snapshot(sid, project, template, meta, project_locale(meta, template), admins,
-                    layout.sheet_ids(template, meta), titles, present, grids, tables, as_of)
+                    structure.sheet_ids(template, meta), titles, present, grids, tables, as_of)
 
 
 def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str) -> Table:
