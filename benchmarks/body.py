@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sheets_plan.tabs import weekly_tab
 from sheets_plan.sheets import formula  # noqa: E402
-from sheets_plan.google import request_body  # noqa: E402
+from sheets_plan.backends.google import request_body  # noqa: E402
 from sheets_plan.model import Spreadsheet  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sheets_plan import jobs  # noqa: E402
 from sheets_plan.demo import fill_rows, sample_rows  # noqa: E402
-from sheets_plan.google import GoogleBackend, connect  # noqa: E402
+from sheets_plan.backends.google import GoogleBackend, connect  # noqa: E402
 from sheets_plan.provision import provision  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
 from sheets_plan.testing.emulator import Emulator  # noqa: E402

@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from sheets_plan.demo import fill_rows  # noqa: E402
 from validate import ADMINS, make_plan  # noqa: E402
-from sheets_plan.local import LocalBackend  # noqa: E402
+from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.provision import provision  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
 
@@ -35,10 +35,10 @@ AS_OF = dt.date(2026, 3, 16)
 CHILD = """
 import json, sys, time, datetime as dt
 sys.path.insert(0, {root!r})
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan import jobs
 import python_calamine
-import sheets_plan.xlsx.write, openpyxl.chart  # imported on first use: not part of a run's time
+import sheets_plan.backends.xlsx.write, openpyxl.chart  # imported on first use: not part of a run's time
 path, what = sys.argv[1], sys.argv[2]
 as_of = dt.date(2026, 3, 16)
 start = time.perf_counter()

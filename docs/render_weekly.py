@@ -47,9 +47,9 @@ import openpyxl  # noqa: E402
 from sheets_plan import jobs
 from sheets_plan.tabs import weekly_tab, check_tab  # noqa: E402
 from sheets_plan.demo import run_demo  # noqa: E402
-from sheets_plan.local import LocalBackend  # noqa: E402
+from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.tabs.snapshot import load_snapshot  # noqa: E402
-from sheets_plan.xlsx.charts import xlsx_chart  # noqa: E402
+from sheets_plan.backends.xlsx.charts import xlsx_chart  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
 from sheets_plan.testing import libreoffice  # noqa: E402
 

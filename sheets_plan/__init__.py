@@ -3,9 +3,9 @@
 Library first: every CLI command is one of these functions.
 """
 
-from sheets_plan.backend import Backend, ProjectRef
+from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan.provision import provision
 from sheets_plan.core.template import Template, TemplateError, load as load_template
 

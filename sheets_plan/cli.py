@@ -16,7 +16,7 @@ import click
 
 from sheets_plan.core import template as template_mod
 from sheets_plan.errors import RunError
-from sheets_plan.local import OTHER_FORMATS, LocalBackend
+from sheets_plan.backends.local import OTHER_FORMATS, LocalBackend
 from sheets_plan.cli_parts import HELP, DateParam, Group, google_options
 from sheets_plan.core.template import LOCALES, TemplateError
 
@@ -48,7 +48,7 @@ dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False), d
 
 
 def google_backend(google: dict, folder: str | None = None):
-    from sheets_plan.google import GoogleBackend, connect
+    from sheets_plan.backends.google import GoogleBackend, connect
 
     client, account = connect(google.get("credentials"), oauth=google.get("oauth", False),
                               per_minute=google.get("per_minute") or 60)
@@ -69,7 +69,7 @@ def open_target(target: str, google: dict | None = None):
         if not path.is_file():
             raise RunError(f"{target}: no such workbook")
         return LocalBackend(path.parent), str(path)
-    from sheets_plan.google import spreadsheet_id
+    from sheets_plan.backends.google import spreadsheet_id
 
     return google_backend(google or {}), spreadsheet_id(target)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from sheets_plan.tabs import structure
 from sheets_plan.sheets.values import serial, extended
 from sheets_plan.errors import RunError
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan.provision import provision
 from sheets_plan.core.template import Template, load
-from sheets_plan.xlsx import read_tags
+from sheets_plan.backends.xlsx import read_tags
 
 DEMO_PROJECT = {"ru": "Кофейня «Зерно»", "en": "Grain Coffee House"}
 ADMINS = {"ru": ("Анна", "Борис", "Вера"), "en": ("Anna", "Boris", "Vera")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from sheets_plan.tabs import structure
-from sheets_plan.backend import Backend, ProjectRef
+from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.core.template import LOCALES, Template, load

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from sheets_plan import jobs
 from sheets_plan.tabs import structure
-from sheets_plan.backend import Backend
+from sheets_plan.backends.base import Backend
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import neighbour_runs, quote_title
 from sheets_plan.sheets.values import Grid

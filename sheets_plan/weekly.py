@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from sheets_plan.backend import Backend, ProjectRef
+from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.jobs import ProjectRun, run_project
 from sheets_plan.core.template import Template, load

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sheets_plan.google import GoogleBackend, connect
+from sheets_plan.backends.google import GoogleBackend, connect
 from sheets_plan.testing.emulator import Emulator
 
 ROBOT = "robot@project.iam.gserviceaccount.com"

@@ -25,7 +25,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from sheets_plan import jobs
 from sheets_plan.demo import fill_rows, sample_leads, sample_rows
-from sheets_plan.google import DRIVE_FILES, GoogleBackend, connect
+from sheets_plan.backends.google import DRIVE_FILES, GoogleBackend, connect
 from sheets_plan.provision import provision
 from sheets_plan.testing.cassette import (
     FOLDER_ENV, cassette_session, clean_response, google_session, record_mode, recording_google, use_cassette,

@@ -73,7 +73,7 @@ def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
     """The demo has text a formula does not count (a number with a space, a padded status, a date
     as text): flagged, and the recalculated Weekly tab equals `report --format json` everywhere."""
     from sheets_plan import jobs
-    from sheets_plan.local import LocalBackend
+    from sheets_plan.backends.local import LocalBackend
     from sheets_plan.tabs.snapshot import load_snapshot
     from sheets_plan.core.template import load
     from tests.helpers import weekly_differences

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
-from sheets_plan import LocalBackend, provision, xlsx
+from sheets_plan import LocalBackend, provision
+from sheets_plan.backends import xlsx
 from sheets_plan.demo import fill_rows, sample_rows
 
 from .conftest import AS_OF

@@ -32,7 +32,7 @@ from sheets_plan.sheets.a1 import quote_title, parse_a1
 from sheets_plan.sheets.values import EPOCH, serial
 from sheets_plan.testing import libreoffice
 from sheets_plan.testing.emulator.formulas import Evaluator, FormulaError
-from sheets_plan.xlsx import Book
+from sheets_plan.backends.xlsx import Book
 
 AS_OF = dt.date(2026, 11, 26)
 MONDAY = serial(dt.date(2026, 3, 2))  # 46083

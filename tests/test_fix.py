@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sheets_plan import LocalBackend, demo, jobs, provision
 from sheets_plan.cli import cli
 from sheets_plan.sheets.values import serial
-from sheets_plan.xlsx.book import Book
+from sheets_plan.backends.xlsx.book import Book
 
 from .google_fixtures import RUN_AT, google_backend
 

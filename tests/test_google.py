@@ -5,7 +5,7 @@ import pytest
 
 from sheets_plan import jobs
 from sheets_plan.demo import fill_rows, sample_rows
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan.provision import provision
 from sheets_plan.sheets import formula
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from requests.adapters import BaseAdapter
 
 from sheets_plan import cli
-from sheets_plan.google import GoogleBackend, connect
+from sheets_plan.backends.google import GoogleBackend, connect
 from sheets_plan.provision import provision
-from sheets_plan.retry import RetryPolicy
+from sheets_plan.backends.retry import RetryPolicy
 from sheets_plan.testing.emulator import Emulator
 
 ROBOT = "robot@project.iam.gserviceaccount.com"
@@ -159,9 +159,9 @@ def test_transient_503s_are_retried_and_succeed(emu, template, sleeps):
 
 def test_a_create_that_failed_after_making_the_file_is_not_repeated(template):
     """Drive made the file but the answer was lost (503): provisioning looks before creating again."""
-    from sheets_plan.google import GoogleBackend, connect
+    from sheets_plan.backends.google import GoogleBackend, connect
     from sheets_plan.provision import provision
-    from sheets_plan.retry import RetryPolicy
+    from sheets_plan.backends.retry import RetryPolicy
     from sheets_plan.testing.emulator import Emulator
 
     emu = Emulator()

@@ -16,7 +16,7 @@ from sheets_plan import jobs
 from sheets_plan.core import report_table
 from sheets_plan.errors import RunError
 from sheets_plan.demo import fill_rows, sample_leads, sample_rows
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan.provision import provision
 from sheets_plan.testing import libreoffice
 from sheets_plan.testing.emulator import Emulator

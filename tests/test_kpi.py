@@ -9,7 +9,7 @@ import openpyxl
 from sheets_plan import jobs
 from sheets_plan.core import kpis
 from sheets_plan.demo import fill_rows, sample_leads, sample_rows
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan.provision import provision
 from sheets_plan.core.template import load
 

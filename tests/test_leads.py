@@ -17,7 +17,7 @@ from sheets_plan.cli import cli
 from sheets_plan.demo import fill_rows, sample_rows
 from sheets_plan.core.flags import render_text
 from sheets_plan.sheets.values import Grid, serial
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan.core.procedure import check
 from sheets_plan.provision import provision
 from sheets_plan.core.table import read_table

@@ -4,7 +4,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan import LocalBackend, provision, xlsx
+from sheets_plan import LocalBackend, provision
+from sheets_plan.backends import xlsx
 from sheets_plan.cli import cli
 
 from .helpers import workbook_snapshot

@@ -152,7 +152,7 @@ def test_repeated_formulas_cover_every_row_after_a_block_s_first(layout):
                                                    ("en", 5, 1_000_000), ("en", 10, 2_000_000)])
 def test_the_weekly_body_fits_google_s_recommended_size(template, locale, admins, limit):
     """26 weeks × 6 platforms × N admins, as the GoogleBackend sends it (rendered, UTF-8 JSON)."""
-    from sheets_plan.google import request_body
+    from sheets_plan.backends.google import request_body
 
     weeks = [D(2026, 1, 5) + dt.timedelta(weeks=k) for k in range(26)]
     out = build(template, locale, weeks=weeks, platforms=["Instagram", "VK", "Telegram", "TikTok", "YouTube",

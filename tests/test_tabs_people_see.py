@@ -18,7 +18,7 @@ from sheets_plan.tabs import check_tab
 from sheets_plan.core import metrics
 from sheets_plan.core.dates import monday
 from sheets_plan.demo import run_demo
-from sheets_plan.local import LocalBackend
+from sheets_plan.backends.local import LocalBackend
 from sheets_plan.tabs.snapshot import load_snapshot
 from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice

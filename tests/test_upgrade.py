@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from sheets_plan import jobs
 from sheets_plan.cli import cli
 from sheets_plan.errors import RunError
-from sheets_plan.google import MARKER
+from sheets_plan.backends.google import MARKER
 from sheets_plan.core.template import load
 from sheets_plan.testing.emulator import Emulator
 from sheets_plan.upgrade import upgrade_folder
-from sheets_plan.xlsx import read_tags
+from sheets_plan.backends.xlsx import read_tags
 
 from .google_fixtures import AS_OF as GOOGLE_AS_OF, RUN_AT, google_backend, schema_errors
 from .person import person_parts

@@ -6,8 +6,8 @@ import openpyxl
 from openpyxl.chart import BarChart, Reference
 
 from sheets_plan import LocalBackend, jobs
-from sheets_plan.xlsx import cells
-from sheets_plan.xlsx.styles import Styles
+from sheets_plan.backends.xlsx import cells
+from sheets_plan.backends.xlsx.styles import Styles
 
 from .conftest import AS_OF
 

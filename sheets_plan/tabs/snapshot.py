@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import structure
-from sheets_plan.backend import Backend
+from sheets_plan.backends.base import Backend
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.sheets.values import Grid

@@ -285,7 +285,7 @@ def google_session(credentials: str | None = None) -> requests.Session:
     from google.auth.transport.requests import AuthorizedSession
     from google.oauth2 import service_account
 
-    from sheets_plan.google import SCOPES
+    from sheets_plan.backends.google import SCOPES
 
     path = credentials or os.environ["GOOGLE_APPLICATION_CREDENTIALS"]
     return AuthorizedSession(service_account.Credentials.from_service_account_file(path, scopes=SCOPES))

@@ -21,11 +21,11 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from sheets_plan.sheets import formula
-from sheets_plan.backend import ProjectRef
+from .base import ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid
 from sheets_plan.sheets.a1 import parse_a1
-from sheets_plan.retry import Pacer, ReliableHTTPClient, RetryPolicy
+from .retry import Pacer, ReliableHTTPClient, RetryPolicy
 
 # URLs, in one place.
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"

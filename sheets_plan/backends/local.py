@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sheets_plan.backend import ProjectRef
+from .base import ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.sheets.values import Grid
 from sheets_plan.model import ModelError
-from sheets_plan.xlsx import Book, WorkbookError, locked_file, read_tags, package, props
+from .xlsx import Book, WorkbookError, locked_file, read_tags, package, props
 
 
 # Spreadsheet formats a person may "Save as" by mistake: the tool reads and writes .xlsx only.
