@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_plan import weekly as job  # noqa: E402
-from sheets_plan.demo import fill_rows, sample_rows  # noqa: E402
+from sheets_plan.jobs import folder as job  # noqa: E402
+from sheets_plan.jobs.demo import fill_rows, sample_rows  # noqa: E402
 from sheets_plan.backends.google import GoogleBackend, connect  # noqa: E402
 from sheets_plan.backends.local import LocalBackend  # noqa: E402
-from sheets_plan.provision import provision  # noqa: E402
+from sheets_plan.jobs.provision import provision  # noqa: E402
 from sheets_plan.backends.retry import Pacer, RetryPolicy  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
 from sheets_plan.testing.emulator import Emulator  # noqa: E402

@@ -44,11 +44,11 @@ from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
 
 import openpyxl  # noqa: E402
 
-from sheets_plan import jobs
+from sheets_plan.jobs import project
 from sheets_plan.tabs import weekly_tab, check_tab  # noqa: E402
-from sheets_plan.demo import run_demo  # noqa: E402
+from sheets_plan.jobs.demo import run_demo  # noqa: E402
 from sheets_plan.backends.local import LocalBackend  # noqa: E402
-from sheets_plan.tabs.snapshot import load_snapshot  # noqa: E402
+from sheets_plan.jobs.read import load_snapshot  # noqa: E402
 from sheets_plan.backends.xlsx.charts import xlsx_chart  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
 from sheets_plan.testing import libreoffice  # noqa: E402
@@ -131,7 +131,7 @@ def presentation_copy(path: Path, out: Path, tab: str = "weekly") -> Path:
     if tab == "weekly":
         titles = {snap.sheet_ids[key]: snap.titles[key] for key in snap.titles}
         anchors = []
-        for request in jobs.weekly_layout(snap).requests:  # ...so they are drawn again by the product's code
+        for request in project.weekly_layout(snap).requests:  # ...so they are drawn again by the product's code
             if "addChart" in request:
                 chart = request["addChart"]["chart"]
                 ws.add_chart(xlsx_chart(chart, titles))

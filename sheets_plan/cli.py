@@ -116,7 +116,7 @@ def provision(project, folder, admins, locale, source, allow_domain, notify, tem
       sheets-plan provision "Coffee House" --dir plans --admin Anna --admin Boris
       sheets-plan provision "Coffee House" --folder 1AbC... --admin anna@agency.com --credentials key.json
     """
-    from sheets_plan.provision import provision as run
+    from sheets_plan.jobs.provision import provision as run
 
     google = {"credentials": credentials, "oauth": oauth, "allow_domain": allow_domain, "notify": notify,
               "per_minute": per_minute}
@@ -178,7 +178,7 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, cre
     import json
 
     from sheets_plan.core.flags import render_csv, render_text
-    from sheets_plan.jobs import validate as run
+    from sheets_plan.jobs.project import validate as run
 
     if personal and fmt != "text":
         raise RunError("--show-personal-data is for the text output on a terminal; JSON and CSV always mask "
@@ -208,7 +208,7 @@ def summarize(target, as_of, template_path, credentials, oauth, per_minute):
 
     Example: sheets-plan summarize "plans/Coffee House.xlsx"
     """
-    from sheets_plan.jobs import summarize as run
+    from sheets_plan.jobs.project import summarize as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     figures = run(backend, sid, template=load_template(template_path), as_of=as_of)
@@ -240,7 +240,7 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
     import json
 
     from sheets_plan.core import report_table
-    from sheets_plan.jobs import report as run
+    from sheets_plan.jobs.project import report as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of,
@@ -277,8 +277,8 @@ def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute
     """
     import json
 
-    from sheets_plan.fix import render_text
-    from sheets_plan.jobs import fix as run
+    from sheets_plan.jobs.fix import render_text
+    from sheets_plan.jobs.project import fix as run
 
     backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
     result = run(backend, sid, template=load_template(template_path), as_of=as_of,
@@ -317,7 +317,7 @@ def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, 
     """
     import json
 
-    from sheets_plan import weekly as job
+    from sheets_plan.jobs import folder as job
 
     template = load_template(template_path)
     backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
@@ -377,7 +377,7 @@ def upgrade(target, folder, folder_id, as_of, fmt, template_path, credentials, o
     """
     import json
 
-    from sheets_plan import upgrade as job
+    from sheets_plan.jobs import upgrade as job
 
     template = load_template(template_path)
     google = {"credentials": credentials, "oauth": oauth, "per_minute": per_minute}
@@ -412,7 +412,7 @@ def demo(folder, locale, as_of):
 
     Example: sheets-plan demo --dir demo
     """
-    from sheets_plan.demo import run_demo
+    from sheets_plan.jobs.demo import run_demo
 
     result = run_demo(Path(folder), locale=locale, as_of=as_of)
     click.echo(result.text)

@@ -58,7 +58,7 @@ def cells_differences(rows: list[list], layout, reports: dict) -> tuple[list, in
 def project_with_rows(folder, template, name: str, admins: list[str], locale: str, as_of, rows: int = 20) -> str:
     """A provisioned local project with `rows` sample plan rows and the sample Account rows."""
     from sheets_plan import LocalBackend, provision
-    from sheets_plan.demo import fill_rows, sample_rows
+    from sheets_plan.jobs.demo import fill_rows, sample_rows
 
     backend = LocalBackend(folder)
     path = provision(backend, name, admins=admins, locale=locale, template=template)

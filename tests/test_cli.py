@@ -72,9 +72,9 @@ def test_summarize_and_report(demo):
 def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
     """The demo has text a formula does not count (a number with a space, a padded status, a date
     as text): flagged, and the recalculated Weekly tab equals `report --format json` everywhere."""
-    from sheets_plan import jobs
+    from sheets_plan.jobs import project
     from sheets_plan.backends.local import LocalBackend
-    from sheets_plan.tabs.snapshot import load_snapshot
+    from sheets_plan.jobs.read import load_snapshot
     from sheets_plan.core.template import load
     from tests.helpers import weekly_differences
 
@@ -89,7 +89,7 @@ def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
         reports[by] = json.loads(out.output)
     snap = load_snapshot(LocalBackend(path.parent), str(path), load(), as_of=dt.date.fromisoformat(AS_OF))
     recalculated, = convert([path], "xlsx", tmp_path)
-    problems, compared = weekly_differences(recalculated, snap, jobs.weekly_layout(snap), reports)
+    problems, compared = weekly_differences(recalculated, snap, project.weekly_layout(snap), reports)
     assert not problems and compared > 1000, problems[:6]
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from sheets_plan import LocalBackend, provision
 from sheets_plan.cli import cli
-from sheets_plan.demo import fill_rows, sample_rows
+from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.sheets.values import serial
 
 from .conftest import AS_OF
@@ -226,7 +226,7 @@ def test_a_long_admin_list_lives_in_a_hidden_tab_because_excel_keeps_255_charact
 
 
 def test_on_google_a_wrong_folder_id_is_not_an_empty_folder(emu):
-    from sheets_plan import weekly
+    from sheets_plan.jobs import folder as weekly
     from sheets_plan.errors import RunError
 
     from .google_fixtures import google_backend

@@ -11,7 +11,7 @@ import openpyxl
 
 from sheets_plan import LocalBackend, provision
 from sheets_plan.backends import xlsx
-from sheets_plan.demo import fill_rows, sample_rows
+from sheets_plan.jobs.demo import fill_rows, sample_rows
 
 from .conftest import AS_OF
 

@@ -11,7 +11,7 @@ from requests.adapters import BaseAdapter
 
 from sheets_plan import cli
 from sheets_plan.backends.google import GoogleBackend, connect
-from sheets_plan.provision import provision
+from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
 from sheets_plan.testing.emulator import Emulator
 
@@ -160,7 +160,7 @@ def test_transient_503s_are_retried_and_succeed(emu, template, sleeps):
 def test_a_create_that_failed_after_making_the_file_is_not_repeated(template):
     """Drive made the file but the answer was lost (503): provisioning looks before creating again."""
     from sheets_plan.backends.google import GoogleBackend, connect
-    from sheets_plan.provision import provision
+    from sheets_plan.jobs.provision import provision
     from sheets_plan.backends.retry import RetryPolicy
     from sheets_plan.testing.emulator import Emulator
 

@@ -76,9 +76,10 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 
-from sheets_plan import LocalBackend, jobs, provision
+from sheets_plan import LocalBackend, provision
+from sheets_plan.jobs import project
 from sheets_plan.sheets import formula
-from sheets_plan.demo import fill_rows
+from sheets_plan.jobs.demo import fill_rows
 from sheets_plan.sheets.values import serial
 from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import PROBLEMS
@@ -305,7 +306,7 @@ def build(case: Case, base: Path) -> Built:
     built = Built(case, Path(sid), base / "helpers" / f"{case.name}.xlsx", [], {}, {}, len(plan) + 1, last_input,
                   filled)
     write_helpers(built)
-    built.flags = jobs.validate(backend, sid, as_of=case.as_of, write=False).flags
+    built.flags = project.validate(backend, sid, as_of=case.as_of, write=False).flags
     return built
 
 

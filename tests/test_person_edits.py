@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from sheets_plan import LocalBackend, provision
 from sheets_plan.cli import cli
-from sheets_plan.demo import fill_rows, sample_rows
-from sheets_plan.jobs import validate
+from sheets_plan.jobs.demo import fill_rows, sample_rows
+from sheets_plan.jobs.project import validate
 
 from .conftest import AS_OF
 from .person import by_header, charts_on, highlighted_columns, person_parts, validations_by_header

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sheets_plan import jobs, weekly
-from sheets_plan.demo import fill_rows
+from sheets_plan.jobs import folder as weekly, project as jobs
+from sheets_plan.jobs.demo import fill_rows
 from sheets_plan.sheets.values import serial
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan.provision import provision
+from sheets_plan.jobs.provision import provision
 from sheets_plan.core.template import load
 
 from .helpers import workbook_snapshot

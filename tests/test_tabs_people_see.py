@@ -13,13 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_plan import jobs
+from sheets_plan.jobs import project
 from sheets_plan.tabs import check_tab
 from sheets_plan.core import metrics
 from sheets_plan.core.dates import monday
-from sheets_plan.demo import run_demo
+from sheets_plan.jobs.demo import run_demo
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan.tabs.snapshot import load_snapshot
+from sheets_plan.jobs.read import load_snapshot
 from sheets_plan.core.template import load
 from sheets_plan.testing import libreoffice
 
@@ -60,9 +60,9 @@ def test_the_check_tab_can_be_read(demo):
 def test_the_weekly_tab_shows_its_charts_and_marks_the_week_in_progress(demo, tmp_path):
     template = load()
     snap = load_snapshot(LocalBackend(demo.parent), str(demo), template, as_of=AS_OF)
-    layout = jobs.weekly_layout(snap)
+    layout = project.weekly_layout(snap)
     title = snap.titles["weekly"]
-    weeks = jobs.plan_weeks(snap)
+    weeks = project.plan_weeks(snap)
     assert weeks[-1] == monday(AS_OF)
     main_end = 2 + len(weeks)
     anchors = sorted(chart_anchors(demo, title))

@@ -5,11 +5,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan import weekly as job
+from sheets_plan.jobs import folder as job
 from sheets_plan.cli import cli
-from sheets_plan.demo import fill_rows, sample_rows
+from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan.provision import provision
+from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
 from sheets_plan.testing.emulator import Emulator, random_faults
 

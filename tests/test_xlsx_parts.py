@@ -5,7 +5,8 @@ from __future__ import annotations
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 
-from sheets_plan import LocalBackend, jobs
+from sheets_plan import LocalBackend
+from sheets_plan.jobs import project as jobs
 from sheets_plan.backends.xlsx import cells
 from sheets_plan.backends.xlsx.styles import Styles
 

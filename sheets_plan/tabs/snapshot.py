@@ -1,7 +1,7 @@
-"""One project, read once: metadata (1 request) and the tabs' cells (1 request).
+"""One project as one read found it: its metadata and its tabs' cells, read as tables.
 
-Every job (validate, summarize, the weekly run) starts from a Snapshot, so
-a project costs two reads however many rows it has (DESIGN §7).
+Pure: a spreadsheet's metadata and the cells read (``jobs.read`` does the two reads) in, a Snapshot
+out. Every job starts from one, so a project costs two reads however many rows it has.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import structure
-from sheets_plan.backends.base import Backend
 from sheets_plan.errors import RunError
-from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.sheets.values import Grid
 from sheets_plan.core.table import HeaderError, Table, read_table
-from sheets_plan.core.template import LOCALES, OPTIONAL_KINDS, TABLE_KINDS, Tab, Template
+from sheets_plan.core.template import LOCALES, TABLE_KINDS, Tab, Template
 
 
 @dataclass
@@ -61,22 +59,6 @@ def project_locale(meta: dict, template: Template) -> str:
         if template.tab_of_kind("plan").title(loc) in titles:
             return loc
     return template.locale
-
-
-def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.date,
-                  project: str = "") -> Snapshot:
-    meta = backend.get(sid)
-    titles, present = tab_titles(meta, template)
-    name = project or meta.get("properties", {}).get("title", sid)
-    read_keys = [t.key for t in template.tabs if t.kind in TABLE_KINDS and (t.kind not in OPTIONAL_KINDS
-                                                                            or t.key in present)]
-    for key in read_keys:
-        if key not in present:
-            raise RunError(f"{name}: no tab “{titles[key]}” (renamed or deleted?); "
-                           f"rename it back or run `sheets-plan provision` to recreate it")
-    read_keys += [k for k in ("log",) if k in present]
-    grids = dict(zip(read_keys, backend.read(sid, [quote_title(titles[k]) for k in read_keys])))
-    return snapshot_of(sid, template, meta, grids, as_of=as_of, project=name)
 
 
 def tab_titles(meta: dict, template: Template) -> tuple[dict[str, str], set[str]]:

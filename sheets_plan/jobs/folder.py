@@ -15,7 +15,7 @@ from typing import Callable
 
 from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
-from sheets_plan.jobs import ProjectRun, run_project
+from .project import ProjectRun, run_project
 from sheets_plan.core.template import Template, load
 
 

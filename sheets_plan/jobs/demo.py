@@ -12,7 +12,7 @@ from sheets_plan.tabs import structure
 from sheets_plan.sheets.values import serial, extended
 from sheets_plan.errors import RunError
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan.provision import provision
+from .provision import provision
 from sheets_plan.core.template import Template, load
 from sheets_plan.backends.xlsx import read_tags
 
@@ -182,7 +182,7 @@ def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) 
     """The demo project in `folder`: made once with sample rows dated around `as_of` (default
     today), then checked and summarized. A re-run keeps its rows and its date; asking for
     another date is refused (its rows would all be in the future or long overdue)."""
-    from sheets_plan.jobs import run_project, today  # the weekly job: check + summary
+    from .project import run_project, today  # the weekly job: check + summary
 
     template = load()
     backend = LocalBackend(folder)

@@ -27,13 +27,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_plan import jobs
 from sheets_plan.tabs import structure
 from sheets_plan.backends.base import Backend
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import neighbour_runs, quote_title
 from sheets_plan.sheets.values import Grid
-from sheets_plan.provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
+from .project import summary_requests, today
+from .provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
 from sheets_plan.tabs.snapshot import project_locale, snapshot_of, tab_titles
 from sheets_plan.core.table import read_table
 from sheets_plan.core.template import Template, load
@@ -107,7 +107,7 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
     """Move one workbook to `template`'s version (see the module). `version`: the workbook's
     version tag, when the caller knows it (a folder listing): a stale tag is corrected."""
     template = template or load()
-    as_of = as_of or jobs.today(template)
+    as_of = as_of or today(template)
     meta = backend.get(sid)
     name = project or meta.get("properties", {}).get("title", sid)
     titles, present = tab_titles(meta, template)
@@ -130,7 +130,7 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
     result.before = version or "1.0"
     requests, grids[account_tab.key], result.rows = _requests(template, meta, grids, result.platform)
     snap = snapshot_of(sid, template, _with_added_tabs(meta, requests), grids, as_of=as_of, project=name)
-    backend.batch_update(sid, requests + jobs.summary_requests(snap))
+    backend.batch_update(sid, requests + summary_requests(snap))
     backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
     result.changed = True
     return result

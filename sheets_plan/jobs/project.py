@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sheets_plan.core import dates, kpis, metrics, plan_span, procedure, sheet_view
-from sheets_plan import fix as fixes
+from . import fix as fixes
 from sheets_plan.tabs import kpi_tab, weekly_tab, check_tab
 from sheets_plan.backends.base import Backend
 from sheets_plan.core.flags import Report, render_text
-from sheets_plan.tabs.snapshot import Snapshot, load_snapshot
+from sheets_plan.tabs.snapshot import Snapshot
+from .read import load_snapshot
 from sheets_plan.core.template import Template, load
 
 
