@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sheets_plan.jobs import project  # noqa: E402
+from sheets_plan.jobs import project as jobs  # noqa: E402
 from sheets_plan.jobs.demo import fill_rows, sample_rows  # noqa: E402
 from sheets_plan.backends.google import GoogleBackend, connect  # noqa: E402
 from sheets_plan.jobs.provision import provision  # noqa: E402
@@ -53,7 +53,7 @@ def measure(rows: int) -> dict:
                                                              "length": rows}}])
     fill_rows(backend, sid, template, plan, account)
     out = {"rows": rows}
-    out["weekly job"] = timed(lambda: project.run_project(backend, sid, template=template, as_of=AS_OF,
+    out["weekly job"] = timed(lambda: jobs.run_project(backend, sid, template=template, as_of=AS_OF,
                                                        run_at=RUN_AT))
     sh = emu.client().open_by_key(sid)
     weekly = sh.worksheet("Статистика по неделям")

@@ -36,7 +36,7 @@ CHILD = """
 import json, sys, time, datetime as dt
 sys.path.insert(0, {root!r})
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan import jobs
+from sheets_plan.jobs import project as jobs
 import python_calamine
 import sheets_plan.backends.xlsx.write, openpyxl.chart  # imported on first use: not part of a run's time
 path, what = sys.argv[1], sys.argv[2]

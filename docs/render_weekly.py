@@ -3,10 +3,10 @@
     python docs/render_weekly.py [--out docs/weekly.png] [--as-of 2026-03-16]
 
 1. Builds the demo workbook exactly as ``sheets-plan demo`` does
-   (``sheets_plan.demo.run_demo``, English labels, a fixed as-of date so the
+   (``sheets_plan.jobs.demo.run_demo``, English labels, a fixed as-of date so the
    picture only changes when the product does).
 2. Makes a presentation copy with openpyxl (the charts drawn by the
-   product's own chart code, sheets_plan/xlsx/charts.py): the Weekly tab
+   product's own chart code, sheets_plan/backends/xlsx/charts.py): the Weekly tab
    first and the only visible one (Plan and Account stay, hidden: the
    formulas read them), and a print area of one A3 landscape page: the main
    block and the two charts under it, where the product puts them.
@@ -44,14 +44,14 @@ from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
 
 import openpyxl  # noqa: E402
 
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.tabs import weekly_tab, check_tab  # noqa: E402
 from sheets_plan.jobs.demo import run_demo  # noqa: E402
 from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.jobs.read import load_snapshot  # noqa: E402
 from sheets_plan.backends.xlsx.charts import xlsx_chart  # noqa: E402
 from sheets_plan.core.template import load  # noqa: E402
-from sheets_plan.testing import libreoffice  # noqa: E402
+from sheets_plan.testing.office import recalc  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)  # a Monday: eight full weeks of demo rows before it
 
@@ -131,7 +131,7 @@ def presentation_copy(path: Path, out: Path, tab: str = "weekly") -> Path:
     if tab == "weekly":
         titles = {snap.sheet_ids[key]: snap.titles[key] for key in snap.titles}
         anchors = []
-        for request in project.weekly_layout(snap).requests:  # ...so they are drawn again by the product's code
+        for request in jobs.weekly_layout(snap).requests:  # ...so they are drawn again by the product's code
             if "addChart" in request:
                 chart = request["addChart"]["chart"]
                 ws.add_chart(xlsx_chart(chart, titles))
@@ -192,11 +192,11 @@ def _uno_python() -> str | None:
 def render_uno(python: str, xlsx_path: Path, png: Path, work: Path) -> None:
     profile = work / "profile"
     (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(libreoffice._RECALC_XCU)
+    (profile / "user" / "registrymodifications.xcu").write_text(recalc._RECALC_XCU)
     script = work / "uno_render.py"
     script.write_text(_UNO_RENDER)
     bmp = work / "page.bmp"
-    done = subprocess.run([python, str(script), str(xlsx_path), str(bmp), libreoffice.soffice(),
+    done = subprocess.run([python, str(script), str(xlsx_path), str(bmp), recalc.soffice(),
                            profile.as_uri(), f"sheets_plan_render_{os.getpid()}"],
                           capture_output=True, text=True, timeout=300)
     if done.returncode != 0 or not bmp.exists():
@@ -205,7 +205,7 @@ def render_uno(python: str, xlsx_path: Path, png: Path, work: Path) -> None:
 
 
 def render_pdftoppm(xlsx_path: Path, png: Path, work: Path) -> None:
-    (pdf,) = libreoffice.convert([xlsx_path], "pdf", work / "pdf")
+    (pdf,) = recalc.convert([xlsx_path], "pdf", work / "pdf")
     stem = work / "page"
     subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                     str(pdf), str(stem)], check=True, timeout=120)

@@ -1,3 +1,3 @@
-from sheets_plan.cli import main
+from sheets_plan.cli.commands import main
 
 main()

@@ -21,7 +21,7 @@ def template():
 @pytest.fixture(scope="session")
 def office():
     """A LibreOffice that edits workbooks as a person does (UNO), for the whole run."""
-    from sheets_plan.testing.office import Office
+    from sheets_plan.testing.office.calc import Office
 
     running = Office()
     yield running

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 
 AS_OF = "2026-03-16"
 GOOD_ROW = {"A": dt.datetime(2026, 3, 2), "B": dt.time(10, 0), "C": "Instagram", "D": "post", "E": "Product",

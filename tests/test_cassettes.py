@@ -23,7 +23,7 @@ import requests
 from requests.adapters import BaseAdapter
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.jobs.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.backends.google import DRIVE_FILES, GoogleBackend, connect
 from sheets_plan.jobs.provision import provision
@@ -100,14 +100,14 @@ def test_provision_flow(template):
 
 def test_validate_flow(template):
     with flow("validate", template, project=True) as (backend, sid):
-        report = project.validate(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+        report = jobs.validate(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     assert report.rows_checked > 0 and report.errors > 0  # sample rows are left incomplete on purpose
     assert recorded("validate") == [f"GET {sid}", f"GET {sid}", f"POST {sid}:batchUpdate"]  # 2 reads, 1 write
 
 
 def test_summarize_flow(template):
     with flow("summarize", template, project=True) as (backend, sid):
-        figures = project.summarize(backend, sid, template=template, as_of=AS_OF)
+        figures = jobs.summarize(backend, sid, template=template, as_of=AS_OF)
     assert len(figures) >= 8
     assert recorded("summarize") == [f"GET {sid}", f"GET {sid}", f"POST {sid}:batchUpdate"]
 

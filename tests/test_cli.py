@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan.cli import cli
-from sheets_plan.testing.libreoffice import convert
+from sheets_plan.cli.commands import cli
+from sheets_plan.testing.office.recalc import convert
 
 AS_OF = "2026-03-16"
 
@@ -72,7 +72,7 @@ def test_summarize_and_report(demo):
 def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
     """The demo has text a formula does not count (a number with a space, a padded status, a date
     as text): flagged, and the recalculated Weekly tab equals `report --format json` everywhere."""
-    from sheets_plan.jobs import project
+    from sheets_plan.jobs import project as jobs
     from sheets_plan.backends.local import LocalBackend
     from sheets_plan.jobs.read import load_snapshot
     from sheets_plan.core.template import load
@@ -89,7 +89,7 @@ def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
         reports[by] = json.loads(out.output)
     snap = load_snapshot(LocalBackend(path.parent), str(path), load(), as_of=dt.date.fromisoformat(AS_OF))
     recalculated, = convert([path], "xlsx", tmp_path)
-    problems, compared = weekly_differences(recalculated, snap, project.weekly_layout(snap), reports)
+    problems, compared = weekly_differences(recalculated, snap, jobs.weekly_layout(snap), reports)
     assert not problems and compared > 1000, problems[:6]
 
 

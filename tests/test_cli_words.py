@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.sheets.values import serial
 

@@ -18,7 +18,7 @@ from .conftest import AS_OF
 WRITER = """
 import sys, datetime as dt
 from sheets_plan import LocalBackend
-from sheets_plan.jobs import run_project
+from sheets_plan.jobs.project import run_project
 path = sys.argv[1]
 backend = LocalBackend(sys.argv[2])
 print("ready", flush=True)
@@ -64,7 +64,7 @@ def test_locked_workbook_is_one_line_exit_2_and_unchanged(project, folder, monke
     """A workbook open in another program on Windows, or a read-only share: the rename fails."""
     from click.testing import CliRunner
 
-    from sheets_plan.cli import cli
+    from sheets_plan.cli.commands import cli
 
     before = Path(project).read_bytes()
 

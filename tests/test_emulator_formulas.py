@@ -27,10 +27,10 @@ from click.testing import CliRunner
 
 from sheets_plan import model
 from sheets_plan.sheets import formula
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.a1 import quote_title, parse_a1
-from sheets_plan.sheets.values import EPOCH, serial
-from sheets_plan.testing import libreoffice
+from sheets_plan.sheets.values import EPOCH, extended, serial
+from sheets_plan.testing.office import recalc
 from sheets_plan.testing.emulator.formulas import Evaluator, FormulaError
 from sheets_plan.backends.xlsx import Book
 
@@ -49,7 +49,7 @@ def spreadsheet(cells: dict, *, locale: str = "en_US", titles=("Sheet1",), named
     reqs = []
     for ref, value in cells.items():
         a1 = parse_a1(ref if "!" in ref else f"{quote_title(titles[0])}!{ref}")
-        entered = {"formulaValue": value} if isinstance(value, str) and value.startswith("=") else model.extended(value)
+        entered = {"formulaValue": value} if isinstance(value, str) and value.startswith("=") else extended(value)
         reqs.append({"updateCells": {
             "start": {"sheetId": ss.sheet_by_title(a1.title).id, "rowIndex": a1.start_row, "columnIndex": a1.start_col},
             "rows": [{"values": [{"userEnteredValue": entered} if entered else {}]}], "fields": "userEnteredValue"}})
@@ -500,7 +500,7 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
         (path,) = folder.glob("*.xlsx")
         sources[f"demo-{locale}"] = path
     sources["edge"] = edge_workbook(base / "edge.xlsx")
-    outs = libreoffice.convert(list(sources.values()), "xlsx", base / "recalculated")
+    outs = recalc.convert(list(sources.values()), "xlsx", base / "recalculated")
     return {name: (path, out) for (name, path), out in zip(sources.items(), outs)}
 
 

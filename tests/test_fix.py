@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.jobs import demo, project
-from sheets_plan.cli import cli
+from sheets_plan.jobs import demo, project as jobs
+from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.values import serial
 from sheets_plan.backends.xlsx.book import Book
 
@@ -121,15 +121,15 @@ def test_apply_changes_exactly_the_listed_cells_then_nothing_is_left(messy, temp
     again = fix(messy, "--apply")
     assert "исправлять нечего" in again.output and cells(messy) == after
     # and the check has nothing left to say about counting
-    flags = project.validate(LocalBackend(messy.parent), str(messy), template=template, as_of=AS_OF).flags
+    flags = jobs.validate(LocalBackend(messy.parent), str(messy), template=template, as_of=AS_OF).flags
     assert not [f for f in flags if f.rule in ("counted", "account_counted")]
 
 
 def test_after_fix_report_counts_what_the_admins_meant(messy, template):
     backend = LocalBackend(messy.parent)
-    _, before = project.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
+    _, before = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
     fix(messy, "--apply")
-    _, after = project.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
+    _, after = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
     week = dt.date(2026, 3, 2)
     assert before.loc[week, "posts"] == 1 and after.loc[week, "posts"] == 4  # the status, two text dates
     assert before.loc[week, "likes"] == 0 and after.loc[week, "likes"] == 1520 + 3 * 10
@@ -140,9 +140,9 @@ def test_after_fix_report_counts_what_the_admins_meant(messy, template):
 
 def test_a_validate_log_row_and_the_fix_count_share_the_day(messy, template):
     backend = LocalBackend(messy.parent)
-    project.validate(backend, str(messy), template=template, as_of=AS_OF, run_at=RUN_AT)
+    jobs.validate(backend, str(messy), template=template, as_of=AS_OF, run_at=RUN_AT)
     fix(messy, "--apply")
-    project.validate(backend, str(messy), template=template, as_of=AS_OF, run_at=RUN_AT)
+    jobs.validate(backend, str(messy), template=template, as_of=AS_OF, run_at=RUN_AT)
     log = Book(messy).read(["'Журнал проверок'"])[0].values
     assert len([r for r in log[1:] if r and r[1] == serial(AS_OF)]) == 1
     row = log[1]
@@ -159,14 +159,14 @@ def test_fix_on_google_is_one_batch_update(emu, template):
             "Боря", "anna@agency.com")
     demo.fill_rows(backend, sid, template, plan, account)
     emu.requests.clear()
-    dry = project.fix(backend, sid, template=template, as_of=AS_OF)
+    dry = jobs.fix(backend, sid, template=template, as_of=AS_OF)
     assert len(dry.changes) == 9 and not dry.applied
     assert [r.method_id for r in emu.requests] == ["sheets.spreadsheets.get"] * 2
     emu.requests.clear()
-    done = project.fix(backend, sid, template=template, as_of=AS_OF, apply=True, run_at=RUN_AT)
+    done = jobs.fix(backend, sid, template=template, as_of=AS_OF, apply=True, run_at=RUN_AT)
     assert done.applied and [r.method_id for r in emu.requests].count("sheets.spreadsheets.batchUpdate") == 1
-    assert project.fix(backend, sid, template=template, as_of=AS_OF).changes == []
-    _, figures = project.report(backend, sid, template=template, as_of=AS_OF, weeks=3)
+    assert jobs.fix(backend, sid, template=template, as_of=AS_OF).changes == []
+    _, figures = jobs.report(backend, sid, template=template, as_of=AS_OF, weeks=3)
     assert figures.loc[dt.date(2026, 3, 2), "posts"] == 4
 
 
@@ -179,14 +179,14 @@ def test_a_year_typo_is_one_flag_on_its_cell_and_moves_no_week(tmp_path, templat
                      link=f"https://t.me/c/{d}") for d in range(18)]
     account = [[serial(dt.date(2026, 3, 2) + dt.timedelta(weeks=w)), "VK", 4000 + w, 1, 1, 1] for w in range(2)]
     demo.fill_rows(backend, path, template, plan, account)
-    clean = project.run_project(backend, path, template=template, as_of=AS_OF)
+    clean = jobs.run_project(backend, path, template=template, as_of=AS_OF)
     plan[4][0] = serial(dt.date(2016, 3, 9))  # 09.03.2016 for 09.03.2026
     demo.fill_rows(backend, path, template, plan, account)
-    typo = project.run_project(backend, path, template=template, as_of=AS_OF)
+    typo = jobs.run_project(backend, path, template=template, as_of=AS_OF)
     new = [f for f in typo.report.flags if f not in clean.report.flags]
     assert [(f.rule, f.cell, f.admin) for f in new] == [("date_typo", "A6", "Аня")]
     assert "09.03.2016" in new[0].message and "02.03.2026 – 19.03.2026" in new[0].message
-    assert project.plan_weeks(typo.snapshot) == project.plan_weeks(clean.snapshot)
+    assert jobs.plan_weeks(typo.snapshot) == jobs.plan_weeks(clean.snapshot)
     assert list(typo.figures.index) == list(clean.figures.index)
 
 
@@ -200,7 +200,7 @@ def test_consecutive_missing_account_weeks_are_one_flag(tmp_path, template):
     account = [[serial(first + dt.timedelta(weeks=w)), "VK", 4000, 1, 1, 1] for w in sorted(weeks_with_rows)]
     demo.fill_rows(backend, path, template, plan, account)
     as_of = first + dt.timedelta(weeks=10, days=2)
-    flags = [f for f in project.validate(backend, path, template=template, as_of=as_of, write=False).flags
+    flags = [f for f in jobs.validate(backend, path, template=template, as_of=as_of, write=False).flags
              if f.rule == "weekly"]
     assert [f.message for f in flags] == [
         "VK: no row with followers: the weeks 19.01.2026 – 02.02.2026 (3 weeks)",
@@ -213,11 +213,11 @@ def test_a_second_account_row_for_a_week_is_flagged_on_that_row(messy, template)
     plan, account = messy_rows()
     account.append([serial(dt.date(2026, 3, 4)), "Instagram", 4150, 11, 3, 1])  # Wednesday of the first week
     demo.fill_rows(backend, str(messy), template, plan, account)
-    flags = [f for f in project.validate(backend, str(messy), template=template, as_of=AS_OF, write=False).flags
+    flags = [f for f in jobs.validate(backend, str(messy), template=template, as_of=AS_OF, write=False).flags
              if f.rule == "duplicate_week"]
     assert [(f.cell, f.severity) for f in flags] == [("A7", "warning")]
     assert "02.03.2026" in flags[0].message and "строка 2" in flags[0].message and "строка 7" in flags[0].message
-    _, figures = project.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
-    _, instagram = project.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3, by="platform")
+    _, figures = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
+    _, instagram = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3, by="platform")
     assert instagram.loc[("Instagram", dt.date(2026, 3, 2)), "followers"] == 4150  # the lowest row, as the formula
     assert figures.loc[dt.date(2026, 3, 2), "followers"] == 4150 + 900

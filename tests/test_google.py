@@ -3,7 +3,7 @@
 
 import pytest
 
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision
@@ -78,7 +78,7 @@ def test_reprovision_repairs_without_duplicates(emu, folder, template):
 @pytest.mark.parametrize("rows", [10, 5000])
 def test_weekly_run_budget_is_independent_of_rows(emu, folder, template, rows):
     backend, sid = provisioned(emu, folder, template, rows=rows)
-    run = project.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    run = jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     assert counts(emu) == {"sheets.spreadsheets.get": 2, "sheets.spreadsheets.batchUpdate": 1}
     assert run.report.rows_checked >= rows
 
@@ -86,20 +86,20 @@ def test_weekly_run_budget_is_independent_of_rows(emu, folder, template, rows):
 @pytest.mark.parametrize("job", ["validate", "summarize"])
 def test_each_job_is_two_reads_and_one_write(emu, folder, template, job):
     backend, sid = provisioned(emu, folder, template, rows=30)
-    getattr(project, job)(backend, sid, template=template, as_of=AS_OF)
+    getattr(jobs, job)(backend, sid, template=template, as_of=AS_OF)
     assert counts(emu) == {"sheets.spreadsheets.get": 2, "sheets.spreadsheets.batchUpdate": 1}
 
 
 def test_check_reads_only(emu, folder, template):
     backend, sid = provisioned(emu, folder, template, rows=30)
-    project.validate(backend, sid, template=template, as_of=AS_OF, write=False)
+    jobs.validate(backend, sid, template=template, as_of=AS_OF, write=False)
     assert counts(emu) == {"sheets.spreadsheets.get": 2}
 
 
 @pytest.mark.parametrize("locale, sep, other", [("ru", ";", ","), ("en", ",", ";")])
 def test_formulas_use_the_spreadsheet_locale_syntax(emu, folder, template, locale, sep, other):
     backend, sid = provisioned(emu, folder, template, locale=locale, rows=10)
-    project.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     book = emu.spreadsheets[sid]
     cell = book.sheet(1001).peek(1, 16).formula            # Week of row 2
     assert sep in cell and other not in cell
@@ -113,14 +113,14 @@ def test_formulas_use_the_spreadsheet_locale_syntax(emu, folder, template, local
 
 def test_check_results_match_the_local_backend(emu, folder, template, tmp_path):
     backend, sid = provisioned(emu, folder, template, rows=40)
-    google = project.validate(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    google = jobs.validate(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     local = LocalBackend(tmp_path)
     path = provision(local, "Coffee", admins=ADMINS, locale="ru", template=template)
     plan, account = sample_rows(template, "ru", AS_OF)
     plan = (plan * 2)[:40]
     fill_rows(local, path, template, plan, account)
     provision(local, "Coffee", template=template)
-    here = project.validate(local, path, template=template, as_of=AS_OF, run_at=RUN_AT)
+    here = jobs.validate(local, path, template=template, as_of=AS_OF, run_at=RUN_AT)
     assert google.to_json() == here.to_json()
 
 
@@ -232,6 +232,6 @@ def test_a_linked_cell_counts_as_its_link(emu, folder, template):
 
     backend.batch_update(sid, [typed(linked, {"textFormat": {"link": {"uri": "https://instagram.com/p/linked"}}}),
                                typed(bare, None)])
-    report = project.validate(backend, sid, template=template, as_of=AS_OF, write=False)
+    report = jobs.validate(backend, sid, template=template, as_of=AS_OF, write=False)
     link_flags = {f.cell for f in report.flags if f.rule == "link"}
     assert f"J{bare + 1}" in link_flags and f"J{linked + 1}" not in link_flags

@@ -9,7 +9,7 @@ import requests
 from click.testing import CliRunner
 from requests.adapters import BaseAdapter
 
-from sheets_plan import cli
+from sheets_plan.cli import commands
 from sheets_plan.backends.google import GoogleBackend, connect
 from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
@@ -40,7 +40,7 @@ def wire(monkeypatch, sleeps):
             client.http_client.configure(policy or RetryPolicy(attempts=3, seed=1), None, sleep=sleeps)
             return GoogleBackend(client, folder=folder, account=ROBOT)
 
-        monkeypatch.setattr(cli, "google_backend", google_backend)
+        monkeypatch.setattr(commands, "google_backend", google_backend)
 
     return install
 
@@ -54,7 +54,7 @@ def emu(wire) -> Emulator:
 
 def run(*args: str) -> str:
     """Runs the CLI; checks the failure shape every error must have; returns the one line."""
-    result = CliRunner().invoke(cli.cli, list(args))
+    result = CliRunner().invoke(commands.cli, list(args))
     assert isinstance(result.exception, SystemExit), result.exception  # not an uncaught exception
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
@@ -150,7 +150,7 @@ def test_transient_503s_are_retried_and_succeed(emu, template, sleeps):
     emu.requests.clear()
     failures = iter([503, 503])
     emu.inject(lambda request: next(failures, None))
-    result = CliRunner().invoke(cli.cli, ["list", "--folder", folder])
+    result = CliRunner().invoke(commands.cli, ["list", "--folder", folder])
     assert result.exit_code == 0, result.output
     assert "Coffee" in result.output and sid in result.output
     assert emu.count("drive.files.list", status=503) == 2 and emu.count("drive.files.list", status=200) == 1

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.core import report_table
 from sheets_plan.errors import RunError
 from sheets_plan.jobs.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision
-from sheets_plan.testing import libreoffice
+from sheets_plan.testing.office import recalc
 from sheets_plan.testing.emulator import Emulator
 
 from .google_fixtures import AS_OF, RUN_AT, google_backend
@@ -65,7 +65,7 @@ def edited(template):
     sid = provision(backend, "Acme", admins=["Anna", "Boris"], locale="en", template=template)
     plan, account = sample_rows(template, "en", AS_OF)
     fill_rows(backend, sid, template, plan[:30], account)
-    before = project.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    before = jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     sh = emu.client().open_by_key(sid)
     ws = sh.worksheet("Plan")
     ws.insert_cols([["Hashtags"] + [f"#tag{i}" for i in range(30)]], headers(ws)["Likes"] + 1)
@@ -92,7 +92,7 @@ def test_the_weekly_job_survives_what_admins_do_in_sheets(edited, template):
     # A template column deleted: the job stops with the fix in one line, and writes nothing.
     emu.requests.clear()
     with pytest.raises(RunError, match="no column “Rubric”.*sheets-plan provision"):
-        project.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+        jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     assert counts(emu) == {"sheets.spreadsheets.get": 2}
     provision(backend, "Acme", template=template)  # puts the Rubric column back, after the others
     mine = person_view(emu, sid)
@@ -100,19 +100,19 @@ def test_the_weekly_job_survives_what_admins_do_in_sheets(edited, template):
     assert mine["hashtags"] != [f"#tag{i}" for i in range(30)]  # the sort moved them with their rows
 
     emu.requests.clear()
-    after = project.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    after = jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     assert counts(emu) == {"sheets.spreadsheets.get": 2, "sheets.spreadsheets.batchUpdate": 1}  # the budget
     assert flag_keys(after.report) == flag_keys(before.report) and after.report.flags
     assert after.figures.equals(before.figures)
     assert person_view(emu, sid) == mine  # nothing of the person's changed
-    project.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     assert person_view(emu, sid) == mine
 
 
 def test_the_tools_parts_sit_where_their_headers_are_now(edited, template):
     emu, backend, sid, _ = edited
     provision(backend, "Acme", template=template)
-    project.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
+    jobs.run_project(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
     plan = emu.spreadsheets[sid].sheet(1001)
     head = {c.value: i for i, c in plan.cells[0].items()}
     kinds = {name: (plan.peek(2, i).validation or {}).get("condition", {}).get("type")
@@ -141,28 +141,28 @@ def twins(template, tmp_path_factory):
     leads = sample_leads(template, "ru", AS_OF)  # the funnel counts the register: the same on both
     for b, target in ((backend, sid), (local, path)):
         fill_rows(b, target, template, plan, account, leads)
-        project.run_project(b, target, template=template, as_of=AS_OF, run_at=RUN_AT)
+        jobs.run_project(b, target, template=template, as_of=AS_OF, run_at=RUN_AT)
     reports = {by: json.loads(json.dumps(report_table.to_json(
-        project.report(backend, sid, template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])))
+        jobs.report(backend, sid, template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])))
         for by in (None, "platform", "responsible")}
     return emu, backend, sid, local, path, reports
 
 
 def test_the_same_weekly_figures_three_ways(twins, template, tmp_path):
     emu, backend, sid, local, path, reports = twins
-    snap = project.report(backend, sid, template=template, as_of=AS_OF)[0]
-    layout = project.weekly_layout(snap)
+    snap = jobs.report(backend, sid, template=template, as_of=AS_OF)[0]
+    layout = jobs.weekly_layout(snap)
     # 1. the emulator computes the Weekly tab's formulas (read through the Sheets API)
     ws = emu.client().open_by_key(sid).worksheet(snap.titles["weekly"])
     computed = ws.get_all_values(value_render_option="UNFORMATTED_VALUE")
     problems, compared = cells_differences(computed, layout, reports)
     assert not problems and compared > 900, problems[:6]
     # 2. LibreOffice recalculates the local workbook with the same rows
-    recalculated, = libreoffice.convert([Path(path)], "xlsx", tmp_path)
-    local_snap = project.report(local, str(path), template=template, as_of=AS_OF)[0]
-    problems, _ = weekly_differences(recalculated, local_snap, project.weekly_layout(local_snap), reports)
+    recalculated, = recalc.convert([Path(path)], "xlsx", tmp_path)
+    local_snap = jobs.report(local, str(path), template=template, as_of=AS_OF)[0]
+    problems, _ = weekly_differences(recalculated, local_snap, jobs.weekly_layout(local_snap), reports)
     assert not problems, problems[:6]
     # 3. `report` reads the same figures from both
     for by in (None, "platform", "responsible"):
-        here = report_table.to_json(project.report(local, str(path), template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])
+        here = report_table.to_json(jobs.report(local, str(path), template=template, as_of=AS_OF, weeks=WEEKS, by=by)[1])
         assert json.loads(json.dumps(here)) == reports[by]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import openpyxl
 
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.core import kpis
 from sheets_plan.jobs.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.backends.local import LocalBackend
@@ -23,12 +23,12 @@ def test_past_weeks_show_what_their_last_check_found(tmp_path):
     path = provision(backend, "History", admins=["Анна", "Борис", "Вера"], locale="ru", template=T)
     plan, account = sample_rows(T, "ru", WEEK2)
     fill_rows(backend, path, T, plan, account, sample_leads(T, "ru", WEEK2))
-    first = project.validate(backend, path, template=T, as_of=WEEK1, run_at=RUN)
-    again = project.validate(backend, path, template=T, as_of=WEEK1, run_at=RUN)  # the same day: its Log row replaced
-    run = project.run_project(backend, path, template=T, as_of=WEEK2, run_at=RUN)
+    first = jobs.validate(backend, path, template=T, as_of=WEEK1, run_at=RUN)
+    again = jobs.validate(backend, path, template=T, as_of=WEEK1, run_at=RUN)  # the same day: its Log row replaced
+    run = jobs.run_project(backend, path, template=T, as_of=WEEK2, run_at=RUN)
 
     found = kpis.static_figures(run.snapshot, first)
-    frame = project.kpi_figures(run.snapshot, run.report)
+    frame = jobs.kpi_figures(run.snapshot, run.report)
     monday1, monday2 = dt.date(2026, 3, 9), dt.date(2026, 3, 16)
     for admin in ("Анна", "Борис", "Вера"):
         for key in kpis.STATIC:
@@ -39,7 +39,7 @@ def test_past_weeks_show_what_their_last_check_found(tmp_path):
 
     # the KPI tab holds the same values, in the rows of their weeks
     snap = run.snapshot
-    layout = project.kpi_layout(snap, run.report)
+    layout = jobs.kpi_layout(snap, run.report)
     ws = openpyxl.load_workbook(path)[snap.titles["kpi"]]
     for (admin, week, key), (r, c) in layout.cells.items():
         if key in kpis.STATIC and week in (monday1, monday2):

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.core import personal
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.core.flags import render_text
 from sheets_plan.sheets.values import Grid, serial
@@ -284,7 +284,7 @@ def test_the_same_flags_locally_and_on_google(tmp_path):
         sid = provision(backend, "People", admins=ADMINS, locale="ru", template=T)
         plan, account = sample_rows(T, "ru", AS_OF)
         fill_rows(backend, sid, T, plan[:20], account, leads_rows())
-        reports.append(project.validate(backend, sid, template=T, as_of=AS_OF, run_at=RUN_AT))
+        reports.append(jobs.validate(backend, sid, template=T, as_of=AS_OF, run_at=RUN_AT))
     on_google, on_disk = reports
     assert [f for f in on_google.flags if f.tab == "leads"] == [f for f in on_disk.flags if f.tab == "leads"]
     assert {f.rule for f in on_disk.flags if f.tab == "leads"} == {
@@ -308,13 +308,13 @@ def test_the_funnel_and_the_kpis_are_the_same_through_the_emulator(tmp_path):
         sid = provision(backend, "Кофейня", admins=["Анна", "Борис", "Вера"], locale="ru", template=T)
         plan, account = sample_rows(T, "ru", AS_OF)
         fill_rows(backend, sid, T, plan, account, sample_leads(T, "ru", AS_OF))
-        run = project.run_project(backend, sid, template=T, as_of=AS_OF, run_at=RUN_AT)
-        out[name] = (backend, sid, run, project.kpi_figures(run.snapshot, run.report))
+        run = jobs.run_project(backend, sid, template=T, as_of=AS_OF, run_at=RUN_AT)
+        out[name] = (backend, sid, run, jobs.kpi_figures(run.snapshot, run.report))
     (backend, sid, run, kpis), (_, _, local_run, local_kpis) = out["google"], out["local"]
     assert kpis.equals(local_kpis) and run.figures.equals(local_run.figures)
     assert kpis["dialogs"].sum() > 0 and run.figures["applications"].sum() > 0  # the register was counted
 
-    layout = project.kpi_layout(run.snapshot, run.report)
+    layout = jobs.kpi_layout(run.snapshot, run.report)
     grid = backend.read(sid, [quote_title(run.snapshot.titles["kpi"])])[0]
     compared = 0
     for (admin, week, key), (r, c) in layout.cells.items():

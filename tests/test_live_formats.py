@@ -77,7 +77,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.sheets import formula
 from sheets_plan.jobs.demo import fill_rows
 from sheets_plan.sheets.values import serial
@@ -85,7 +85,7 @@ from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import PROBLEMS
 from sheets_plan.core.table import find_columns
 from sheets_plan.core.template import load
-from sheets_plan.testing import libreoffice
+from sheets_plan.testing.office import recalc
 
 T = load()
 PLAN = T.tab("plan")
@@ -306,7 +306,7 @@ def build(case: Case, base: Path) -> Built:
     built = Built(case, Path(sid), base / "helpers" / f"{case.name}.xlsx", [], {}, {}, len(plan) + 1, last_input,
                   filled)
     write_helpers(built)
-    built.flags = project.validate(backend, sid, as_of=case.as_of, write=False).flags
+    built.flags = jobs.validate(backend, sid, as_of=case.as_of, write=False).flags
     return built
 
 
@@ -409,7 +409,7 @@ class Outcome:
 def corpus(tmp_path_factory) -> dict[str, Outcome]:
     base = tmp_path_factory.mktemp("live_formats")
     built = [build(case, base) for case in CASES]
-    outs = libreoffice.convert([b.helper for b in built], "xlsx", base / "recalculated")  # one soffice call
+    outs = recalc.convert([b.helper for b in built], "xlsx", base / "recalculated")  # one soffice call
     result = {}
     for b, out in zip(built, outs):
         wb = openpyxl.load_workbook(out, data_only=True, read_only=True)

@@ -26,13 +26,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as st
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.jobs import demo, project
+from sheets_plan.jobs import demo, project as jobs
 from sheets_plan.core import report_table
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
 from sheets_plan.core.template import load
-from sheets_plan.testing import libreoffice
+from sheets_plan.testing.office import recalc
 from tests.helpers import weekly_differences
 
 T = load()
@@ -162,7 +162,7 @@ def report_json(path: Path, snap, by: str | None) -> list[dict]:
                                           "--format", "json"])
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
-    return json.loads(json.dumps(report_table.to_json(project.figures(snap, 26, by))))
+    return json.loads(json.dumps(report_table.to_json(jobs.figures(snap, 26, by))))
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +176,7 @@ def examples(tmp_path_factory) -> list[Example]:
 
     def recalculate(examples: list[Example]):
         paths = [e.path for e in examples]
-        batches.append(recalculating.submit(libreoffice.convert, paths, "xlsx", base / f"recalculated{len(batches)}"))
+        batches.append(recalculating.submit(recalc.convert, paths, "xlsx", base / f"recalculated{len(batches)}"))
 
     @seed(20261130)
     @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.generate],
@@ -190,10 +190,10 @@ def examples(tmp_path_factory) -> list[Example]:
         shutil.copy(blanks[locale], path)
         backend = LocalBackend(folder)
         demo.fill_rows(backend, str(path), T, plan, account)
-        done = project.run_project(backend, str(path), template=T, as_of=AS_OF)  # the weekly job: check + summary
+        done = jobs.run_project(backend, str(path), template=T, as_of=AS_OF)  # the weekly job: check + summary
         reports = {by: report_json(path, done.snapshot, by) for by in (None, "platform", "responsible")}
         flagged = {(f.tab, f.cell) for f in done.report.flags if f.rule in ("counted", "account_counted")}
-        out.append(Example(path, locale, done.snapshot, project.weekly_layout(done.snapshot), reports, flagged,
+        out.append(Example(path, locale, done.snapshot, jobs.weekly_layout(done.snapshot), reports, flagged,
                            uncounted))
         if len(out) % BATCH == 0:
             recalculate(out[-BATCH:])

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from sheets_plan import LocalBackend, provision
 from sheets_plan.backends import xlsx
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 
 from .helpers import workbook_snapshot
 
@@ -112,6 +112,6 @@ def test_repair_follows_columns_people_moved_or_added(folder, project, template)
     assert ws["R1"].value == "Неделя" and ws["R2"].value.startswith("=IF(ISNUMBER(A2)")
     assert ws["S2"].value == '=IF(COUNT(L2,M2,N2,O2)=0,"",SUM(L2,M2,N2,O2))'
     assert wb["Sheet1"]["A1"].value == "a person's own notes"
-    from sheets_plan.jobs import project
-    report = project.validate(LocalBackend(folder), project, template=template, write=False)
+    from sheets_plan.jobs import project as jobs
+    report = jobs.validate(LocalBackend(folder), project, template=template, write=False)
     assert not [f for f in report.flags if f.rule == "computed"]

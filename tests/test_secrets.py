@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2 import service_account
 
 from sheets_plan.backends import google as google_mod
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 from sheets_plan.backends.retry import ReliableHTTPClient
 from sheets_plan.testing.emulator import TOKEN
 

@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.jobs import demo, project
+from sheets_plan.jobs import demo, project as jobs
 from sheets_plan.core import metrics, kpis
 from sheets_plan.core.dates import monday
 from sheets_plan.sheets import formula
@@ -39,7 +39,7 @@ from sheets_plan.sheets.values import serial
 from sheets_plan.jobs.read import load_snapshot
 from sheets_plan.tabs.snapshot import Snapshot
 from sheets_plan.core.template import load
-from sheets_plan.testing import libreoffice
+from sheets_plan.testing.office import recalc
 from tests.helpers import workbook_snapshot
 
 D = dt.date
@@ -66,7 +66,7 @@ class Case:
     twice: dt.date        # two Account rows for this week (the first platform): the lower one wins
     late: str = "TikTok"  # a platform that starts mid-plan: posts and Account rows from `late_start`
     late_start: dt.date | None = None
-    window: int | None = project.WEEKLY_WEEKS  # summarize(weeks=...): the last weeks shown
+    window: int | None = jobs.WEEKLY_WEEKS  # summarize(weeks=...): the last weeks shown
 
     @property
     def accounts(self) -> tuple[str, ...]:
@@ -207,8 +207,8 @@ def expected_figures(snap: Snapshot, weeks, plan=None, account=None) -> dict:
     plan = snap.tables["plan"].frame if plan is None else plan
     account = snap.tables["account"].frame if account is None else account
     progress = monday(snap.as_of)  # the week in progress: no week-over-week
-    register = project.register_sources(snap)  # the funnel counts the contacts register
-    platforms, admins = project.summary_groups(snap)
+    register = jobs.register_sources(snap)  # the funnel counts the contacts register
+    platforms, admins = jobs.summary_groups(snap)
     out = {None: metrics.weekly_figures(plan, account, weeks, in_progress=progress, platforms=platforms, **register)}
     for by, groups in (("platform", platforms), ("responsible", admins)):
         frame = metrics.weekly_figures(plan, account, weeks, by=by, groups=groups, in_progress=progress, **register)
@@ -258,10 +258,10 @@ def build(template, folder: Path, case: Case) -> Built:
     demo.fill_rows(backend, sid, template, plan, account, generate_leads(template, case))
     filled = folder.parent / f"{case.name}_filled.xlsx"
     shutil.copy(sid, filled)
-    figures = project.summarize(backend, sid, template=template, as_of=case.as_of, weeks=case.window)
+    figures = jobs.summarize(backend, sid, template=template, as_of=case.as_of, weeks=case.window)
     snap = load_snapshot(backend, sid, template, as_of=case.as_of)
-    return Built(case, Path(sid), filled, snap, project.plan_weeks(snap, case.window),
-                 project.weekly_layout(snap, case.window), figures, plan, account)
+    return Built(case, Path(sid), filled, snap, jobs.plan_weeks(snap, case.window),
+                 jobs.weekly_layout(snap, case.window), figures, plan, account)
 
 
 # ------------------------------------------------------------------ live: rows added after summarize
@@ -324,7 +324,7 @@ def engine(tmp_path_factory) -> Engine:
     live_snap = load_snapshot(LocalBackend(live.parent), str(live), template, as_of=first.case.as_of)
 
     sources = [b.path for b in built.values()] + [live]
-    outs = libreoffice.convert(sources, "xlsx", base / "recalculated")  # one soffice call for all
+    outs = recalc.convert(sources, "xlsx", base / "recalculated")  # one soffice call for all
     recalculated = dict(zip([*built, "live"], outs))
     return Engine(built, recalculated, live, live_snap)
 
@@ -342,12 +342,12 @@ def test_recalculated_weekly_tab_equals_pandas(engine, case):
     ws = _weekly(engine.recalculated[case.name], b.snap)
     weeks = b.weeks
     expected = expected_figures(b.snap, weeks)
-    pd.testing.assert_frame_equal(b.figures, project.figures(b.snap, case.window))
+    pd.testing.assert_frame_equal(b.figures, jobs.figures(b.snap, case.window))
     pd.testing.assert_frame_equal(b.figures, expected[None])
 
     problems, compared, blanks = differences(b.layout, ws, expected)
     assert not problems, f"{len(problems)} of {compared} cells differ, e.g. {problems[:12]}"
-    platforms, admins = project.summary_groups(b.snap)
+    platforms, admins = jobs.summary_groups(b.snap)
     assert platforms == sorted(case.accounts) and admins == list(case.admins)
     keys, per_admin = metrics.figure_keys(register=True), metrics.figure_keys(account=False, register=True)
     assert "refusals" in keys and "dialogs" in per_admin  # the funnel from the register, per admin too
@@ -370,7 +370,7 @@ def test_generated_plans_cover_the_cases(engine, case):
     f = b.figures
     weeks = b.weeks
     assert weeks[-1] == monday(case.as_of) and len(weeks) >= 6
-    assert weeks[0] == (case.first if case.window is None or len(project.plan_weeks(b.snap, None)) <= case.window
+    assert weeks[0] == (case.first if case.window is None or len(jobs.plan_weeks(b.snap, None)) <= case.window
                         else weeks[-1] - dt.timedelta(weeks=case.window - 1))
     if case.name == "names":  # posts before the tab's first week: its week-over-week figures use them
         assert weeks[0] > case.first and f.loc[weeks[0], "posts_wow"] == -100
@@ -420,7 +420,7 @@ def test_rows_added_after_summarize_count_without_a_rebuild(engine):
     case = first.case
     snap = engine.live_snap
     weeks = first.weeks
-    assert project.plan_weeks(snap, case.window) == weeks
+    assert jobs.plan_weeks(snap, case.window) == weeks
     assert len(snap.tables["plan"].frame) == len(first.plan) + 3
     assert len(snap.tables["account"].frame) == len(first.account) + 1
     expected = expected_figures(first.snap, weeks, snap.tables["plan"].frame, snap.tables["account"].frame)
@@ -450,22 +450,22 @@ def test_a_typo_date_years_back_does_not_stretch_the_weekly_tab(tmp_path):
     sid = provision(backend, "Typo", admins=list(case.admins), locale=case.locale, template=template)
     plan, account = generate(template, case)
     demo.fill_rows(backend, sid, template, plan, account)
-    clean = project.plan_weeks(load_snapshot(backend, sid, template, as_of=case.as_of), None)
+    clean = jobs.plan_weeks(load_snapshot(backend, sid, template, as_of=case.as_of), None)
     plan[0][0] = serial(D(2016, 12, 9))
     demo.fill_rows(backend, sid, template, plan, account)
-    figures = project.summarize(backend, sid, template=template, as_of=case.as_of)
+    figures = jobs.summarize(backend, sid, template=template, as_of=case.as_of)
     snap = load_snapshot(backend, sid, template, as_of=case.as_of)
-    weeks = project.plan_weeks(snap)
-    assert weeks == project.plan_weeks(snap, None) == clean == list(figures.index)
+    weeks = jobs.plan_weeks(snap)
+    assert weeks == jobs.plan_weeks(snap, None) == clean == list(figures.index)
     assert weeks[-1] == monday(case.as_of)
-    report = project.check_snapshot(snap)
+    report = jobs.check_snapshot(snap)
     found = [(f.rule, f.cell) for f in report.flags if f.rule in ("date_typo", "weekly")]
     assert found == [("date_typo", "A2"), ("weekly", "")]  # the case's one missing Account week, no flood
     # nor the report: it goes back to the plan's first plausible week, however many are asked for
-    _, back = project.report(backend, sid, template=template, as_of=case.as_of, weeks=60)
+    _, back = jobs.report(backend, sid, template=template, as_of=case.as_of, weeks=60)
     pd.testing.assert_frame_equal(back, figures)
     with pytest.raises(ValueError):
-        project.plan_weeks(snap, 0)
+        jobs.plan_weeks(snap, 0)
 
 
 # ------------------------------------------------------------------ 3. functions
@@ -551,7 +551,7 @@ def test_charts_in_the_workbook_and_the_requests(engine, case):
             f"${letter[k]}$3:${letter[k]}${2 + n}" for k in keys)
         assert f"{quoted}$A$3:$A${2 + n}" in refs  # weeks along the axis
 
-    requests = project.summary_requests(b.snap, case.window)
+    requests = jobs.summary_requests(b.snap, case.window)
     added = [r["addChart"]["chart"] for r in requests if "addChart" in r]
     assert [c["chartId"] for c in added] == list(b.layout.chart_ids)
     sheet_id = b.snap.sheet_ids["weekly"]
@@ -579,7 +579,7 @@ def test_summarize_twice_gives_the_same_workbook(engine, tmp_path):
     once = workbook_snapshot(path)
     once_bytes = _parts(path)
     backend = LocalBackend(path.parent)
-    again = project.summarize(backend, str(path), template=template, as_of=b.case.as_of)
+    again = jobs.summarize(backend, str(path), template=template, as_of=b.case.as_of)
     pd.testing.assert_frame_equal(again, b.figures)
 
     twice = workbook_snapshot(path)
@@ -630,7 +630,7 @@ def test_every_weekly_header_carries_its_definition_as_a_note(engine, case):
         assert notes == {metrics.label(k, case.locale): glossary.definition(k, case.locale, register=True)
                          for k in metrics.figure_keys(register=True)}, path
     # a re-run replaces them, it does not add a second set
-    project.summarize(LocalBackend(b.path.parent), str(b.path), as_of=case.as_of, weeks=case.window)
+    jobs.summarize(LocalBackend(b.path.parent), str(b.path), as_of=case.as_of, weeks=case.window)
     with zipfile.ZipFile(b.path) as z:
         assert sum(name.startswith("xl/comments") for name in z.namelist()) == 1
 
@@ -642,9 +642,9 @@ def test_recalculated_kpi_tab_equals_pandas(engine, case):
     """Each admin's week (planned, published, stats filled, ERR, contacts, conversion), recalculated by
     LibreOffice, equals `report --by admin`; the check's figures sit in the as-of week's row."""
     b = engine.built[case.name]
-    report = project.check_snapshot(b.snap)
-    layout = project.kpi_layout(b.snap, report, case.window)
-    expected = project.kpi_figures(b.snap, report, case.window)
+    report = jobs.check_snapshot(b.snap)
+    layout = jobs.kpi_layout(b.snap, report, case.window)
+    expected = jobs.kpi_figures(b.snap, report, case.window)
     ws = openpyxl.load_workbook(engine.recalculated[case.name], data_only=True)[b.snap.titles["kpi"]]
     by_admin = SimpleNamespace(cells={(admin, week, key): rc for (admin, week, key), rc in layout.cells.items()})
     problems, compared, blanks = differences(by_admin, ws, {admin: expected.loc[admin] for admin in case.admins})

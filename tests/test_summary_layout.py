@@ -24,6 +24,7 @@ import pytest
 
 from sheets_plan.tabs import weekly_tab
 from sheets_plan.core import metrics
+from sheets_plan.core.dates import monday
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import from_serial
@@ -299,10 +300,10 @@ def test_group_names_never_become_formula_text(template):
     texts = [v["userEnteredValue"]["stringValue"] for row in content_rows(out.requests)
              for v in row.get("values", []) if "stringValue" in v.get("userEnteredValue", {})]
     assert evil in texts and "=1+1" in texts
-    assert weekly_tab.name_criterion("$C9", "Борис") == "$C9"
-    assert weekly_tab.name_criterion("$C9", "Анна*") == (
+    assert metrics.name_criterion("$C9", "Борис") == "$C9"
+    assert metrics.name_criterion("$C9", "Анна*") == (
         '"="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE($C9,"~","~~"),"*","~*"),"?","~?")')
-    assert weekly_tab.name_criterion("$C9", "<>x").startswith('"="&')
+    assert metrics.name_criterion("$C9", "<>x").startswith('"="&')
 
 
 def test_no_shared_dicts_between_cells(layout):
@@ -625,7 +626,7 @@ def test_libreoffice_plan_computed_columns(template, recalculated, sc):
             continue
         assert ws.cell(row=r + 1, column=date_c).value.date() == row["date"]
         week = week.date() if hasattr(week, "date") else from_serial(week)  # INT() drops the date type in LO
-        assert week == metrics.monday(row["date"])
+        assert week == monday(row["date"])
         parts = [row[k] for k in metrics.INTERACTION_COLUMNS if row[k] is not None]
         got = ws.cell(row=r + 1, column=inter_c).value
         assert (_blank(got) and not parts) or got == sum(parts)

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheets_plan.jobs import project
+from sheets_plan.jobs import project as jobs
 from sheets_plan.tabs import check_tab
 from sheets_plan.core import metrics
 from sheets_plan.core.dates import monday
@@ -21,7 +21,7 @@ from sheets_plan.jobs.demo import run_demo
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.read import load_snapshot
 from sheets_plan.core.template import load
-from sheets_plan.testing import libreoffice
+from sheets_plan.testing.office import recalc
 
 from .person import chart_anchors
 
@@ -60,9 +60,9 @@ def test_the_check_tab_can_be_read(demo):
 def test_the_weekly_tab_shows_its_charts_and_marks_the_week_in_progress(demo, tmp_path):
     template = load()
     snap = load_snapshot(LocalBackend(demo.parent), str(demo), template, as_of=AS_OF)
-    layout = project.weekly_layout(snap)
+    layout = jobs.weekly_layout(snap)
     title = snap.titles["weekly"]
-    weeks = project.plan_weeks(snap)
+    weeks = jobs.plan_weeks(snap)
     assert weeks[-1] == monday(AS_OF)
     main_end = 2 + len(weeks)
     anchors = sorted(chart_anchors(demo, title))
@@ -84,7 +84,7 @@ def test_the_weekly_tab_shows_its_charts_and_marks_the_week_in_progress(demo, tm
     partial_row = main_end  # 1-based sheet row of the week in progress
     assert ws.cell(partial_row, 1).number_format == 'dd.mm.yyyy "(идёт)"' and ws.cell(partial_row, 1).font.i
     assert ws.cell(partial_row - 1, 1).number_format == "dd.mm.yyyy"
-    recalculated, = libreoffice.convert([demo], "xlsx", tmp_path)
+    recalculated, = recalc.convert([demo], "xlsx", tmp_path)
     values = openpyxl.load_workbook(recalculated, data_only=True)[title]
     for key in metrics.WEEK_OVER_WEEK:
         column = layout.columns[key] + 1

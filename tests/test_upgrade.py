@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan.jobs import project
-from sheets_plan.cli import cli
+from sheets_plan.jobs import project as jobs
+from sheets_plan.cli.commands import cli
 from sheets_plan.errors import RunError
 from sheets_plan.backends.google import MARKER
 from sheets_plan.core.template import load
@@ -138,7 +138,7 @@ def test_upgrade_on_google_is_one_batch_update_per_project():
         sid = on_google(emu, folder, FIXTURES / f"v1-demo-{locale}.xlsx")
         assert next(r for r in backend.projects() if r.id == sid).version == "1.0"
         with pytest.raises(RunError, match="sheets-plan upgrade"):
-            project.run_project(backend, sid, as_of=GOOGLE_AS_OF, run_at=RUN_AT)
+            jobs.run_project(backend, sid, as_of=GOOGLE_AS_OF, run_at=RUN_AT)
         projects[sid], locales[sid] = emulator_cells(emu, sid), locale
 
     emu.requests.clear()
@@ -153,7 +153,7 @@ def test_upgrade_on_google_is_one_batch_update_per_project():
         added = {k: v for k, v in after.items() if k not in before}
         assert set(added.values()) == {"Instagram"} and len(added) == 7 and {k[1] for k in added} == set(range(1, 8))
         assert {k[0] for k in added} == {TEMPLATE.tab("account").title(locales[sid])}
-        run = project.run_project(backend, sid, as_of=GOOGLE_AS_OF, run_at=RUN_AT)
+        run = jobs.run_project(backend, sid, as_of=GOOGLE_AS_OF, run_at=RUN_AT)
         assert len(run.figures) and run.report.rows_checked
         followers = run.figures["followers"].dropna()
         assert len(followers) >= 6 and (followers > 0).all()  # the old rows count, as Instagram's

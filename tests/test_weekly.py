@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_plan.jobs import folder as job
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision

@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 
-from sheets_plan.cli import cli
+from sheets_plan.cli.commands import cli
 
 from .conftest import AS_OF
 from .helpers import project_with_rows

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .libreoffice import LibreOfficeError, soffice
+from .recalc import LibreOfficeError, soffice
 
 SCRIPT = Path(__file__).with_name("uno_edit.py")
 UNO_PYTHON = "/usr/bin/python3"

@@ -1,0 +1,6 @@
+"""The `sheets-plan` command: a thin click layer over the library, one library call per command
+(``commands``), with its shared options and parameters (``options``)."""
+
+from .commands import cli, main
+
+__all__ = ["cli", "main"]
