@@ -17,7 +17,8 @@ from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.sheets.values import Grid
 from sheets_plan.model import ModelError
-from .xlsx import Book, WorkbookError, locked_file, read_tags, package, props
+from . import xlsx
+from .xlsx import Book, WorkbookError, locked_file, package, props, read_tags
 
 
 # Spreadsheet formats a person may "Save as" by mistake: the tool reads and writes .xlsx only.
@@ -117,7 +118,7 @@ class LocalBackend:
         self._writable(book.path)
         self._open.pop(sid, None)  # whatever happens, the next call reads the file again
         try:
-            return book.batch_update(requests)
+            return xlsx.apply(book, requests)
         except ModelError as e:
             raise RunError(f"{sid}: {e}") from None
         except WorkbookError as e:

@@ -17,7 +17,7 @@ import click
 from sheets_plan.core import template as template_mod
 from sheets_plan.errors import RunError
 from sheets_plan.backends.local import OTHER_FORMATS, LocalBackend
-from sheets_plan.cli_parts import HELP, DateParam, Group, google_options
+from .options import HELP, DateParam, Group, google_options
 from sheets_plan.core.template import LOCALES, TemplateError
 
 EXIT_RUN_ERROR = 2

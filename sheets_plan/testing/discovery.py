@@ -64,7 +64,7 @@ class Method:
 
 
 @functools.cache
-def _doc(api: str) -> dict:
+def document(api: str) -> dict:
     path = resources.files("googleapiclient").joinpath(
         "discovery_cache", "documents", _DOCUMENTS[api]
     )
@@ -114,7 +114,7 @@ def _compile(api: str, method: dict, template: str, verbs: frozenset[str]) -> _R
 def _routes() -> tuple[_Route, ...]:
     routes = []
     for api in _DOCUMENTS:
-        doc = _doc(api)
+        doc = document(api)
         root = doc["rootUrl"]  # "https://www.googleapis.com/"
         base = root + doc["servicePath"]  # "https://www.googleapis.com/drive/v3/"
         methods = list(_iter_methods(doc["resources"]))
@@ -136,7 +136,7 @@ def _routes() -> tuple[_Route, ...]:
 
 
 @functools.cache
-def _method_defs() -> dict[str, dict]:
+def method_defs() -> dict[str, dict]:
     return {r.method["id"]: r.method for r in _routes()}
 
 
@@ -219,7 +219,7 @@ def _check_param(value: str, spec: dict, path: str) -> None:
 
 def _check_params(method: Method, mdef: dict, query: str) -> None:
     params = mdef.get("parameters", {})
-    standard = _doc(method.api)["parameters"]
+    standard = document(method.api)["parameters"]
     for name, value in method.path_params.items():
         if not value:
             _fail(f"path.{name}", "required path parameter is empty")
@@ -301,11 +301,11 @@ def check(value: Any, schema: dict, path: str, schemas: dict) -> None:
 def validate_request(http_method: str, url: str, body: dict | list | None) -> Method:
     """Validate method, URL, query parameters and JSON body; return the Method."""
     method = find_method(http_method, url)
-    mdef = _method_defs()[method.id]
+    mdef = method_defs()[method.id]
     _check_params(method, mdef, urlsplit(url).query)
     if method.request_schema is None:
         if body not in (None, {}):
             _fail("body", f"{method.id} takes no request body")
     else:
-        check(body, {"$ref": method.request_schema}, "body", _doc(method.api)["schemas"])
+        check(body, {"$ref": method.request_schema}, "body", document(method.api)["schemas"])
     return method

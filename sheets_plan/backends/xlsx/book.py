@@ -6,9 +6,9 @@
   the file: tab titles and order, frozen rows, conditional formats, sizes.
 * `read(ranges)` – values (python-calamine), formulas and hyperlinks (the
   sheet XML), as the Sheets API's UNFORMATTED_VALUE grids.
-* `batch_update(requests)` – applied to a partial Sheets model (only the
-  cells the requests touch are loaded into it), then written back by
-  patching those cells and the tool's parts of the sheets (write.py).
+A batchUpdate is `write.apply(book, requests)`: applied to a partial Sheets
+model (only the cells the requests touch are loaded into it), then written
+back by patching those cells and the tool's parts of the sheets.
 """
 
 from __future__ import annotations
@@ -159,14 +159,6 @@ class Book:
             part = next((r.target for r in self.pkg.rels(self.wb_part) if r.type.endswith("/sharedStrings")), None)
             self._strings = cells.shared_strings(self.pkg.text(part) if part and self.pkg.has(part) else None)
         return self._strings
-
-    # ------------------------------------------------------------ batchUpdate
-    def batch_update(self, requests: list[dict]) -> list[dict]:
-        """Apply all requests or none, then save the file (atomically)."""
-        from .write import Writer
-
-        return Writer(self).apply(requests)
-
 
 def _value(v):
     """A python-calamine cell other than text and numbers (those _grid converts inline) -> the

@@ -315,7 +315,7 @@ def _mode_for(path: Path) -> int:
 def empty(sheet_title: str = "Sheet1", sheet_id: int = 0) -> Package:
     """A new workbook with one empty sheet (what a spreadsheet program makes)."""
     from .sheet import EMPTY
-    from .styles import _MINIMAL
+    from .styles import MINIMAL_STYLES
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     parts = {
@@ -341,7 +341,7 @@ def empty(sheet_title: str = "Sheet1", sheet_id: int = 0) -> Package:
                                       f'<Relationship Id="rId1" Type="{REL["worksheet"]}" Target="worksheets/sheet1.xml"/>'
                                       f'<Relationship Id="rId2" Type="{REL["styles"]}" Target="styles.xml"/>'
                                       '</Relationships>',
-        "xl/styles.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + _MINIMAL,
+        "xl/styles.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + MINIMAL_STYLES,
         "xl/worksheets/sheet1.xml": EMPTY,
     }
     return Package({k: v.encode("utf-8") for k, v in parts.items()})

@@ -17,7 +17,7 @@ from . import xml
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10,
                    "mm-dd-yy": 14, "h:mm": 20, "h:mm:ss": 21}
 _SECTIONS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs")
-_MINIMAL = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+MINIMAL_STYLES = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
             '<fills count="2"><fill><patternFill patternType="none"/></fill>'
             '<fill><patternFill patternType="gray125"/></fill></fills>'
@@ -30,7 +30,7 @@ _MINIMAL = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/
 
 class Styles:
     def __init__(self, text: str | None):
-        self.text = text or _MINIMAL
+        self.text = text or MINIMAL_STYLES
         self.lists = {name: self._children(name) for name in _SECTIONS}
         self.changed = False
         self._memo: dict = {}

@@ -26,6 +26,11 @@ _HIDDEN = ("hidden", "veryHidden")
 WHOLE = (0, None, 0, None)
 
 
+
+def apply(book: Book, requests: list[dict]) -> list[dict]:
+    """Apply all requests to the workbook or none, then save the file (atomically)."""
+    return Writer(book).apply(requests)
+
 class Writer:
     def __init__(self, book: Book):
         self.book = book

@@ -244,7 +244,7 @@ def label(key: str, locale: str, account_title: str = "") -> str:
     return _PREV_LABEL[locale].format(text) if back else text
 
 
-def _definition(key: str, total: bool = False, register: bool = False, admin: bool = False) -> Expr:
+def expression_of(key: str, total: bool = False, register: bool = False, admin: bool = False) -> Expr:
     """A figure's expression: on a platform's row, an admin's (`admin`), or (`total`) in the block
     of all posts; with `register`, the funnel counts the contacts register (see REGISTER)."""
     if key == ACCOUNT_ROW:
@@ -258,9 +258,9 @@ def _parts(expr: Expr, register: bool = False) -> list[Expr]:
     """The sub-expressions a figure is built from (a Ref stands for its definition on an admin's
     row when `register`, where the funnel is the register's alone)."""
     if isinstance(expr, Ref):
-        return [_definition(expr.key, register=register, admin=register)]
+        return [expression_of(expr.key, register=register, admin=register)]
     if isinstance(expr, AccountFigure):
-        return [_definition(expr.key)]
+        return [expression_of(expr.key)]
     if isinstance(expr, Either):
         return [expr.test, expr.a, expr.b]
     if isinstance(expr, (Prev, Platforms)):
@@ -281,7 +281,7 @@ def uses_account(expr: Expr | str, register: bool = False) -> bool:
     funnel from the contacts register)."""
     if isinstance(expr, str):
         key, _ = split_key(expr)
-        return key == ACCOUNT_ROW or uses_account(_definition(key, register=register, admin=register), register)
+        return key == ACCOUNT_ROW or uses_account(expression_of(key, register=register, admin=register), register)
     if isinstance(expr, (AccountValue, AccountRow)):
         return True
     return any(uses_account(p, register) for p in _parts(expr, register))

@@ -11,7 +11,7 @@ from typing import Mapping
 from sheets_plan.sheets.a1 import col_letter, quote_title
 from .catalog import (
     ACCOUNT_ROW, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
-    Ratio, Ref, Total, Where, _definition, blankable, split_key,
+    Ratio, Ref, Total, Where, expression_of, blankable, split_key,
 )
 
 # ------------------------------------------------------------------ formulas
@@ -144,7 +144,7 @@ class _FormulaWriter:
 
     def definition(self, key: str):
         group = self.ctx.group
-        return _definition(key, group is None, self.src.register, group is not None and group[0] != "platform")
+        return expression_of(key, group is None, self.src.register, group is not None and group[0] != "platform")
 
     def leads_criteria(self, back: int, stage: str | None) -> list[str]:
         """The week's cohort of contacts (first contact in the week), at a stage, of the row's group."""
@@ -198,7 +198,7 @@ class _FormulaWriter:
             test, a, b = (self.write(e, back) for e in (expr.test, expr.a, expr.b))
             return f"IF({_wrap(test)}>0,{a},{b})"
         if isinstance(expr, AccountFigure):  # the Account's figure in this block
-            return self.write(_definition(expr.key, self.ctx.group is None), back)
+            return self.write(expression_of(expr.key, self.ctx.group is None), back)
         if isinstance(expr, Where):
             test, value = self.write(expr.test, back), self.write(expr.value, back)
             return f'IF(ISNUMBER({test}),{value},"")'

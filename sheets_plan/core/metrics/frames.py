@@ -17,7 +17,7 @@ from sheets_plan.core.dates import monday, mondays
 
 from .catalog import (
     METRICS, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
-    Ratio, Ref, Total, Where, _definition, figure_keys,
+    Ratio, Ref, Total, Where, expression_of, figure_keys,
 )
 
 # ------------------------------------------------------------------ pandas
@@ -87,7 +87,7 @@ class _FrameEvaluator:
             test = self.value(expr.test, weeks)
             return np.where(test > 0, self.value(expr.a, weeks), self.value(expr.b, weeks))
         if isinstance(expr, AccountFigure):
-            return self.value(_definition(expr.key, self.platforms is not None), weeks)
+            return self.value(expression_of(expr.key, self.platforms is not None), weeks)
         if isinstance(expr, Where):
             test, value = self.value(expr.test, weeks), self.value(expr.value, weeks)
             return np.where(np.isnan(test), np.nan, value)
@@ -98,7 +98,7 @@ class _FrameEvaluator:
             if memo_key not in self.memo:
                 admin = self.account is None and self.platforms is None  # an admin's rows
                 self.memo[memo_key] = self.value(
-                    _definition(expr.key, self.platforms is not None, self.leads is not None, admin), weeks)
+                    expression_of(expr.key, self.platforms is not None, self.leads is not None, admin), weeks)
             return self.memo[memo_key]
         if isinstance(expr, Prev):
             return self.value(expr.expr, weeks - pd.Timedelta(days=7))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from sheets_plan.testing import fieldmask
-from sheets_plan.testing.discovery import _doc
+from sheets_plan.testing.discovery import document
 
 STATUS_NAMES = {
     400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
@@ -89,7 +89,7 @@ def check_mask(api: str, schema: str, fields: str | None) -> None:
         tree = fieldmask.parse(fields)
     except ValueError as exc:
         raise ApiError(400, str(exc), reason="invalidParameter", location="fields") from None
-    schemas = _doc(api)["schemas"]
+    schemas = document(api)["schemas"]
 
     def walk(node: dict, name: str | None, path: str):
         if name is None:

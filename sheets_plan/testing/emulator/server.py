@@ -14,13 +14,14 @@ import requests
 
 from sheets_plan import model
 from sheets_plan.testing import fieldmask
-from sheets_plan.testing.discovery import SchemaError, _method_defs, find_method, validate_request
+from sheets_plan.testing.discovery import SchemaError, method_defs, find_method, validate_request
 from .drive_api import DriveApi
 from .drive_query import SPREADSHEET
 from .drive_state import Drive
 from .errors import ApiError, check_mask
 from .sheets_api import SheetsApi
-from .transport import Fault, Media, RecordedRequest, _Adapter, _Call, _NoNetwork
+from .state import Store
+from .transport import Adapter, Call, Fault, Media, NoNetwork, RecordedRequest
 from .values_api import ValuesApi
 
 SHEETS_URL = "https://sheets.googleapis.com/"
@@ -42,8 +43,9 @@ _DRIVE_DEFAULT_FIELDS = {
 
 # ============================================================================ the emulator
 
-class Emulator(SheetsApi, ValuesApi, DriveApi):
-    """Google Sheets v4 + Drive v3, in memory, strict like Google."""
+class Emulator:
+    """Google Sheets v4 + Drive v3, in memory, strict like Google: the request pipeline over handlers
+    per API area (``SheetsApi``, ``ValuesApi``, ``DriveApi``) that share one state (``Store``)."""
 
     def __init__(self, *, service_account: str | None = "robot@project.iam.gserviceaccount.com",
                  quota_per_minute: int | None = None, clock: Callable[[], float] | None = None,
@@ -51,43 +53,30 @@ class Emulator(SheetsApi, ValuesApi, DriveApi):
         """``service_account=None`` acts as a person (OAuth user credentials): such an account has
         storage in "My Drive". ``locale``/``time_zone`` are the account's defaults for new
         spreadsheets. Formulas are computed by ``formulas.Evaluator`` when values are read."""
-        self.identity = service_account or "user@example.com"
-        self.drive = Drive(self.identity, service_account is not None)
-        self.spreadsheets: dict[str, model.Spreadsheet] = {}
+        self.store = Store(service_account or "user@example.com", service_account is not None, locale, time_zone)
         self.requests: list[RecordedRequest] = []
         self.quota_per_minute = quota_per_minute
         self.clock = clock or time.monotonic
-        self.locale, self.time_zone = locale, time_zone
         self._window: deque[float] = deque()
         self._fault: Fault | None = None
         self._failing: dict[str, int] = {}
-        self._handlers: dict[str, Callable[[_Call], tuple[int, Any]]] = {
-            "sheets.spreadsheets.create": self._sheets_create,
-            "sheets.spreadsheets.get": self._sheets_get,
-            "sheets.spreadsheets.batchUpdate": self._sheets_batch_update,
-            "sheets.spreadsheets.values.get": self._values_get,
-            "sheets.spreadsheets.values.batchGet": self._values_batch_get,
-            "sheets.spreadsheets.values.update": self._values_update,
-            "sheets.spreadsheets.values.batchUpdate": self._values_batch_update,
-            "sheets.spreadsheets.values.append": self._values_append,
-            "sheets.spreadsheets.values.clear": self._values_clear,
-            "sheets.spreadsheets.values.batchClear": self._values_batch_clear,
-            "drive.files.create": self._files_create,
-            "drive.files.get": self._files_get,
-            "drive.files.update": self._files_update,
-            "drive.files.copy": self._files_copy,
-            "drive.files.list": self._files_list,
-            "drive.files.delete": self._files_delete,
-            "drive.permissions.create": self._permissions_create,
-            "drive.permissions.list": self._permissions_list,
-            "drive.permissions.delete": self._permissions_delete,
-            "drive.comments.list": self._comments_list,
-            "drive.comments.create": self._comments_create,
-            "drive.files.export": self._files_export,
-            "drive.v2.files.update": self._v2_files_update,
-        }
+        values = ValuesApi(self.store)
+        self._handlers: dict[str, Callable[[Call], tuple[int, Any]]] = {
+            **SheetsApi(self.store).routes(), **values.routes(), **DriveApi(self.store, values).routes()}
 
     # ------------------------------------------------------------------ state shortcuts
+    @property
+    def identity(self) -> str:
+        return self.store.identity
+
+    @property
+    def drive(self) -> Drive:
+        return self.store.drive
+
+    @property
+    def spreadsheets(self) -> dict[str, model.Spreadsheet]:
+        return self.store.spreadsheets
+
     @property
     def files(self) -> dict[str, dict]:
         """Drive file metadata by id (Google-shaped File resources)."""
@@ -116,15 +105,8 @@ class Emulator(SheetsApi, ValuesApi, DriveApi):
                                  app_properties=app_properties)
         self.drive.files[sid] = rec
         self.drive.permissions[sid] = self.drive._initial_permissions(holder.get("driveId"))
-        self.spreadsheets[sid] = self._new_spreadsheet(sid, title, locale, time_zone, sheets)
+        self.spreadsheets[sid] = self.store.new_spreadsheet(sid, title, locale, time_zone, sheets)
         return sid
-
-    def _new_spreadsheet(self, sid: str, title: str, locale: str | None, time_zone: str | None,
-                         sheets: tuple[str, ...] = ("Sheet1",)) -> model.Spreadsheet:
-        ss = model.Spreadsheet(sid, title, locale or self.locale, time_zone or self.time_zone)
-        ss.batch_update([{"addSheet": {"properties": {"sheetId": 0 if i == 0 else None, "title": t}}}
-                         for i, t in enumerate(sheets)])
-        return ss
 
     # ------------------------------------------------------------------ behaviour hooks
     def inject(self, fault: Fault | None) -> None:
@@ -160,10 +142,10 @@ class Emulator(SheetsApi, ValuesApi, DriveApi):
             session: requests.Session = AuthorizedSession(Credentials(token=TOKEN))
         else:
             session = requests.Session()
-        blocked = _NoNetwork()
+        blocked = NoNetwork()
         session.mount("https://", blocked)
         session.mount("http://", blocked)
-        adapter = _Adapter(self)
+        adapter = Adapter(self.handle)
         session.mount(SHEETS_URL, adapter)
         session.mount(DRIVE_URL, adapter)
         return session
@@ -222,7 +204,7 @@ class Emulator(SheetsApi, ValuesApi, DriveApi):
             handler = self._handlers.get(found.id)
             if handler is None:
                 raise ApiError(501, f"emulator: {found.id} is not implemented", reason="notImplemented")
-            call = _Call(rec, found.path_params, parse_qs(parts.query, keep_blank_values=True), data, media)
+            call = Call(rec, found.path_params, parse_qs(parts.query, keep_blank_values=True), data, media)
             status, payload = handler(call)
             if isinstance(payload, Media):  # a download: its own bytes and type
                 rec.status = status
@@ -264,11 +246,11 @@ class Emulator(SheetsApi, ValuesApi, DriveApi):
             if status:
                 raise ApiError(status)
 
-    def _shape(self, method_id: str, call: _Call, payload: Any) -> Any:
+    def _shape(self, method_id: str, call: Call, payload: Any) -> Any:
         """Apply the ``fields`` mask (checked against the response schema) or Drive's defaults."""
         fields = call.one("fields")
         if fields:
-            response = _method_defs()[method_id].get("response", {}).get("$ref")
+            response = method_defs()[method_id].get("response", {}).get("$ref")
             api = method_id.split(".", 1)[0]
             if response:
                 check_mask(api, response, fields)

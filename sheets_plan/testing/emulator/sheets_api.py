@@ -10,44 +10,32 @@ from sheets_plan.sheets.a1 import col_letter, quote_title
 from .a1 import check_limits, resolve
 from .drive_query import SPREADSHEET
 from .errors import ApiError, selects
-from .formulas import Evaluator
-from .transport import _Call
+from .state import Store
+from .transport import Call
 
 
 
 class SheetsApi:
-    """Handlers of the Sheets API's spreadsheet methods (mixed into the Emulator)."""
+    """Handlers of the Sheets API's spreadsheet methods, over the emulator's state."""
 
-    # ================================================================== Sheets
-    def _spreadsheet(self, sid: str) -> model.Spreadsheet:
-        ss = self.spreadsheets.get(sid)
-        if ss is None:
-            if sid in self.drive.files and self.drive.accessible(sid):
-                raise ApiError(400, "This operation is not supported for this document",
-                               reason="failedPrecondition")
-            raise ApiError(404)
-        if not self.drive.accessible(sid):
-            raise ApiError(403)
-        ss.engine = Evaluator  # formulas are computed when read
-        return ss
+    def __init__(self, store: Store):
+        self.store = store
 
-    def _changed(self, ss: model.Spreadsheet) -> None:
-        rec = self.drive.files.get(ss.id)
-        if rec is not None:
-            rec["name"] = ss.properties["title"]
-            self.drive.touch(ss.id)
+    def routes(self) -> dict:
+        return {"sheets.spreadsheets.create": self._sheets_create, "sheets.spreadsheets.get": self._sheets_get,
+                "sheets.spreadsheets.batchUpdate": self._sheets_batch_update}
 
-    def _sheets_create(self, call: _Call):
-        if self.drive.service_account:
+    def _sheets_create(self, call: Call):
+        if self.store.drive.service_account:
             # A service account has no Drive storage: it cannot own a new spreadsheet.
             raise ApiError(403)
         body = call.body or {}
         props = dict(body.get("properties") or {})
         title = props.pop("title", None) or "Untitled spreadsheet"
-        rec = self.drive.create({"name": title, "mimeType": SPREADSHEET}, all_drives=True)
+        rec = self.store.drive.create({"name": title, "mimeType": SPREADSHEET}, all_drives=True)
         sid = rec["id"]
-        ss = model.Spreadsheet(sid, title, props.pop("locale", None) or self.locale,
-                               props.pop("timeZone", None) or self.time_zone)
+        ss = model.Spreadsheet(sid, title, props.pop("locale", None) or self.store.locale,
+                               props.pop("timeZone", None) or self.store.time_zone)
         ss.properties.update(copy.deepcopy(props))
         requests_: list[dict] = []
         sheets = body.get("sheets") or [{}]
@@ -74,14 +62,14 @@ class SheetsApi:
             if more:
                 ss.batch_update(more)
         except Exception:
-            self.drive.files.pop(sid, None)
+            self.store.drive.files.pop(sid, None)
             raise
-        self.spreadsheets[sid] = ss
-        self._changed(ss)
+        self.store.spreadsheets[sid] = ss
+        self.store.changed(ss)
         return 200, ss.resource(include_grid=False)
 
-    def _sheets_get(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _sheets_get(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         fields = call.one("fields")
         include = selects(fields, ["sheets", "data"]) if fields else call.flag("includeGridData")
         ranges = [self._normal_range(ss, r) for r in call.many("ranges")]
@@ -96,8 +84,8 @@ class SheetsApi:
         end = (col_letter(rng.c1 - 1) if rng.c1 is not None else "") + ("" if rng.r1 is None else str(rng.r1))
         return f"{quote_title(rng.sheet.title)}!{col_letter(rng.c0)}{rng.r0 + 1}:{end}"
 
-    def _sheets_batch_update(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _sheets_batch_update(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         body = call.body or {}
         reqs = body.get("requests") or []
         if not reqs:
@@ -106,7 +94,7 @@ class SheetsApi:
             replies = ss.batch_update(reqs)
         except KeyError as exc:
             raise ApiError(400, f"Invalid request: missing required field {exc.args[0]!r}") from None
-        self._changed(ss)
+        self.store.changed(ss)
         out = {"spreadsheetId": ss.id, "replies": [shaped(reply) for reply in replies]}
         if body.get("includeSpreadsheetInResponse"):
             ranges = [self._normal_range(ss, r) for r in body.get("responseRanges") or []]

@@ -6,7 +6,7 @@ import http
 import io
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -15,8 +15,9 @@ from requests.structures import CaseInsensitiveDict
 
 from .errors import truthy
 
-if TYPE_CHECKING:
-    from .server import Emulator
+# What the adapter hands each request to: (method, url, headers, body) -> (status, headers, body).
+Serve = Callable[[str, str, dict, "bytes | None"], "tuple[int, dict, bytes]"]
+
 
 @dataclass
 class RecordedRequest:
@@ -55,10 +56,12 @@ def random_faults(rate: float, seed: int, statuses: tuple[int, ...] = (429, 500,
 
 # ============================================================================ transport
 
-class _Adapter(BaseAdapter):
-    def __init__(self, emulator: "Emulator"):
+class Adapter(BaseAdapter):
+    """A requests transport adapter that serves every request in process (``serve``), no socket."""
+
+    def __init__(self, serve: Serve):
         super().__init__()
-        self.emulator = emulator
+        self.serve = serve
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         body = request.body
@@ -66,8 +69,7 @@ class _Adapter(BaseAdapter):
             body = body.read()
         if isinstance(body, str):
             body = body.encode("utf-8")
-        status, headers, content = self.emulator.handle(request.method, request.url,
-                                                        dict(request.headers), body)
+        status, headers, content = self.serve(request.method, request.url, dict(request.headers), body)
         resp = requests.Response()
         resp.status_code = status
         resp.headers = CaseInsensitiveDict(headers)
@@ -85,7 +87,7 @@ class _Adapter(BaseAdapter):
         pass
 
 
-class _NoNetwork(BaseAdapter):
+class NoNetwork(BaseAdapter):
     """Anything that is not Sheets or Drive must not leave the test."""
 
     def send(self, request, **kwargs):
@@ -104,7 +106,8 @@ class Media:
 
 
 @dataclass
-class _Call:
+class Call:
+    """One request as a handler sees it: path parameters, query, decoded body (or media)."""
     rec: RecordedRequest
     path: dict[str, str]
     query: dict[str, list[str]]

@@ -8,15 +8,24 @@ from .a1 import Rng, a1_name, check_limits, resolve, same_range
 from .cells import cell_requests, describe, raw_value, user_entered
 from .errors import ApiError
 from .render import rendered
-from .transport import _Call
+from .state import Store
+from .transport import Call
 
 
 class ValuesApi:
-    """Handlers of the Sheets API's values methods (mixed into the Emulator)."""
+    """Handlers of the Sheets API's values methods, over the emulator's state."""
 
+    def __init__(self, store: Store):
+        self.store = store
+
+    def routes(self) -> dict:
+        return {f"sheets.spreadsheets.values.{name}": handler for name, handler in (
+            ("get", self._values_get), ("batchGet", self._values_batch_get), ("update", self._values_update),
+            ("batchUpdate", self._values_batch_update), ("append", self._values_append),
+            ("clear", self._values_clear), ("batchClear", self._values_batch_clear))}
 
     # ------------------------------------------------------------------ values: reading
-    def _value_range(self, ss: model.Spreadsheet, rng: Rng, major: str | None, render: str | None,
+    def value_range(self, ss: model.Spreadsheet, rng: Rng, major: str | None, render: str | None,
                      dt_render: str | None) -> dict:
         major = major if major in ("ROWS", "COLUMNS") else "ROWS"
         render = render or "FORMATTED_VALUE"
@@ -45,27 +54,27 @@ class ValuesApi:
             out["values"] = lines
         return out
 
-    def _values_get(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _values_get(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         rng = resolve(ss, call.path["range"])
         check_limits(rng)
-        return 200, self._value_range(ss, rng, call.one("majorDimension"), call.one("valueRenderOption"),
+        return 200, self.value_range(ss, rng, call.one("majorDimension"), call.one("valueRenderOption"),
                                       call.one("dateTimeRenderOption"))
 
-    def _values_batch_get(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _values_batch_get(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         out = {"spreadsheetId": ss.id}
         rngs = [resolve(ss, r) for r in call.many("ranges")]
         for rng in rngs:
             check_limits(rng)
         if rngs:
-            out["valueRanges"] = [self._value_range(ss, rng, call.one("majorDimension"),
+            out["valueRanges"] = [self.value_range(ss, rng, call.one("majorDimension"),
                                                     call.one("valueRenderOption"),
                                                     call.one("dateTimeRenderOption")) for rng in rngs]
         return 200, out
 
     # ------------------------------------------------------------------ values: writing
-    def _plan_write(self, ss: model.Spreadsheet, rng: Rng, value_range: dict, option: str,
+    def plan_write(self, ss: model.Spreadsheet, rng: Rng, value_range: dict, option: str,
                     *, origin: tuple[int, int] | None = None, grow: bool = False):
         """Model requests for one ValueRange; returns (requests, UpdateValuesResponse, needed rows/cols)."""
         major = value_range.get("majorDimension") or "ROWS"
@@ -127,12 +136,12 @@ class ValuesApi:
     def _apply(self, ss: model.Spreadsheet, reqs: list[dict]) -> None:
         if reqs:
             ss.batch_update(reqs)
-        self._changed(ss)
+        self.store.changed(ss)
 
     def _with_data(self, ss, response: dict, call_opts: dict) -> dict:
         if call_opts.get("include") and "updatedRange" in response:
             rng = resolve(ss, response["updatedRange"])
-            response["updatedData"] = self._value_range(ss, rng, None, call_opts.get("render"),
+            response["updatedData"] = self.value_range(ss, rng, None, call_opts.get("render"),
                                                         call_opts.get("dt"))
         return response
 
@@ -144,8 +153,8 @@ class ValuesApi:
             raise ApiError(400, f"Invalid valueInputOption: {value}")
         return value
 
-    def _values_update(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _values_update(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         option = self._input_option(call.one("valueInputOption"))
         rng = resolve(ss, call.path["range"])
         check_limits(rng)
@@ -153,14 +162,14 @@ class ValuesApi:
         if body.get("range") and not same_range(ss, body["range"], rng):
             raise ApiError(400, f"Requested range [{call.path['range']}] must match the range in the body "
                                 f"[{body['range']}]")
-        reqs, response, _ = self._plan_write(ss, rng, body, option)
+        reqs, response, _ = self.plan_write(ss, rng, body, option)
         self._apply(ss, reqs)
         opts = {"include": call.flag("includeValuesInResponse"), "render": call.one("responseValueRenderOption"),
                 "dt": call.one("responseDateTimeRenderOption")}
         return 200, self._with_data(ss, response, opts)
 
-    def _values_batch_update(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _values_batch_update(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         body = call.body or {}
         option = self._input_option(body.get("valueInputOption"))
         data = body.get("data") or []
@@ -170,7 +179,7 @@ class ValuesApi:
                 raise ApiError(400, f"Invalid data[{i}]: range is required")
             rng = resolve(ss, vr["range"])
             check_limits(rng)
-            reqs, response, _ = self._plan_write(ss, rng, vr, option)
+            reqs, response, _ = self.plan_write(ss, rng, vr, option)
             all_reqs.extend(reqs)
             responses.append(response)
         if not data:
@@ -188,12 +197,12 @@ class ValuesApi:
                "responses": responses}
         return 200, {k: v for k, v in out.items() if v != 0}
 
-    def _values_append(self, call: _Call):
+    def _values_append(self, call: Call):
         """Google's "table" search: from a single cell, the table is the block of filled cells
         around it (an empty cell: no table, the values go there); from a larger range, the last
         table found in it, in reading order. Values go to the row below the table, from its
         first column. The grid grows as needed, as on Google."""
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         option = self._input_option(call.one("valueInputOption"))
         insert = call.one("insertDataOption", "OVERWRITE")
         rng = resolve(ss, call.path["range"])
@@ -206,7 +215,7 @@ class ValuesApi:
             raise ApiError(501, "emulator: INSERT_ROWS with data below the table is not implemented",
                            reason="notImplemented")
         body = call.body or {}
-        reqs, response, (need_rows, need_cols) = self._plan_write(ss, rng, body, option, origin=target, grow=True)
+        reqs, response, (need_rows, need_cols) = self.plan_write(ss, rng, body, option, origin=target, grow=True)
         grow = []
         if need_rows > sheet.rows:
             grow.append({"appendDimension": {"sheetId": sheet.id, "dimension": "ROWS",
@@ -233,15 +242,15 @@ class ValuesApi:
                                            "startColumnIndex": c0, "endColumnIndex": c1},
                                  "fields": "userEnteredValue"}}]
 
-    def _values_clear(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _values_clear(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         rng = resolve(ss, call.path["range"])
         check_limits(rng)
         self._apply(ss, self._clear_requests(rng))
         return 200, {"spreadsheetId": ss.id, "clearedRange": rng.name()}
 
-    def _values_batch_clear(self, call: _Call):
-        ss = self._spreadsheet(call.path["spreadsheetId"])
+    def _values_batch_clear(self, call: Call):
+        ss = self.store.spreadsheet(call.path["spreadsheetId"])
         rngs = [resolve(ss, r) for r in (call.body or {}).get("ranges") or []]
         reqs = []
         for rng in rngs:
