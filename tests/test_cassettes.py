@@ -31,12 +31,9 @@ from sheets_plan.testing.cassette import (
     FOLDER_ENV, cassette_session, clean_response, google_session, record_mode, recording_google, use_cassette,
 )
 from sheets_plan.testing.emulator import Emulator
+from .constants import AS_OF, GOOGLE_ADMINS as ADMINS, ROBOT, RUN_AT
 
 CASSETTES = Path(__file__).parent / "cassettes"
-ROBOT = "robot@project.iam.gserviceaccount.com"
-ADMINS = ["anna@agency.com", "boris@agency.com"]
-AS_OF = dt.date(2026, 3, 16)
-RUN_AT = dt.datetime(2026, 3, 16, 9, 0)
 SECRETS = ("Bearer", "private_key", "-----BEGIN", "access_token", "refresh_token", "emulator-token")
 
 
@@ -90,6 +87,7 @@ def recorded(name: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ the flows
+@pytest.mark.slow
 def test_provision_flow(template):
     with flow("provision", template) as (backend, _):
         sid = provision(backend, "Coffee", admins=ADMINS, locale="ru", template=template)
@@ -105,6 +103,7 @@ def test_validate_flow(template):
     assert recorded("validate") == [f"GET {sid}", f"GET {sid}", f"POST {sid}:batchUpdate"]  # 2 reads, 1 write
 
 
+@pytest.mark.slow
 def test_summarize_flow(template):
     with flow("summarize", template, project=True) as (backend, sid):
         figures = jobs.summarize(backend, sid, template=template, as_of=AS_OF)
@@ -127,6 +126,7 @@ def refusing_session() -> requests.Session:
     return session
 
 
+@pytest.mark.slow
 def test_replay_never_consults_the_wrapped_adapter(template):
     session = cassette_session(CASSETTES / "provision.yaml", record_mode="none", inner=refusing_session())
     folder = session.cassette.get_metadata("folder", None)
@@ -134,6 +134,7 @@ def test_replay_never_consults_the_wrapped_adapter(template):
     assert provision(backend, "Coffee", admins=ADMINS, locale="ru", template=template)
 
 
+@pytest.mark.slow
 def test_a_changed_request_fails_replay(template):
     session = cassette_session(CASSETTES / "provision.yaml", record_mode="none", inner=refusing_session())
     backend = GoogleBackend(connect(session=session, per_minute=None)[0],

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from sheets_plan.cli.commands import cli
 from sheets_plan.testing.office.recalc import convert
+from .constants import AS_OF_TEXT as AS_OF
 
-AS_OF = "2026-03-16"
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,7 @@ def demo(tmp_path_factory):
     return result, path
 
 
+@pytest.mark.slow
 def test_demo_prints_flags_per_admin_and_writes_every_tab(demo):
     result, path = demo
     assert "as of 16.03.2026" in result.output and "% complete" in result.output
@@ -37,6 +38,7 @@ def test_demo_prints_flags_per_admin_and_writes_every_tab(demo):
     assert wb["Log"]["B2"].value is not None and wb["Weekly"]["A3"].value is not None
 
 
+@pytest.mark.libreoffice
 def test_demo_workbook_opens_in_libreoffice(demo, tmp_path):
     pdf, = convert([demo[1]], "pdf", tmp_path)
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
@@ -55,6 +57,7 @@ def test_validate_formats_and_exit_codes(demo):
     assert len(rows) == len(data["flags"]) and rows[0]["rule"] == data["flags"][0]["rule"]
 
 
+@pytest.mark.slow
 def test_summarize_and_report(demo):
     path = str(demo[1])
     result = CliRunner().invoke(cli, ["summarize", path, "--as-of", AS_OF])
@@ -69,6 +72,7 @@ def test_summarize_and_report(demo):
     assert len(weeks) == 3 and {"week", "err", "posts", "reach"} <= set(weeks[0])
 
 
+@pytest.mark.libreoffice
 def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
     """The demo has text a formula does not count (a number with a space, a padded status, a date
     as text): flagged, and the recalculated Weekly tab equals `report --format json` everywhere."""
@@ -93,6 +97,7 @@ def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
     assert not problems and compared > 1000, problems[:6]
 
 
+@pytest.mark.slow
 def test_fix_lists_the_demo_s_uncounted_cells_and_applies_them(tmp_path):
     folder = tmp_path / "demo"
     CliRunner().invoke(cli, ["demo", "--dir", str(folder), "--as-of", AS_OF])

@@ -16,7 +16,7 @@ from sheets_plan.cli.commands import cli
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.sheets.values import serial
 
-from .conftest import AS_OF
+from .constants import AS_OF
 from .helpers import project_with_rows
 
 DATE = AS_OF.isoformat()
@@ -55,6 +55,7 @@ def test_a_folder_without_projects_makes_the_weekly_job_fail(tmp_path):
     assert code == 0 and out == "" and "no projects in" in err
 
 
+@pytest.mark.slow
 def test_files_saved_in_another_format_are_listed_with_what_to_do(plans):
     (plans / "Пекарня.ods").write_bytes(b"PK\x03\x04 not really")
     (plans / "Бар.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
@@ -69,6 +70,7 @@ def test_files_saved_in_another_format_are_listed_with_what_to_do(plans):
     assert code == 0 and "skipped" in err and "Пекарня.ods" in err and "Кофейня" in out
 
 
+@pytest.mark.slow
 def test_a_copied_project_shows_both_places_and_is_reported(plans):
     original = next(plans.glob("*.xlsx"))
     shutil.copy(original, plans / "Кофейня (копия).xlsx")
@@ -150,6 +152,7 @@ def test_a_template_saved_with_a_bom_is_read(plans, tmp_path):
     assert code in (0, 1) and err == ""
 
 
+@pytest.mark.slow
 def test_the_time_column_is_checked_and_an_empty_plan_says_so(tmp_path, template):
     backend = LocalBackend(tmp_path)
     path = provision(backend, "Bar", admins=["Anna"], locale="en", template=template)
@@ -180,6 +183,7 @@ def test_help_speaks_to_users_with_one_set_of_defaults():
         assert "--credentials" in google and "--credentials" not in options, command
 
 
+@pytest.mark.slow
 def test_english_output_counts_in_english_and_json_counts_are_whole(tmp_path, template):
     backend = LocalBackend(tmp_path)
     path = provision(backend, "Bar", admins=["Anna"], locale="en", template=template)
@@ -195,6 +199,7 @@ def test_english_output_counts_in_english_and_json_counts_are_whole(tmp_path, te
     assert all(r["err"] is None or isinstance(r["err"], float) for r in rows)
 
 
+@pytest.mark.slow
 def test_demo_keeps_its_date_and_says_so_when_asked_for_another(tmp_path):
     code, out, _ = run("demo", "--dir", tmp_path, "--locale", "en", "--as-of", DATE)
     assert code == 0 and "as of 16.03.2026" in out  # flags planted on purpose: still exit 0
@@ -204,6 +209,7 @@ def test_demo_keeps_its_date_and_says_so_when_asked_for_another(tmp_path):
     assert code == 2 and "dated around 2026-03-16" in err and "--as-of 2026-03-16" in err
 
 
+@pytest.mark.slow
 def test_a_long_admin_list_lives_in_a_hidden_tab_because_excel_keeps_255_characters(tmp_path, template):
     import openpyxl
 

@@ -4,8 +4,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+import pytest
 
 import openpyxl
 
@@ -13,19 +14,28 @@ from sheets_plan import LocalBackend, provision
 from sheets_plan.backends import xlsx
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 
-from .conftest import AS_OF
+from .constants import AS_OF
 
+# A weekly run in a child process that kills itself (SIGKILL: no cleanup, no finally) at one named
+# step of the save, so every step of a write is crashed at, every run.
 WRITER = """
-import sys, datetime as dt
+import os, signal, sys, datetime as dt
 from sheets_plan import LocalBackend
+from sheets_plan.backends.xlsx import package
 from sheets_plan.jobs.project import run_project
-path = sys.argv[1]
-backend = LocalBackend(sys.argv[2])
-print("ready", flush=True)
-while True:
-    backend._open.clear()          # read from disk every time, like separate runs
-    run_project(backend, path, as_of=dt.date(2026, 3, 16))
+path, folder, step = sys.argv[1:4]
+parts = []
+def crash(at):
+    if at.startswith("part written"):
+        parts.append(at)
+        at = f"part {len(parts)} written"  # the n-th part of the zip, whatever its name
+    if at == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+package.on_write_step = crash
+run_project(LocalBackend(folder), path, as_of=dt.date(2026, 3, 16))
+sys.exit(3)  # the step never came
 """
+STEPS = ["temp file made", "part 1 written", "part 5 written", "part 12 written", "synced", "renamed"]
 
 
 def admin_values(folder, path):
@@ -33,27 +43,34 @@ def admin_values(folder, path):
     return grid.values
 
 
-def test_sigkill_during_writes_leaves_a_readable_workbook(tmp_path, template):
-    folder = tmp_path / "plans"
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, template):
+    folder = tmp_path_factory.mktemp("crash") / "plans"
     backend = LocalBackend(folder)
     path = provision(backend, "Big", admins=["Anna", "Boris", "Vera"], locale="ru", template=template)
     plan, account = sample_rows(template, "ru", AS_OF)
-    fill_rows(backend, path, template, (plan * 6)[:360], account)
-    before = admin_values(folder, path)
+    fill_rows(backend, path, template, (plan * 2)[:120], account)
+    return folder, path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", STEPS)
+def test_a_crash_at_any_step_of_a_write_leaves_a_readable_workbook(filled, step, tmp_path):
+    folder, path = filled
+    before_bytes, before = Path(path).read_bytes(), admin_values(folder, path)
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
-    for delay in (0.3, 0.9, 1.7, 2.6):
-        child = subprocess.Popen([sys.executable, "-c", WRITER, path, str(folder)], stdout=subprocess.PIPE, env=env)
-        assert child.stdout.readline().strip() == b"ready"
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        assert xlsx.Book(path).tags["project"] == "Big"   # still a whole, readable workbook
-        openpyxl.load_workbook(path)
-        assert admin_values(folder, path) == before
-    # half-written temp files are never taken for projects
+    child = subprocess.run([sys.executable, "-c", WRITER, path, str(folder), step], env=env, capture_output=True)
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()  # killed at that very step
+    assert xlsx.Book(path).tags["project"] == "Big"   # a whole, readable workbook: the old one or the new
+    openpyxl.load_workbook(path)
+    assert admin_values(folder, path) == before
+    if step != "renamed":
+        assert Path(path).read_bytes() == before_bytes  # the old one, untouched
+    # the half-written temp file a kill leaves is never taken for a project
     assert [r.project for r in LocalBackend(folder).projects()] == ["Big"]
 
 
+@pytest.mark.slow
 def test_save_keeps_the_workbook_permissions(project, folder):
     os.chmod(project, 0o640)
     provision(LocalBackend(folder), "Coffee")

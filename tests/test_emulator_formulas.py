@@ -504,6 +504,7 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     return {name: (path, out) for (name, path), out in zip(sources.items(), outs)}
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", ["demo-ru", "demo-en"])
 def test_demo_workbook_figures_equal_libreoffice(recalculated, name):
     path, out = recalculated[name]
@@ -519,6 +520,7 @@ def test_demo_workbook_figures_equal_libreoffice(recalculated, name):
     assert took < 3, f"evaluating the demo workbook took {took:.2f} s"
 
 
+@pytest.mark.libreoffice
 def test_edge_case_formulas_equal_libreoffice(recalculated):
     path, out = recalculated["edge"]
     got, _ = evaluate_all(workbook_model(path, render=False), "en_US")

@@ -18,7 +18,8 @@ from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.values import serial
 from sheets_plan.backends.xlsx.book import Book
 
-from .google_fixtures import RUN_AT, google_backend
+from .constants import RUN_AT
+from .google_fixtures import google_backend
 
 AS_OF = dt.date(2026, 3, 20)
 ADMINS = {"ru": ["Аня", "Боря"], "en": ["Anna", "Boris"]}
@@ -78,6 +79,7 @@ def cells(path: Path) -> dict:
     return out
 
 
+@pytest.mark.slow
 def test_dry_run_lists_per_admin_and_leaves_the_file_byte_identical(messy):
     before = messy.read_bytes()
     text = fix(messy).output
@@ -97,6 +99,7 @@ def test_dry_run_lists_per_admin_and_leaves_the_file_byte_identical(messy):
         ("account", "C3", "text_number")}
 
 
+@pytest.mark.slow
 def test_apply_changes_exactly_the_listed_cells_then_nothing_is_left(messy, template):
     listed = json.loads(fix(messy, "--format", "json").output)["changes"]
     before = cells(messy)
@@ -125,6 +128,7 @@ def test_apply_changes_exactly_the_listed_cells_then_nothing_is_left(messy, temp
     assert not [f for f in flags if f.rule in ("counted", "account_counted")]
 
 
+@pytest.mark.slow
 def test_after_fix_report_counts_what_the_admins_meant(messy, template):
     backend = LocalBackend(messy.parent)
     _, before = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3)
@@ -138,6 +142,7 @@ def test_after_fix_report_counts_what_the_admins_meant(messy, template):
     assert after.loc[dt.date(2026, 3, 9), "followers"] == 4200 + 910 + 300 and after.loc[week, "followers"] == 4100 + 900
 
 
+@pytest.mark.slow
 def test_a_validate_log_row_and_the_fix_count_share_the_day(messy, template):
     backend = LocalBackend(messy.parent)
     jobs.validate(backend, str(messy), template=template, as_of=AS_OF, run_at=RUN_AT)
@@ -149,6 +154,7 @@ def test_a_validate_log_row_and_the_fix_count_share_the_day(messy, template):
     assert row[log[0].index("Исправлено командой fix")] == 9 and row[3] == 0  # no errors left after the fix
 
 
+@pytest.mark.slow
 def test_fix_on_google_is_one_batch_update(emu, template):
     folder = emu.add_folder("Team drive")
     backend = google_backend(emu, folder)
@@ -172,6 +178,7 @@ def test_fix_on_google_is_one_batch_update(emu, template):
 
 # ------------------------------------------------------------------ less noise, right blame
 
+@pytest.mark.slow
 def test_a_year_typo_is_one_flag_on_its_cell_and_moves_no_week(tmp_path, template):
     backend = LocalBackend(tmp_path)
     path = provision(backend, "Typo", admins=ADMINS["ru"], locale="ru", template=template)
@@ -208,6 +215,7 @@ def test_consecutive_missing_account_weeks_are_one_flag(tmp_path, template):
         "VK: no row with followers: the weeks 02.03.2026 – 09.03.2026 (2 weeks)"]
 
 
+@pytest.mark.slow
 def test_a_second_account_row_for_a_week_is_flagged_on_that_row(messy, template):
     backend = LocalBackend(messy.parent)
     plan, account = messy_rows()

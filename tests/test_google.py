@@ -9,9 +9,10 @@ from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision
 from sheets_plan.sheets import formula
 
-from .google_fixtures import AS_OF, RUN_AT, google_backend
+from .constants import AS_OF, RUN_AT
+from .google_fixtures import google_backend
+from .constants import GOOGLE_ADMINS as ADMINS
 
-ADMINS = ["anna@agency.com", "boris@agency.com"]
 
 
 def counts(emu) -> dict:
@@ -55,6 +56,7 @@ def test_provision_budget_and_sharing(emu, folder, template):
     assert book.properties["locale"] == "ru_RU" and book.properties["timeZone"] == "Europe/Moscow"
 
 
+@pytest.mark.slow
 def test_list_finds_tagged_projects(emu, folder, template):
     backend = google_backend(emu, folder)
     provision(backend, "Coffee", template=template)
@@ -66,6 +68,7 @@ def test_list_finds_tagged_projects(emu, folder, template):
     assert counts(emu) == {"drive.files.list": 1}
 
 
+@pytest.mark.slow
 def test_reprovision_repairs_without_duplicates(emu, folder, template):
     backend, sid = provisioned(emu, folder, template, rows=10)
     before = emu.spreadsheets[sid].read(["'Контент-план'!A1:P20"])[0].values
@@ -75,6 +78,7 @@ def test_reprovision_repairs_without_duplicates(emu, folder, template):
     assert emu.spreadsheets[sid].read(["'Контент-план'!A1:P20"])[0].values == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rows", [10, 5000])
 def test_weekly_run_budget_is_independent_of_rows(emu, folder, template, rows):
     backend, sid = provisioned(emu, folder, template, rows=rows)
@@ -83,6 +87,7 @@ def test_weekly_run_budget_is_independent_of_rows(emu, folder, template, rows):
     assert run.report.rows_checked >= rows
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("job", ["validate", "summarize"])
 def test_each_job_is_two_reads_and_one_write(emu, folder, template, job):
     backend, sid = provisioned(emu, folder, template, rows=30)
@@ -90,12 +95,14 @@ def test_each_job_is_two_reads_and_one_write(emu, folder, template, job):
     assert counts(emu) == {"sheets.spreadsheets.get": 2, "sheets.spreadsheets.batchUpdate": 1}
 
 
+@pytest.mark.slow
 def test_check_reads_only(emu, folder, template):
     backend, sid = provisioned(emu, folder, template, rows=30)
     jobs.validate(backend, sid, template=template, as_of=AS_OF, write=False)
     assert counts(emu) == {"sheets.spreadsheets.get": 2}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale, sep, other", [("ru", ";", ","), ("en", ",", ";")])
 def test_formulas_use_the_spreadsheet_locale_syntax(emu, folder, template, locale, sep, other):
     backend, sid = provisioned(emu, folder, template, locale=locale, rows=10)
@@ -111,6 +118,7 @@ def test_formulas_use_the_spreadsheet_locale_syntax(emu, folder, template, local
     assert rules and all(sep in r or "(" not in r for r in rules)
 
 
+@pytest.mark.slow
 def test_check_results_match_the_local_backend(emu, folder, template, tmp_path):
     backend, sid = provisioned(emu, folder, template, rows=40)
     google = jobs.validate(backend, sid, template=template, as_of=AS_OF, run_at=RUN_AT)
@@ -183,6 +191,7 @@ def _xlsx_validations(path) -> dict:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["ru", "en"])
 def test_one_spec_two_backends_one_result(emu, folder, template, tmp_path, locale):
     backend = google_backend(emu, folder)
@@ -215,6 +224,7 @@ def test_allow_domain_refuses_outsiders_before_sharing(emu, folder, template):
     assert emu.count("drive.files.create") == 0 and emu.count("drive.permissions.create") == 0
 
 
+@pytest.mark.slow
 def test_a_linked_cell_counts_as_its_link(emu, folder, template):
     """In Sheets a person types "ссылка" and links it (Insert → Link): the check reads the link."""
     backend, sid = provisioned(emu, folder, template, rows=10)

@@ -14,8 +14,8 @@ from sheets_plan.backends.google import GoogleBackend, connect
 from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
 from sheets_plan.testing.emulator import Emulator
+from .constants import ROBOT
 
-ROBOT = "robot@project.iam.gserviceaccount.com"
 
 
 class Sleeps(list):

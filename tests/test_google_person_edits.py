@@ -21,7 +21,8 @@ from sheets_plan.jobs.provision import provision
 from sheets_plan.testing.office import recalc
 from sheets_plan.testing.emulator import Emulator
 
-from .google_fixtures import AS_OF, RUN_AT, google_backend
+from .constants import AS_OF, RUN_AT
+from .google_fixtures import google_backend
 from .helpers import cells_differences, weekly_differences
 
 WEEKS = 26
@@ -87,6 +88,7 @@ def edited(template):
     return emu, backend, sid, before
 
 
+@pytest.mark.slow
 def test_the_weekly_job_survives_what_admins_do_in_sheets(edited, template):
     emu, backend, sid, before = edited
     # A template column deleted: the job stops with the fix in one line, and writes nothing.
@@ -109,6 +111,7 @@ def test_the_weekly_job_survives_what_admins_do_in_sheets(edited, template):
     assert person_view(emu, sid) == mine
 
 
+@pytest.mark.slow
 def test_the_tools_parts_sit_where_their_headers_are_now(edited, template):
     emu, backend, sid, _ = edited
     provision(backend, "Acme", template=template)
@@ -148,6 +151,7 @@ def twins(template, tmp_path_factory):
     return emu, backend, sid, local, path, reports
 
 
+@pytest.mark.libreoffice
 def test_the_same_weekly_figures_three_ways(twins, template, tmp_path):
     emu, backend, sid, local, path, reports = twins
     snap = jobs.report(backend, sid, template=template, as_of=AS_OF)[0]

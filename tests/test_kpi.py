@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import openpyxl
 
 from sheets_plan.jobs import project as jobs
@@ -11,13 +13,13 @@ from sheets_plan.core import kpis
 from sheets_plan.jobs.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision
-from sheets_plan.core.template import load
+from .constants import TEMPLATE as T
 
-T = load()
 WEEK1, WEEK2 = dt.date(2026, 3, 11), dt.date(2026, 3, 18)  # a Wednesday each, a week apart
 RUN = dt.datetime(2026, 3, 18, 9, 0)
 
 
+@pytest.mark.slow
 def test_past_weeks_show_what_their_last_check_found(tmp_path):
     backend = LocalBackend(tmp_path)
     path = provision(backend, "History", admins=["Анна", "Борис", "Вера"], locale="ru", template=T)

@@ -21,14 +21,13 @@ from sheets_plan.backends.local import LocalBackend
 from sheets_plan.core.procedure import check
 from sheets_plan.jobs.provision import provision
 from sheets_plan.core.table import read_table
-from sheets_plan.core.template import load
 from sheets_plan.testing.emulator import Emulator
 
-from .google_fixtures import RUN_AT, google_backend
+from .constants import RUN_AT
+from .google_fixtures import google_backend
+from .constants import AS_OF, TEMPLATE as T
 
-T = load()
 LEADS = T.tab("leads")
-AS_OF = dt.date(2026, 3, 16)
 ADMINS = ["Anna", "Bob"]
 D = lambda y, m, d: serial(dt.date(y, m, d))  # noqa: E731
 
@@ -219,6 +218,7 @@ def _leaks(text: str) -> list[str]:
     return [s for s in secrets() if s.lower() in lowered]
 
 
+@pytest.mark.slow
 def test_no_command_prints_a_contact_s_data(full_of_people, caplog):
     path, folder = full_of_people, full_of_people.parent
     commands = [["validate", path], ["validate", path, "--format", "json"], ["validate", path, "--format", "csv"],
@@ -275,6 +275,7 @@ def jobs_as_of() -> dt.date:
 
 # ------------------------------------------------------------------ both backends
 
+@pytest.mark.slow
 def test_the_same_flags_locally_and_on_google(tmp_path):
     emu = Emulator()
     google = google_backend(emu, emu.add_folder("Team"))
@@ -292,6 +293,7 @@ def test_the_same_flags_locally_and_on_google(tmp_path):
     assert render_text(on_google, "ru") == render_text(on_disk, "ru")
 
 
+@pytest.mark.slow
 def test_the_funnel_and_the_kpis_are_the_same_through_the_emulator(tmp_path):
     """The KPI tab as the emulator computes its formulas (in ru_RU syntax) equals `report --by admin`,
     and both backends give the same KPI and funnel figures."""

@@ -84,10 +84,11 @@ from sheets_plan.sheets.values import serial
 from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import PROBLEMS
 from sheets_plan.core.table import find_columns
-from sheets_plan.core.template import load
 from sheets_plan.testing.office import recalc
+from .constants import TEMPLATE as T
 
-T = load()
+pytestmark = pytest.mark.libreoffice  # every test here compares with LibreOffice's recalculation
+
 PLAN = T.tab("plan")
 ACCOUNT = T.tab("account")
 LEADS = T.tab("leads")  # provisioned empty: its formats cover the buffer rows

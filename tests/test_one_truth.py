@@ -31,11 +31,12 @@ from sheets_plan.core import report_table
 from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
-from sheets_plan.core.template import load
 from sheets_plan.testing.office import recalc
 from tests.helpers import weekly_differences
+from .constants import TEMPLATE as T
 
-T = load()
+pytestmark = pytest.mark.libreoffice  # every test here compares with LibreOffice's recalculation
+
 FIRST = dt.date(2026, 3, 2)  # a Monday
 AS_OF = dt.date(2026, 4, 8)
 EXAMPLES = 50

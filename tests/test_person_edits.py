@@ -16,7 +16,7 @@ from sheets_plan.cli.commands import cli
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.jobs.project import validate
 
-from .conftest import AS_OF
+from .constants import AS_OF
 from .person import by_header, charts_on, highlighted_columns, person_parts, validations_by_header
 
 STATUS = '"idea,in progress,ready,published"'

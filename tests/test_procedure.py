@@ -12,15 +12,14 @@ import re
 import pandas as pd
 import pytest
 
-from sheets_plan.core import template as template_mod
 from sheets_plan.core.flags import Flag, Report, render_csv, render_text
 from sheets_plan.sheets.values import Grid, serial
 from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import check
 from sheets_plan.core.table import read_table
+from .constants import TEMPLATE as T
 
 AS_OF = dt.date(2026, 3, 18)  # a Wednesday
-T = template_mod.load()
 PLAN, ACCOUNT = T.tab("plan"), T.tab("account")
 _links = itertools.count(1)
 

@@ -12,16 +12,17 @@ import datetime as dt
 import math
 import re
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheets_plan.core import template as template_mod
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import EPOCH, Grid, serial
 from sheets_plan.core.procedure import check
 from sheets_plan.core.table import read_table
+from .constants import TEMPLATE as T
 
-T = template_mod.load()
 PLAN, ACCOUNT = T.tab("plan"), T.tab("account")
 ADMINS = ["Anna", "Bob"]
 AS_OFS = [dt.date(2026, 3, 16), dt.date(2026, 3, 18), dt.date(2026, 3, 22)]  # Monday, Wednesday, Sunday
@@ -334,6 +335,7 @@ def a_platform(v) -> str | None:
 
 # ------------------------------------------------------------------ the property
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_check_matches_the_per_row_reference(case):

@@ -6,6 +6,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sheets_plan.jobs import folder as weekly, project as jobs
@@ -13,13 +15,10 @@ from sheets_plan.jobs.demo import fill_rows
 from sheets_plan.sheets.values import serial
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision
-from sheets_plan.core.template import load
 
 from .helpers import workbook_snapshot
+from .constants import AS_OF, RUN_AT, TEMPLATE
 
-TEMPLATE = load()
-AS_OF = dt.date(2026, 3, 16)
-RUN_AT = dt.datetime(2026, 3, 16, 9, 0)
 
 # What a person can type into a cell (no control characters: xlsx cannot hold them).
 typed_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12)
@@ -55,6 +54,7 @@ def admin_cells(folder, path):
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan=st.lists(plan_row, min_size=0, max_size=15), account=st.lists(account_row, max_size=6),
        commands=st.lists(command, min_size=1, max_size=3))
+@pytest.mark.slow
 def test_admin_cells_stay_and_commands_are_idempotent(plan, account, commands):
     folder = Path(tempfile.mkdtemp())
     try:

@@ -41,6 +41,7 @@ def test_workbook_has_tabs_headers_dropdowns_protection_and_tags(folder, templat
     assert plan.conditional_formatting                # live highlighting
 
 
+@pytest.mark.slow
 def test_provision_twice_is_the_same_workbook_and_keeps_admin_rows(folder, project, template):
     wb = openpyxl.load_workbook(project)
     ws = wb["Контент-план"]
@@ -66,6 +67,7 @@ def admin_cells(path, folder):
     return grid.values, grid.formulas
 
 
+@pytest.mark.slow
 def test_repair_restores_a_deleted_header_and_formula(folder, project, template):
     wb = openpyxl.load_workbook(project)
     wb["Контент-план"]["I1"].value = None
@@ -95,6 +97,7 @@ def test_cli_bad_template_is_one_line_exit_2(tmp_path):
     assert result.output.count("\n") == 1 and "not valid TOML" in result.output
 
 
+@pytest.mark.slow
 def test_repair_follows_columns_people_moved_or_added(folder, project, template):
     wb = openpyxl.load_workbook(project)
     ws = wb["Контент-план"]

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from sheets_plan import LocalBackend
 from sheets_plan.sheets.values import serial
@@ -52,6 +53,7 @@ def test_openpyxl_edit_reads_back(project, folder):
     assert_same(read_back(project, folder))
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_resave_reads_back(project, folder, tmp_path):
     type_cells(project)
     out, = convert([Path(project)], "xlsx", tmp_path / "lo")

@@ -16,7 +16,7 @@ from sheets_plan.cli.commands import cli
 from sheets_plan.backends.retry import ReliableHTTPClient
 from sheets_plan.testing.emulator import TOKEN
 
-from .google_fixtures import ROBOT
+from .constants import ROBOT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,6 +49,7 @@ def wired(emu, monkeypatch):
     return emu
 
 
+@pytest.mark.slow
 def test_no_secret_in_any_command_output_or_log(wired, key_file, tmp_path, caplog):
     path, pem = key_file
     folder = wired.add_folder("Team")

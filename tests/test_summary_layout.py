@@ -99,6 +99,7 @@ def content_rows(requests, sheet_id: int = 42) -> list[dict]:
 
 # ------------------------------------------------------------------ structure
 
+@pytest.mark.slow
 def test_formulas_use_only_shared_functions_in_internal_form(layout):
     formulas = all_formulas(layout.requests) + [c["userEnteredValue"]["formulaValue"] for row in
                                                 content_rows(layout.requests) for c in row.get("values", [])
@@ -557,6 +558,7 @@ def _blank(value) -> bool:
     return value is None or value == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sc", SCENARIOS, ids=lambda s: s.name)
 def test_libreoffice_values_equal_pandas_figures(template, recalculated, sc):
     layouts, books = recalculated

@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheets_plan.core import template as template_mod
 from sheets_plan.sheets.values import Grid, serial
 from sheets_plan.core.table import HeaderError, parse_date, read_table
+from .constants import TEMPLATE as T
 
 AS_OF = dt.date(2026, 3, 20)
-T = template_mod.load()
 PLAN = T.tab("plan")
 ACCOUNT = T.tab("account")
 

@@ -42,6 +42,7 @@ def _renderer():
     return module
 
 
+@pytest.mark.slow
 def test_the_check_tab_can_be_read(demo):
     ws = openpyxl.load_workbook(demo)["Проверка"]
     assert ws.freeze_panes == "A3"  # the title and the header stay on screen
@@ -57,6 +58,7 @@ def test_the_check_tab_can_be_read(demo):
     assert "Аккаунт" in shown  # a missing week: the tab itself, not a bare "A1"
 
 
+@pytest.mark.libreoffice
 def test_the_weekly_tab_shows_its_charts_and_marks_the_week_in_progress(demo, tmp_path):
     template = load()
     snap = load_snapshot(LocalBackend(demo.parent), str(demo), template, as_of=AS_OF)
@@ -95,6 +97,7 @@ def test_the_weekly_tab_shows_its_charts_and_marks_the_week_in_progress(demo, tm
         assert source["endRowIndex"] == main_end - 1  # the week in progress is not drawn
 
 
+@pytest.mark.libreoffice
 def test_the_tabs_render_to_png(demo, tmp_path):
     render = _renderer()
     for tab in ("weekly", "check"):

@@ -19,18 +19,17 @@ from sheets_plan.jobs import project as jobs
 from sheets_plan.cli.commands import cli
 from sheets_plan.errors import RunError
 from sheets_plan.backends.google import MARKER
-from sheets_plan.core.template import load
 from sheets_plan.testing.emulator import Emulator
 from sheets_plan.jobs.upgrade import upgrade_folder
 from sheets_plan.backends.xlsx import read_tags
 
-from .google_fixtures import AS_OF as GOOGLE_AS_OF, RUN_AT, google_backend, schema_errors
+from .constants import AS_OF as GOOGLE_AS_OF, RUN_AT
+from .google_fixtures import google_backend, schema_errors
 from .person import person_parts
 from .test_emulator_formulas import workbook_model
+from .constants import AS_OF_TEXT as AS_OF, TEMPLATE
 
 FIXTURES = Path(__file__).parent / "fixtures"
-AS_OF = "2026-03-16"
-TEMPLATE = load()
 
 
 def run(*args) -> tuple[int, str]:
@@ -59,6 +58,7 @@ def added_cells(before: dict, after: dict) -> dict[str, dict]:
 
 @pytest.mark.parametrize("locale, account, platform_label", [("ru", "Аккаунт", "Соцсеть"),
                                                              ("en", "Account", "Platform")])
+@pytest.mark.slow
 def test_upgrade_keeps_every_admin_cell_of_a_version_1_workbook(tmp_path, locale, account, platform_label):
     path = tmp_path / f"v1-demo-{locale}.xlsx"
     shutil.copy(FIXTURES / path.name, path)
@@ -97,6 +97,7 @@ def test_upgrade_keeps_every_admin_cell_of_a_version_1_workbook(tmp_path, locale
     assert digest(path) == kept
 
 
+@pytest.mark.slow
 def test_upgrade_of_a_folder_reports_each_project(tmp_path):
     for locale in ("ru", "en"):
         shutil.copy(FIXTURES / f"v1-demo-{locale}.xlsx", tmp_path / f"v1-demo-{locale}.xlsx")
@@ -129,6 +130,7 @@ def emulator_cells(emu, sid) -> dict:
             for r, row in sheet.cells.items() for c, cell in row.items() if cell.value is not None and r > 0}
 
 
+@pytest.mark.slow
 def test_upgrade_on_google_is_one_batch_update_per_project():
     emu = Emulator()
     folder = emu.add_folder("Team")

@@ -13,7 +13,8 @@ from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
 from sheets_plan.testing.emulator import Emulator, random_faults
 
-from .google_fixtures import AS_OF, ROBOT, RUN_AT, google_backend
+from .constants import AS_OF, ROBOT, RUN_AT
+from .google_fixtures import google_backend
 
 PROJECTS = ["Coffee", "Bakery", "Flowers"]
 
@@ -43,6 +44,7 @@ def cells(emu):
             for sid, book in emu.spreadsheets.items()}
 
 
+@pytest.mark.slow
 def test_faults_do_not_change_the_results(template):
     clean_emu, clean_folder = team(template)
     clean = job.weekly(retrying(clean_emu, clean_folder), template=template, as_of=AS_OF, run_at=RUN_AT)
@@ -56,6 +58,7 @@ def test_faults_do_not_change_the_results(template):
     assert cells(faulty_emu) == cells(clean_emu)
 
 
+@pytest.mark.slow
 def test_a_permanently_failing_project_is_reported_and_left_unchanged(template):
     emu, folder = team(template)
     broken = next(sid for sid, f in emu.files.items() if f.get("name") == "Bakery")
@@ -69,6 +72,7 @@ def test_a_permanently_failing_project_is_reported_and_left_unchanged(template):
     assert cells(emu)[broken] == before
 
 
+@pytest.mark.slow
 def test_weekly_request_budget(template):
     emu, folder = team(template)
     job.weekly(retrying(emu, folder), template=template, as_of=AS_OF, run_at=RUN_AT)
@@ -89,6 +93,7 @@ def plans(tmp_path, template):
     return folder
 
 
+@pytest.mark.slow
 def test_cli_weekly_reports_a_broken_workbook_and_runs_the_others(plans):
     import openpyxl
 
@@ -104,6 +109,7 @@ def test_cli_weekly_reports_a_broken_workbook_and_runs_the_others(plans):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_cli_weekly_text_table_and_exit_1(plans):
     result = CliRunner().invoke(cli, ["weekly", "--dir", str(plans), "--as-of", "2026-03-16", "--locale", "en"])
     assert result.exit_code == 1, result.output
@@ -114,6 +120,7 @@ def test_cli_weekly_text_table_and_exit_1(plans):
     assert "1: " in result.stderr or "2: " in result.stderr   # plain progress lines when not a terminal
 
 
+@pytest.mark.slow
 def test_cli_weekly_runs_in_the_current_folder_by_default_in_the_template_s_language(plans, monkeypatch):
     monkeypatch.chdir(plans)
     result = CliRunner().invoke(cli, ["weekly", "--as-of", "2026-03-16"])

@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 
 from sheets_plan.cli.commands import cli
 
-from .conftest import AS_OF
+from .constants import AS_OF
 from .helpers import project_with_rows
 from .person import by_header, charts_on, person_parts
 from .test_person_edits import run_all
@@ -35,6 +35,7 @@ def cli_run(*args) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.slow
 def test_what_a_person_adds_survives_every_command(filled):
     wb = openpyxl.load_workbook(filled)
     ws = wb["Plan"]
@@ -63,6 +64,7 @@ def test_what_a_person_adds_survives_every_command(filled):
     assert f"Plan!{cols['Post link']}4" not in outputs[1]           # the linked cell is not "not a link"
 
 
+@pytest.mark.slow
 def test_rows_inserted_above_the_header_make_provision_refuse(filled):
     wb = openpyxl.load_workbook(filled)
     wb["Plan"].insert_rows(1, 2)
@@ -74,6 +76,7 @@ def test_rows_inserted_above_the_header_make_provision_refuse(filled):
     assert filled.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_header_twice_or_pasted_lower_makes_provision_refuse(filled):
     wb = openpyxl.load_workbook(filled)
     ws = wb["Plan"]
@@ -94,6 +97,7 @@ def test_a_header_twice_or_pasted_lower_makes_provision_refuse(filled):
     assert code == 2 and "again on row 12" in out and filled.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_provision_refuses_to_switch_the_locale_of_a_project(filled):
     before = filled.read_bytes()
     code, out = cli_run("provision", "Acme", "--dir", filled.parent, "--locale", "ru")
@@ -103,6 +107,7 @@ def test_provision_refuses_to_switch_the_locale_of_a_project(filled):
     assert code in (0, 1)
 
 
+@pytest.mark.slow
 def test_a_workbook_open_in_libreoffice_is_left_alone(filled):
     lock = filled.with_name(f".~lock.{filled.name}#")
     lock.write_text("someone,host,2026\n")

@@ -5,14 +5,17 @@ from __future__ import annotations
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 
+import pytest
+
 from sheets_plan import LocalBackend
 from sheets_plan.jobs import project as jobs
 from sheets_plan.backends.xlsx import cells
 from sheets_plan.backends.xlsx.styles import Styles
 
-from .conftest import AS_OF
+from .constants import AS_OF
 
 
+@pytest.mark.slow
 def test_a_chart_sheet_and_sheet_scoped_names_survive_a_write(project, folder):
     wb = openpyxl.load_workbook(project)
     data = wb.worksheets[0]

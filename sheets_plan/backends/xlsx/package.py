@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import xml
 
@@ -190,6 +191,7 @@ class Package:
         except OSError as e:
             raise WorkbookError(f"{path}: cannot write to {path.parent}: {e.strerror}") from None
         try:
+            _step("temp file made")
             os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; keep the workbook's own permissions
             with os.fdopen(fd, "wb") as f:
                 with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
@@ -199,11 +201,15 @@ class Package:
                             if data is None:  # released, and its stored bytes could not be copied
                                 data = _inflate(self.infos[name], self.raw[name])
                             z.writestr(self._info(name), data)
+                        _step(f"part written: {name}")
                 f.flush()
                 os.fsync(f.fileno())
+            _step("synced")
             os.replace(tmp, path)
+            _step("renamed")
         except OSError as e:
-            raise WorkbookError(f"{path}: cannot write: {e.strerror or e} (open in another program, or read-only?)") from None
+            raise WorkbookError(f"{path}: cannot write: {e.strerror or e} "
+                                "(open in another program, or read-only?)") from None
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -218,6 +224,16 @@ class Package:
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
         return info
+
+
+# A test seam: called with the name of each step of a save ("temp file made", "part written: NAME",
+# "synced", "renamed"), so a test can crash the process at a known point of the write. None in use.
+on_write_step: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if on_write_step is not None:
+        on_write_step(name)
 
 
 def _raw(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:

@@ -159,7 +159,8 @@ def _validation_xml(rule: dict) -> str:
         return (f'<dataValidation type="decimal" operator="greaterThanOrEqual" {common} sqref="A1">'
                 f"<formula1>{xml.esc(values[0])}</formula1></dataValidation>")
     if kind == "DATE_IS_VALID":
-        return f'<dataValidation type="date" operator="greaterThan" {common} sqref="A1"><formula1>0</formula1></dataValidation>'
+        return (f'<dataValidation type="date" operator="greaterThan" {common} sqref="A1">'
+                '<formula1>0</formula1></dataValidation>')
     raise ValueError(f"data validation {kind} is not supported in .xlsx")
 
 

@@ -24,7 +24,7 @@ from .catalog import (
 
 def _matches(values: pd.Series, text: str) -> pd.Series:
     """Cells equal to `text` as a COUNTIFS criterion sees it: letter case ignored."""
-    texts = values.where(values.map(type) == str)
+    texts = values.where(values.map(lambda v: isinstance(v, str)))
     return texts.str.lower().eq(text.lower()).fillna(False).astype(bool)
 
 

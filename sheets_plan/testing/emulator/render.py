@@ -75,15 +75,19 @@ def _automatic(value: float | int, locale: str) -> str:
     return _localize(text, locale)
 
 
+def _literal(section: str) -> str:
+    """A number format's literal text: [$€-407] -> €, "text" -> text, \\x -> x; padding (_x, *x) dropped."""
+    return re.sub(r'\[\$([^\]-]*)[^\]]*\]|"([^"]*)"|\\(.)|[_*].',
+                  lambda g: next((x for x in g.groups() if x is not None), ""), section)
+
+
 def _format_pattern(value: float | int, pattern: str, locale: str) -> str:
     section = pattern.split(";")[0]
     m = re.search(r"[#0?][#0?,]*(\.[#0?]*)?", section)
     if not m:
         return _automatic(value, locale)
     prefix, suffix = section[:m.start()], section[m.end():]
-    literal = lambda s: re.sub(r'\[\$([^\]-]*)[^\]]*\]|"([^"]*)"|\\(.)|[_*].', lambda g: next(
-        (x for x in g.groups() if x is not None), ""), s)
-    prefix, suffix = literal(prefix), literal(suffix)
+    prefix, suffix = _literal(prefix), _literal(suffix)
     if "%" in prefix + suffix:
         value = value * 100
     decimals = len(m.group(1)) - 1 if m.group(1) else 0
