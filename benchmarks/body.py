@@ -1,4 +1,4 @@
-"""Benchmark: the size of the Weekly tab's batchUpdate body (issue 10).
+"""Benchmark: the size of the Weekly tab's batchUpdate body.
 
 26 weeks, 6 platforms, 5 and 10 admins, ru and en, rendered for the
 spreadsheet's locale, as `GoogleBackend.batch_update` sends it (UTF-8 JSON,
@@ -50,10 +50,10 @@ def main():
     print(f"{'locale':>6}  {'admins':>6}  {'rows':>5}  {'sent MB':>8}  {'as json= MB':>11}  {'cell by cell MB':>15}")
     for locale, sheets_locale in LOCALES.items():
         for admins in (5, 10):
-            layout = weekly_tab.build_weekly(
-                template, locale, sheet_id=1003, plan_title=template.tab("plan").title(locale),
+            layout = weekly_tab.build_weekly(template, locale, weekly_tab.WeeklyInputs(
+                sheet_id=1003, plan_title=template.tab("plan").title(locale),
                 account_title=template.tab("account").title(locale), weeks=WEEKS, platforms=PLATFORMS,
-                admins=[f"Admin {i}" for i in range(admins)])
+                admins=[f"Admin {i}" for i in range(admins)]))
             requests = formula.render_requests(layout.requests, sheets_locale)
             sent = len(request_body(requests))
             escaped = len(json.dumps({"requests": requests}))

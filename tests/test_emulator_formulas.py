@@ -508,7 +508,7 @@ def recalculated(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
 @pytest.mark.parametrize("name", ["demo-ru", "demo-en"])
 def test_demo_workbook_figures_equal_libreoffice(recalculated, name):
     path, out = recalculated[name]
-    internal, took = evaluate_all(workbook_model(path, render=False), "en_US")
+    internal, _ = evaluate_all(workbook_model(path, render=False), "en_US")  # time: benchmarks/emulator.py
     localized = workbook_model(path, render=True)
     assert localized.properties["locale"] == ("ru_RU" if name == "demo-ru" else "en_US")
     rendered, _ = evaluate_all(localized, None)
@@ -517,7 +517,6 @@ def test_demo_workbook_figures_equal_libreoffice(recalculated, name):
     per_tab = {title for title, _, _ in internal}
     assert len(internal) > 2500 and len(per_tab) == 5  # plan, leads, weekly, KPI, check tabs all have formulas
     assert sum(isinstance(v, (int, float)) and not isinstance(v, bool) and v != 0 for v in internal.values()) > 500
-    assert took < 3, f"evaluating the demo workbook took {took:.2f} s"
 
 
 @pytest.mark.libreoffice

@@ -168,8 +168,9 @@ def parse(text: str, path: str = "<template>") -> Template:
     return _Loader(path).template(data)
 
 
-class _Loader:
-    """Turns parsed TOML into a Template, failing on the first mistake."""
+class _Checks:
+    """What every part of the loader shares: where the template came from, and the checks of keys,
+    labels and numbers, each failing with the key at fault."""
 
     def __init__(self, path: str):
         self.path = path
@@ -197,48 +198,14 @@ class _Loader:
         self.keys(value, where, set(LOCALES))
         return dict(value)
 
-    def template(self, data: dict) -> Template:
-        self.keys(data, "", {"template", "tabs", "rules"}, {"template", "tabs"})
-        head = data["template"]
-        self.keys(head, "template",
-                  {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel",
-                   "stats_grace_days"},
-                  {"name", "version", "title"})
-        tz = head.get("time_zone", "Europe/Moscow")
-        self.time_zone(tz)
-        locale = head.get("locale", "ru")
-        if locale not in LOCALES:
-            self.fail("template.locale", f"unknown locale {locale!r}; one of {', '.join(LOCALES)}")
-        days = self.whole(head.get("stats_after_days", 7), "template.stats_after_days")
-        buffer = self.whole(head.get("buffer_rows", 500), "template.buffer_rows")
-        tabs = self.tabs(data["tabs"])
-        rules = self.rules(data.get("rules", []), {t.key: t for t in tabs})
-        funnel = head.get("funnel", "account")
-        if funnel not in FUNNELS:
-            self.fail("template.funnel", f"must be one of {', '.join(FUNNELS)}")
-        if funnel == "register":
-            leads = next((t for t in tabs if t.kind == "leads"), None)
-            if leads is None:
-                self.fail("template.funnel", "'register' counts the Leads tab: add a tab of kind 'leads'")
-            stage = leads.column("stage")
-            if not isinstance(stage.choices, tuple) or not set(STAGES) <= {c.key for c in stage.choices}:
-                self.fail(f"tabs.{leads.key}.columns.stage.choices", f"needs the choices {', '.join(STAGES)}")
-        return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
-                        tz, locale, days, buffer, tabs, rules, self.path, funnel,
-                        self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"))
-
     def whole(self, value, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             self.fail(where, "must be a whole number ≥ 0")
         return value
 
-    def time_zone(self, tz):
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        try:
-            ZoneInfo(str(tz))
-        except (ZoneInfoNotFoundError, ValueError):
-            self.fail("template.time_zone", f"unknown time zone {tz!r}")
+class _TabLoader(_Checks):
+    """The tabs and their columns (types, owners, choices, formulas)."""
 
     def tabs(self, raw) -> tuple[Tab, ...]:
         if not isinstance(raw, list) or not raw:
@@ -330,6 +297,10 @@ class _Loader:
             out.append(Choice(ch["key"], labels))
         return tuple(out)
 
+
+class _RuleLoader(_Checks):
+    """The procedure's rules, checked against the tabs they apply to."""
+
     def rules(self, raw, tabs: dict[str, Tab]) -> tuple[Rule, ...]:
         rules: list[Rule] = []
         for i, r in enumerate(raw):
@@ -379,3 +350,45 @@ class _Loader:
         for k in keys:
             if k not in known:
                 self.fail(where, f"unknown choice {k!r}; one of {', '.join(sorted(known))}")
+
+
+class _Loader(_TabLoader, _RuleLoader):
+    """Turns parsed TOML into a Template, failing on the first mistake."""
+
+    def template(self, data: dict) -> Template:
+        self.keys(data, "", {"template", "tabs", "rules"}, {"template", "tabs"})
+        head = data["template"]
+        self.keys(head, "template",
+                  {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel",
+                   "stats_grace_days"},
+                  {"name", "version", "title"})
+        tz = head.get("time_zone", "Europe/Moscow")
+        self.time_zone(tz)
+        locale = head.get("locale", "ru")
+        if locale not in LOCALES:
+            self.fail("template.locale", f"unknown locale {locale!r}; one of {', '.join(LOCALES)}")
+        days = self.whole(head.get("stats_after_days", 7), "template.stats_after_days")
+        buffer = self.whole(head.get("buffer_rows", 500), "template.buffer_rows")
+        tabs = self.tabs(data["tabs"])
+        rules = self.rules(data.get("rules", []), {t.key: t for t in tabs})
+        funnel = head.get("funnel", "account")
+        if funnel not in FUNNELS:
+            self.fail("template.funnel", f"must be one of {', '.join(FUNNELS)}")
+        if funnel == "register":
+            leads = next((t for t in tabs if t.kind == "leads"), None)
+            if leads is None:
+                self.fail("template.funnel", "'register' counts the Leads tab: add a tab of kind 'leads'")
+            stage = leads.column("stage")
+            if not isinstance(stage.choices, tuple) or not set(STAGES) <= {c.key for c in stage.choices}:
+                self.fail(f"tabs.{leads.key}.columns.stage.choices", f"needs the choices {', '.join(STAGES)}")
+        return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
+                        tz, locale, days, buffer, tabs, rules, self.path, funnel,
+                        self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"))
+
+    def time_zone(self, tz):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(str(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail("template.time_zone", f"unknown time zone {tz!r}")

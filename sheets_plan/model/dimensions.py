@@ -1,12 +1,13 @@
 """What people do to a sheet's structure, on the model: insert, delete and move
-rows or columns, sort, filter, hide, group, resize.
+rows or columns.
 
 Done as the Sheets API documents it. When rows or columns move, everything
 anchored to them moves too: cells, merges, protected ranges, conditional
 format ranges, named ranges, the basic filter, chart sources and anchors,
 developer metadata on dimensions, dimension groups and properties, frozen
 counts, and every reference inside every formula of every tab
-(:mod:`references`). Copy and cut paste and merges are in :mod:`paste`.
+(:mod:`references`). Sizes, hiding and groups are in :mod:`sizing`; copy and
+cut paste and merges in :mod:`range_ops`; sorting and the filter in :mod:`sorting`.
 
 A mixin of ``model.Spreadsheet`` (request kind ``fooBar`` -> ``_fooBar``).
 """
@@ -19,10 +20,13 @@ from typing import Any, Callable, Iterator
 from sheets_plan.sheets import references
 from sheets_plan.sheets.a1 import bounds
 from sheets_plan.sheets.references import IndexMap
+from .sizing import DEFAULT_SIZE, dimension_groups, dimension_size
+
+# DEFAULT_SIZE and dimension_groups live in `sizing`; `responses` reads them from here.
+__all__ = ["Reshaping", "map_grid_range", "DEFAULT_SIZE", "dimension_groups"]
 
 _KEYS = {"ROWS": ("startRowIndex", "endRowIndex", "rowIndex"),
          "COLUMNS": ("startColumnIndex", "endColumnIndex", "columnIndex")}
-DEFAULT_SIZE = {"ROWS": 21, "COLUMNS": 100}
 
 
 def map_grid_range(gr: dict, dimension: str, index: IndexMap) -> dict | None:
@@ -64,7 +68,7 @@ class Reshaping:
         rng = body["range"]
         sheet, dim = self.sheet(rng.get("sheetId", 0)), rng["dimension"]
         start, end = rng.get("startIndex", 0), rng["endIndex"]
-        size = _size(sheet, dim)
+        size = dimension_size(sheet, dim)
         if end <= start or start > size:
             raise self._error(f"Invalid requests[0].insertDimension: range [{start}, {end}) is outside the "
                               f"{size} {dim.lower()} of the sheet")
@@ -82,7 +86,7 @@ class Reshaping:
     def _deleteDimension(self, body):
         rng = body["range"]
         sheet, dim = self.sheet(rng.get("sheetId", 0)), rng["dimension"]
-        size = _size(sheet, dim)
+        size = dimension_size(sheet, dim)
         start, end = rng.get("startIndex", 0), min(rng.get("endIndex", size), size)
         if end <= start:
             raise self._error(f"Invalid requests[0].deleteDimension: range [{start}, {end}) is empty")
@@ -95,7 +99,7 @@ class Reshaping:
         rng = body["source"]
         sheet, dim = self.sheet(rng.get("sheetId", 0)), rng["dimension"]
         start, end, dest = rng.get("startIndex", 0), rng["endIndex"], body["destinationIndex"]
-        if end <= start or end > _size(sheet, dim) or not 0 <= dest <= _size(sheet, dim):
+        if end <= start or end > dimension_size(sheet, dim) or not 0 <= dest <= dimension_size(sheet, dim):
             raise self._error("Invalid requests[0].moveDimension: the source or destination is outside the grid")
         if start < dest < end:
             raise self._error("Invalid requests[0].moveDimension: the destination is inside the source")
@@ -192,110 +196,12 @@ class Reshaping:
         if len(inside) != 2:
             return
         a, b = (index.point(i) for i in sorted(inside))
-        for other in range(_size(sheet, "COLUMNS" if dim == "ROWS" else "ROWS")):
+        for other in range(dimension_size(sheet, "COLUMNS" if dim == "ROWS" else "ROWS")):
             cell_a, cell_b = (sheet.peek(*((x, other) if dim == "ROWS" else (other, x))) for x in (a, b))
             rule = cell_a.validation if cell_a else None
             if rule and cell_b and cell_b.validation == rule:
                 for i in new:
                     sheet.cell(*((i, other) if dim == "ROWS" else (other, i))).validation = copy.deepcopy(rule)
-
-    # ------------------------------------------------------------ dimension properties
-    def _updateDimensionProperties(self, body):
-        rng = body["range"]
-        sheet, dim = self.sheet(rng.get("sheetId", 0)), rng["dimension"]
-        props = body["properties"]
-        fields = self._mask(body["fields"], props)
-        unknown = set(fields) - {"pixelSize", "hiddenByUser"}
-        if unknown:
-            raise self._error(f"not supported by the emulator: updateDimensionProperties with "
-                              f"{', '.join(sorted(unknown))}", status=501)
-        for i in range(rng.get("startIndex", 0), min(rng.get("endIndex", _size(sheet, dim)), _size(sheet, dim))):
-            current = sheet.dims[dim].setdefault(i, {})
-            for f in fields:
-                if f in props:
-                    current[f] = props[f]
-                else:
-                    current.pop(f, None)
-            if dim == "COLUMNS" and "pixelSize" in fields and "pixelSize" in props:
-                sheet.column_widths[i] = props["pixelSize"]
-            if dim == "COLUMNS" and "hiddenByUser" in fields:
-                sheet.column_hidden[i] = bool(props.get("hiddenByUser"))
-
-    def _autoResizeDimensions(self, body):
-        """Fit to content. An estimate (Google measures the rendered text): 7 px per character
-        of the longest line plus 10 px padding for columns, 21 px per line for rows."""
-        rng = body.get("dimensions")
-        if rng is None:
-            raise self._error("not supported by the emulator: autoResizeDimensions of data source sheets",
-                              status=501)
-        sheet, dim = self.sheet(rng.get("sheetId", 0)), rng["dimension"]
-        for i in range(rng.get("startIndex", 0), min(rng.get("endIndex", _size(sheet, dim)), _size(sheet, dim))):
-            texts = [str(c.value if c.formula is None else (c.effective or "")) for c in _line(sheet, dim, i)]
-            lines = [t.split("\n") for t in texts if t]
-            if dim == "COLUMNS":
-                size = max((7 * len(x) + 10 for t in lines for x in t), default=DEFAULT_SIZE[dim])
-                sheet.column_widths[i] = size
-            else:
-                size = 21 * max((len(t) for t in lines), default=1)
-            sheet.dims[dim].setdefault(i, {})["pixelSize"] = size
-
-    # ------------------------------------------------------------ groups
-    def _addDimensionGroup(self, body):
-        return self._regroup(body["range"], +1)
-
-    def _deleteDimensionGroup(self, body):
-        return self._regroup(body["range"], -1)
-
-    def _regroup(self, rng: dict, step: int):
-        """Groups are depths per index, as the API defines them: adding a group over a range
-        deepens every index in it; deleting one makes them shallower (a group is a run of
-        indices at a depth)."""
-        sheet, dim = self.sheet(rng.get("sheetId", 0)), rng["dimension"]
-        start, end = rng.get("startIndex", 0), rng["endIndex"]
-        depth = sheet.groups[dim]
-        if step < 0 and not any(depth.get(i) for i in range(start, end)):
-            raise self._error(f"No grouping to remove at {dim.lower()} [{start}, {end}).")
-        for i in range(start, end):
-            depth[i] = max(0, depth.get(i, 0) + step)
-            if not depth[i]:
-                del depth[i]
-        return {"dimensionGroups": dimension_groups(sheet, dim)}
-
-    def _updateDimensionGroup(self, body):
-        group = body["dimensionGroup"]
-        rng = group["range"]
-        sheet, dim = self.sheet(rng.get("sheetId", 0)), rng["dimension"]
-        key = (rng.get("startIndex", 0), rng["endIndex"], group["depth"])
-        if not any((g["range"].get("startIndex", 0), g["range"]["endIndex"], g["depth"]) == key
-                   for g in dimension_groups(sheet, dim)):
-            raise self._error("No dimension group matches the given range and depth.")
-        if "collapsed" in self._mask(body["fields"], group):
-            (sheet.collapsed.add if group.get("collapsed") else sheet.collapsed.discard)((dim,) + key)
-
-
-def dimension_groups(sheet, dim: str) -> list[dict]:
-    """The DimensionGroups of a sheet, as the API lists them (by depth, then start)."""
-    depth = sheet.groups[dim]
-    out = []
-    for level in range(1, max(depth.values(), default=0) + 1):
-        run = None
-        for i in sorted(i for i, d in depth.items() if d >= level) + [None]:
-            if run and i == run[1]:
-                run[1] += 1
-                continue
-            if run:
-                key = (dim, run[0], run[1], level)
-                group = {"range": {"sheetId": sheet.id, "dimension": dim, "startIndex": run[0],
-                                   "endIndex": run[1]}, "depth": level}
-                if key in sheet.collapsed:
-                    group["collapsed"] = True
-                out.append(group)
-            run = [i, i + 1] if i is not None else None
-    return out
-
-
-def _size(sheet, dim: str) -> int:
-    return sheet.rows if dim == "ROWS" else sheet.cols
 
 
 def _grow(sheet, dim: str, by: int) -> None:
@@ -312,12 +218,6 @@ def _move_keys(store: dict[int, Any], index: IndexMap) -> None:
 def _move_cells(sheet, dim: str, index: IndexMap) -> None:
     for line in [sheet.cells] if dim == "ROWS" else sheet.cells.values():
         _move_keys(line, index)
-
-
-def _line(sheet, dim: str, i: int):
-    if dim == "ROWS":
-        return list(sheet.cells.get(i, {}).values())
-    return [line[i] for line in sheet.cells.values() if i in line]
 
 
 def _cells(gr: dict, sheet) -> Iterator[tuple[int, int]]:

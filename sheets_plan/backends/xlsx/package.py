@@ -9,30 +9,21 @@ stays as it was.
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from . import xml
+from .rels import REL, REL_NS, Rel, Relationships, relative, rels_name, resolve
+
+# Rel, REL, REL_NS and the path helpers live in `rels`; charts and notes take them from here.
+__all__ = ["CT", "REL", "REL_NS", "TYPES", "Package", "Rel", "WorkbookError", "empty", "on_write_step", "relative",
+           "rels_name", "resolve"]
 
 CT = "[Content_Types].xml"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-REL = {
-    "worksheet": REL_NS + "/worksheet",
-    "drawing": REL_NS + "/drawing",
-    "chart": REL_NS + "/chart",
-    "hyperlink": REL_NS + "/hyperlink",
-    "comments": REL_NS + "/comments",
-    "vmlDrawing": REL_NS + "/vmlDrawing",
-    "custom": REL_NS + "/custom-properties",
-    "styles": REL_NS + "/styles",
-    "document": REL_NS + "/officeDocument",
-}
 TYPES = {
     "worksheet": "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
     "drawing": "application/vnd.openxmlformats-officedocument.drawing+xml",
@@ -47,15 +38,7 @@ class WorkbookError(OSError):
     """A workbook that cannot be read or written; the message says why."""
 
 
-@dataclass
-class Rel:
-    id: str
-    type: str
-    target: str
-    external: bool = False
-
-
-class Package:
+class Package(Relationships):
     def __init__(self, parts: dict[str, bytes], infos: dict[str, zipfile.ZipInfo] | None = None):
         self.parts = parts          # name -> bytes, in the zip's order
         self.infos = infos or {}
@@ -140,47 +123,6 @@ class Package:
         while pattern.format(n) in self.parts:
             n += 1
         return pattern.format(n)
-
-    # ------------------------------------------------------------ relationships
-    def rels(self, part: str) -> list[Rel]:
-        name = rels_name(part)
-        if name not in self.parts:
-            return []
-        out = []
-        for tag in xml.elements(self.text(name), "Relationship"):
-            a = xml.attrs(tag)
-            external = a.get("TargetMode") == "External"
-            target = a.get("Target", "")
-            out.append(Rel(a.get("Id", ""), a.get("Type", ""), target if external else resolve(part, target), external))
-        return out
-
-    def set_rels(self, part: str, rels: list[Rel]):
-        body = "".join(
-            f'<Relationship Id="{xml.esc(r.id)}" Type="{xml.esc(r.type)}" '
-            f'Target="{xml.esc(r.target if r.external else relative(part, r.target))}"'
-            + (' TargetMode="External"' if r.external else "") + "/>" for r in rels)
-        self.set(rels_name(part), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                 f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}'
-                 "</Relationships>")
-
-    def add_rel(self, part: str, kind: str, target: str) -> str:
-        rels = self.rels(part)
-        taken = {r.id for r in rels}
-        n = 1
-        while f"rId{n}" in taken:
-            n += 1
-        rels.append(Rel(f"rId{n}", REL[kind], target))
-        self.set_rels(part, rels)
-        return f"rId{n}"
-
-    def drop_rel(self, part: str, rid: str):
-        self.set_rels(part, [r for r in self.rels(part) if r.id != rid])
-
-    def workbook_part(self) -> str:
-        for r in self.rels(""):
-            if r.type.endswith("/officeDocument"):
-                return r.target
-        return "xl/workbook.xml"
 
     # ------------------------------------------------------------ writing
     def save(self, path: str | Path):
@@ -291,21 +233,6 @@ def _copy_raw(z: zipfile.ZipFile, old: zipfile.ZipInfo, data: bytes | None) -> b
         return True
     except AttributeError:  # another Python's zipfile: re-deflate instead
         return False
-
-
-def rels_name(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def resolve(part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target[1:]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
-
-
-def relative(part: str, target: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(part) or ".")
 
 
 def _why(path: Path, e: Exception) -> str:

@@ -1,7 +1,7 @@
 """Custom document properties (docProps/custom.xml): the project's tags and settings.
 
 `sheets_plan.project`, `.template`, `.version` register the workbook as a
-project (DESIGN §8). `sheets_plan:meta` holds what the Sheets API keeps at
+project (the registry of projects: no local state to lose). `sheets_plan:meta` holds what the Sheets API keeps at
 spreadsheet level and xlsx has no place for: locale and time zone, and the
 developer metadata (the project's admins and language), and the ids of the
 charts the tool drew on each of its tabs (a hint, believed only while the

@@ -4,7 +4,8 @@ Every rule is a boolean mask over whole columns (no Python loop per row);
 flags are built at the end from the True positions, with messages rendered
 by concatenating string columns. `live_rules` turns the same rules into the
 conditional-format formulas the sheet shows live, so the weekly check and
-the sheet never disagree.
+the sheet never disagree. Here: the run (its hits, messages and completeness);
+the rules themselves are mixed in (``plan_rules``, ``leads``).
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sheets_plan.core import personal, plan_span, sheet_view
-from sheets_plan.core.dates import monday, mondays
+from sheets_plan.core import personal, sheet_view
 from sheets_plan.core.flags import Flag, Report
 from .leads import LeadsChecks
-from sheets_plan.sheets.a1 import col_letter, neighbour_runs
+from .plan_rules import MissingWeeks, PlanChecks, date_column
+from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.table import (
-    NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, problems, show,
+    NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, show,
 )
 from sheets_plan.core.template import ADMINS, Rule, Tab, Template
 
@@ -79,7 +80,9 @@ class _Hits:
             self.cells = np.full(len(rows), "", dtype=object)
 
 
-class _Run(LeadsChecks):
+class _Run(PlanChecks, MissingWeeks, LeadsChecks):
+    """One check of the tables: each rule's hits, their messages, and each admin's completeness."""
+
     def __init__(self, template: Template, tables: dict[str, Table], as_of: dt.date, locale: str,
                  expected: dict[str, pd.Series]):
         self.template, self.tables, self.locale, self.expected = template, tables, locale, expected
@@ -87,7 +90,7 @@ class _Run(LeadsChecks):
         self.words = PROBLEMS[locale]
         self._cache: dict[tuple, pd.Series] = {}  # per-column results several rules reuse
 
-    # -- the rules ---------------------------------------------------------
+    # -- the hits ----------------------------------------------------------
 
     def hits(self, order: int, rule: Rule) -> Iterator[_Hits]:
         table = self.tables[rule.tab]
@@ -108,115 +111,11 @@ class _Run(LeadsChecks):
                             self.admin(table).to_numpy()[mask], unmasked)
 
     def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
-        """One flag per platform and run of consecutive missing weeks, naming both."""
-        runs: list[tuple[str, list[pd.Timestamp]]] = []
-        for platform, missing in self.missing_weeks(rule, account).items():
-            numbers = ((missing - missing[0]).days // 7).tolist() if len(missing) else []
-            runs += [(platform, [missing[0] + pd.Timedelta(weeks=n) for n in run]) for run in neighbour_runs(numbers)]
-        day = "%d.%m.%Y"
-        weeks = [self.words["week"].format(r[0].strftime(day)) if len(r) == 1 else
-                 self.words["weeks"].format(r[0].strftime(day), r[-1].strftime(day), len(r)) for _, r in runs]
-        n = len(runs)
-        fields = {"weeks": pd.Series(weeks, dtype=object),
-                  "week": pd.Series([r[0].strftime(day) for _, r in runs], dtype=object),
-                  "platform": pd.Series([p for p, _ in runs], dtype=object)}
-        messages = self.render(rule, fields, n)
-        return _Hits(self, order, rule, "", np.zeros(n, dtype=np.int64), messages, np.full(n, "", dtype=object))
-
-    def _required(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            # Only blank cells: a filled but unreadable cell gets its own `types` flag.
-            yield column, when & table.blank[column], {}
-
-    def _link(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            text = table.frame[column]
-            filled = ~table.blank[column]
-            is_url = self.is_url(table, column)
-            yield column, when & ~filled, {"problem": self.words["missing"]}
-            yield column, filled & ~is_url, {"problem": self.words["not_url"]}
-            # The same post linked twice: the first row keeps it, later ones are flagged.
-            # A trailing slash does not make another post; case does (Instagram codes).
-            key = text.where(is_url).str.rstrip("/")
-            first = pd.Series(key.index, index=key.to_numpy()).loc[lambda s: ~s.index.duplicated()]
-            repeat = key.notna() & key.duplicated(keep="first")
-            yield column, repeat, {"problem": self.words["duplicate"] + key.map(first).astype("Int64").astype(str)}
-
-    def _types(self, rule: Rule, table: Table):
-        # Computed columns are the tool's: a hand edit there is the `computed`
-        # rule's business, and a bad input would otherwise be flagged twice.
-        for column in rule.columns or [c.key for c in table.tab.input_columns]:
-            mask = table.invalid[column]
-            raw = table.raw[column][mask]
-            codes = problems(table.tab.column(column), raw)
-            yield column, mask, {"problem": codes.map(self.words).reindex(mask.index),
-                                 "value": raw.map(show).reindex(mask.index)}
-
-    def _counted(self, rule: Rule, table: Table):
-        """Cells the check reads but the sheet's formulas do not count (see `counted`)."""
-        fixes = self.cleanups(table)
-        fixes = fixes[~fixes["counted"].astype(bool)]
-        for column in rule.columns or [c.key for c in table.tab.input_columns]:
-            part = fixes[fixes["column"] == column].set_index("row")
-            if part.empty:
-                continue
-            at = lambda values: values.reindex(table.frame.index)  # noqa: E731
-            fixed = [sheet_view.named(p, v, self.locale) for p, v in zip(part["problem"], part["new_shown"])]
-            yield column, at(part["old"]).notna(), {
-                "value": at(part["old"]), "fixed": at(pd.Series(fixed, index=part.index, dtype=object)),
-                "problem": at(part["problem"].map(self.words))}
-
-    def _date_typo(self, rule: Rule, table: Table):
-        for column in rule.columns:
-            dates = table.frame[column]
-            typo = plan_span.typos(dates)
-            if typo.any():
-                first, last = plan_span.span(dates)
-                yield column, typo, {"span": f"{first:%d.%m.%Y} – {last:%d.%m.%Y}",
-                                     "value": dates.dt.strftime("%d.%m.%Y")}
-
-    def _one_per_week(self, rule: Rule, table: Table):
-        """A second row for a week: the formulas take the lowest row only, so say which."""
-        for column in rule.columns:
-            seen = sheet_view.seen(table, column)
-            week = mondays(seen)
-            rows = pd.Series(table.frame.index, index=table.frame.index).where(week.notna())
-            # one row per week and account: the platform as the formulas compare it (case ignored)
-            platform = _lower(sheet_view.seen(table, "platform")) if "platform" in table.frame else ""
-            keys = [week, platform] if "platform" in table.frame else [week]
-            first = rows.groupby(keys, dropna=False).transform("min")
-            used = rows.groupby(keys, dropna=False).transform("max")
-            yield column, week.notna() & (rows > first), {
-                "week": week.dt.strftime("%d.%m.%Y"), "first": first.astype("Int64").astype(str),
-                "used": used.astype("Int64").astype(str),
-                "platform": table.frame["platform"].fillna("") if "platform" in table.frame else ""}
-
-    def _overdue(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            yield column, when & (table.frame[column] < self.today), {}
-
-    def _future(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            yield column, when & (table.frame[column] > self.today), {}
-
-    def _at_most(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        than = table.frame[rule.than]
-        for column in rule.columns:
-            yield column, when & (table.frame[column] > than), {}  # NaN compares False: both filled
-
-    def _computed(self, rule: Rule, table: Table):
-        if table.formulas is None:  # the backend did not read formulas: nothing to compare
-            return
-        for column in rule.columns or [c.key for c in table.tab.columns if c.computed]:
-            if column in self.expected:
-                expected = self.expected[column].reindex(table.frame.index)
-                actual = table.formulas[column]
-                yield column, expected.notna() & (_formula(actual) != _formula(expected)), {}
+        """One flag per platform and run of consecutive missing weeks, naming both (`week_fields`)."""
+        fields = self.week_fields(rule, account)
+        n = len(fields["week"])
+        return _Hits(self, order, rule, "", np.zeros(n, dtype=np.int64), self.render(rule, fields, n),
+                     np.full(n, "", dtype=object))
 
     # -- conditions and helpers --------------------------------------------
 
@@ -229,39 +128,6 @@ class _Run(LeadsChecks):
             date = table.frame[date_column(table.tab)]
             mask &= date <= self.today - pd.Timedelta(days=self.template.stats_after_days)
         return mask
-
-    def missing_weeks(self, rule: Rule, account: Table) -> dict[str, pd.DatetimeIndex]:
-        """Per active platform, the Mondays of its completed weeks with no Account row of that
-        platform holding the rule's columns.
-
-        A platform is active from the first week it has a plan row or an Account row to the last
-        such week: a platform with no posts yet needs no rows, and one that stopped needs none
-        after. Weeks before the plan began are never asked for (a year typo far back must not
-        ask for years of rows); a week is complete once its Sunday is before the as-of day."""
-        plan = self.tables.get(self.template.tab_of_kind("plan").key)
-        dates = plan_span.span(plan.frame[date_column(plan.tab)]) if plan is not None else None
-        last = pd.Timestamp(monday(self.today)) - pd.Timedelta(days=7)
-        if not dates or pd.Timestamp(monday(dates[0])) > last:
-            return {}
-        start = pd.Timestamp(monday(dates[0]))
-        plan_dates = plan.frame[date_column(plan.tab)].where(~plan_span.typos(plan.frame[date_column(plan.tab)]))
-        frame = account.frame
-        week = frame[date_column(account.tab)]
-        activity = pd.concat([_weeks_by_platform(plan_dates, plan.frame["platform"]),
-                              _weeks_by_platform(week, frame["platform"])])
-        filled = week.notna() & frame[list(rule.columns)].notna().all(axis=1)
-        covered = _weeks_by_platform(week[filled], frame["platform"][filled])
-        out = {}
-        for key, weeks in activity.groupby(level=0):
-            first, end = max(weeks.min(), start), min(weeks.max(), last)
-            if first > end:
-                continue
-            wanted = pd.date_range(first, end, freq="7D")
-            have = covered[covered.index == key] if len(covered) else covered
-            missing = wanted[~wanted.isin(have)]
-            if len(missing):
-                out[_platform_label(key, plan.frame["platform"], frame["platform"])] = missing
-        return out
 
     def fields(self, rule: Rule, table: Table, column: str, given: dict, mask, masked: bool = True) -> dict:
         """Placeholder values of the hits (`mask`): scalars, or Series over them. A personal
@@ -311,12 +177,6 @@ class _Run(LeadsChecks):
             column = admin_column(table.tab)
             self._cache[key] = (pd.Series("", index=table.frame.index, dtype=object) if column is None
                                 else table.frame[column].fillna(""))
-        return self._cache[key]
-
-    def cleanups(self, table: Table) -> pd.DataFrame:
-        key = ("cleanups", table.tab.key)
-        if key not in self._cache:
-            self._cache[key] = sheet_view.cleanups(table, self.locale)
         return self._cache[key]
 
     def is_url(self, table: Table, column: str) -> pd.Series:
@@ -391,37 +251,8 @@ def _percent(required: int, missing: int) -> float:
     return round(100 * (required - missing) / required, 1) if required else 100.0
 
 
-def _formula(s: pd.Series) -> pd.Series:
-    """Formula text compared without spaces and case."""
-    return s.astype(object).fillna("").str.replace(r"\s+", "", regex=True).str.casefold()
-
-
 def _placeholders(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
-
-
-def _lower(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: v.lower() if isinstance(v, str) else v)
-
-
-def _weeks_by_platform(dates: pd.Series, platforms: pd.Series) -> pd.Series:
-    """The Monday of each dated row with a platform, indexed by the platform (letter case ignored)."""
-    keep = dates.notna() & platforms.map(lambda v: isinstance(v, str) and bool(v.strip()))
-    return pd.Series(mondays(dates[keep]).to_numpy(), index=_lower(platforms[keep]).to_numpy(), dtype="datetime64[ns]")
-
-
-def _platform_label(key: str, *columns: pd.Series) -> str:
-    """The platform as the sheet spells it (the first spelling found)."""
-    for column in columns:
-        hit = column[_lower(column) == key]
-        if len(hit):
-            return str(hit.iloc[0])
-    return key
-
-
-def date_column(tab: Tab) -> str:
-    """The tab's own date (the first admin-filled date column): post date, account week."""
-    return next(c.key for c in tab.input_columns if c.type == "date")
 
 
 def admin_column(tab: Tab) -> str | None:

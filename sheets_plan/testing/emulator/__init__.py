@@ -41,13 +41,18 @@ conditional formats, exports other than CSV) the request is refused with a
 
 Modules (the moto shape: state apart from request handling):
 
-* ``server``: the Emulator, its set-up helpers and the request pipeline;
+* ``server``: the Emulator, composed of ``harness`` (set-up helpers, behaviour hooks, clients) and
+  ``pipeline`` (auth, quota, faults, discovery validation, dispatch, field masks);
+* ``state``: what the handlers share (the account, its Drive, the spreadsheets' models);
 * ``transport``: the requests adapter, recorded requests, fault hooks;
-* ``sheets_api``, ``values_api``, ``drive_api``: thin handlers per API area;
+* ``sheets_api``, ``values_api`` (with ``values_read``, ``values_write``, ``values_append``),
+  ``drive_api``: thin handlers per API area, each listing its routes;
 * ``a1``, ``cells``, ``render``: A1 ranges, values as written, values as read;
-* ``drive_state``, ``drive_query``: Drive's files and permissions, its ``q``;
+* ``drive_state`` (with ``drive_files``, ``drive_listing``, ``drive_permissions``, ``drive_rules``),
+  ``drive_query``: Drive's files, permissions and shared drives, its ``q`` language;
 * ``errors``: Google's error shapes and field-mask checks;
-* ``formulas``, ``formula_functions``: the formula evaluator.
+* ``formulas`` (with ``formula_refs``, ``formula_parser``, ``formula_values``, ``formula_functions``,
+  ``formula_criteria``, ``formula_registry``): the formula evaluator.
 """
 
 from .drive_state import Drive

@@ -36,7 +36,10 @@ def _tokenize(q: str) -> list[tuple[str, str]]:
     return out
 
 
-def parse_query(q: str) -> Callable[[dict], bool]:
+Predicate = Callable[[dict], bool]
+
+
+def parse_query(q: str) -> Predicate:
     """Compile the supported subset of Drive's ``q`` into a predicate.
 
     Terms: ``'id' in parents`` (and gspread's ``parents in 'id'``),
@@ -45,113 +48,155 @@ def parse_query(q: str) -> Callable[[dict], bool]:
     ``appProperties has { key='k' and value='v' }`` (also ``properties``),
     joined with ``and``/``or``/``not`` and parentheses. Anything else: 400.
     """
-    toks = _tokenize(q)
-    pos = 0
-
-    def peek(offset: int = 0):
-        return toks[pos + offset] if pos + offset < len(toks) else (None, None)
-
-    def take(kind: str | None = None, value: str | None = None) -> str:
-        nonlocal pos
-        k, v = peek()
-        if k is None or (kind and k != kind) or (value and (v or "").lower() != value.lower()):
-            raise invalid("q")
-        pos += 1
-        return v
-
-    def is_word(value: str) -> bool:
-        k, v = peek()
-        return k == "word" and v.lower() == value
-
-    def chain(word: str, operand, join):
-        """operand (word operand)*, folded left with join."""
-        left = operand()
-        while is_word(word):
-            take()
-            right = operand()
-            left = (lambda a, b: lambda f: join(a(f), b(f)))(left, right)
-        return left
-
-    def expr():
-        return chain("or", conj, lambda a, b: a or b)
-
-    def conj():
-        return chain("and", neg, lambda a, b: a and b)
-
-    def neg():
-        if is_word("not"):
-            take()
-            inner = neg()
-            return lambda f: not inner(f)
-        return atom()
-
-    def atom():
-        k, v = peek()
-        if k == "op" and v == "(":
-            take()
-            inner = expr()
-            take("op", ")")
-            return inner
-        if k == "str":
-            value = take()
-            take("word", "in")
-            target = take("word")
-            if target not in ("parents", "owners", "writers", "readers"):
-                raise invalid("q")
-            return lambda f: value in f.get(target, [])
-        field = take("word")
-        if field == "parents":
-            take("word", "in")
-            value = take("str")
-            return lambda f: value in f.get("parents", [])
-        if field in ("appProperties", "properties"):
-            take("word", "has")
-            take("op", "{")
-            take("word", "key")
-            take("op", "=")
-            key = take("str")
-            take("word", "and")
-            take("word", "value")
-            take("op", "=")
-            value = take("str")
-            take("op", "}")
-            return lambda f: f.get(field, {}).get(key) == value
-        if field in ("trashed", "starred"):
-            op = take("op")
-            value = take("word").lower()
-            if op not in ("=", "!=") or value not in ("true", "false"):
-                raise invalid("q")
-            want = value == "true"
-            return lambda f: (bool(f.get(field)) == want) == (op == "=")
-        if field in ("mimeType", "name", "fullText"):
-            k, op = peek()
-            if k == "word" and op == "contains" and field in ("name", "fullText"):
-                take()
-                value = take("str").lower()
-                return lambda f: value in f.get("name", "").lower()
-            op = take("op")
-            value = take("str")
-            if op == "=":
-                return lambda f: f.get(field) == value
-            if op == "!=":
-                return lambda f: f.get(field) != value
-            raise invalid("q")
-        if field in ("createdTime", "modifiedTime"):
-            op = take("op")
-            value = _parse_time(take("str"))
-            compare = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-                       "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}.get(op)
-            if compare is None:
-                raise invalid("q")
-            return lambda f: compare(_parse_time(f[field]), value)
-        raise invalid("q")
-
-    if not toks:
+    toks = Tokens(_tokenize(q))
+    if toks.done():
         return lambda f: True
-    predicate = expr()
-    if pos != len(toks):
+    predicate = _expr(toks)
+    if not toks.done():
         raise invalid("q")
     return predicate
+
+
+class Tokens:
+    """The query's tokens and the parser's position in them; anything unexpected is a 400."""
+
+    def __init__(self, toks: list[tuple[str, str]]):
+        self.toks, self.pos = toks, 0
+
+    def done(self) -> bool:
+        return self.pos == len(self.toks)
+
+    def peek(self, offset: int = 0) -> tuple[str | None, str | None]:
+        return self.toks[self.pos + offset] if self.pos + offset < len(self.toks) else (None, None)
+
+    def take(self, kind: str | None = None, value: str | None = None) -> str:
+        k, v = self.peek()
+        if k is None or (kind and k != kind) or (value and (v or "").lower() != value.lower()):
+            raise invalid("q")
+        self.pos += 1
+        return v
+
+    def is_word(self, value: str) -> bool:
+        k, v = self.peek()
+        return k == "word" and v.lower() == value
+
+
+# The grammar, one function a level, loosest first:
+#   expr := conj ("or" conj)*;  conj := neg ("and" neg)*;  neg := "not" neg | atom;
+#   atom := "(" expr ")" | 'value' "in" target | field term (by the field: ``_TERMS``).
+
+def _chain(toks: Tokens, word: str, operand: Callable[[Tokens], Predicate], join) -> Predicate:
+    """operand (word operand)*, folded left with join."""
+    left = operand(toks)
+    while toks.is_word(word):
+        toks.take()
+        right = operand(toks)
+        left = (lambda a, b: lambda f: join(a(f), b(f)))(left, right)
+    return left
+
+
+def _expr(toks: Tokens) -> Predicate:
+    return _chain(toks, "or", _conj, lambda a, b: a or b)
+
+
+def _conj(toks: Tokens) -> Predicate:
+    return _chain(toks, "and", _neg, lambda a, b: a and b)
+
+
+def _neg(toks: Tokens) -> Predicate:
+    if toks.is_word("not"):
+        toks.take()
+        inner = _neg(toks)
+        return lambda f: not inner(f)
+    return _atom(toks)
+
+
+def _atom(toks: Tokens) -> Predicate:
+    k, v = toks.peek()
+    if k == "op" and v == "(":
+        toks.take()
+        inner = _expr(toks)
+        toks.take("op", ")")
+        return inner
+    if k == "str":
+        value = toks.take()
+        toks.take("word", "in")
+        target = toks.take("word")
+        if target not in ("parents", "owners", "writers", "readers"):
+            raise invalid("q")
+        return lambda f: value in f.get(target, [])
+    field = toks.take("word")
+    term = _TERMS.get(field)
+    if term is None:
+        raise invalid("q")
+    return term(toks, field)
+
+
+def _parents(toks: Tokens, field: str) -> Predicate:
+    """``parents in 'id'`` (gspread's order of the words)."""
+    toks.take("word", "in")
+    value = toks.take("str")
+    return lambda f: value in f.get("parents", [])
+
+
+def _has(toks: Tokens, field: str) -> Predicate:
+    """``appProperties has { key='k' and value='v' }``."""
+    toks.take("word", "has")
+    toks.take("op", "{")
+    toks.take("word", "key")
+    toks.take("op", "=")
+    key = toks.take("str")
+    toks.take("word", "and")
+    toks.take("word", "value")
+    toks.take("op", "=")
+    value = toks.take("str")
+    toks.take("op", "}")
+    return lambda f: f.get(field, {}).get(key) == value
+
+
+def _flag(toks: Tokens, field: str) -> Predicate:
+    """``trashed = true``, ``starred != false``."""
+    op = toks.take("op")
+    value = toks.take("word").lower()
+    if op not in ("=", "!=") or value not in ("true", "false"):
+        raise invalid("q")
+    want = value == "true"
+    return lambda f: (bool(f.get(field)) == want) == (op == "=")
+
+
+def _text(toks: Tokens, field: str) -> Predicate:
+    """``mimeType = '...'``, ``name != '...'``, ``name contains '...'`` (case-insensitive)."""
+    k, op = toks.peek()
+    if k == "word" and op == "contains" and field in ("name", "fullText"):
+        toks.take()
+        value = toks.take("str").lower()
+        return lambda f: value in f.get("name", "").lower()
+    op = toks.take("op")
+    value = toks.take("str")
+    if op == "=":
+        return lambda f: f.get(field) == value
+    if op == "!=":
+        return lambda f: f.get(field) != value
+    raise invalid("q")
+
+
+_COMPARE = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def _time(toks: Tokens, field: str) -> Predicate:
+    """``modifiedTime > '2026-03-02T00:00:00'`` (RFC 3339, UTC unless it says otherwise)."""
+    op = toks.take("op")
+    value = _parse_time(toks.take("str"))
+    compare = _COMPARE.get(op)
+    if compare is None:
+        raise invalid("q")
+    return lambda f: compare(_parse_time(f[field]), value)
+
+
+_TERMS: dict[str, Callable[[Tokens, str], Predicate]] = {
+    "parents": _parents, "appProperties": _has, "properties": _has, "trashed": _flag, "starred": _flag,
+    "mimeType": _text, "name": _text, "fullText": _text, "createdTime": _time, "modifiedTime": _time}
 
 
 def _parse_time(text: str) -> dt.datetime:

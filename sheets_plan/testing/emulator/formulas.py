@@ -34,12 +34,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from bisect import bisect_left
 
 from sheets_plan import model
 from sheets_plan.sheets.formula import decimal_comma
-from sheets_plan.sheets.a1 import bounds
 from .formula_parser import parse
+from .formula_refs import References
 from .formula_values import (
     CIRCULAR, MISSING, Arr, FormulaError, Raised, Ref, binary, boolean, broadcast, compare, is_number, number,
     parse_number, text, unary,
@@ -60,7 +59,7 @@ def _today(time_zone: str | None) -> dt.date:
         return dt.date.today()
 
 
-class Evaluator:
+class Evaluator(References):
     """Effective values of one Spreadsheet's cells; formulas computed on demand and remembered.
 
     ``today`` is TODAY() (default: today in the spreadsheet's time zone).
@@ -68,6 +67,9 @@ class Evaluator:
     default the spreadsheet's locale, which is how Google holds them. A model
     filled from an xlsx file holds the internal form (``,`` between
     arguments) whatever its locale: pass ``syntax_locale="en_US"`` for it.
+
+    Here: the cells, the tree and the function calls; how references resolve to sheets, names
+    and ranges is the ``References`` mixin (``formula_refs``).
     """
 
     def __init__(self, ss: model.Spreadsheet, today: dt.date | None = None, syntax_locale: str | None = None):
@@ -133,75 +135,6 @@ class Evaluator:
             result = int(result)
         self._memo[key] = result
 
-    def _dependencies(self, sheet: model.Sheet, r: int, c: int):
-        """The formula cells a formula refers to (all of them in its ranges, whichever it reads)."""
-        for node in parse(sheet.peek(r, c).formula, self.comma)[1]:
-            ref = self._ref(node, sheet) if node[0] == "ref" else self._named(node[1])
-            if type(ref) is not Ref:
-                continue
-            columns = self._formula_columns(ref.sheet)
-            wanted = [ref.c0] if ref.c1 - ref.c0 == 1 else [c for c in columns if ref.c0 <= c < ref.c1]
-            for col in wanted:
-                rows = columns.get(col, ())
-                for row in rows[bisect_left(rows, ref.r0):bisect_left(rows, ref.r1)]:
-                    yield ref.sheet, row, col
-
-    def _formula_columns(self, sheet: model.Sheet) -> dict[int, list[int]]:
-        got = self._formula_rows.get(sheet.id)
-        if got is None:
-            got = {}
-            for r in sorted(sheet.cells):
-                for c, cell in sheet.cells[r].items():
-                    if cell.formula is not None:
-                        got.setdefault(c, []).append(r)
-            self._formula_rows[sheet.id] = got
-        return got
-
-    def _used_rows(self, sheet: model.Sheet) -> int:
-        if sheet.id not in self._used:
-            self._used[sheet.id] = sheet.extent()[0]
-        return self._used[sheet.id]
-
-    # -------------------------------------------------------------- ranges
-    def flat(self, x) -> tuple[list, int]:
-        """The values of a range or array row by row (a range's only up to its sheet's last used row,
-        the rest being blank) and its number of cells."""
-        if type(x) is Arr:
-            return [v for row in x.rows for v in row], len(x.rows) * len(x.rows[0])
-        got = self._flat.get(x.key)
-        if got is None:
-            stop, cols = min(x.r1, self._used_rows(x.sheet)), range(x.c0, x.c1)
-            got = self._flat[x.key] = [self.value(x.sheet, r, c) for r in range(x.r0, stop) for c in cols]
-        return got, (x.r1 - x.r0) * (x.c1 - x.c0)
-
-    def matrix(self, x) -> list[list]:
-        """Rows of a range, array or scalar (a 1x1 array)."""
-        if type(x) is Arr:
-            return x.rows
-        if type(x) is not Ref:
-            return [[x]]
-        got = self._matrix.get(x.key)
-        if got is None:
-            values, _ = self.flat(x)
-            h, w = x.shape
-            got = [values[i:i + w] for i in range(0, len(values), w)]
-            got += [[None] * w] * (h - len(got))  # one shared blank row (`broadcast` computes it once)
-            self._matrix[x.key] = got
-        return got
-
-    def scalar(self, x):
-        """One value where one is expected: a range's or array's top-left one."""
-        if type(x) is Ref:
-            return self.value(x.sheet, x.r0, x.c0)
-        if type(x) is Arr:
-            return x.rows[0][0]
-        return x
-
-    def _operand(self, x):
-        if type(x) is Ref:
-            return self.value(x.sheet, x.r0, x.c0) if x.shape == (1, 1) else Arr(self.matrix(x))
-        return x
-
     # -------------------------------------------------------------- the tree
     def eval(self, node: tuple, at: tuple):
         """A node's value at a cell ``at`` = (sheet, row, col): a scalar, Ref or Arr."""
@@ -228,24 +161,7 @@ class Evaluator:
             return Arr([[self.scalar(self.eval(item, at)) for item in row] for row in node[1]])
         return None  # ("blank",): an omitted argument
 
-    def _ref(self, node: tuple, here: model.Sheet):
-        _, title, r0, r1, c0, c1 = node
-        sheet = here if title is None else self._titles.get(title.lower())
-        if sheet is None:
-            return FormulaError("REF", f"Unresolved sheet name '{title}'.")
-        if r0 < 0:
-            return FormulaError("REF", "Reference to row 0 does not exist.")
-        return Ref(sheet, r0, sheet.rows if r1 is None else r1, c0, sheet.cols if c1 is None else c1)
-
-    def _named(self, name: str):
-        gr = self._names.get(name.lower())
-        if gr is None:
-            return FormulaError("NAME", f"Unknown range name: '{name}'.")
-        sheet = next((s for s in self.ss.sheets if s.id == gr.get("sheetId", 0)), None)
-        if sheet is None:
-            return FormulaError("REF", f"Named range '{name}' refers to a deleted sheet.")
-        return Ref(sheet, *bounds(gr, sheet.rows, sheet.cols))
-
+    # -------------------------------------------------------------- function calls
     def _call(self, name: str, arg_nodes: tuple, at: tuple):
         fn = self.functions.get(name)
         if fn is None:

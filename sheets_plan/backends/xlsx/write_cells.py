@@ -1,0 +1,64 @@
+"""A sheet's cells, patched into its sheetData: the cells the batch touched re-rendered (from
+the model, or straight from the requests on the direct path), every other cell as it was.
+
+A mixin of ``write.Writer``.
+"""
+
+from __future__ import annotations
+
+from sheets_plan.model import Cell, Sheet
+from . import cells, xml
+from .direct import direct_cells
+from .sheet import Worksheet
+
+
+class CellWriting:
+    """The sheetData of a changed sheet (mixed into ``write.Writer``)."""
+
+    def _cells(self, ws: Worksheet, sheet: Sheet, boxes: list[cells.Box], restyle):
+        styles = self.book.styles
+        col_style = ws.column_style()
+        direct = direct_cells(self.direct.get(sheet.id, []))
+        written: dict[int, list[int]] = {r: list(row) for r, row in direct.items()}
+        for r, row in sheet.cells.items():
+            if row:
+                written[r] = sorted(set(written.get(r, [])) | set(row))
+
+        def render(r: int, c: int, old: str | None) -> str | None:
+            data = direct.get(r, {}).get(c)
+            if data is not None:
+                entered = data.get("userEnteredValue") or {}
+                value = next((entered[k] for k in ("stringValue", "numberValue", "boolValue") if k in entered), None)
+                return _cell(r, c, value, entered.get("formulaValue"), data.get("userEnteredFormat"), None)
+            cell: Cell | None = sheet.peek(r, c)
+            if cell is None:
+                return None
+            if old is not None and self.loaded.get((sheet.id, r, c)) == (cell.value, cell.formula):
+                # only its format changed: the cell keeps what it holds as written (array formulas,
+                # rich text, cached results, error values)
+                style = style_of(c, cell.fmt, old)
+                return xml.set_attrs(old, s=str(style) if style else None)
+            return _cell(r, c, cell.value, cell.formula, cell.fmt, old)
+
+        def style_of(c: int, fmt: dict | None, old: str | None) -> int:
+            """The file's style of the cell ({"_xf": n}), or the column's, with the tool's format laid over."""
+            fmt = dict(fmt or {})
+            base = fmt.pop("_xf", None)
+            if base is None:
+                base = int(xml.attr(old, "s") or 0) if old and not fmt else col_style(c)
+            return styles.xf(base, fmt) if fmt else base
+
+        def _cell(r: int, c: int, value, formula: str | None, fmt: dict | None, old: str | None) -> str | None:
+            if value is None and formula is None and not fmt and old is None:
+                return None
+            return cells.cell_xml(r, c, style_of(c, fmt, old), value, formula)
+
+        rewrite = sheet.id in self.cleared or sheet.id not in self.loaded_from_file
+        old_cells = "<sheetData/>" if rewrite else ws.get("sheetData") or "<sheetData/>"  # a tab written whole: unread
+        ws.put("sheetData", cells.patch(old_cells, boxes, written, render, restyle, rewrite))
+        rows, cols = (0, 0) if rewrite else ws.extent()
+        for r, row in written.items():
+            if row:
+                rows, cols = max(rows, r + 1), max(cols, max(row) + 1)
+        ws.set_extent(rows, cols)
+        sheet.cells.clear()  # written: the file holds them now
