@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from requests.adapters import BaseAdapter
 
 from sheets_plan.cli import commands
+from sheets_plan.jobs import targets
 from sheets_plan.backends.google import GoogleBackend, connect
 from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
@@ -35,12 +36,12 @@ def wire(monkeypatch, sleeps):
     """Point the CLI's Google backend at a session (an emulator's, or a broken network)."""
 
     def install(session_of, policy: RetryPolicy | None = None):
-        def google_backend(google: dict, folder: str | None = None) -> GoogleBackend:
+        def google_backend(google, folder: str | None = None) -> GoogleBackend:
             client, _ = connect(session=session_of(), per_minute=None)
             client.http_client.configure(policy or RetryPolicy(attempts=3, seed=1), None, sleep=sleeps)
             return GoogleBackend(client, folder=folder, account=ROBOT)
 
-        monkeypatch.setattr(commands, "google_backend", google_backend)
+        monkeypatch.setattr(targets, "google_backend", google_backend)
 
     return install
 

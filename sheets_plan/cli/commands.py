@@ -2,91 +2,36 @@
 
 Exit codes: 0 clean; 1 flags at or above --fail-on; 2 the run could not be
 done (bad template, missing tab or header, unreadable workbook, auth,
-network). Errors are one line on stderr, never a traceback.
+network, a usage error). Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from sheets_plan.core import template as template_mod
+from sheets_plan.core.template import LOCALES
 from sheets_plan.errors import RunError
-from sheets_plan.backends.local import OTHER_FORMATS, LocalBackend
-from .options import HELP, DateParam, Group, google_options
-from sheets_plan.core.template import LOCALES, TemplateError
+from sheets_plan.jobs.targets import folder_backend, open_target
 
-EXIT_RUN_ERROR = 2
-
-
-def run_errors(fn):
-    """Turn the product's known failures into one line and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (RunError, TemplateError) as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(EXIT_RUN_ERROR)
-
-    return wrapper
+from .options import (
+    EXIT_RUN_ERROR, HELP, DateParam, Group, as_of_option, dir_option, folder_option, format_option, google_options,
+    locale_option, one_folder, template_option,
+)
+from .output import echo_json, progress, run_errors
 
 
 def load_template(path: str | None):
     return template_mod.load(path)
 
 
-template_option = click.option("--template", "template_path", type=click.Path(dir_okay=False),
-                               help="A template TOML of your own (default: the embedded one).")
-dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
-                          help="Folder of local .xlsx project workbooks.")
-
-
-def google_backend(google: dict, folder: str | None = None):
-    from sheets_plan.backends.google import GoogleBackend, connect
-
-    client, account = connect(google.get("credentials"), oauth=google.get("oauth", False),
-                              per_minute=google.get("per_minute") or 60)
-    return GoogleBackend(client, folder=folder, account=account, allow_domain=google.get("allow_domain"),
-                         notify=google.get("notify", False))
-
-
-def open_target(target: str, google: dict | None = None):
-    """TARGET -> (backend, spreadsheet id): a workbook path, or a Google spreadsheet ID or URL."""
-    path = Path(target)
-    if path.is_dir():
-        raise RunError(f"{target}: a folder, not a workbook; give a workbook's path "
-                       f"(or run every project in it: sheets-plan weekly --dir {target})")
-    kind = OTHER_FORMATS.get(path.suffix.lower())
-    if kind:
-        raise RunError(f"{target}: saved as {kind}; open it and save it as .xlsx (Excel 2007-365)")
-    if path.suffix.lower() in (".xlsx", ".xlsm") or path.exists() or os.sep in target and "://" not in target:
-        if not path.is_file():
-            raise RunError(f"{target}: no such workbook")
-        return LocalBackend(path.parent), str(path)
-    from sheets_plan.backends.google import spreadsheet_id
-
-    return google_backend(google or {}), spreadsheet_id(target)
-
-
-def folder_backend(folder: str | None, directory: str | None, google: dict):
-    if folder:
-        return google_backend(google, folder)
-    return LocalBackend(directory or ".")
-
-
 @click.group(cls=Group, help=HELP)
 @click.version_option(package_name="sheets-plan")
 def cli():
     pass
-
-
-folder_option = click.option("--folder", "folder_id", help="Google Drive folder ID (in a Shared Drive) instead of --dir.")
 
 
 @cli.command()
@@ -104,8 +49,8 @@ folder_option = click.option("--folder", "folder_id", help="Google Drive folder 
 @template_option
 @google_options
 @run_errors
-def provision(project, folder, admins, locale, source, allow_domain, notify, template_path, credentials, oauth,
-              per_minute, **kw):
+@click.pass_context
+def provision(ctx, project, folder, folder_id, admins, locale, source, template_path, google):
     """Create PROJECT's workbook from the template, or repair an existing one.
 
     Re-running repairs headers, dropdowns, formats, protection and the tool's
@@ -118,10 +63,9 @@ def provision(project, folder, admins, locale, source, allow_domain, notify, tem
     """
     from sheets_plan.jobs.provision import provision as run
 
-    google = {"credentials": credentials, "oauth": oauth, "allow_domain": allow_domain, "notify": notify,
-              "per_minute": per_minute}
-    backend = folder_backend(kw["folder_id"], folder, google)
-    sid = run(backend, project, admins=admins, locale=locale, template=load_template(template_path), source=source)
+    one_folder(ctx, folder_id)
+    sid = run(folder_backend(folder_id, folder, google), project, admins=admins, locale=locale,
+              template=load_template(template_path), source=source)
     click.echo(sid)
 
 
@@ -130,12 +74,14 @@ def provision(project, folder, admins, locale, source, allow_domain, notify, tem
 @folder_option
 @google_options
 @run_errors
-def list_(folder, folder_id, credentials, oauth, per_minute):
+@click.pass_context
+def list_(ctx, folder, folder_id, google):
     """List the tagged projects in a folder (local --dir or Google --folder).
 
     Example: sheets-plan list --dir plans
     """
-    backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
+    one_folder(ctx, folder_id)
+    backend = folder_backend(folder_id, folder, google)
     refs = backend.projects()
     if not refs:
         backend.check_folder()
@@ -146,14 +92,10 @@ def list_(folder, folder_id, credentials, oauth, per_minute):
         click.echo(f"{ref.project}\t{ref.template} {ref.version}\t{ref.location}")
 
 
-as_of_option = click.option("--as-of", "as_of", type=DateParam(),
-                            help="Check as if today were this date (default: today in the template's time zone).")
-
-
 @cli.command()
 @click.argument("target")
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@format_option("json", "csv")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a flag of this severity or worse is found.")
 @click.option("--no-write", is_flag=True, help="Only print; leave the Check and Log tabs as they are.")
@@ -163,7 +105,7 @@ as_of_option = click.option("--as-of", "as_of", type=DateParam(),
 @template_option
 @google_options
 @run_errors
-def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, credentials, oauth, per_minute):
+def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, google):
     """Check TARGET (a workbook path, or a Google spreadsheet ID or URL) against the procedure.
 
     Prints the flags grouped by admin (or JSON / CSV), replaces the Check tab
@@ -175,19 +117,16 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, cre
 
     Example: sheets-plan validate "plans/Coffee House.xlsx" --as-of 2026-03-16
     """
-    import json
-
     from sheets_plan.core.flags import render_csv, render_text
     from sheets_plan.jobs.project import validate as run
 
     if personal and fmt != "text":
         raise RunError("--show-personal-data is for the text output on a terminal; JSON and CSV always mask "
                        "contacts' data")
-    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    report = run(backend, sid, template=load_template(template_path), as_of=as_of,
-                 write=not no_write)
+    backend, sid = open_target(target, google)
+    report = run(backend, sid, template=load_template(template_path), as_of=as_of, write=not no_write)
     if fmt == "json":
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        echo_json(report.to_json())
     elif fmt == "csv":
         click.echo(render_csv(report), nl=False)
     else:
@@ -201,7 +140,7 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, cre
 @template_option
 @google_options
 @run_errors
-def summarize(target, as_of, template_path, credentials, oauth, per_minute):
+def summarize(target, as_of, template_path, google):
     """Build or refresh TARGET's Weekly tab (live formulas per week, per platform
     and per admin, and charts of reach, interactions and ERR) and its KPI tab
     (each admin's weeks).
@@ -210,7 +149,7 @@ def summarize(target, as_of, template_path, credentials, oauth, per_minute):
     """
     from sheets_plan.jobs.project import summarize as run
 
-    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
+    backend, sid = open_target(target, google)
     figures = run(backend, sid, template=load_template(template_path), as_of=as_of)
     weeks = len(figures)
     click.echo(f"{sid}: weekly summary of {weeks} week{'' if weeks == 1 else 's'} written")
@@ -220,14 +159,14 @@ def summarize(target, as_of, template_path, credentials, oauth, per_minute):
 @click.argument("target")
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520))
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("json")
 @click.option("--by", type=click.Choice(["platform", "responsible", "admin"]),
               help="Per platform or per responsible admin, as the Weekly tab's sections; "
                    "admin: each admin's KPIs, as the KPI tab.")
 @template_option
 @google_options
 @run_errors
-def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per_minute):
+def report(target, weeks, as_of, fmt, by, template_path, google):
     """Print the last weeks' figures (computed from the rows as the sheet's
     formulas count them; nothing written), with ▲ ▼ for the week-over-week
     direction.
@@ -237,16 +176,13 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
       sheets-plan report "plans/Coffee House.xlsx" --weeks 4
       sheets-plan report "plans/Coffee House.xlsx" --by platform --format json
     """
-    import json
-
     from sheets_plan.core import report_table
     from sheets_plan.jobs.project import report as run
 
-    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of,
-                      weeks=weeks, by=by)
+    backend, sid = open_target(target, google)
+    snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of, weeks=weeks, by=by)
     if fmt == "json":
-        click.echo(json.dumps(report_table.to_json(frame), ensure_ascii=False, indent=2))
+        echo_json(report_table.to_json(frame))
     else:
         column = "responsible" if by == "admin" else by
         label = snap.template.tab_of_kind("plan").column(column).label(snap.locale) if by else None
@@ -257,11 +193,11 @@ def report(target, weeks, as_of, fmt, by, template_path, credentials, oauth, per
 @click.argument("target")
 @click.option("--apply", is_flag=True, help="Write the listed cells (default: only list them).")
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("json")
 @template_option
 @google_options
 @run_errors
-def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute):
+def fix(target, apply, as_of, fmt, template_path, google):
     """List, per admin, the cells of TARGET the statistics do not count as typed
     (a number or a date stored as text, a choice not spelled as its dropdown
     item) and their clean values; --apply writes exactly those cells, in one
@@ -275,16 +211,13 @@ def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute
       sheets-plan fix "plans/Coffee House.xlsx"
       sheets-plan fix "plans/Coffee House.xlsx" --apply
     """
-    import json
-
     from sheets_plan.jobs.fix import render_text
     from sheets_plan.jobs.project import fix as run
 
-    backend, sid = open_target(target, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
-    result = run(backend, sid, template=load_template(template_path), as_of=as_of,
-                 apply=apply)
+    backend, sid = open_target(target, google)
+    result = run(backend, sid, template=load_template(template_path), as_of=as_of, apply=apply)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo_json(result.to_json())
     else:
         click.echo(render_text(result), nl=False)
 
@@ -293,15 +226,16 @@ def fix(target, apply, as_of, fmt, template_path, credentials, oauth, per_minute
 @dir_option
 @folder_option
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("json")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 16), help="Projects at once.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a project has a flag of this severity or worse.")
-@click.option("--locale", type=click.Choice(LOCALES), help="Language of the table (default: the template's).")
+@locale_option
 @template_option
 @google_options
 @run_errors
-def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, credentials, oauth, per_minute):
+@click.pass_context
+def weekly(ctx, folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, google):
     """The weekly job: validate and summarize every project in a folder.
 
     A broken project (deleted tab, no access, a workbook open in another
@@ -315,39 +249,19 @@ def weekly(folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, 
       sheets-plan weekly --dir plans
       sheets-plan weekly --folder 1AbC... --credentials key.json --format json
     """
-    import json
-
     from sheets_plan.jobs import folder as job
 
+    one_folder(ctx, folder_id)
     template = load_template(template_path)
-    backend = folder_backend(folder_id, folder, {"credentials": credentials, "oauth": oauth, "per_minute": per_minute})
+    backend = folder_backend(folder_id, folder, google)
     refs, problems = job.projects_of(backend)
-    progress = _progress(len(refs) if sys.stderr.isatty() else None)
-    results = job.weekly(backend, template=template, as_of=as_of,
-                         jobs=jobs, progress=progress, refs=refs) + problems
+    tick = progress(len(refs) if sys.stderr.isatty() else None)
+    results = job.weekly(backend, template=template, as_of=as_of, jobs=jobs, progress=tick, refs=refs) + problems
     if fmt == "json":
-        click.echo(json.dumps(job.to_json(results), ensure_ascii=False, indent=2))
+        echo_json(job.to_json(results))
     else:
         click.echo(job.render_text(results, locale or template.locale), nl=False)
     sys.exit(job.exit_code(results, fail_on))
-
-
-def _progress(total: int | None):
-    """A bar on a terminal, plain lines otherwise (logs, cron mail)."""
-    done = [0]
-
-    def tick(result):
-        done[0] += 1
-        state = "ok" if result.ok else "FAILED"
-        if total:
-            width = 30
-            filled = width * done[0] // max(total, 1)
-            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done[0]}/{total} {result.project[:30]:<30}",
-                       err=True, nl=done[0] == total)
-        else:
-            click.echo(f"{done[0]}: {result.project}: {state}", err=True)
-
-    return tick
 
 
 @cli.command()
@@ -355,11 +269,12 @@ def _progress(total: int | None):
 @dir_option
 @folder_option
 @as_of_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("json")
 @template_option
 @google_options
 @run_errors
-def upgrade(target, folder, folder_id, as_of, fmt, template_path, credentials, oauth, per_minute):
+@click.pass_context
+def upgrade(ctx, target, folder, folder_id, as_of, fmt, template_path, google):
     """Move TARGET (or every project in --dir / --folder) to the current template version.
 
     From 1.0 to 2.0: the Account tab gets a Platform column (to the right of
@@ -375,19 +290,17 @@ def upgrade(target, folder, folder_id, as_of, fmt, template_path, credentials, o
       sheets-plan upgrade --dir plans
       sheets-plan upgrade --folder 1AbC... --credentials key.json
     """
-    import json
-
     from sheets_plan.jobs import upgrade as job
 
+    one_folder(ctx, folder_id)
     template = load_template(template_path)
-    google = {"credentials": credentials, "oauth": oauth, "per_minute": per_minute}
     if target:
         backend, sid = open_target(target, google)
         results = [job.upgrade(backend, sid, template=template, as_of=as_of, location=target)]
     else:
         results = job.upgrade_folder(folder_backend(folder_id, folder, google), template=template, as_of=as_of)
     if fmt == "json":
-        click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+        echo_json([r.to_json() for r in results])
     else:
         for r in results:
             click.echo(r.text, err=bool(r.error))

@@ -1,16 +1,34 @@
-"""click building blocks of the `sheets-plan` command: the Google options and their own
-heading in --help, a date parameter that names a day that does not exist."""
+"""click building blocks of the `sheets-plan` command: the shared options (Google's under their
+own heading in --help, handed to a command as one GoogleOptions), --format, a date parameter that
+names a day that does not exist, and usage errors in one line."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
+import sys
 
 import click
 
+from sheets_plan.core.template import LOCALES
+from sheets_plan.jobs.targets import GoogleOptions
+
+EXIT_RUN_ERROR = 2
+# Options that matter only for Google Sheets, shown apart in every command's --help.
+GOOGLE_OPTIONS = {"credentials", "oauth", "per_minute", "folder_id", "allow_domain", "notify"}
+
+
 def google_options(fn):
-    """Credentials for Google targets; ignored for local workbooks."""
+    """Credentials for Google targets (ignored for local workbooks), passed as `google=GoogleOptions`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        kwargs["google"] = GoogleOptions(**{k: kwargs.pop(k) for k in ("credentials", "oauth", "per_minute",
+                                                                       "allow_domain", "notify") if k in kwargs})
+        return fn(*args, **kwargs)
+
     for opt in reversed([
         click.option("--credentials", type=click.Path(dir_okay=False), envvar="GOOGLE_APPLICATION_CREDENTIALS",
                      help="Service-account key JSON (or set GOOGLE_APPLICATION_CREDENTIALS)."),
@@ -19,12 +37,27 @@ def google_options(fn):
                      show_default=True, envvar="SHEETS_PLAN_REQUESTS_PER_MINUTE",
                      help="Client-side pacing of Google API requests (the per-user quota)."),
     ]):
-        fn = opt(fn)
-    return fn
+        wrapper = opt(wrapper)
+    return wrapper
 
 
-# Options that matter only for Google Sheets, shown apart in every command's --help.
-GOOGLE_OPTIONS = {"credentials", "oauth", "per_minute", "folder_id", "allow_domain", "notify"}
+def format_option(*choices: str):
+    """--format: text for people (the default), the others for machines."""
+    return click.option("--format", "fmt", type=click.Choice(["text", *choices]), default="text", show_default=True)
+
+
+template_option = click.option("--template", "template_path", type=click.Path(dir_okay=False),
+                               help="A template TOML of your own (default: the embedded one).")
+dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
+                          help="Folder of local .xlsx project workbooks.")
+folder_option = click.option("--folder", "folder_id", help="Google Drive folder ID (in a Shared Drive) instead of --dir.")
+locale_option = click.option("--locale", type=click.Choice(LOCALES), help="Language (default: the template's).")
+
+
+def one_folder(ctx: click.Context, folder_id: str | None) -> None:
+    """--dir and --folder name two places: refuse both, before anything needs credentials."""
+    if folder_id and ctx.get_parameter_source("folder") is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--dir and --folder name two places; give one")
 
 
 class Command(click.Command):
@@ -43,7 +76,26 @@ class Command(click.Command):
 
 
 class Group(click.Group):
+    """The command group: a usage error is one line on stderr (what is wrong, where help is), exit 2."""
+
     command_class = Command
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            done = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as e:
+            where = e.ctx.command_path if e.ctx else (prog_name or "sheets-plan")
+            click.echo(f"error: {e.format_message()} (see `{where} --help`)", err=True)
+            sys.exit(EXIT_RUN_ERROR)
+        except click.ClickException as e:
+            click.echo(f"error: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(done if isinstance(done, int) else 0)
 
 
 HELP = """Run a social-media team's "Content plan + Statistics" procedure on spreadsheets.
@@ -79,3 +131,7 @@ class DateParam(click.ParamType):
         except ValueError:
             days = calendar.monthrange(year, month)[1]
             self.fail(f"{value} does not exist: {calendar.month_name[month]} {year} has {days} days", param, ctx)
+
+
+as_of_option = click.option("--as-of", "as_of", type=DateParam(),
+                            help="Check as if today were this date (default: today in the template's time zone).")

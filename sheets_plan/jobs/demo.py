@@ -181,7 +181,13 @@ DEMO_DATE = "demo_as_of"  # tag: the day the demo's sample rows are dated around
 def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) -> DemoResult:
     """The demo project in `folder`: made once with sample rows dated around `as_of` (default
     today), then checked and summarized. A re-run keeps its rows and its date; asking for
-    another date is refused (its rows would all be in the future or long overdue)."""
+    another date is refused (its rows would all be in the future or long overdue).
+
+    >>> import datetime, sheets_plan
+    >>> result = sheets_plan.demo("demo", locale="en", as_of=datetime.date(2026, 11, 26))
+    >>> str(result.path)
+    'demo/Grain Coffee House.xlsx'
+    """
     from .project import run_project, today  # the weekly job: check + summary
 
     template = load()

@@ -57,7 +57,14 @@ def result_of(ref: ProjectRef, run: ProjectRun) -> ProjectResult:
 def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date | None = None, jobs: int = 1,
            progress: Callable[[ProjectResult], None] | None = None, run_at: dt.datetime | None = None,
            refs: list[ProjectRef] | None = None) -> list[ProjectResult]:
-    """Validate and summarize every tagged project (or `refs`); never stops at a broken one."""
+    """Validate and summarize every tagged project (or `refs`); never stops at a broken one.
+
+    >>> import datetime, sheets_plan
+    >>> _ = sheets_plan.demo("plans", locale="en", as_of=datetime.date(2026, 11, 26))
+    >>> [(r.project, r.ok, r.errors) for r in sheets_plan.weekly(sheets_plan.LocalBackend("plans"),
+    ...                                                           as_of=datetime.date(2026, 11, 26))]
+    [('Grain Coffee House', True, 16)]
+    """
     template = template or load()
     refs = backend.projects() if refs is None else refs
 

@@ -50,7 +50,18 @@ def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.
 def validate(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
              write: bool = True, run_at: dt.datetime | None = None) -> Report:
     """Check a project against the procedure; unless write=False, write the
-    Check tab and a Log row (and restore overwritten tool formulas)."""
+    Check tab and a Log row (and restore overwritten tool formulas).
+
+    >>> import datetime, sheets_plan
+    >>> day = datetime.date(2026, 11, 26)
+    >>> path = str(sheets_plan.demo("demo", locale="en", as_of=day).path)
+    >>> backend = sheets_plan.LocalBackend("demo")
+    >>> report = sheets_plan.validate(backend, path, as_of=day)
+    >>> report.errors, report.warnings, report.exit_code()
+    (16, 6, 1)
+    >>> report.flags[0].cell, report.flags[0].rule
+    ('K3', 'counted')
+    """
     snap = _start(backend, sid, template, as_of)
     report = check_snapshot(snap)
     if write:
@@ -100,12 +111,12 @@ def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> weekly_ta
     sheet = snap.sheet("weekly")
     existing = [c["chartId"] for c in (sheet or {}).get("charts", [])]
     rows = (sheet or {}).get("properties", {}).get("gridProperties", {}).get("rowCount", 0)
-    return weekly_tab.build_weekly(
-        snap.template, snap.locale, sheet_id=snap.sheet_ids["weekly"], plan_title=snap.titles["plan"],
+    return weekly_tab.build_weekly(snap.template, snap.locale, weekly_tab.WeeklyInputs(
+        sheet_id=snap.sheet_ids["weekly"], plan_title=snap.titles["plan"],
         account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
         existing_chart_ids=existing, rows_before=rows,
         positions={key: table.positions for key, table in snap.tables.items()},
-        in_progress=dates.monday(snap.as_of), leads_title=register_title(snap))
+        in_progress=dates.monday(snap.as_of), leads_title=register_title(snap)))
 
 
 def register_title(snap: Snapshot) -> str | None:
@@ -186,7 +197,16 @@ def register_sources(snap: Snapshot) -> dict:
 def summarize(backend: Backend, sid: str, *, template: Template | None = None,
               as_of: dt.date | None = None, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
     """Build or refresh the Weekly tab (live formulas and charts) with the last
-    `weeks` weeks; returns their figures."""
+    `weeks` weeks; returns their figures.
+
+    >>> import datetime, sheets_plan
+    >>> day = datetime.date(2026, 11, 26)
+    >>> path = str(sheets_plan.demo("demo", locale="en", as_of=day).path)
+    >>> backend = sheets_plan.LocalBackend("demo")
+    >>> figures = sheets_plan.summarize(backend, path, as_of=day)
+    >>> int(figures.loc[datetime.date(2026, 11, 9), "reach"])
+    12906
+    """
     snap = _start(backend, sid, template, as_of)
     backend.batch_update(sid, summary_requests(snap, weeks))
     return figures(snap, weeks)
@@ -195,7 +215,16 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
 def report(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
            weeks: int = 8, by: str | None = None) -> tuple[Snapshot, pd.DataFrame]:
     """The last `weeks` weeks' figures, computed with pandas (nothing is written);
-    `by`: per platform or per responsible admin, as the Weekly tab's sections."""
+    `by`: per platform or per responsible admin, as the Weekly tab's sections.
+
+    >>> import datetime, sheets_plan
+    >>> day = datetime.date(2026, 11, 26)
+    >>> path = str(sheets_plan.demo("demo", locale="en", as_of=day).path)
+    >>> backend = sheets_plan.LocalBackend("demo")
+    >>> snapshot, figures = sheets_plan.report(backend, path, as_of=day, weeks=4, by="platform")
+    >>> sorted(figures.index.get_level_values(0).unique())
+    ['Instagram', 'Telegram', 'VK']
+    """
     snap = _start(backend, sid, template, as_of)
     if by == "admin":
         return snap, kpi_figures(snap, check_snapshot(snap), weeks)
@@ -205,7 +234,15 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
 def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
         apply: bool = False, run_at: dt.datetime | None = None) -> fixes.FixResult:
     """List the admin cells the statistics do not count as typed and their clean
-    values; with apply=True write exactly those (one atomic write) and the Log count."""
+    values; with apply=True write exactly those (one atomic write) and the Log count.
+
+    >>> import datetime, sheets_plan
+    >>> day = datetime.date(2026, 11, 26)
+    >>> path = str(sheets_plan.demo("demo", locale="en", as_of=day).path)
+    >>> backend = sheets_plan.LocalBackend("demo")
+    >>> [(c.cell, c.old, c.new) for c in sheets_plan.fix(backend, path, as_of=day).changes]
+    [('K3', '1 520', '1520'), ('I10', 'published ', 'published'), ('A11', '08.10.2026', '08.10.2026')]
+    """
     snap = _start(backend, sid, template, as_of)
     listed = fixes.changes(snap)
     if apply and listed:
@@ -227,7 +264,16 @@ class ProjectRun:
 
 def run_project(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
                 run_at: dt.datetime | None = None) -> ProjectRun:
-    """The weekly job for one project: check + summary in one atomic write."""
+    """The weekly job for one project: check + summary in one atomic write.
+
+    >>> import datetime, sheets_plan
+    >>> day = datetime.date(2026, 11, 26)
+    >>> path = str(sheets_plan.demo("demo", locale="en", as_of=day).path)
+    >>> backend = sheets_plan.LocalBackend("demo")
+    >>> run = sheets_plan.run_project(backend, path, as_of=day)
+    >>> run.report.errors, len(run.figures)
+    (16, 9)
+    """
     snap = _start(backend, sid, template, as_of)
     report_ = check_snapshot(snap)
     reqs = check_requests(backend, snap, report_, run_at or now(snap.template)) + summary_requests(snap, report=report_)

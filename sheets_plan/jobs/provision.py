@@ -60,7 +60,13 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
               locale: str | None = None, template: Template | None = None, source: str | None = None) -> str:
     """Build the project's spreadsheet from the spec (or copy `source`, a master
     spreadsheet, then re-apply the spec); on an existing one, repair what the
-    spec says without touching any cell an admin filled. Returns its id."""
+    spec says without touching any cell an admin filled. Returns its id.
+
+    >>> import sheets_plan
+    >>> sheets_plan.provision(sheets_plan.LocalBackend("plans"), "Coffee House", admins=["Anna", "Boris"],
+    ...                       locale="en")
+    'plans/Coffee House.xlsx'
+    """
     template = template or load()
     project, admins = project_name(project), admin_names(admins)
     if locale is not None and locale not in LOCALES:

@@ -72,7 +72,14 @@ class Upgrade:
 
 def upgrade_folder(backend: Backend, *, template: Template | None = None,
                    as_of: dt.date | None = None) -> list[Upgrade]:
-    """Every project of the backend's folder; one that fails is reported and the others still run."""
+    """Every project of the backend's folder; one that fails is reported and the others still run.
+
+    >>> import sheets_plan
+    >>> backend = sheets_plan.LocalBackend("plans")
+    >>> _ = sheets_plan.provision(backend, "Coffee House", admins=["Anna"], locale="en")
+    >>> [u.text for u in sheets_plan.upgrade_folder(backend)]
+    ['Coffee House: already on template 2.0; nothing to do']
+    """
     template = template or load()
     refs = backend.projects()
     if not refs:
@@ -105,7 +112,14 @@ def main_platform(template: Template, plan_frame) -> tuple[str, str]:
 def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
             project: str = "", location: str = "", version: str | None = None) -> Upgrade:
     """Move one workbook to `template`'s version (see the module). `version`: the workbook's
-    version tag, when the caller knows it (a folder listing): a stale tag is corrected."""
+    version tag, when the caller knows it (a folder listing): a stale tag is corrected.
+
+    >>> import sheets_plan
+    >>> backend = sheets_plan.LocalBackend("plans")
+    >>> path = sheets_plan.provision(backend, "Coffee House", admins=["Anna"], locale="en")
+    >>> sheets_plan.upgrade(backend, path).text     # a workbook of today's template: nothing to do
+    'Coffee House: already on template 2.0; nothing to do'
+    """
     template = template or load()
     as_of = as_of or today(template)
     meta = backend.get(sid)

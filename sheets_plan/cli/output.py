@@ -1,0 +1,52 @@
+"""What the command prints besides a job's own text: JSON for machines, a progress bar for people,
+and the product's known failures as one line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from sheets_plan.core.template import TemplateError
+from sheets_plan.errors import RunError
+
+from .options import EXIT_RUN_ERROR
+
+
+def echo_json(data) -> None:
+    """JSON as people read it too: UTF-8 (Cyrillic as letters), indented."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def run_errors(fn):
+    """Turn the product's known failures into one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (RunError, TemplateError) as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(EXIT_RUN_ERROR)
+
+    return wrapper
+
+
+def progress(total: int | None):
+    """A bar on a terminal (`total` projects), plain lines otherwise (logs, cron mail)."""
+    done = [0]
+
+    def tick(result):
+        done[0] += 1
+        state = "ok" if result.ok else "FAILED"
+        if total:
+            width = 30
+            filled = width * done[0] // max(total, 1)
+            click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done[0]}/{total} {result.project[:30]:<30}",
+                       err=True, nl=done[0] == total)
+        else:
+            click.echo(f"{done[0]}: {result.project}: {state}", err=True)
+
+    return tick
