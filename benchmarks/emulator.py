@@ -1,4 +1,4 @@
-"""Benchmark of the emulator's formulas and structural edits (issue 11).
+"""Benchmark of the emulator's formulas and structural edits.
 
 One Russian project on the emulator per plan size: the weekly job (its
 reads now compute the Plan's formula columns), then what a person does in

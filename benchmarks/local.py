@@ -1,4 +1,4 @@
-"""Benchmark of local workbooks (issue 9): the product's run beside reading the same file with python-calamine.
+"""Benchmark of local workbooks: the product's run beside reading the same file with python-calamine.
 
 Each figure is measured in a fresh child process (wall time and that process's
 peak RSS, VmHWM), with the product's modules imported before the clock starts:

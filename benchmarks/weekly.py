@@ -1,4 +1,4 @@
-"""Benchmark of the weekly job (issue 6).
+"""Benchmark of the weekly job.
 
 1. 100 projects on the emulator with a simulated 60-requests-per-minute
    quota: requests in all, failed projects, simulated minutes (the pacer

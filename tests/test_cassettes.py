@@ -91,7 +91,7 @@ def recorded(name: str) -> list[str]:
 def test_provision_flow(template):
     with flow("provision", template) as (backend, _):
         sid = provision(backend, "Coffee", admins=ADMINS, locale="ru", template=template)
-    # DESIGN §7: 1 files.list (is it there already?) + 1 files.create + 1 batchUpdate + 1 share per admin
+    # The budget (docs/google.md): 1 files.list (is it there already?) + 1 files.create + 1 batchUpdate + 1 share per admin
     assert recorded("provision") == ["GET files", "POST files", f"POST {sid}:batchUpdate",
                                      "POST permissions", "POST permissions"]
 

@@ -1,5 +1,5 @@
 """What a manager or an admin meets at the command line: jobs that fail closed, clear refusals,
-and words for people (issue 14). Each test is one bullet of the issue, through click's CliRunner."""
+and words for people. Each test is one case, through click's CliRunner."""
 
 from __future__ import annotations
 

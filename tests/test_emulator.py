@@ -143,7 +143,7 @@ def test_list_copy_and_tag_files_in_a_folder(emu, folder, gc):
     assert got == {"id": first.id, "parents": [other],
                    "appProperties": {"template": "content-plan", "version": "3", "project": "Кофейня"}}
 
-    # The registry query of DESIGN §8: one files.list, paginated.
+    # The registry query: one files.list, paginated.
     params = {**ALL_DRIVES, "includeItemsFromAllDrives": "true", "pageSize": 1,
               "q": f"'{other}' in parents and trashed = false and "
                    "appProperties has { key='template' and value='content-plan' }",

@@ -1,4 +1,4 @@
-"""The contacts register (issue 13): the Leads tab's rules one by one, phones as people type them,
+"""The contacts register: the Leads tab's rules one by one, phones as people type them,
 and personal data that never leaves the sheet unmasked, through every command, on both backends."""
 
 from __future__ import annotations

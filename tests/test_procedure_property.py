@@ -1,6 +1,6 @@
 """Property: on random plans, `check` flags exactly what a plain per-row reference flags.
 
-The reference below is written from the procedure table (DESIGN §4), one
+The reference below is written from the procedure's rules (docs/template.md), one
 row at a time, with its own cell parsing for the kinds of cells generated
 here, and no pandas. If the vectorized masks ever drift from the rules, the
 two disagree on some generated plan.

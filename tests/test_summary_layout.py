@@ -47,7 +47,7 @@ def build(template, locale="ru", **kw):
     args = {"sheet_id": 42, "weeks": WEEKS, "platforms": PLATFORMS, "admins": ADMINS, **kw}
     args.setdefault("plan_title", template.tab_of_kind("plan").titles.get(locale[:2], "Plan"))
     args.setdefault("account_title", template.tab_of_kind("account").titles.get(locale[:2], "Account"))
-    return weekly_tab.build_weekly(template, locale, **args)
+    return weekly_tab.build_weekly(template, locale, weekly_tab.WeeklyInputs(**args))
 
 
 @pytest.fixture(scope="module")
@@ -655,12 +655,12 @@ def test_every_figure_says_what_it_is_on_its_header_and_in_the_legend(template):
     assert "TGStat" in glossary.definition("views_per_follower", "en")
 
 
-def test_readme_lists_every_definition():
+def test_the_docs_list_every_definition():
     from pathlib import Path
 
     from sheets_plan.core.metrics import glossary
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parent.parent / "docs" / "metrics.md").read_text(encoding="utf-8")
     for key in metrics.figure_keys():
         assert f"| {metrics.label(key, 'en')} | {glossary.definition(key, 'en')} |" in readme, key
     for key in glossary.REGISTER_DEFINITIONS:

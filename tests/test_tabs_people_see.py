@@ -1,4 +1,4 @@
-"""The Check and Weekly tabs as people see them (issue 14): widths that show each column, the
+"""The Check and Weekly tabs as people see them: widths that show each column, the
 header rows frozen, rule names in the workbook's language, every flag with its tab; the charts
 under the main block where the screen shows them, the week in progress marked and left out of
 the charts and of week-over-week, the helper columns hidden. Rendered by LibreOffice to PNG."""

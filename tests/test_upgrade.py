@@ -1,4 +1,4 @@
-"""`sheets-plan upgrade` (issue 12): workbooks of template 1.0 moved to 2.0 (an Account row per
+"""`sheets-plan upgrade`: workbooks of template 1.0 moved to 2.0 (an Account row per
 week and platform). The inputs are workbooks people have: the 1.0 demo in ru and en with admin
 edits made in LibreOffice (tests/fixtures/make_v1.py), and projects that 1.0 provisioned on
 Google (the emulator). Every admin cell is kept, value by value; the commands work on the result;

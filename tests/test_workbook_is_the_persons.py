@@ -1,4 +1,4 @@
-"""Regression tests of "The workbook is the person's" (issue 9), edits made with openpyxl.
+"""Regression tests of "The workbook is the person's", edits made with openpyxl.
 
 A second path beside test_person_edits.py (LibreOffice over UNO): the same
 kinds of edits a person makes, saved by another program, then every command.

@@ -1,6 +1,6 @@
 """Bounded retries and client-side pacing for Google API calls.
 
-gspread 6.2.1's BackOffHTTPClient retries forever (DESIGN §2); a weekly
+gspread 6.2.1's BackOffHTTPClient retries forever; a weekly
 job must give up on a project at some point and go on with the others.
 Here: at most `attempts` tries and `max_wait` seconds of waiting, with
 exponential backoff, full jitter, and the server's Retry-After honored.

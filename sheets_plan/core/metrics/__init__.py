@@ -1,4 +1,4 @@
-"""Weekly metrics: one definition each, two interpreters (DESIGN §5).
+"""Weekly metrics: one definition each, two interpreters (a cell formula and pandas).
 
 Every metric is a small expression tree built from a few blocks. The same
 tree gives the spreadsheet formula of a Weekly-tab cell (:func:`formula`)
@@ -20,7 +20,7 @@ Blocks
 A value is a number or *blank* (an empty cell ``""`` in formulas, NaN in
 pandas). Sums and counts are never blank (0 when nothing matches).
 
-Definitions where DESIGN §5 leaves room:
+Definitions where the metric table (docs/metrics.md) leaves room:
 
 * A plan row belongs to the week of the Monday on or before its ``date``
   (formulas: ``date >= Monday`` and ``date < Monday + 7``, so a date with a

@@ -1,4 +1,4 @@
-"""What each Weekly figure means, in words, per language (issue 12).
+"""What each Weekly figure means, in words, per language.
 
 Analytics tools name the same letters differently: Popsters and LiveDune take ER
 as interactions ÷ followers and ERview as interactions ÷ views; Telegram

@@ -1,4 +1,4 @@
-"""LibreOffice headless: recalculate or convert workbooks (DESIGN §6).
+"""LibreOffice headless: recalculate or convert workbooks, as a real spreadsheet engine checks formulas.
 
 soffice exits 0 even when a conversion failed, so every call checks that
 the output file exists. Each call uses a private profile whose settings
