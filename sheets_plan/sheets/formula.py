@@ -30,6 +30,9 @@ import functools
 import re
 from typing import Iterable, Mapping
 
+from . import references
+from .a1 import col_index, col_letter
+
 __all__ = [
     "SHARED_FUNCTIONS", "XLFN_FUNCTIONS", "XLWS_FUNCTIONS", "DECIMAL_COMMA_LANGUAGES",
     "tokens", "functions", "decimal_comma", "render", "to_internal", "to_xlsx", "from_xlsx",
@@ -340,32 +343,6 @@ def fill(template_formula: str, refs: Mapping[str, str]) -> str:
     return out
 
 
-# A1 references as a spreadsheet shifts them when a formula is copied (or repeated by
-# repeatCell): a whole row range (3:5), a whole column range (K:K), a cell. One regex
-# pass: a quoted part (a string, a sheet name) matches first and is kept as it is;
-# names and functions (letters beyond three, an underscore, a "(") never match.
-_SHIFTED = re.compile(
-    r"""("(?:[^"]|"")*"?|'(?:[^']|'')*'?)"""
-    r"|(?<![\w.$:])(\$?)([0-9]+):(\$?)([0-9]+)(?![\w.:(])"
-    r"|(?<![\w.$:])(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![\w.:(!])"
-    r"|(?<![\w.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)(?![\w.(!])")
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 def shift(formula: str, rows: int, cols: int = 0) -> str:
     """The formula copied `rows` down and `cols` right: relative references move, `$` ones stay.
 
@@ -380,33 +357,34 @@ def shift(formula: str, rows: int, cols: int = 0) -> str:
 @functools.lru_cache(maxsize=256)
 def shifter(formula: str):
     """`shift` for one formula and many offsets: the formula is scanned once (a repeatCell
-    over a column moves the same formula into every row)."""
-    pieces: list = []  # literal text, or the reference's regex groups
+    over a column moves the same formula into every row), with the one reference lexer."""
+    pieces: list = []  # literal text, or a reference's match
     at = 0
-    for m in _SHIFTED.finditer(formula):
-        if m[1] is not None:
-            continue
-        pieces += [formula[at:m.start()], m.groups()]
+    for m in references.references(formula):
+        pieces += [formula[at:m.start()], m]
         at = m.end()
     pieces.append(formula[at:])
 
     def moved(rows: int, cols: int = 0) -> str:
-        def row(anchor: str, number: str) -> str:
-            return anchor + number if anchor else str(int(number) + rows)
+        def row(text: str) -> str:
+            return text if text.startswith("$") else str(int(text) + rows)
 
-        def col(anchor: str, letters: str) -> str:
-            return anchor + letters if anchor or not cols else _column_letters(_column_number(letters) + cols)
+        def col(text: str) -> str:
+            return text if text.startswith("$") or not cols else col_letter(col_index(text) + cols)
 
         out = []
         for piece in pieces:
             if isinstance(piece, str):
                 out.append(piece)
-            elif piece[2] is not None:
-                out.append(f"{row(piece[1], piece[2])}:{row(piece[3], piece[4])}")
-            elif piece[6] is not None:
-                out.append(f"{col(piece[5], piece[6])}:{col(piece[7], piece[8])}")
+                continue
+            sheet = f"{piece['sheet']}!" if piece["sheet"] else ""
+            if piece["rr0"] is not None:
+                out.append(f"{sheet}{row(piece['rr0'])}:{row(piece['rr1'])}")
+            elif piece["cc0"] is not None:
+                out.append(f"{sheet}{col(piece['cc0'])}:{col(piece['cc1'])}")
             else:
-                out.append(col(piece[9], piece[10]) + row(piece[11], piece[12]))
+                end = "" if piece["c1"] is None else ":" + col(piece["c1"]) + (row(piece["r1"]) if piece["r1"] else "")
+                out.append(f"{sheet}{col(piece['c0'])}{row(piece['r0'])}{end}")
         return "".join(out)
 
     return moved

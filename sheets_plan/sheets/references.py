@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterator
 
-from .a1 import quote_title
+from .a1 import col_index, col_letter, quote_title
 
-__all__ = ["IndexMap", "inserted", "deleted", "moved", "remap", "relocate", "REF_ERROR"]
+__all__ = ["IndexMap", "inserted", "deleted", "moved", "remap", "relocate", "retitle", "references", "substitute",
+           "REF_ERROR", "SHEET_PREFIX", "REFERENCE", "REFERENCE_END"]
 
 REF_ERROR = "#REF!"
 
@@ -84,31 +86,38 @@ def moved(start: int, end: int, dest: int) -> IndexMap:
     return IndexMap("move", start, end, dest)
 
 
-# A reference with an optional sheet: a cell or cell range (A1, $A$1:B$5, A2:A open at the
-# bottom), a column range (K:K) or a row range (3:5). Tried first at each position; then a
-# quoted part (a string literal, or a quoted name that is no sheet prefix) is skipped whole,
-# so nothing inside a string changes.
-_REF = re.compile(
-    r"""(?<![\w.$'"])(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?"""
-    r"""(?:(?P<c0>\$?[A-Za-z]{1,3})(?P<r0>\$?\d+)(?::(?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?\d+)?)?"""
-    r"""|(?P<cc0>\$?[A-Za-z]{1,3}):(?P<cc1>\$?[A-Za-z]{1,3})"""
-    r"""|(?P<rr0>\$?\d+):(?P<rr1>\$?\d+))(?![\w.(!])"""
-    r"""|(?P<quoted>"(?:[^"]|"")*"?|'(?:[^']|'')*'?)""")
+# The one lexer of references in formulas (shift, remap, relocate, retitle, and the emulator's
+# parser): a reference with an optional sheet, a cell or cell range (A1, $A$1:B$5, A2:A open at
+# the bottom), a column range (K:K) or a row range (3:5). Tried first at each position; then a
+# quoted part (a string literal, or a quoted name that is no sheet prefix) is skipped whole, so
+# nothing inside a string changes.
+SHEET_PREFIX = r"(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!"
+_CELLS = (r"(?P<c0>\$?[A-Za-z]{1,3})(?P<r0>\$?\d+)(?::(?P<c1>\$?[A-Za-z]{1,3})(?P<r1>\$?\d+)?)?"
+          r"|(?P<cc0>\$?[A-Za-z]{1,3}):(?P<cc1>\$?[A-Za-z]{1,3})"
+          r"|(?P<rr0>\$?\d+):(?P<rr1>\$?\d+)")
+REFERENCE = re.sub(r"\(\?P<\w+>", "(?:", _CELLS)  # the same alternatives, for a tokenizer's own groups
+REFERENCE_END = r"(?![\w.(!])"  # a name or a function goes on: no reference
+_REF = re.compile(rf"""(?<![\w.$'"])(?:(?P<sheet>{SHEET_PREFIX[:-1]})!)?(?:{_CELLS}){REFERENCE_END}"""
+                  r"""|(?P<quoted>"(?:[^"]|"")*"?|'(?:[^']|'')*'?)""")
+
+
+def references(formula: str) -> Iterator[re.Match]:
+    """The references of a formula as matches (groups: sheet, c0 r0 c1 r1 | cc0 cc1 | rr0 rr1), quoted
+    parts left out."""
+    return (m for m in _REF.finditer(formula) if m["quoted"] is None)
+
+
+def substitute(formula: str, change: Callable[[re.Match], str]) -> str:
+    """The formula with each reference replaced by ``change(match)``; strings and quoted names stay."""
+    return _REF.sub(lambda m: m[0] if m["quoted"] is not None else change(m), formula)
 
 
 def _col(letters: str) -> int:
-    n = 0
-    for ch in letters.lstrip("$").upper():
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    return col_index(letters.lstrip("$"))
 
 
 def _letters(index: int, anchor: str) -> str:
-    n, out = index + 1, ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return anchor + out
+    return anchor + col_letter(index)
 
 
 def _row(text: str) -> int:

@@ -6,20 +6,18 @@ import functools
 import re
 
 from sheets_plan.sheets.a1 import col_index
+from sheets_plan.sheets.references import REFERENCE, REFERENCE_END, SHEET_PREFIX
 from .formula_values import ERROR_TEXTS, PARSE_ERROR, FormulaError
 
 
 # ------------------------------------------------------------------ parsing
 
-_SHEET = r"(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!"
-_REF = (r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+|:\$?[A-Za-z]{1,3}(?![\w$]))?"
-        r"|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+")
 
 
 @functools.lru_cache(maxsize=2)
 def _token_re(comma: bool) -> re.Pattern:
     num = r"\d+(?:,\d+)?(?:[eE][+-]?\d+)?" if comma else r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-    return re.compile(rf"""\s*(?:(?P<str>"(?:[^"]|"")*")|(?P<ref>(?:{_SHEET})?(?:{_REF}))(?![\w(!.])
+    return re.compile(rf"""\s*(?:(?P<str>"(?:[^"]|"")*")|(?P<ref>(?:{SHEET_PREFIX})?(?:{REFERENCE})){REFERENCE_END}
         |(?P<num>{num})|(?P<err>\#N/A|\#[A-Z0-9/]+[!?])|(?P<name>[^\W\d][\w.]*)
         |(?P<op><>|<=|>=|[-+*/^&=<>%(){{}},;\\])|(?P<bad>\S))""", re.VERBOSE)
 
