@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheets_plan.core.export_layouts import ExportLayout, load_layouts
+
 LOCALES = ("ru", "en")
 COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent", "phone", "email")
 CHECKS = ("required", "link", "types", "counted", "overdue", "future", "at_most", "weekly", "one_per_week",
@@ -125,6 +127,7 @@ class Template:
     path: str
     funnel: str = "account"
     stats_grace_days: int = 2  # stats later than stats_after_days + this are late (the KPI tab)
+    exports: tuple[ExportLayout, ...] = ()  # the statistics exports `sheets-plan stats` reads
 
     @property
     def register(self) -> bool:
@@ -356,7 +359,7 @@ class _Loader(_TabLoader, _RuleLoader):
     """Turns parsed TOML into a Template, failing on the first mistake."""
 
     def template(self, data: dict) -> Template:
-        self.keys(data, "", {"template", "tabs", "rules"}, {"template", "tabs"})
+        self.keys(data, "", {"template", "tabs", "rules", "exports"}, {"template", "tabs"})
         head = data["template"]
         self.keys(head, "template",
                   {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel",
@@ -381,9 +384,13 @@ class _Loader(_TabLoader, _RuleLoader):
             stage = leads.column("stage")
             if not isinstance(stage.choices, tuple) or not set(STAGES) <= {c.key for c in stage.choices}:
                 self.fail(f"tabs.{leads.key}.columns.stage.choices", f"needs the choices {', '.join(STAGES)}")
+        plan = next((t for t in tabs if t.kind == "plan"), None)
+        platforms = tuple(c.key for c in plan.column("platform").choices) if plan and any(
+            c.key == "platform" and isinstance(c.choices, tuple) for c in plan.columns) else ()
+        exports = load_layouts(data.get("exports", []), self.fail, platforms)
         return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
                         tz, locale, days, buffer, tabs, rules, self.path, funnel,
-                        self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"))
+                        self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"), exports)
 
     def time_zone(self, tz):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

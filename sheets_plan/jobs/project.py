@@ -29,7 +29,8 @@ def now(template: Template) -> dt.datetime:
     return dates.now(template.time_zone)
 
 
-def _start(backend: Backend, sid: str, template: Template | None, as_of: dt.date | None) -> Snapshot:
+def start(backend: Backend, sid: str, template: Template | None, as_of: dt.date | None) -> Snapshot:
+    """Every job's first step: the project read once (two reads), as of `as_of` (default: today)."""
     template = template or load()
     return load_snapshot(backend, sid, template, as_of=as_of or today(template))
 
@@ -62,7 +63,7 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
     >>> report.flags[0].cell, report.flags[0].rule
     ('K3', 'counted')
     """
-    snap = _start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of)
     report = check_snapshot(snap)
     if write:
         backend.batch_update(sid, check_requests(backend, snap, report, run_at or now(snap.template)))
@@ -207,7 +208,7 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
     >>> int(figures.loc[datetime.date(2026, 11, 9), "reach"])
     12906
     """
-    snap = _start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of)
     backend.batch_update(sid, summary_requests(snap, weeks))
     return figures(snap, weeks)
 
@@ -225,7 +226,7 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
     >>> sorted(figures.index.get_level_values(0).unique())
     ['Instagram', 'Telegram', 'VK']
     """
-    snap = _start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of)
     if by == "admin":
         return snap, kpi_figures(snap, check_snapshot(snap), weeks)
     return snap, figures(snap, weeks, by)
@@ -243,7 +244,7 @@ def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: 
     >>> [(c.cell, c.old, c.new) for c in sheets_plan.fix(backend, path, as_of=day).changes]
     [('K3', '1 520', '1520'), ('I10', 'published ', 'published'), ('A11', '08.10.2026', '08.10.2026')]
     """
-    snap = _start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of)
     listed = fixes.changes(snap)
     if apply and listed:
         backend.batch_update(sid, fixes.fix_requests(snap, listed, run_at or now(snap.template)))
@@ -274,7 +275,7 @@ def run_project(backend: Backend, sid: str, *, template: Template | None = None,
     >>> run.report.errors, len(run.figures)
     (16, 9)
     """
-    snap = _start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of)
     report_ = check_snapshot(snap)
     reqs = check_requests(backend, snap, report_, run_at or now(snap.template)) + summary_requests(snap, report=report_)
     backend.batch_update(sid, reqs)

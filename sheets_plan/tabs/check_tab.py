@@ -25,6 +25,7 @@ CHECK_TITLE = {"ru": "Проверка {run} на {as_of}: строк {rows}, о
 LOG_HEADER = {"ru": ["Время запуска", "На дату", "Строк", "Ошибок", "Предупреждений"],
               "en": ["Run at", "As of", "Rows", "Errors", "Warnings"]}
 LOG_FIX = {"ru": "Исправлено командой fix", "en": "Fixed by fix"}
+LOG_STATS = {"ru": "Заполнено командой stats", "en": "Filled by stats"}
 DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
 DATETIME = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}}
 BOLD = {"textFormat": {"bold": True}, "backgroundColor": structure.HEADER_COLOR}
@@ -117,11 +118,12 @@ def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]
     return _log_cells(snap, header, at, cells)
 
 
-def log_fix_requests(snap: Snapshot, fixed: int, now: dt.datetime) -> list[dict]:
-    """`fix --apply` adds its count to the as-of date's Log row (a new row if the day has none)."""
+def log_fix_requests(snap: Snapshot, fixed: int, now: dt.datetime, labels: dict[str, str] = LOG_FIX) -> list[dict]:
+    """`fix --apply` adds its count to the as-of date's Log row (a new row if the day has none);
+    `stats --apply` its own (`labels`: LOG_STATS)."""
     loc = snap.locale
     header, existing, at = _log_row(snap, snap.as_of)
-    label = LOG_FIX[loc]
+    label = labels[loc]
     column = header.index(label) if label in header else None
     before = existing[at][column] if existing and at < len(existing) and column is not None \
         and column < len(existing[at]) else None

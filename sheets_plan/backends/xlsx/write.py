@@ -113,11 +113,14 @@ class Writer(CellWriting, SheetParts, WorkbookWriting):
         restyle = None
         if new or after["protected"] != before["protected"]:
             restyle = self._protect(ws, sheet)
+        # the notes this batch set (only the cells it touched are in the model), before writing the
+        # cells empties the model's copy of them
+        noted = {(r, c): cell.note for r, row in sheet.cells.items() for c, cell in row.items() if cell.note}
         if boxes or restyle:
             self._cells(ws, sheet, boxes, restyle)
         self._layout(ws, sheet, new, before, after, validations)
         part = self._part(sheet, new)
-        self._embedded(ws, sheet, part, new, before, after)
+        self._embedded(ws, sheet, part, new, before, after, noted)
         book.pkg.set(part, ws.text(), "worksheet")
 
 

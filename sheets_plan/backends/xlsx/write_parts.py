@@ -56,7 +56,8 @@ class SheetParts:
         if new or after["formats"] != before["formats"]:
             ws.put("conditionalFormatting", rules.conditional_xml(sheet.conditional_formats, self.book.styles))
 
-    def _embedded(self, ws: Worksheet, sheet: Sheet, part: str, new: bool, before: dict | None, after: dict):
+    def _embedded(self, ws: Worksheet, sheet: Sheet, part: str, new: bool, before: dict | None, after: dict,
+                  noted: dict[tuple[int, int], str]):
         """Charts (drawing parts) and notes (comment parts) of the worksheet part."""
         book = self.book
         if new or after["charts"] != before["charts"]:
@@ -64,11 +65,14 @@ class SheetParts:
             charts.replace_charts(book.pkg, part, ws, sheet.charts, titles)
             book.chart_hint[sheet.title] = [c["chartId"] for c in sheet.charts]
         if new or sheet.id in self.cleared:  # a tool tab written whole: its notes (a person's tabs keep theirs)
-            notes.replace_notes(book.pkg, part, ws, self._notes(sheet))
+            notes.replace_notes(book.pkg, part, ws, self._notes(sheet, noted))
+        elif noted:  # a person's tab: the notes this batch set, merged into the comments there
+            notes.merge_notes(book.pkg, part, ws, noted)
 
-    def _notes(self, sheet: Sheet) -> dict[tuple[int, int], str]:
-        """(row, col) -> note of a tab written whole: from the requests on the direct path, else the model."""
+    def _notes(self, sheet: Sheet, noted: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+        """(row, col) -> note of a tab written whole: from the requests on the direct path, else the
+        model's (`noted`, taken before its cells were written)."""
         if sheet.id in self.direct:
             return {(r, c): data["note"] for r, row in direct_cells(self.direct[sheet.id]).items()
                     for c, data in row.items() if data.get("note")}
-        return {(r, c): cell.note for r, row in sheet.cells.items() for c, cell in row.items() if cell.note}
+        return noted

@@ -1,0 +1,67 @@
+"""`sheets-plan stats`'s listing, per admin: the cells it fills (and from where), the figures that
+disagree with what an admin typed (not written), and each row it could not fill, with why."""
+
+from __future__ import annotations
+
+from sheets_plan.core import stats as s
+
+from .stats import StatsResult
+
+_WORDS = {
+    "ru": {"none": "{project}: статистику заполнять не нужно (строк со статистикой к сроку: {asked}).",
+           "dry": "{project}: к заполнению ячеек: {n} (ничего не изменено; чтобы записать, добавьте --apply)",
+           "done": "{project}: заполнено ячеек: {n}", "nobody": "(без ответственного)", "account": "Аккаунт",
+           "new": "новая строка", "week": "неделя", "followers": "подписчики",
+           "differs": "{what}: введено {typed}, в источнике {found} (не записано)",
+           s.NO_LINK: "нет ссылки на пост", s.UNKNOWN_LINK: "ссылка неизвестного вида: «{detail}»",
+           s.OTHER_PLATFORM: "ссылка не на соцсеть строки ({detail})", s.NOT_FOUND: "пост не найден ({detail})",
+           s.OTHER_ACCOUNT: "пост другого сообщества ({detail})", s.NO_SOURCE: "нет источника для {detail}",
+           s.PARTIAL: "источник не дал: {detail}"},
+    "en": {"none": "{project}: no stats to fill (rows with stats due: {asked}).",
+           "dry": "{project}: {n} cells to fill (nothing changed; add --apply to write them)",
+           "done": "{project}: {n} cells filled", "nobody": "(no admin)", "account": "Account",
+           "new": "a new row", "week": "week", "followers": "followers",
+           "differs": "{what}: typed {typed}, the source says {found} (not written)",
+           s.NO_LINK: "no link to the post", s.UNKNOWN_LINK: "a link of no known form: “{detail}”",
+           s.OTHER_PLATFORM: "the link is not on the row's platform ({detail})", s.NOT_FOUND: "post not found ({detail})",
+           s.OTHER_ACCOUNT: "a post of another community ({detail})", s.NO_SOURCE: "no source for {detail}",
+           s.PARTIAL: "the source gave no {detail}"},
+}
+_COLUMNS = {"ru": {"likes": "Лайки", "comments": "Комментарии", "saves": "Сохранения", "shares": "Репосты",
+                   "reach": "Охват", "views": "Просмотры", "followers": "Подписчики"},
+            "en": {"likes": "Likes", "comments": "Comments", "saves": "Saves", "shares": "Shares", "reach": "Reach",
+                   "views": "Views", "followers": "Followers"}}
+
+
+def render_text(result: StatsResult) -> str:
+    words, names = _WORDS.get(result.locale, _WORDS["en"]), _COLUMNS.get(result.locale, _COLUMNS["en"])
+    plan = result.plan
+    n = len(plan.fills) + len(result.accounts)
+    head = "done" if result.applied else "dry" if n else "none"
+    lines = [words[head].format(project=result.project, n=n, asked=plan.asked)]
+    title = result.tab_titles.get("plan", "plan")
+    by_admin: dict[str, list[tuple[str, str]]] = {}
+    for f in plan.fills:
+        by_admin.setdefault(f.admin, []).append((f"{title}!{f.cell}", f"{names[f.column]} {f.value:,} ← {f.source}"
+                                                 .replace(",", " ")))
+    for d in plan.disagreements:
+        by_admin.setdefault(d.admin, []).append((f"{title}!{d.cell}", words["differs"].format(
+            what=names[d.column], typed=d.typed, found=d.found)))
+    for p in plan.problems:
+        text = words[p.why].format(detail=p.detail)
+        by_admin.setdefault(p.admin, []).append((f"{title}!{p.cell}", text + (f" [{p.source}]" if p.source else "")))
+    for admin in sorted(by_admin, key=lambda a: (a == "", a.casefold())):
+        width = max(len(where) for where, _ in by_admin[admin])
+        lines += ["", f"{admin or words['nobody']}:"] + [f"  {where:<{width}}  {what}" for where, what in by_admin[admin]]
+    account_lines = [_account_line(a, words, result) for a in result.accounts]
+    account_lines += [f"  {result.tab_titles.get('account', 'account')}!{d.cell}  " + words["differs"].format(
+        what=names["followers"], typed=d.typed, found=d.found) for d in result.account_disagreements]
+    if account_lines:
+        lines += ["", f"{words['account']}:"] + account_lines
+    return "\n".join(lines) + "\n"
+
+
+def _account_line(a: s.AccountFill, words: dict, result: StatsResult) -> str:
+    where = f"{result.tab_titles.get('account', 'account')}!{a.cell}" if a.row else words["new"]
+    return (f"  {where}  {a.platform}, {words['week']} {a.week:%d.%m.%Y}: {words['followers']} "
+            f"{a.followers:,} ← {a.source}".replace(",", " ", 1))
