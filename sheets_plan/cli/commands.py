@@ -19,7 +19,7 @@ from sheets_plan.jobs.targets import folder_backend, open_target
 
 from .options import (
     EXIT_RUN_ERROR, HELP, DateParam, Group, as_of_option, dir_option, folder_option, format_option, google_options,
-    locale_option, one_folder, template_option,
+    locale_option, one_folder, stats_options, template_option,
 )
 from .output import echo_json, progress, run_errors
 
@@ -227,6 +227,12 @@ def fix(target, apply, as_of, fmt, template_path, google):
 @folder_option
 @as_of_option
 @format_option("json")
+@click.option("--stats", "with_stats", is_flag=True,
+              help="First fill the stats the sources give (as `sheets-plan stats --apply`).")
+@stats_options
+@click.option("--remind", "with_reminders", is_flag=True, help="Then send each admin's reminders (as `sheets-plan remind`).")
+@click.option("--team", "team_path", type=click.Path(dir_okay=False),
+              help="The team file for --remind (default: team.toml in --dir, or here).")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 16), help="Projects at once.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a project has a flag of this severity or worse.")
@@ -235,7 +241,8 @@ def fix(target, apply, as_of, fmt, template_path, google):
 @google_options
 @run_errors
 @click.pass_context
-def weekly(ctx, folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_path, google):
+def weekly(ctx, folder, folder_id, as_of, fmt, with_stats, exports, vk_credentials, vk_community, with_reminders,
+           team_path, jobs, fail_on, locale, template_path, google):
     """The weekly job: validate and summarize every project in a folder.
 
     A broken project (deleted tab, no access, a workbook open in another
@@ -255,8 +262,22 @@ def weekly(ctx, folder, folder_id, as_of, fmt, jobs, fail_on, locale, template_p
     template = load_template(template_path)
     backend = folder_backend(folder_id, folder, google)
     refs, problems = job.projects_of(backend)
+    sources = None
+    if with_stats:
+        from sheets_plan.jobs.stats import stat_sources
+
+        sources = stat_sources(template, exports=list(exports), vk_credentials=vk_credentials, vk_community=vk_community)
+    team = channels = None
+    if with_reminders:
+        from sheets_plan.core.team import load_team
+
+        from .team import channels_for, team_file
+
+        team = load_team(team_file(team_path, None, folder))
+        channels = channels_for(team)
     tick = progress(len(refs) if sys.stderr.isatty() else None)
-    results = job.weekly(backend, template=template, as_of=as_of, jobs=jobs, progress=tick, refs=refs) + problems
+    results = job.weekly(backend, template=template, as_of=as_of, jobs=jobs, progress=tick, refs=refs,
+                         sources=sources, team=team, channels=channels) + problems
     if fmt == "json":
         echo_json(job.to_json(results))
     else:

@@ -133,5 +133,20 @@ class DateParam(click.ParamType):
             self.fail(f"{value} does not exist: {calendar.month_name[month]} {year} has {days} days", param, ctx)
 
 
+def stats_options(fn):
+    """Where `stats` (and `weekly --stats`) get figures: export files, VK's API."""
+    for opt in reversed([
+        click.option("--export", "exports", multiple=True, type=click.Path(dir_okay=False),
+                     help="A statistics export (CSV or XLSX: Meta Business Suite, TGStat, Popsters, LiveDune, or a "
+                          "layout of your template); repeat for several."),
+        click.option("--vk-credentials", type=click.Path(dir_okay=False),
+                     help='VK tokens: a JSON file {"token": ...} or {"tokens": {"-123": ...}} '
+                          "(default: the SHEETS_PLAN_VK_TOKEN environment variable)."),
+        click.option("--vk-community", help="The project's VK community id (-123); default: the one most posts are on."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
 as_of_option = click.option("--as-of", "as_of", type=DateParam(),
                             help="Check as if today were this date (default: today in the template's time zone).")

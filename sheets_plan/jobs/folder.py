@@ -15,8 +15,9 @@ from typing import Callable
 
 from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
-from .project import ProjectRun, run_project
 from sheets_plan.core.template import Template, load
+
+from .project import ProjectRun, run_project
 
 
 @dataclass
@@ -30,12 +31,14 @@ class ProjectResult:
     err: float | None = None            # ERR % of the last complete week
     err_change: float | None = None     # its change in percentage points
     message: str = ""                   # why it failed
+    filled: int | None = None           # stat cells `weekly --stats` filled first (None: not asked)
+    reminded: int | None = None         # reminders `weekly --remind` sent after (None: not asked)
+    unsent: str = ""                    # why a reminder did not go (tried again next run)
 
     def exit_code(self, fail_on: str = "error") -> int:
-        if not self.ok:
+        if not self.ok or self.unsent:
             return 2
         return int(self.errors > 0 or (fail_on == "warning" and self.warnings > 0))
-
 
 def _number(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 2)
@@ -56,8 +59,11 @@ def result_of(ref: ProjectRef, run: ProjectRun) -> ProjectResult:
 
 def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date | None = None, jobs: int = 1,
            progress: Callable[[ProjectResult], None] | None = None, run_at: dt.datetime | None = None,
-           refs: list[ProjectRef] | None = None) -> list[ProjectResult]:
-    """Validate and summarize every tagged project (or `refs`); never stops at a broken one.
+           refs: list[ProjectRef] | None = None, sources: list | None = None, team=None,
+           channels: dict | None = None) -> list[ProjectResult]:
+    """Validate and summarize every tagged project (or `refs`); never stops at a broken one. With
+    `sources` (`weekly --stats`), each project first gets the stats they give (`stats`, applied);
+    with `team` (`weekly --remind`), its admins then get their reminders (`remind`).
 
     >>> import datetime, sheets_plan
     >>> _ = sheets_plan.demo("plans", locale="en", as_of=datetime.date(2026, 11, 26))
@@ -70,7 +76,20 @@ def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date
 
     def one(ref: ProjectRef) -> ProjectResult:
         try:
+            filled = None
+            if sources is not None:
+                from .stats import stats
+
+                filled = stats(backend, ref.id, sources=sources, template=template, as_of=as_of, apply=True,
+                               run_at=run_at).written
             result = result_of(ref, run_project(backend, ref.id, template=template, as_of=as_of, run_at=run_at))
+            result.filled = filled
+            if team is not None:
+                from .remind import remind
+
+                done = remind(backend, ref.id, team=team, channels=channels, template=template, as_of=as_of)
+                result.reminded = sum(d.items for d in done.deliveries if d.ok and d.channel)
+                result.unsent = "; ".join(d.why for d in done.deliveries if not d.ok)
         except RunError as e:
             result = ProjectResult(ref.project, ref.location, False, message=str(e))
         except Exception as e:  # a bug must not stop the other projects; it is reported with its kind
@@ -118,6 +137,9 @@ def to_json(results: list[ProjectResult]) -> list[dict]:
 
 HEADER = {"ru": ["Проект", "Ошибок", "Предупр.", "Заполнено, %", "ERR, %", "Δ ERR, п.п.", "Где"],
           "en": ["Project", "Errors", "Warnings", "Complete, %", "ERR, %", "Δ ERR, p.p.", "Where"]}
+FILLED = {"ru": "{project}: статистика: заполнено ячеек: {n}", "en": "{project}: stats: {n} cells filled"}
+REMINDED = {"ru": "{project}: напоминаний отправлено: {n}", "en": "{project}: {n} reminders sent"}
+UNSENT = {"ru": "{project}: напоминания не отправлены: {why}", "en": "{project}: reminders not sent: {why}"}
 FAILED = {"ru": "НЕ ВЫПОЛНЕН", "en": "FAILED"}
 
 
@@ -143,5 +165,8 @@ def render_text(results: list[ProjectResult], locale: str = "en") -> str:
                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     lines = [line(header)] + [line(row) for row in rows]
+    lines += [FILLED[locale].format(project=r.project, n=r.filled) for r in results if r.ok and r.filled is not None]
+    lines += [REMINDED[locale].format(project=r.project, n=r.reminded) for r in results if r.ok and r.reminded is not None]
+    lines += [UNSENT[locale].format(project=r.project, why=r.unsent) for r in results if r.unsent]
     lines += [f"{r.project}: {r.message}" for r in results if not r.ok]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,43 @@
+"""The team file and the channels its admins are reached by, for `remind` and `weekly --remind`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sheets_plan.errors import RunError
+
+
+def team_file(given: str | None, target: str | None, folder: str) -> str:
+    """--team, else team.toml beside the workbook, in the folder, or here."""
+    if given:
+        return given
+    places = [Path(target).parent if target and Path(target).suffix else None, Path(folder), Path(".")]
+    for place in places:
+        if place is not None and (place / "team.toml").is_file():
+            return str(place / "team.toml")
+    raise RunError("no team file: write team.toml (admins' e-mails and Telegram chats) or pass --team FILE")
+
+
+def channels_for(team) -> dict:
+    """The channels the team's admins use; one that cannot be set up fails each send with why."""
+    from sheets_plan.channels.base import SendError
+    from sheets_plan.channels.email import PASSWORD_ENV, Mailer
+    from sheets_plan.channels.telegram import TOKEN_ENV, Bot
+
+    class Failing:
+        def __init__(self, why: str):
+            self.why = why
+
+        def send(self, message):
+            raise SendError(self.why)
+
+    made = {}
+    for way, make in (("email", lambda: Mailer(team.smtp, team.sender, team.reply_to, os.environ.get(PASSWORD_ENV))),
+                      ("telegram", lambda: Bot(os.environ.get(TOKEN_ENV), team.telegram_api))):
+        if any(way in a.channels() for a in team.admins):
+            try:
+                made[way] = make()
+            except SendError as e:
+                made[way] = Failing(str(e))
+    return made

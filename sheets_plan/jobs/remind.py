@@ -1,0 +1,198 @@
+"""`sheets-plan remind`: each admin gets what is due and what is wrong, once, by e-mail or Telegram.
+
+A reminder already sent is not sent again: the state beside the project keeps which admin was sent
+which item, and when (an item that went away is forgotten, so if it comes back it is sent again).
+So the job can run hourly from cron. Quiet hours in each admin's time zone hold a digest for the
+next run; a send that fails is not marked sent: it is reported (exit 2) and tried again next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sheets_plan.backends.base import Backend
+from sheets_plan.channels.base import Message, SendError
+from sheets_plan.core import kpis, procedure
+from sheets_plan.core.digest import Digest, digests
+from sheets_plan.core.team import Team, in_quiet_hours
+from sheets_plan.core.template import Template
+from sheets_plan.errors import RunError
+
+from .project import start
+from .remind_text import render_html, render_telegram, render_text
+
+GOOGLE_CELL = "https://docs.google.com/spreadsheets/d/{sid}/edit#gid={gid}&range={cell}"
+
+
+class Channel(Protocol):
+    def send(self, message: Message): ...
+
+
+@dataclass
+class Delivery:
+    admin: str
+    channel: str      # "email" | "telegram" | "" (not sent)
+    items: int
+    ok: bool
+    why: str = ""     # quiet hours, no contact, nothing new, the failure
+
+
+@dataclass
+class RemindResult:
+    project: str
+    locale: str
+    digests: list[Digest] = field(default_factory=list)   # the new items of each admin
+    deliveries: list[Delivery] = field(default_factory=list)
+    unreached: list[str] = field(default_factory=list)    # project admins with no entry in the team file
+    dry_run: bool = False
+
+    def exit_code(self) -> int:
+        return 2 if any(not d.ok and d.channel for d in self.deliveries) else 0
+
+    def to_json(self) -> dict:
+        return {"project": self.project, "dry_run": self.dry_run, "unreached": self.unreached,
+                "deliveries": [d.__dict__ for d in self.deliveries],
+                "digests": [{"admin": d.admin, "summary": d.summary, "items": [i.__dict__ for i in d.items]}
+                            for d in self.digests]}
+
+
+def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channel] | None = None,
+           template: Template | None = None, as_of: dt.date | None = None, now: dt.datetime | None = None,
+           state: str | Path | None = None, dry_run: bool = False) -> RemindResult:
+    """Build each admin's digest of new items and send it (`dry_run`: only build it).
+
+    `now`: the moment of the run (aware, or naive in the template's time zone), for quiet hours;
+    `state`: the file of what was sent (default: beside a local workbook; else ./.sheets-plan/).
+
+    >>> import datetime, sheets_plan
+    >>> day = datetime.date(2026, 11, 26)
+    >>> path = str(sheets_plan.demo("demo", locale="en", as_of=day).path)
+    >>> team = sheets_plan.Team(admins=(sheets_plan.core.team.Admin("Anna", email="anna@agency.test"),))
+    >>> result = sheets_plan.remind(sheets_plan.LocalBackend("demo"), path, team=team, as_of=day, dry_run=True)
+    >>> [(d.admin, len(d.items) > 0) for d in result.digests], result.unreached
+    ([('Anna', True)], ['Boris', 'Vera'])
+    """
+    snap = start(backend, sid, template, as_of)
+    zone = ZoneInfo(snap.template.time_zone)
+    now = (now or dt.datetime.now(zone)).replace(tzinfo=(now.tzinfo if now and now.tzinfo else zone))
+    report = _check(snap, snap.as_of)
+    plan = snap.tables[snap.template.tab_of_kind("plan").key]
+    weekly = {r.id for r in snap.template.rules if r.check == "weekly"}
+    stats_rules = {r.id for r in snap.template.rules if r.after_stats_days}
+    labels = {c.key: c.label(snap.locale) for c in plan.tab.columns}
+    made = digests(project=snap.project, locale=snap.locale, as_of=snap.as_of, report=report,
+                   tomorrow=_check(snap, snap.as_of + dt.timedelta(days=1)), plan=plan, titles=snap.titles,
+                   admins=list(team.admins), link=_linker(backend, sid, snap.sheet_ids), labels=labels,
+                   weekly_rules=weekly, stats_rules=stats_rules, history=kpis.history(snap))
+    known = {a.name.casefold() for a in team.admins}
+    result = RemindResult(snap.project, snap.locale, dry_run=dry_run,
+                          unreached=[a for a in _project_admins(snap) if a.casefold() not in known])
+    sent = SentState.load(state_path(backend, sid, state))
+    for digest in made:
+        current = {i.key for i in digest.items}
+        digest.items = [i for i in digest.items if not sent.has(digest.admin, i.key)]
+        result.digests.append(digest)
+        result.deliveries.append(_deliver(digest, team, channels or {}, now, dry_run, sent))
+        if not dry_run:
+            sent.forget_all_but(digest.admin, current)
+    if not dry_run:
+        sent.save()
+    return result
+
+
+def _deliver(digest: Digest, team: Team, channels: dict[str, Channel], now: dt.datetime, dry_run: bool,
+             sent: SentState) -> Delivery:
+    admin = team.admin(digest.admin)
+    if not digest.items:
+        return Delivery(digest.admin, "", 0, True, "nothing new")
+    ways = admin.channels()
+    if not ways:
+        return Delivery(digest.admin, "", len(digest.items), True, "no e-mail or Telegram in the team file")
+    local = now.astimezone(team.zone_for(admin))
+    if in_quiet_hours(local, team.quiet_for(admin)):
+        return Delivery(digest.admin, "", len(digest.items), True,
+                        f"quiet hours ({local:%H:%M} there): held for the next run")
+    if dry_run:
+        return Delivery(digest.admin, "+".join(ways), len(digest.items), True, "dry run: not sent")
+    for way in ways:
+        channel = channels.get(way)
+        to = admin.email if way == "email" else str(admin.telegram)
+        html = render_telegram(digest) if way == "telegram" else render_html(digest)
+        try:
+            if channel is None:
+                raise SendError(f"no {way} channel configured")
+            channel.send(Message(to, digest.title(), render_text(digest), html))
+        except SendError as e:
+            return Delivery(digest.admin, way, len(digest.items), False, str(e))
+    now_text = now.isoformat(timespec="minutes")
+    for item in digest.items:
+        sent.mark(digest.admin, item.key, now_text)
+    return Delivery(digest.admin, "+".join(ways), len(digest.items), True)
+
+
+def _check(snap, day: dt.date):
+    return procedure.check(snap.template, snap.tables, as_of=day, locale=snap.locale, project=snap.project,
+                           expected_formulas=snap.expected_formulas())
+
+
+def _project_admins(snap) -> list[str]:
+    plan = snap.tables[snap.template.tab_of_kind("plan").key]
+    typed = {a.strip() for a in plan.frame["responsible"].dropna() if isinstance(a, str) and a.strip()}
+    return sorted(set(snap.admins) | typed, key=str.casefold)
+
+
+def _linker(backend: Backend, sid: str, sheet_ids: dict[str, int]):
+    if backend.kind != "google":
+        return lambda tab, cell: None
+    return lambda tab, cell: GOOGLE_CELL.format(sid=sid, gid=sheet_ids[tab], cell=cell)
+
+
+def state_path(backend: Backend, sid: str, given: str | Path | None) -> Path:
+    """Where what was sent is kept: given, or beside a local workbook (.NAME.reminders.json), or
+    ./.sheets-plan/ID.reminders.json for a Google spreadsheet."""
+    if given:
+        return Path(given)
+    if backend.kind == "local":
+        path = Path(sid)
+        return path.with_name(f".{path.stem}.reminders.json")
+    return Path(".sheets-plan") / f"{sid}.reminders.json"
+
+
+class SentState:
+    def __init__(self, path: Path, sent: dict[str, dict[str, str]]):
+        self.path, self.sent = path, sent
+
+    @classmethod
+    def load(cls, path: Path) -> SentState:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(path, {})
+        except (OSError, ValueError) as e:
+            raise RunError(f"{path}: cannot read what was sent ({type(e).__name__}); move it away to start over") from None
+        return cls(path, {str(k): dict(v) for k, v in data.get("sent", {}).items()})
+
+    def has(self, admin: str, key: str) -> bool:
+        return key in self.sent.get(admin.casefold(), {})
+
+    def mark(self, admin: str, key: str, when: str):
+        self.sent.setdefault(admin.casefold(), {})[key] = when
+
+    def forget_all_but(self, admin: str, keys: set[str]):
+        mine = self.sent.get(admin.casefold(), {})
+        for key in [k for k in mine if k not in keys]:
+            del mine[key]
+
+    def save(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "sent": self.sent}, f, ensure_ascii=False, indent=1, sort_keys=True)
+        os.replace(tmp, self.path)

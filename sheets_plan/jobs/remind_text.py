@@ -1,0 +1,87 @@
+"""A digest as an admin reads it: plain text, e-mail HTML, and Telegram's HTML subset (<b>, <a>).
+Every text from a sheet is escaped: a topic with "<" or an admin named O'Neil is shown as typed."""
+
+from __future__ import annotations
+
+import html
+
+from sheets_plan.core.digest import DUE, WORDS, WRONG, Digest
+
+_NOTHING = {"ru": "Новых напоминаний нет.", "en": "Nothing new."}
+
+
+def _groups(digest: Digest):
+    words = WORDS[digest.locale]
+    for kind in (DUE, WRONG):
+        items = [i for i in digest.items if i.kind == kind]
+        if items:
+            yield words[kind], items
+
+
+def render_text(digest: Digest) -> str:
+    lines = [digest.title(), ""]
+    for heading, items in _groups(digest):
+        lines.append(f"{heading}:")
+        lines += [f"  {i.where}  {i.text}" + (f"\n    {i.link}" if i.link else "") for i in items]
+        lines.append("")
+    if not digest.items:
+        lines += [_NOTHING[digest.locale], ""]
+    lines.append(digest.summary)
+    return "\n".join(lines) + "\n"
+
+
+def render_html(digest: Digest) -> str:
+    parts = [f"<p><b>{html.escape(digest.title())}</b></p>"]
+    for heading, items in _groups(digest):
+        parts.append(f"<h3>{html.escape(heading)}</h3><ul>")
+        for i in items:
+            where = html.escape(i.where)
+            if i.link:
+                where = f'<a href="{html.escape(i.link)}">{where}</a>'
+            parts.append(f"<li>{where}: {html.escape(i.text)}</li>")
+        parts.append("</ul>")
+    parts.append(f"<p>{html.escape(digest.summary)}</p>")
+    return '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>' + "".join(parts) + "</body></html>"
+
+
+def render_telegram(digest: Digest) -> str:
+    """One line an item, so a long digest splits between items (channels.telegram.split)."""
+    lines = [f"<b>{html.escape(digest.title())}</b>", ""]
+    for heading, items in _groups(digest):
+        lines.append(f"<b>{html.escape(heading)}</b>")
+        for i in items:
+            where = html.escape(i.where, quote=False)
+            if i.link:
+                where = f'<a href="{html.escape(i.link)}">{where}</a>'
+            lines.append(f"• {where}: {html.escape(i.text, quote=False)}")
+        lines.append("")
+    lines.append(html.escape(digest.summary, quote=False))
+    return "\n".join(lines)
+
+
+_RUN = {"ru": {"sent": "{admin}: отправлено напоминаний: {n} ({channel})", "held": "{admin}: не отправлено: {why}",
+               "failed": "{admin}: НЕ ОТПРАВЛЕНО ({channel}): {why}; попробую в следующий раз",
+               "unreached": "{admin}: нет в файле команды (team.toml): напоминания не отправлены",
+               "head": "{project}: напоминания{dry}", "dry": " (пробный запуск: ничего не отправлено)"},
+        "en": {"sent": "{admin}: {n} reminders sent ({channel})", "held": "{admin}: not sent: {why}",
+               "failed": "{admin}: NOT SENT ({channel}): {why}; to be tried next run",
+               "unreached": "{admin}: not in the team file (team.toml): no reminders",
+               "head": "{project}: reminders{dry}", "dry": " (dry run: nothing sent)"}}
+
+
+def render_result(result) -> str:
+    """What a run did, a line per admin; a dry run prints each digest it would send."""
+    words = _RUN.get(result.locale, _RUN["en"])
+    lines = [words["head"].format(project=result.project, dry=words["dry"] if result.dry_run else "")]
+    by_admin = {d.admin: d for d in result.digests}
+    for d in result.deliveries:
+        if result.dry_run and d.ok and d.items:
+            lines += ["", render_text(by_admin[d.admin]).rstrip(), f"  → {d.channel or d.why}"]
+        elif not d.ok:
+            lines.append(words["failed"].format(admin=d.admin, channel=d.channel, why=d.why))
+        elif d.channel:
+            lines.append(words["sent"].format(admin=d.admin, n=d.items, channel=d.channel))
+        elif d.why != "nothing new" or not result.dry_run:
+            lines.append(words["held"].format(admin=d.admin, why=d.why))
+    lines += [words["unreached"].format(admin=a) for a in result.unreached]
+    return "\n".join(lines) + "\n"

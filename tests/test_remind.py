@@ -1,0 +1,167 @@
+"""`sheets-plan remind` by e-mail, against a real SMTP server on localhost (aiosmtpd): each admin gets
+one message with exactly her items, once; quiet hours hold it; a server that is down is exit 2 and
+the next run sends; a contact's data never leaves in a reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import re
+import socket
+from email import policy
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from sheets_plan import LocalBackend
+from sheets_plan.channels.email import Mailer
+from sheets_plan.cli.commands import cli
+from sheets_plan.core.team import parse_team
+from sheets_plan.jobs.demo import run_demo
+from sheets_plan.jobs.remind import remind
+
+DAY = dt.date(2026, 11, 26)
+MSK = ZoneInfo("Europe/Moscow")
+MORNING, NIGHT = dt.datetime(2026, 11, 26, 10, 0, tzinfo=MSK), dt.datetime(2026, 11, 26, 23, 30, tzinfo=MSK)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        mail = email.message_from_bytes(envelope.content, policy=policy.default)
+        mail["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+        self.messages.append(mail)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    inbox.controller = controller
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("remind") / "demo"
+    run_demo(folder, locale="ru", as_of=DAY)
+    return folder
+
+
+@pytest.fixture
+def workbook(demo_folder, tmp_path) -> Path:
+    path = next(demo_folder.glob("*.xlsx"))
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    return copy
+
+
+def team(port: int, **more) -> object:
+    return parse_team({"reminders": {"from": "Контент-план <plan@agency.test>", "reply_to": "boss@agency.test"},
+                       "smtp": {"host": "127.0.0.1", "port": port, "security": "none"},
+                       "admins": {"Анна": {"email": "anna@agency.test", "accounts": ["VK"]},
+                                  "Борис": {"email": "boris@agency.test", **more}}})
+
+
+def run(path: Path, the_team, port: int, **kw):
+    channels = {"email": Mailer(the_team.smtp, the_team.sender, the_team.reply_to)}
+    return remind(LocalBackend(path.parent), str(path), team=the_team, channels=channels, as_of=DAY,
+                  now=kw.pop("now", MORNING), **kw)
+
+
+def body(mail) -> str:
+    return mail.get_body(("plain",)).get_content()
+
+
+def test_each_admin_gets_one_message_with_exactly_her_items_and_a_second_run_sends_nothing(smtp, workbook):
+    result = run(workbook, team(smtp.port), smtp.port)
+    assert result.exit_code() == 0
+    assert sorted(m["X-Envelope-To"] for m in smtp.messages) == ["anna@agency.test", "boris@agency.test"]
+    for mail in smtp.messages:
+        assert mail["Message-ID"] and mail["From"] == "Контент-план <plan@agency.test>"
+        assert mail["Reply-To"] == "boss@agency.test" and mail.get_body(("html",)) is not None
+    anna = next(m for m in smtp.messages if m["X-Envelope-To"] == "anna@agency.test")
+    boris = next(m for m in smtp.messages if m["X-Envelope-To"] == "boris@agency.test")
+    digest = {d.admin: d for d in result.digests}
+    for mail, name, other in ((anna, "Анна", "Борис"), (boris, "Борис", "Анна")):
+        text = body(mail)
+        assert text.startswith(f"{name}, напоминание по проекту")
+        for item in digest[name].items:
+            assert item.text in text and item.where in text
+        for item in digest[other].items:  # none of the other admin's
+            assert f"{item.where}  {item.text}" not in text
+    assert "Контент-план!K3" in body(anna) and "Контент-план!L8" in body(boris)
+    assert "VK: нет строки с подписчиками" in body(anna)  # the VK account's weekly rows are Anna's
+
+    again = run(workbook, team(smtp.port), smtp.port)
+    assert len(smtp.messages) == 2 and all(d.why == "nothing new" for d in again.deliveries)
+
+
+def test_a_server_that_is_down_is_exit_2_nothing_marked_and_the_next_run_sends(smtp, workbook):
+    port = free_port()  # nobody listens there
+    failed = run(workbook, team(port), port)
+    assert failed.exit_code() == 2
+    assert all(not d.ok and "does not answer" in d.why for d in failed.deliveries)
+    sent = run(workbook, team(smtp.port), smtp.port)
+    assert sent.exit_code() == 0 and len(smtp.messages) == 2
+
+
+def test_quiet_hours_hold_the_digest_for_a_later_run(smtp, workbook):
+    night = run(workbook, team(smtp.port), smtp.port, now=NIGHT)
+    assert smtp.messages == [] and all("quiet hours" in d.why for d in night.deliveries)
+    # Boris is in Vladivostok: 10:00 in Moscow is 17:00 there, not quiet; Anna's 06:30 is
+    early = dt.datetime(2026, 11, 26, 6, 30, tzinfo=MSK)
+    held = run(workbook, team(smtp.port, time_zone="Asia/Vladivostok"), smtp.port, now=early)
+    assert [m["X-Envelope-To"] for m in smtp.messages] == ["boris@agency.test"]
+    assert next(d for d in held.deliveries if d.admin == "Анна").why.startswith("quiet hours")
+    run(workbook, team(smtp.port, time_zone="Asia/Vladivostok"), smtp.port)
+    assert sorted(m["X-Envelope-To"] for m in smtp.messages) == ["anna@agency.test", "boris@agency.test"]
+
+
+def test_a_contact_s_data_never_leaves_in_a_reminder(smtp, workbook):
+    import openpyxl
+
+    leads = openpyxl.load_workbook(workbook)["Лиды"]
+    header = [c.value for c in leads[1]]
+    personal = [leads.cell(row=r, column=header.index(h) + 1).value for r in range(2, leads.max_row + 1)
+                for h in ("Телефон", "E-mail", "ФИО", "Профиль")]
+    personal = [str(v) for v in personal if v]
+    digits = {re.sub(r"\D", "", v)[-7:] for v in personal if len(re.sub(r"\D", "", v)) >= 7}
+    assert len(personal) > 20 and len(digits) > 5  # the register is full of data: the test could fail
+    run(workbook, team(smtp.port), smtp.port)
+    for mail in smtp.messages:
+        everything = mail.as_string() + body(mail) + mail.get_body(("html",)).get_content()
+        assert not [v for v in personal if v in everything]
+        assert not [d for d in digits if d in re.sub(r"\D", "", everything)]
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_the_demo_prints_the_digests_it_would_send(tmp_path, locale, monkeypatch):
+    folder = tmp_path / "demo"
+    run_demo(folder, locale=locale, as_of=DAY)
+    admins = ("Анна", "Борис") if locale == "ru" else ("Anna", "Boris")
+    (folder / "team.toml").write_text(f'[admins."{admins[0]}"]\nemail = "a@agency.test"\n'
+                                      f'[admins."{admins[1]}"]\ntelegram = 1001\n', encoding="utf-8")
+    path = next(folder.glob("*.xlsx"))
+    result = CliRunner().invoke(cli, ["remind", str(path), "--dry-run", "--as-of", DAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    title = {"ru": "напоминание по проекту", "en": "reminders for"}[locale]
+    assert out.count(title) == 2 and ("→ email" in out and "→ telegram" in out)
+    assert ("Вера: нет в файле команды" if locale == "ru" else "Vera: not in the team file") in out
+    assert not list(folder.glob(".*reminders.json"))  # a dry run remembers nothing
