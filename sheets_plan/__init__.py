@@ -20,6 +20,7 @@ from sheets_plan.backends.local import LocalBackend
 from sheets_plan.core.team import Team, load_team
 from sheets_plan.core.template import Template, TemplateError, load as load_template
 from sheets_plan.errors import RunError
+from sheets_plan.jobs.brief import brief
 from sheets_plan.jobs.demo import run_demo as demo
 from sheets_plan.jobs.folder import weekly
 from sheets_plan.jobs.project import fix, report, run_project, summarize, validate
@@ -30,7 +31,7 @@ from sheets_plan.jobs.targets import GoogleOptions, folder_backend, open_target
 from sheets_plan.jobs.upgrade import upgrade, upgrade_folder
 
 __all__ = [
-    "validate", "summarize", "report", "fix", "stats", "stat_sources", "remind", "load_team", "Team", "run_project",
+    "validate", "summarize", "report", "fix", "brief", "stats", "stat_sources", "remind", "load_team", "Team", "run_project",
     "weekly", "upgrade",
     "upgrade_folder", "provision",
     "demo", "open_target", "folder_backend", "GoogleOptions", "Backend", "LocalBackend", "GoogleBackend",

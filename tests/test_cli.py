@@ -23,8 +23,10 @@ def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     result = CliRunner().invoke(cli, ["demo", "--dir", str(folder), "--locale", "en", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
-    path = Path(result.output.strip().splitlines()[-1].removeprefix("workbook: "))
-    assert path.exists()
+    lines = result.output.strip().splitlines()
+    path = Path(lines[-2].removeprefix("workbook: "))
+    report = Path(lines[-1].removeprefix("report: "))
+    assert path.exists() and report.suffix == ".pdf" and report.exists()  # the demo writes the client's report
     return result, path
 
 
@@ -33,7 +35,7 @@ def test_demo_prints_flags_per_admin_and_writes_every_tab(demo):
     result, path = demo
     assert "as of 16.03.2026" in result.output and "% complete" in result.output
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI"]
+    assert wb.sheetnames == ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "Report comments"]
     assert wb["Check"]["C3"].value.startswith('=HYPERLINK("#\'Plan\'!')   # a flag links to its cell
     assert wb["Log"]["B2"].value is not None and wb["Weekly"]["A3"].value is not None
 

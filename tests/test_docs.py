@@ -59,7 +59,7 @@ def test_the_library_surface_is_importable_from_the_top(name):
     assert getattr(sheets_plan, name) is not None
 
 
-EXAMPLED = ["validate", "summarize", "report", "fix", "stats", "remind", "run_project", "weekly", "upgrade",
+EXAMPLED = ["validate", "summarize", "report", "fix", "brief", "stats", "remind", "run_project", "weekly", "upgrade",
             "upgrade_folder", "provision", "demo"]
 
 

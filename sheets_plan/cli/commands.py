@@ -338,7 +338,7 @@ def upgrade(ctx, target, folder, folder_id, as_of, fmt, template_path, google):
 @run_errors
 def demo(folder, locale, as_of):
     """Provision a demo project with eight weeks of sample rows (posts, three accounts, and
-    a register of contacts), check it and summarize it.
+    a register of contacts), check it, summarize it and write the client's report (PDF).
 
     The sample rows hold a few planted mistakes, so the demo shows flags; it
     still exits 0 (2 when it cannot run). A re-run keeps the demo's rows and
@@ -348,9 +348,10 @@ def demo(folder, locale, as_of):
     """
     from sheets_plan.jobs.demo import run_demo
 
-    result = run_demo(Path(folder), locale=locale, as_of=as_of)
+    result = run_demo(Path(folder), locale=locale, as_of=as_of, report=True)
     click.echo(result.text)
     click.echo(f"\nworkbook: {result.path}")
+    click.echo(f"report: {result.report}")
 
 
 def main():

@@ -121,3 +121,52 @@ def remind(ctx, target, folder, folder_id, team_path, dry_run, state, as_of, fmt
     else:
         click.echo("\n".join(render_result(r) for r in results), nl=False)
     sys.exit(max(r.exit_code() for r in results))
+
+
+
+@cli.command()
+@click.argument("target", required=False)
+@dir_option
+@folder_option
+@click.option("--week", help="The week, as YYYY-Www (default: the last complete week).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="reports", show_default=True,
+              help="Where the reports go.")
+@click.option("--team", "team_path", type=click.Path(dir_okay=False),
+              help="The team file: the agency's name, logo and colour, targets (default: team.toml beside the "
+                   "workbook, in --dir, or here; none: a plain report).")
+@click.option("--admins", is_flag=True, help="Add each admin's completeness and KPIs (for the team, not the client).")
+@as_of_option
+@template_option
+@google_options
+@run_errors
+@click.pass_context
+def brief(ctx, target, folder, folder_id, week, fmt, out, team_path, admins, as_of, template_path, google):
+    """Write TARGET's (or every project's in --dir / --folder) weekly report for the client: key
+    figures against the week before, trends, the best and weakest posts, the funnel, next week's
+    plan and the manager's comment (a "Report comments" tab: Week | Comment), as PDF or HTML.
+
+    Every figure is `report --format json`'s for the week. A week whose posts' stats are not all due
+    yet is marked provisional. Nothing is written to the spreadsheet. Exit 0; 2 when it cannot be made.
+
+    \b
+    Examples:
+      sheets-plan brief "plans/Coffee House.xlsx"
+      sheets-plan brief --dir plans --week 2026-W11 --format html --out reports
+    """
+    from sheets_plan.core.team import Team, load_team
+    from sheets_plan.jobs.brief import brief as run
+
+    one_folder(ctx, folder_id)
+    template = load_template(template_path)
+    try:
+        team = load_team(team_file(team_path, target, folder))
+    except RunError:
+        if team_path:
+            raise
+        team = Team()  # no team file: a report without the agency's name and logo
+    for backend, sid in targets_of(target, folder, folder_id, google):
+        result = run(backend, sid, team=team, template=template, as_of=as_of, week=week, fmt=fmt, out=out,
+                     admins=admins)
+        note = f" ({result.brief.provisional})" if result.brief.provisional else ""
+        click.echo(f"{result.project}: {result.brief.period}: {result.path}{note}")

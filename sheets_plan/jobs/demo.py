@@ -34,6 +34,7 @@ RUBRICS = {"ru": ["Продукт", "Команда", "Акции", "Отзыв�
 class DemoResult:
     path: str
     text: str
+    report: str | None = None  # the client's weekly report, when asked for
 
 
 def sample_rows(template: Template, locale: str, as_of: dt.date, seed: int = 7) -> tuple[list[list], list[list]]:
@@ -178,10 +179,11 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
 DEMO_DATE = "demo_as_of"  # tag: the day the demo's sample rows are dated around
 
 
-def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) -> DemoResult:
+def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None, report: bool = False) -> DemoResult:
     """The demo project in `folder`: made once with sample rows dated around `as_of` (default
     today), then checked and summarized. A re-run keeps its rows and its date; asking for
-    another date is refused (its rows would all be in the future or long overdue).
+    another date is refused (its rows would all be in the future or long overdue). `report`: also
+    write the client's report of the last complete week (`brief`, PDF) into `folder`/reports.
 
     >>> import datetime, sheets_plan
     >>> result = sheets_plan.demo("demo", locale="en", as_of=datetime.date(2026, 11, 26))
@@ -204,6 +206,32 @@ def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None) 
         plan, account = sample_rows(template, locale, as_of)
         fill_rows(backend, sid, template, plan, account, sample_leads(template, locale, as_of))
         sid = provision(backend, project, template=template)  # extend formulas to the new rows
+        backend.batch_update(sid, comment_requests(locale, as_of))
         backend.set_tags(sid, {**read_tags(sid), DEMO_DATE: as_of.isoformat()})
     run = run_project(backend, sid, template=template, as_of=as_of)
-    return DemoResult(sid, run.text)
+    written = None
+    if report:
+        from .brief import brief
+
+        written = str(brief(backend, sid, template=template, as_of=as_of, out=Path(folder) / "reports").path)
+    return DemoResult(sid, run.text, written)
+
+
+COMMENT = {"ru": "Охват вырос за счёт каруселей о сезонном латте. На следующей неделе — акция «Кофе с собой»: "
+                 "ждём больше обращений в директ.",
+           "en": "Reach grew with the carousels about the seasonal latte. Next week: the take-away offer; we expect "
+                 "more direct messages."}
+
+
+def comment_requests(locale: str, as_of: dt.date) -> list[dict]:
+    """The manager's tab of comments for the client's report (the tool only reads it), with one for
+    the last complete week."""
+    from .brief import COMMENTS
+
+    week = as_of - dt.timedelta(days=as_of.weekday() + 7)
+    header = {"ru": ["Неделя", "Комментарий"], "en": ["Week", "Comment"]}[locale]
+    return [{"addSheet": {"properties": {"sheetId": 1950, "title": COMMENTS[locale]}}},
+            {"updateCells": {"start": {"sheetId": 1950, "rowIndex": 0, "columnIndex": 0}, "fields": "userEnteredValue",
+                             "rows": [{"values": [{"userEnteredValue": {"stringValue": h}} for h in header]},
+                                      {"values": [{"userEnteredValue": {"numberValue": serial(week)}},
+                                                  {"userEnteredValue": {"stringValue": COMMENT[locale]}}]}]}}]

@@ -1,0 +1,173 @@
+"""The client's weekly report, as data: the week's key figures against the week before (and a
+target), the trends of the last weeks, the best and worst posts, the funnel, next week's plan, the
+manager's comment. Every figure is read from the weekly figures `report` computes (one truth: the
+same pandas code as the Weekly tab's formulas); this module only picks and words them. Pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sheets_plan.core import kpis
+
+TREND_WEEKS = 12
+
+WORDS = {
+    "ru": {"title": "Отчёт за неделю", "period": "{start:%d.%m.%Y} – {end:%d.%m.%Y}", "posts": "Публикации",
+           "planned": "из {n} запланированных", "provisional": "Предварительно: статистика {n} из {m} "
+           "публикаций недели ещё не собрана ({due} — к сроку позже).", "vs": "к прошлой неделе",
+           "target": "цель", "best": "Лучшие публикации", "worst": "Слабые публикации", "funnel": "Воронка",
+           "next": "План на следующую неделю", "comment": "Комментарий", "admins": "Администраторы",
+           "trends": "Динамика за {n} нед.", "followers": "Подписчики", "growth": "прирост",
+           "nothing": "Публикаций на этой неделе нет.", "none_planned": "Публикаций не запланировано.",
+           "date": "Дата", "platform": "Соцсеть", "format": "Формат", "topic": "Тема", "err": "ER по охвату, %",
+           "reach": "Охват", "interactions": "Взаимодействия", "complete": "Заполнено, %", "flags": "Замечаний",
+           "published": "Опубликовано", "planned_n": "Запланировано", "admin": "Администратор",
+           "no_account": "Строк аккаунта за неделю нет: подписчики неизвестны.", "percent": "{v} %"},
+    "en": {"title": "Weekly report", "period": "{start:%d %b %Y} – {end:%d %b %Y}", "posts": "Posts",
+           "planned": "of {n} planned", "provisional": "Provisional: the stats of {n} of the week's {m} "
+           "posts are not in yet ({due} fall due later).", "vs": "vs the week before", "target": "target",
+           "best": "Best posts", "worst": "Weakest posts", "funnel": "Funnel", "next": "Next week's plan",
+           "comment": "Comment", "admins": "Admins", "trends": "The last {n} weeks", "followers": "Followers",
+           "growth": "growth", "nothing": "No posts this week.", "none_planned": "No posts planned.",
+           "date": "Date", "platform": "Platform", "format": "Format", "topic": "Topic", "err": "ERR, %",
+           "reach": "Reach", "interactions": "Interactions", "complete": "Complete, %", "flags": "Open flags",
+           "published": "Published", "planned_n": "Planned", "admin": "Admin",
+           "no_account": "No Account rows for the week: followers unknown.", "percent": "{v}%"},
+}
+CARD_KEYS = ("reach", "interactions", "err", "er")
+STATS = ("likes", "comments", "saves", "shares", "reach", "views")
+FUNNEL_KEYS = (("dialogs", None), ("warm_leads", "lead_rate"), ("applications", "application_rate"))
+
+
+def shown(value, kind: str, locale: str) -> str:
+    """A figure as the report prints it (and the tests read it back): counts with a space between
+    thousands, rates with two decimals (a decimal comma in Russian), blank as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind in ("rate", "points"):
+        text = f"{value:.2f}"
+        return text.replace(".", ",") if locale == "ru" else text
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def signed(value, kind: str, locale: str) -> str:
+    """A change: +5.01 % for counts, +3.42 p.p. for rates."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{value:+.2f}".replace(".", "," if locale == "ru" else ".")
+    unit = {"ru": "п.п.", "en": "p.p."}[locale] if kind in ("rate", "points") else "%"
+    return f"{text} {unit}" if locale == "ru" or unit != "%" else f"{text}%"
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    label: str
+    value: float | None
+    text: str
+    change: str = ""              # against the week before
+    direction: int = 0            # +1 up, -1 down, 0 same or unknown
+    target: str = ""              # "target 15 000 (86%)"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PostLine:
+    date: dt.date
+    platform: str
+    format: str
+    topic: str
+    link: str
+    err: str
+    reach: str
+    interactions: str
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: tuple[float | None, ...]
+
+
+@dataclass
+class Brief:
+    project: str
+    locale: str
+    week: dt.date                 # Monday of the report's week
+    as_of: dt.date
+    agency: str = ""
+    colour: str = "#2E7D32"
+    logo: str | None = None
+    provisional: str = ""         # the sentence, or "" when every post's stats are in
+    cards: list[Card] = field(default_factory=list)
+    platforms: list[Card] = field(default_factory=list)     # followers per platform, growth as the change
+    funnel: list[Card] = field(default_factory=list)
+    weeks: tuple[dt.date, ...] = ()                          # the trend charts' weeks
+    trends: dict[str, list[Series]] = field(default_factory=dict)   # chart -> its series
+    best: list[PostLine] = field(default_factory=list)
+    worst: list[PostLine] = field(default_factory=list)
+    next_week: list[PostLine] = field(default_factory=list)
+    comment: str = ""
+    admins: list[dict] | None = None
+    words: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.words["title"]
+
+    @property
+    def period(self) -> str:
+        return self.words["period"].format(start=self.week, end=self.week + dt.timedelta(days=6))
+
+
+def change_of(now: float | None, before: float | None, kind: str) -> float | None:
+    """Week over week: % for counts, percentage points for rates; None where either is blank."""
+    if now is None or before is None or (isinstance(now, float) and math.isnan(now)) or (
+            isinstance(before, float) and math.isnan(before)):
+        return None
+    if kind in ("rate", "points"):
+        return now - before
+    return None if before == 0 else (now - before) / before * 100
+
+
+def card(key: str, locale: str, now, before, target=None, label: str | None = None) -> Card:
+    kind = kpis.kind(key)
+    change = change_of(num(now), num(before), kind)
+    target_text = ""
+    if target is not None and num(now) is not None:
+        share = f" ({num(now) / target * 100:.0f}%)" if target else ""
+        target_text = f"{WORDS[locale]['target']} {shown(target, kind, locale)}{share}"
+    return Card(key, label or kpis.label(key, locale), num(now), shown(num(now), kind, locale),
+                signed(change, kind, locale), 0 if not change else (1 if change > 0 else -1), target_text)
+
+
+def num(value) -> float | None:
+    """A figure as a float, or None for a blank (None, NaN)."""
+    if value is None or isinstance(value, bool):
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def row_of(frame: pd.DataFrame, week: dt.date) -> pd.Series | None:
+    return frame.loc[week] if week in frame.index else None
+
+
+def trends(frame: pd.DataFrame, by_platform: pd.DataFrame | None, weeks: list[dt.date], locale: str
+           ) -> dict[str, list[Series]]:
+    """The four charts: reach and interactions, ERR, followers per platform, the funnel."""
+    def series(key: str, source: pd.DataFrame = frame, label: str | None = None) -> Series:
+        return Series(label or kpis.label(key, locale),
+                      tuple(num(source.loc[w, key]) if w in source.index else None for w in weeks))
+
+    out = {"reach": [series("reach"), series("interactions")], "err": [series("err")],
+           "funnel": [series(k) for k, _ in FUNNEL_KEYS]}
+    if by_platform is not None and len(by_platform):
+        out["followers"] = [series("followers", by_platform.xs(p, level=0), p)
+                            for p in dict.fromkeys(by_platform.index.get_level_values(0))]
+    return out
