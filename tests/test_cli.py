@@ -106,12 +106,12 @@ def test_fix_lists_the_demo_s_uncounted_cells_and_applies_them(tmp_path):
     path = next(folder.glob("*.xlsx"))
     before = path.read_bytes()
     listed = CliRunner().invoke(cli, ["fix", str(path), "--as-of", AS_OF])
-    assert listed.exit_code == 0 and "ячеек к исправлению: 3" in listed.output
+    assert listed.exit_code == 0 and "ячеек к исправлению: 5" in listed.output
     assert path.read_bytes() == before
     data = json.loads(CliRunner().invoke(cli, ["fix", str(path), "--as-of", AS_OF, "--format", "json"]).output)
-    assert {c["problem"] for c in data["changes"]} == {"text_number", "text_date", "spelling"}
+    assert {c["problem"] for c in data["changes"]} == {"text_number", "text_date", "spelling", "phone_spelling"}
     applied = CliRunner().invoke(cli, ["fix", str(path), "--as-of", AS_OF, "--apply"])
-    assert applied.exit_code == 0 and "исправлено ячеек: 3" in applied.output
+    assert applied.exit_code == 0 and "исправлено ячеек: 5" in applied.output
     again = CliRunner().invoke(cli, ["validate", str(path), "--as-of", AS_OF, "--format", "json", "--no-write"])
     assert not [f for f in json.loads(again.output)["flags"] if f["rule"] == "counted"]
 

@@ -229,3 +229,31 @@ def test_a_second_account_row_for_a_week_is_flagged_on_that_row(messy, template)
     _, instagram = jobs.report(backend, str(messy), template=template, as_of=AS_OF, weeks=3, by="platform")
     assert instagram.loc[("Instagram", dt.date(2026, 3, 2)), "followers"] == 4150  # the lowest row, as the formula
     assert figures.loc[dt.date(2026, 3, 2), "followers"] == 4150 + 900
+
+
+def test_a_phone_in_another_spelling_is_no_flag_and_fix_rewrites_it_masked(tmp_path, template):
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Phones", admins=ADMINS["ru"], locale="ru", template=template)
+    typed = ["8 (999) 123-45-67", "89161234567", "+7 916 555-12-34", "8 (916) 55-12"]
+    leads = [[serial(dt.date(2026, 3, 2)), "Instagram", "Аня", f"Иванова Анна {n}", phone,
+              f"https://instagram.com/anna_{n}", f"anna{n}@example.com", "Кейтеринг", "диалог",
+              serial(dt.date(2026, 3, 3)), ""] for n, phone in enumerate(typed)]
+    demo.fill_rows(backend, path, template, [], [], leads)
+    report = jobs.validate(backend, path, template=template, as_of=AS_OF, write=False)
+    assert [(f.rule, f.cell) for f in report.flags if f.tab == "leads"] == [("leads_phone", "E5")]
+
+    listed = fix(path).output
+    assert "«* (***) ***-45-67» → тот же номер в одном написании: +7 *** ***-45-67" in listed
+    assert "«*******4567» → тот же номер в одном написании: +7 *** ***-45-67" in listed
+    machine = fix(path, "--format", "json").output
+    for text in (listed, machine):  # the numbers themselves never leave the sheet
+        assert not any(d in text.replace(" ", "").replace("-", "") for d in ("9991234567", "9161234567", "999123", "916123"))
+    assert [(c["cell"], c["problem"]) for c in json.loads(machine)["changes"]] == [
+        ("E2", "phone_spelling"), ("E3", "phone_spelling")]
+
+    before = cells(Path(path))
+    fix(path, "--apply")
+    after = cells(Path(path))
+    changed = {k: after[k] for k in after if before.get(k) != after[k] and k[0] == "Лиды"}
+    assert changed == {("Лиды", 1, 4): "+7 999 123-45-67", ("Лиды", 2, 4): "+7 916 123-45-67"}
+    assert "исправлять нечего" in fix(path).output

@@ -3,8 +3,8 @@
 Requests per operation (docs/google.md): create = 1 Drive files.create (with
 parents and appProperties); get = 1 spreadsheets.get (no grid data);
 read = 1 spreadsheets.get with grid data for all the ranges; batch_update
-= 1 atomic batchUpdate; projects = 1 files.list per 1000 files. Rows and
-cells never cost requests.
+= 1 atomic batchUpdate (over 2 MB: several, sheets/batches.py); projects = 1
+files.list per 1000 files. Rows and cells never cost requests.
 
 The Sheets calls are here, the Drive calls (files, tags, sharing, listing)
 in ``google_drive``, what a failure means in ``google_failures``.
@@ -21,6 +21,7 @@ import requests
 from gspread.exceptions import APIError
 
 from sheets_plan.sheets import formula
+from sheets_plan.sheets.batches import MAX_BODY, batches
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid
 from sheets_plan.sheets.a1 import parse_a1
@@ -50,6 +51,7 @@ GRID_FIELDS = ("sheets(properties(sheetId,title),data(startRow,startColumn,"
 
 class GoogleBackend(DriveCalls):
     kind = "google"
+    max_body = MAX_BODY  # bytes a batchUpdate body stays within (Google recommends 2 MB)
 
     def __init__(self, client: gspread.Client, *, folder: str | None = None, account: str = "",
                  allow_domain: str | None = None, notify: bool = False):
@@ -98,9 +100,12 @@ class GoogleBackend(DriveCalls):
             locale = r.get("updateSpreadsheetProperties", {}).get("properties", {}).get("locale")
             if locale:
                 self.locales[sid] = locale
-        body = request_body(formula.render_requests(requests_, self.locales.get(sid, "en_US")))
-        return self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", data=body,
-                                 headers={"Content-Type": "application/json"}).json().get("replies", [])
+        replies = []
+        # one atomic request while the write fits in 2 MB; over it, consecutive ones (sheets/batches.py)
+        for batch in batches(formula.render_requests(requests_, self.locales.get(sid, "en_US")), self.max_body):
+            replies += self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", data=request_body(batch),
+                                         headers={"Content-Type": "application/json"}).json().get("replies", [])
+        return replies
 
     def cell_link(self, sheet_id: int, title: str, a1: str, label: str) -> str:
         return f'=HYPERLINK("#gid={sheet_id}&range={a1}","' + label.replace('"', '""') + '")'

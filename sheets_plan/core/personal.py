@@ -104,7 +104,7 @@ def mask(value, kind: str) -> str:
     if kind == "phone":
         shown, _ = read_phone(text)
         if shown is None:  # not a number: its letters may be anything (a name typed in the wrong cell)
-            return re.sub(r"[^\W\d_]", "*", _digits_masked(text))
+            return mask_as_typed(text)
         return _digits_masked(shown)
     if kind == "email" and "@" in text:
         user, _, domain = text.rpartition("@")
@@ -113,6 +113,12 @@ def mask(value, kind: str) -> str:
         parts = urlsplit(text)
         return f"{parts.scheme}://{parts.netloc}/***" if parts.netloc else "***"
     return " ".join(word[:1] + "***" for word in text.split())
+
+
+def mask_as_typed(text: str) -> str:
+    """A phone masked in the spelling it was typed in (8 (999) 123-45-67 → * (***) ***-45-67): its
+    letters and all but the last four digits hidden, so two spellings of one number read apart."""
+    return re.sub(r"[^\W\d_]", "*", _digits_masked(str(text).strip()))
 
 
 def _digits_masked(text: str) -> str:

@@ -25,12 +25,14 @@ import numpy as np
 import pandas as pd
 
 from sheets_plan.sheets.values import EPOCH, serial
+from . import personal
 from .table import DATE, TEXT, Cells, Table, show
 from .template import ADMINS, Column
 
-__all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING"]
+__all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING",
+           "PHONE_SPELLING"]
 
-TEXT_NUMBER, TEXT_DATE, SPELLING = "text_number", "text_date", "spelling"
+TEXT_NUMBER, TEXT_DATE, SPELLING, PHONE_SPELLING = "text_number", "text_date", "spelling", "phone_spelling"
 _EPOCH = pd.Timestamp(EPOCH)
 # pandas' last day (2262-04-11): a serial beyond it is no week the tab can show anyway
 _LAST_SERIAL = serial(pd.Timestamp.max.date())
@@ -38,8 +40,11 @@ _TIME = re.compile(r"(?:\s|T)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 # How a clean value is named in a message: "the number 1520", "the date 08.10.2026", "“Instagram”".
-_NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»"},
-          "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”"}}
+# A phone is a person's data, shown masked: the words say what changes, the mask which number.
+_NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»",
+                 PHONE_SPELLING: "тот же номер в одном написании: {}"},
+          "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”",
+                 PHONE_SPELLING: "the same number in the one spelling: {}"}}
 
 
 def named(problem: str, shown: str, locale: str) -> str:
@@ -133,6 +138,11 @@ def _column_cleanups(table: Table, column: Column, locale: str) -> pd.DataFrame 
         new = wanted[mask].astype(object)
         same_case = typed[mask].map(lambda v: isinstance(v, str) and v.lower()) == new.str.lower()
         return _part(key, cells, mask, new, new, SPELLING, same_case)
+    if column.type == "phone":  # a good number in another spelling: no formula reads it, one spelling helps find it
+        read = value.where(usable).dropna().astype(str).map(personal.read_phone)
+        mask = usable & value.index.isin(read.index[read.map(lambda r: r[1] == personal.PHONE_FORMAT)])
+        new = read.map(lambda r: r[0]).reindex(value.index[mask]).astype(object)
+        return _part(key, cells, mask, new, new, PHONE_SPELLING, True)
     return None
 
 

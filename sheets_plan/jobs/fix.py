@@ -3,7 +3,9 @@
 The only command that ever writes an admin-owned cell, and only the cells it
 lists: a number stored as text becomes the number (`1 520` → 1520), a date
 stored as text becomes the date, a choice becomes its dropdown item in the
-workbook's language (`Published ` → `опубликовано`, ` аня ` → `Аня`). The
+workbook's language (`Published ` → `опубликовано`, ` аня ` → `Аня`), a good
+phone number in another spelling becomes the one (`8 (999) 123-45-67` →
+`+7 999 123-45-67`; listed masked, as a person's data always is). The
 list comes from `counted.cleanups`, the same one the `counted` rule flags.
 `jobs.fix` writes nothing unless asked; then every listed cell and the Log
 count go in one atomic write (one batchUpdate on Google). Pure: no I/O.
@@ -15,7 +17,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from sheets_plan.tabs import check_tab
-from sheets_plan.core import sheet_view
+from sheets_plan.core import personal, sheet_view
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.procedure import admin_column
 from sheets_plan.tabs.snapshot import Snapshot
@@ -33,7 +35,7 @@ class Change:
     old: str        # the cell as typed
     new: str        # the clean value as a person reads it
     value: float | int | str  # what is written
-    problem: str    # counted.TEXT_NUMBER | TEXT_DATE | SPELLING
+    problem: str    # sheet_view.TEXT_NUMBER | TEXT_DATE | SPELLING | PHONE_SPELLING
 
 
 @dataclass
@@ -57,9 +59,13 @@ def changes(snap: Snapshot) -> list[Change]:
         who = admin_column(tab)
         admins = table.frame[who].fillna("") if who else None
         for c in sheet_view.cleanups(table, snap.locale).itertuples(index=False):
+            column = tab.column(c.column)
+            # a person's data (a phone in another spelling) is listed masked, as every output shows it;
+            # the typed one in its own spelling, or both would read the same
+            old, new = ((personal.mask_as_typed(c.old), personal.mask(c.new_shown, column.type))
+                        if column.personal else (c.old, str(c.new_shown)))
             out.append(Change(tab.key, int(c.row), c.column, f"{col_letter(table.positions[c.column])}{c.row}",
-                              "" if admins is None else str(admins[c.row]), c.old, str(c.new_shown), c.new,
-                              c.problem))
+                              "" if admins is None else str(admins[c.row]), old, new, c.new, c.problem))
     return out
 
 

@@ -43,9 +43,12 @@ def check_snapshot(snap: Snapshot) -> Report:
     return report
 
 
-def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.datetime) -> list[dict]:
-    return (check_tab.formula_repairs(snap, report) + check_tab.check_tab_requests(snap, report, backend.cell_link, run_at)
-            + check_tab.log_requests(snap, report, run_at))
+def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.datetime,
+                   then: list[dict] = ()) -> list[dict]:
+    """The check's write, with `then` (the summary's) before the Log entry: the Log comes last, so a
+    write sent in several requests (over 2 MB on Google) logs the run only once all of it landed."""
+    return (check_tab.formula_repairs(snap) + check_tab.check_tab_requests(snap, report, backend.cell_link, run_at)
+            + list(then) + check_tab.log_requests(snap, report, run_at))
 
 
 def validate(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
@@ -59,7 +62,7 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
     >>> backend = sheets_plan.LocalBackend("demo")
     >>> report = sheets_plan.validate(backend, path, as_of=day)
     >>> report.errors, report.warnings, report.exit_code()
-    (16, 6, 1)
+    (16, 4, 1)
     >>> report.flags[0].cell, report.flags[0].rule
     ('K3', 'counted')
     """
@@ -78,16 +81,27 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
 WEEKLY_WEEKS = 26
 
 
+# The dated column of each kind of table: the Weekly tab's weeks cover every dated row.
+DATED = (("plan", "date"), ("account", "week"), ("leads", "first_contact"))
+
+
 def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date]:
-    """ISO weeks (Mondays) from the first plan week to the as-of week: the last
-    `limit` of them (None: all)."""
+    """ISO weeks (Mondays) from the first week of any dated row (the plan, the Account, the
+    register) to the as-of week: the last `limit` of them (None: all)."""
     if limit is not None and limit < 1:
         raise ValueError(f"weeks must be at least 1, not {limit}")
-    span = plan_span.span(snap.tables["plan"].frame["date"])  # a year typo does not stretch the tab
+    starts = []
+    for kind, column in DATED:
+        tab = snap.template.optional_tab(kind)
+        table = snap.tables.get(tab.key) if tab else None
+        if table is not None and column in table.frame:
+            span = plan_span.span(table.frame[column])  # a year typo does not stretch the tab
+            if span is not None:
+                starts.append(span[0].date())
     last = dates.monday(snap.as_of)
-    if span is None:
+    if not starts:
         return [last]
-    first = dates.monday(min(span[0].date(), snap.as_of))
+    first = dates.monday(min(*starts, snap.as_of))
     if limit is not None:
         first = max(first, last - dt.timedelta(weeks=limit - 1))
     return dates.weeks_from(first, last)
@@ -209,7 +223,8 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
     12906
     """
     snap = start(backend, sid, template, as_of)
-    backend.batch_update(sid, summary_requests(snap, weeks))
+    # the tab reads the plan's computed columns (Interactions): rows that lack them get them first
+    backend.batch_update(sid, check_tab.formula_repairs(snap) + summary_requests(snap, weeks))
     return figures(snap, weeks)
 
 
@@ -241,8 +256,11 @@ def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: 
     >>> day = datetime.date(2026, 11, 26)
     >>> path = str(sheets_plan.demo("demo", locale="en", as_of=day).path)
     >>> backend = sheets_plan.LocalBackend("demo")
-    >>> [(c.cell, c.old, c.new) for c in sheets_plan.fix(backend, path, as_of=day).changes]
+    >>> listed = sheets_plan.fix(backend, path, as_of=day).changes
+    >>> [(c.cell, c.old, c.new) for c in listed[:3]]
     [('K3', '1 520', '1520'), ('I10', 'published ', 'published'), ('A11', '08.10.2026', '08.10.2026')]
+    >>> [(c.cell, c.old, c.new) for c in listed[3:]]  # phones: a contact's data, masked
+    [('E7', '* (***) ***-12-34', '+7 *** ***-12-34'), ('E11', '*******1235', '+7 *** ***-12-35')]
     """
     snap = start(backend, sid, template, as_of)
     listed = fixes.changes(snap)
@@ -277,6 +295,6 @@ def run_project(backend: Backend, sid: str, *, template: Template | None = None,
     """
     snap = start(backend, sid, template, as_of)
     report_ = check_snapshot(snap)
-    reqs = check_requests(backend, snap, report_, run_at or now(snap.template)) + summary_requests(snap, report=report_)
-    backend.batch_update(sid, reqs)
+    backend.batch_update(sid, check_requests(backend, snap, report_, run_at or now(snap.template),
+                                             then=summary_requests(snap, report=report_)))
     return ProjectRun(snap, report_, figures(snap))

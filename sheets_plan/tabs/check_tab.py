@@ -13,6 +13,7 @@ from typing import Callable
 from . import structure
 from sheets_plan.core import kpis
 from sheets_plan.core.flags import Report
+from sheets_plan.core.procedure.plan_rules import same_formula
 from sheets_plan.sheets.a1 import neighbour_runs, grid_range
 from sheets_plan.sheets.values import serial, extended
 from .snapshot import Snapshot
@@ -67,22 +68,48 @@ def ensure_tab(snap: Snapshot, key: str, rows: int, cols: int) -> list[dict]:
         "fields": "gridProperties.rowCount,gridProperties.columnCount"}}]
 
 
-def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datetime) -> list[dict]:
-    """Replace the Check tab with this run's flags."""
+# A person acts on the first flags of a kind, not on the 300 000th: the Check tab shows this many per
+# admin and rule, in the check's order, and counts the rest (the whole list: validate --format json/csv).
+# It also keeps the tab's request well under Google's 2 MB at any size.
+PER_ADMIN_AND_RULE = 50
+CHECK_MORE = {"ru": "… и ещё {n} ({rule}, {admin}): весь список — sheets-plan validate --format json (или csv)",
+              "en": "… and {n} more ({rule}, {admin}): the whole list: sheets-plan validate --format json (or csv)"}
+
+
+def shown_flags(report: Report, per: int = PER_ADMIN_AND_RULE) -> tuple[list, list[tuple[str, str, int]]]:
+    """The flags the Check tab shows, and (admin, rule, how many more) for each kind cut short."""
+    seen: dict[tuple[str, str], int] = {}
+    shown = []
+    for f in report.flags:
+        key = (f.admin, f.rule)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= per:
+            shown.append(f)
+    return shown, [(admin, rule, n - per) for (admin, rule), n in seen.items() if n > per]
+
+
+def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datetime,
+                       per: int = PER_ADMIN_AND_RULE) -> list[dict]:
+    """Replace the Check tab with this run's flags (the first `per` of each admin and rule; the rest counted)."""
     loc, sid = snap.locale, snap.sheet_ids["check"]
-    reqs = ensure_tab(snap, "check", len(report.flags) + 50, 12)
+    flags, cut = shown_flags(report, per)
+    reqs = ensure_tab(snap, "check", len(flags) + len(cut) + 50, 12)
     reqs.append({"updateCells": {"range": grid_range(sid), "fields": "userEnteredValue,userEnteredFormat"}})
     title = CHECK_TITLE[loc].format(run=now.strftime("%d.%m.%Y %H:%M"), as_of=report.as_of.strftime("%d.%m.%Y"),
                                     rows=report.rows_checked, errors=report.errors, warnings=report.warnings)
     rows = [[value(title, {"textFormat": {"bold": True}})], [value(h, BOLD) for h in CHECK_HEADER[loc]]]
     names = {r.id: r.name(loc) for r in snap.template.rules}
-    for f in report.flags:
+    for f in flags:
         tab_title = snap.titles[f.tab]
         # every flag names its tab; one without a cell (a missing week) links to the tab's top
         shown = link(snap.sheet_ids[f.tab], tab_title, f.cell or "A1", f"{tab_title}!{f.cell}" if f.cell else tab_title)
         rows.append([value(SEVERITY[loc][f.severity]), value(f.admin or None),
                      {"userEnteredValue": {"formulaValue": shown}}, value(names.get(f.rule, f.rule)),
                      value(f.message)])
+    nobody = {"ru": "(без ответственного)", "en": "(no admin)"}[loc]
+    rows += [[value(None), value(admin or None), value(None), value(names.get(rule, rule)),
+              value(CHECK_MORE[loc].format(n=f"{n:,}".replace(",", " "), rule=names.get(rule, rule),
+                                           admin=admin or nobody))] for admin, rule, n in cut]
     reqs.append(write_rows(sid, 0, rows))
     reqs += _check_tab_looks(sid, len(rows))
     return reqs
@@ -174,19 +201,26 @@ def _log_admins(header: list, fixed: list[str], loc: str, seen: list[str]) -> li
     return old + [a for a in seen if a not in old]
 
 
-def formula_repairs(snap: Snapshot, report: Report) -> list[dict]:
-    """Put back the tool's formulas that were overwritten by hand (the flags say where)."""
+def formula_repairs(snap: Snapshot) -> list[dict]:
+    """The tool's formulas on every plan row that lacks them: typed over by hand (flagged) or never
+    written (rows typed below the provisioned ones). One repeatCell per column, from the first row
+    that lacks the formula to the last: the engine moves the formula down the rows (Sheets does;
+    the model and the local workbook too), so 100 000 rows cost one request, not a formula rendered
+    per row. The rows between hold the formula already or nothing (as provision leaves them), or
+    were typed over and lack it too: writing the formula there is what the repair does anyway."""
     plan = snap.template.tab_of_kind("plan")
     table = snap.tables[plan.key]
-    reqs = []
-    for f in report.flags:
-        if f.rule != "computed" or not f.column:
+    if table.formulas is None:
+        return []
+    sid, reqs = snap.sheet_ids[plan.key], []
+    for key, expected in snap.expected_formulas().items():
+        actual = table.formulas[key].reindex(expected.index)
+        rows = expected.index[(expected.notna() & ~same_formula(actual, expected)).to_numpy()]
+        if not len(rows):
             continue
-        col = plan.column(f.column)
-        c = table.positions[f.column]
-        text = structure.computed_formula(plan, col, f.row, table.positions)
-        reqs.append({"updateCells": {"start": {"sheetId": snap.sheet_ids[plan.key], "rowIndex": f.row - 1,
-                                               "columnIndex": c},
-                                     "rows": [{"values": [{"userEnteredValue": {"formulaValue": text}}]}],
-                                     "fields": "userEnteredValue"}})
+        first, last, c = int(rows.min()), int(rows.max()), table.positions[key]
+        text = structure.computed_formula(plan, plan.column(key), first, table.positions)
+        reqs.append({"repeatCell": {"range": grid_range(sid, first - 1, last, c, c + 1),
+                                    "cell": {"userEnteredValue": {"formulaValue": text}},
+                                    "fields": "userEnteredValue"}})
     return reqs

@@ -59,7 +59,7 @@ class WeeklyLooks:
         reqs = [{"updateDimensionProperties": {
             "range": {"sheetId": self.sheet_id, "dimension": "COLUMNS", "startIndex": c, "endIndex": c + 1},
             "properties": {"pixelSize": px}, "fields": "pixelSize"}} for c, px in enumerate(self.widths())]
-        helpers = [self.columns[k] for k in self.columns if k.startswith(metrics.ACCOUNT_ROW)]
+        helpers = [self.columns[k] for k in self.columns if metrics.helper(k)]
         reqs.append({"updateDimensionProperties": {
             "range": {"sheetId": self.sheet_id, "dimension": "COLUMNS", "startIndex": min(helpers),
                       "endIndex": max(helpers) + 1},
@@ -86,9 +86,10 @@ class WeeklyLooks:
 
     @staticmethod
     def kind(key: str) -> str:
-        if key.startswith(metrics.ACCOUNT_ROW):
+        base, back = metrics.split_key(key)
+        if base == metrics.ACCOUNT_ROW:
             return "row"
-        return metrics.metric(key).kind
+        return metrics.metric(base).kind
 
     # -------------------------------------------------------------- charts
 

@@ -54,6 +54,14 @@ def _follows(weeks: list[dt.date], i: int) -> bool:
     return i > 0 and weeks[i - 1] == weeks[i] - dt.timedelta(days=7)
 
 
+PREV_HELPERS = frozenset(k + "_prev" for k in metrics.PREV_KEYS)
+
+
+def _prev_helpers(keys: list[str]) -> list[str]:
+    """The hidden columns of the week before's figures, of those of `keys` a row takes from it."""
+    return [k + "_prev" for k in metrics.PREV_KEYS if k in keys]
+
+
 def _string(text: str) -> dict:
     return {"userEnteredValue": {"stringValue": text}}
 
@@ -73,7 +81,7 @@ class WeeklyRows:
         self.title = template.tab_of_kind("weekly").title(self.lang)
         self.plan_tab = template.tab_of_kind("plan")
         self.keys = metrics.figure_keys(register=self.register)
-        helpers = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"]
+        helpers = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + _prev_helpers(self.keys)
         self.columns = {k: i for i, k in enumerate(list(FIXED) + self.keys + helpers)}
         self.width = len(self.columns)
         self.rows: list[dict] = []
@@ -113,10 +121,11 @@ class WeeklyRows:
         also find the platform's Account row, in the hidden helper columns); per admin, those that
         do not need the Account tab."""
         if group is None:
-            return self.keys
+            return self.keys + _prev_helpers(self.keys)
         if group[0] == "platform":
-            return self.keys + [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"]
-        return metrics.figure_keys(account=False, register=self.register)
+            return self.keys + [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + _prev_helpers(self.keys)
+        keys = metrics.figure_keys(account=False, register=self.register)
+        return keys + _prev_helpers(keys)
 
     def context(self, r: int, weeks: list[dt.date], i: int, group: tuple[str, str] | None,
                 platforms=()) -> metrics.RowContext:
@@ -163,6 +172,7 @@ class WeeklyRows:
                 c = self.columns[key]
                 if key in metrics.METRIC_KEYS:
                     self.cells[(None if group is None else group, week, key)] = (r, c)
-                if not (partial and key in metrics.WEEK_OVER_WEEK):
+                # the week before is the row above, or (a block's first row) in the helpers
+                if not (partial and key in metrics.WEEK_OVER_WEEK) and not (_follows(weeks, i) and key in PREV_HELPERS):
                     values[c] = {"userEnteredValue": {"formulaValue": metrics.formula(key, ctx)}}
             self.add(values)

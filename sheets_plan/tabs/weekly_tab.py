@@ -20,19 +20,24 @@ Layout (0-based rows)::
 Columns: A the week's Monday (a date serial), B its ISO week number
 (ISOWEEKNUM), C the slice (all / the platform / the admin, always a
 ``stringValue``), then one column per metric (:func:`metrics.figure_keys`),
-then two helper columns (hidden): on a platform's rows, the row of the
+then the helper columns (hidden): on a platform's rows, the row of the
 Account tab that platform's figures come from, for this week and the week
-before. A platform's rows have every figure; the main block's account
-figures (followers, dialogs, ...) add the platform rows' cells of the same
-week; the rows per admin leave the account columns empty. The week in progress (the as-of week) is
-greyed and its date reads "16.03.2026 (идёт)": partial figures, no
+before; on a block's first row, the week before's figures that week over
+week needs (posts, interactions, reach, views, the ERs, followers). A
+platform's rows have every figure; the main block's account figures
+(followers, dialogs, ...) add the platform rows' cells of the same week;
+the rows per admin leave the account columns empty. The week in progress
+(the as-of week) is greyed and its date reads "16.03.2026 (идёт)": partial figures, no
 week-over-week, not in the charts.
 Column widths fit each header's longest word, so headers wrap between words.
 
 Week-over-week formulas refer to the row above when it holds the previous
 week (weeks in a row); the first row of a block, and a row after a gap in
-the weeks, compute the previous week inline. Either way the previous week is
-the calendar week before, as in pandas.
+the weeks, refer to its own helper cells, which compute the previous week.
+Either way the previous week is the calendar week before, as in pandas, and
+every formula refers to cells rather than writing a sub-figure out again
+(the demo's longest formula went from 6 472 characters to under 800:
+``benchmarks/formulas.py``).
 
 Size: Google's Sheets API limits page recommends at most 2 MB per request
 (and refuses more than about 10 MB). Each block's rows after its first hold

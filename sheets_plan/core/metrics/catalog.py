@@ -229,9 +229,16 @@ def metric(key: str) -> Metric:
 
 def split_key(key: str) -> tuple[str, int]:
     """Column key -> (definition key, weeks back): "account_row_prev" -> ("account_row", 1)."""
-    if key == ACCOUNT_ROW + "_prev":
-        return ACCOUNT_ROW, 1
+    base = key.removesuffix("_prev")
+    if base != key and (base == ACCOUNT_ROW or base in PREV_KEYS):
+        return base, 1
     return key, 0
+
+
+def helper(key: str) -> bool:
+    """Whether a Weekly-tab column is a hidden helper (the Account's row, a figure of the week before)."""
+    base, back = split_key(key)
+    return base == ACCOUNT_ROW or back == 1
 
 
 def label(key: str, locale: str, account_title: str = "") -> str:
@@ -274,6 +281,22 @@ def _parts(expr: Expr, register: bool = False) -> list[Expr]:
     if isinstance(expr, Add):
         return list(expr.terms)
     return []
+
+
+def _previous(expr: Expr, under: bool = False) -> list[str]:
+    """The keys of the figures an expression takes from the week before."""
+    if isinstance(expr, Ref) and under:
+        return [expr.key]
+    if isinstance(expr, Prev):
+        return _previous(expr.expr, True)
+    return [k for p in _parts(expr) if not isinstance(expr, Ref) for k in _previous(p, under)]
+
+
+# The figures a row takes from the week before (week over week, growth): a block's first row, whose
+# week before is no row above, has them in hidden helper columns ("…, пред. неделя"), so that its
+# formulas refer to cells as every other row does instead of writing the week before out.
+PREV_KEYS: tuple[str, ...] = tuple(dict.fromkeys(
+    k for m in METRICS for e in (m.expr, TOTALS.get(m.key)) if e is not None for k in _previous(e)))
 
 
 def uses_account(expr: Expr | str, register: bool = False) -> bool:

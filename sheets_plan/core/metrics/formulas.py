@@ -106,6 +106,14 @@ def _shifted(ref: str, days: int) -> str:
     return f"({ref}{'+' if days > 0 else '-'}{abs(days)})"
 
 
+def _week_criteria(column_range, date: str, week: str, back: int) -> list[str]:
+    """COUNTIFS/SUMIFS criteria of the rows dated in the week `back` weeks before `week`'s. By the
+    date itself, not the computed Week column: a row typed below the rows the tool prepared has no
+    computed cells until the next run, and counts all the same."""
+    return [column_range(date), '">="&' + _shifted(week, -7 * back),
+            column_range(date), '"<"&' + _shifted(week, 7 - 7 * back)]
+
+
 def _compound(text: str) -> bool:
     """True unless the text is one call or one reference (safe next to an operator)."""
     depth = 0
@@ -135,8 +143,7 @@ class _FormulaWriter:
     def plan_criteria(self, back: int, planned: bool = False) -> list[str]:
         src, week = self.src, self.ctx.week
         crit = [] if planned else [src.plan_range("status"), _string(src.published)]
-        crit += [src.plan_range("date"), '">="&' + _shifted(week, -7 * back),
-                 src.plan_range("date"), '"<"&' + _shifted(week, 7 - 7 * back)]
+        crit += _week_criteria(src.plan_range, "date", week, back)
         if self.ctx.group is not None:
             column, criterion = self.ctx.group
             crit += [src.plan_range(column), criterion]
@@ -149,8 +156,7 @@ class _FormulaWriter:
     def leads_criteria(self, back: int, stage: str | None) -> list[str]:
         """The week's cohort of contacts (first contact in the week), at a stage, of the row's group."""
         src, week = self.src, self.ctx.week
-        crit = [src.leads_range("first_contact"), '">="&' + _shifted(week, -7 * back),
-                src.leads_range("first_contact"), '"<"&' + _shifted(week, 7 - 7 * back)]
+        crit = _week_criteria(src.leads_range, "first_contact", week, back)
         if stage is not None:
             crit += [src.leads_range("stage"), _string(src.stages[stage])]
         if self.ctx.group is not None:
@@ -226,10 +232,13 @@ class _FormulaWriter:
         if isinstance(expr, Ratio):
             num, den = self.write(expr.num, back), self.write(expr.den, back)
             value = f"{_wrap(num)}/{_wrap(den)}" + (f"*{int(expr.scale)}" if expr.scale != 1 else "")
-            checks = [f"ISNUMBER({x})" for x, e in ((num, expr.num), (den, expr.den)) if blankable(e)]
+            # N(): a blank denominator reads 0, so one test covers blank and zero (the denominator
+            # written twice, not three times)
+            den_test = f"N({den})" if blankable(expr.den) else _wrap(den)
+            checks = [f"ISNUMBER({num})"] if blankable(expr.num) else []
             if not checks:
-                return f'IF({_wrap(den)}=0,"",{value})'
-            return f'IF(AND({",".join(checks + [f"{_wrap(den)}<>0"])}),{value},"")'
+                return f'IF({den_test}=0,"",{value})'
+            return f'IF(AND({",".join(checks + [f"{den_test}<>0"])}),{value},"")'
         raise TypeError(f"not a metric expression: {expr!r}")
 
 

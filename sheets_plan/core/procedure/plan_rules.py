@@ -113,7 +113,10 @@ class PlanChecks:
             if column in self.expected:
                 expected = self.expected[column].reindex(table.frame.index)
                 actual = table.formulas[column]
-                yield column, expected.notna() & (_formula(actual) != _formula(expected)), {}
+                # an empty cell never had the formula (a row typed below the provisioned ones): the job
+                # writes it, nobody changed anything; a value or another formula there was typed over it
+                typed_over = actual.notna() | ~table.blank[column]
+                yield column, expected.notna() & typed_over & (_formula(actual) != _formula(expected)), {}
 
     def cleanups(self, table: Table) -> pd.DataFrame:
         key = ("cleanups", table.tab.key)
@@ -175,6 +178,11 @@ class MissingWeeks:
 def date_column(tab: Tab) -> str:
     """The tab's own date (the first admin-filled date column): post date, account week."""
     return next(c.key for c in tab.input_columns if c.type == "date")
+
+
+def same_formula(actual: pd.Series, expected: pd.Series) -> pd.Series:
+    """Where a cell holds the formula expected (spaces and letter case aside)."""
+    return _formula(actual) == _formula(expected)
 
 
 def _formula(s: pd.Series) -> pd.Series:

@@ -65,7 +65,7 @@ class Pipeline:
         method = method.upper()
         got = _Body(parts.path, headers, body)
         rec = RecordedRequest(method, parts.path + (f"?{parts.query}" if parts.query else ""), got.data,
-                              host=parts.netloc, headers=dict(headers))
+                              host=parts.netloc, headers=dict(headers), size=len(body or b""))
         self.requests.append(rec)
         extra: dict[str, str] = {}
         try:

@@ -31,6 +31,7 @@ class RecordedRequest:
     method_id: str | None = None    # discovery id, "sheets.spreadsheets.batchUpdate"; None if unknown URL
     file_id: str | None = None      # spreadsheetId / fileId taken from the path, if any
     headers: dict = field(default_factory=dict, repr=False)
+    size: int = 0                   # bytes of the body as sent (Google recommends at most 2 MB a request)
 
     @property
     def path(self) -> str:
