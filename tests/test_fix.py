@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from sheets_plan import LocalBackend, provision
 from sheets_plan.jobs import demo, project as jobs
 from sheets_plan.cli.commands import cli
+from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
 from sheets_plan.backends.xlsx.book import Book
 
@@ -257,3 +258,22 @@ def test_a_phone_in_another_spelling_is_no_flag_and_fix_rewrites_it_masked(tmp_p
     changed = {k: after[k] for k in after if before.get(k) != after[k] and k[0] == "Лиды"}
     assert changed == {("Лиды", 1, 4): "+7 999 123-45-67", ("Лиды", 2, 4): "+7 916 123-45-67"}
     assert "исправлять нечего" in fix(path).output
+
+
+def test_a_count_typed_with_a_dot_between_thousands_is_read_as_the_count(messy, template, office):
+    """“1.520” typed in Calc into a Russian plan's Likes is 1520 written as many Russians write it,
+    not 1.52 (a count is whole): the check names 1520 and `fix` writes it, and nothing else."""
+    office.edit(messy, [["unprotect", "Контент-план"], ["set", "Контент-план", "K3", "1.520"],
+                        ["set", "Контент-план", "O3", 4000], ["set", "Контент-план", "P3", 9000]])
+    flags = jobs.validate(LocalBackend(messy.parent), str(messy), template=template, as_of=AS_OF, write=False).flags
+    k3 = [(f.rule, f.message) for f in flags if f.cell == "K3"]
+    assert k3 == [("counted", "Лайки: «1.520» не входит в статистику — число записано как текст; "
+                              "должно быть: число 1520 (исправит sheets-plan fix)")]
+    listed = json.loads(fix(messy, "--format", "json").output)["changes"]
+    assert [(c["old"], c["new"]) for c in listed if c["cell"] == "K3"] == [("1.520", "1520")]
+    before = cells(messy)
+    fix(messy, "--apply")
+    after = cells(messy)
+    assert after[("Контент-план", 2, 10)] == 1520
+    changed = {f"{col_letter(k[2])}{k[1] + 1}" for k in after if k[0] == "Контент-план" and before.get(k) != after[k]}
+    assert changed == {c["cell"] for c in listed if c["tab"] == "plan"}

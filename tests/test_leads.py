@@ -26,6 +26,7 @@ from sheets_plan.testing.emulator import Emulator
 from .constants import RUN_AT
 from .google_fixtures import google_backend
 from .constants import AS_OF, TEMPLATE as T
+from .person import person_parts
 
 LEADS = T.tab("leads")
 ADMINS = ["Anna", "Bob"]
@@ -326,3 +327,26 @@ def test_the_funnel_and_the_kpis_are_the_same_through_the_emulator(tmp_path):
             assert isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9), (admin, week, key, got)
             compared += 1
     assert compared > 100
+
+
+def test_a_contact_dated_in_the_future_is_flagged_when_a_person_types_it(tmp_path, office):
+    """In Calc, a person dates one contact next month and another 2062 (a year typo): both flagged,
+    neither counts in a week that has come, and the check changes nothing the person typed."""
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Future", admins=ADMINS, locale="ru", template=T)
+    plan, account = sample_rows(T, "ru", AS_OF)
+    fill_rows(backend, path, T, plan[:20], account, leads_rows())
+    before = jobs.report(backend, path, template=T, as_of=AS_OF, weeks=4)[1]
+    office.edit(path, [["set", "Лиды", "A2", D(2026, 4, 20)], ["set", "Лиды", "A3", D(2062, 3, 10)]])
+    typed = person_parts(path)["Лиды"]
+    report = jobs.validate(backend, path, template=T, as_of=AS_OF, run_at=RUN_AT)
+    assert person_parts(path)["Лиды"] == typed
+    found = [(f.rule, f.cell, f.message) for f in report.flags if f.rule in ("leads_future", "leads_date_typo")]
+    assert found == [("leads_future", "A2", "Первый контакт: дата в будущем"),
+                     ("leads_future", "A3", "Первый контакт: дата в будущем"),
+                     ("leads_date_typo", "A3", "Дата 10.03.2062 далеко от остальных дат реестра "
+                                               "(04.03.2026 – 20.04.2026) — опечатка в годе?")]
+    after = jobs.report(backend, path, template=T, as_of=AS_OF, weeks=4)[1]
+    week = dt.date(2026, 3, 2)  # the two contacts' week before the edit: two applications fewer
+    assert after.loc[week, "applications"] == before.loc[week, "applications"] - 2
+    assert list(after.index) == list(before.index)  # no week beyond the as-of week appears

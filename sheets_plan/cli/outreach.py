@@ -18,6 +18,16 @@ from .output import echo_json, run_errors
 from .team import channels_for, team_file
 
 
+def finish(results: list, target: str | None, fmt: str, render) -> None:
+    """Print the runs (one JSON object for one target, a list for a folder; or their text) and exit
+    with the worst run's code."""
+    if fmt == "json":
+        echo_json([r.to_json() for r in results] if not target else results[0].to_json())
+    else:
+        click.echo("\n".join(render(r) for r in results), nl=False)
+    sys.exit(max(r.exit_code() for r in results))
+
+
 def targets_of(target: str | None, folder: str, folder_id: str | None, google) -> list[tuple]:
     """(backend, id) of TARGET, or of every project of the folder (none there: one line, exit 2)."""
     if target:
@@ -68,11 +78,7 @@ def stats(ctx, target, folder, folder_id, apply, exports, vk_credentials, vk_com
         raise RunError(f"no source of stats: give --export FILE, or a VK token ({job.VK_TOKEN_ENV} or --vk-credentials)")
     results = [job.stats(backend, sid, sources=sources, template=template, as_of=as_of, apply=apply)
                for backend, sid in targets_of(target, folder, folder_id, google)]
-    if fmt == "json":
-        echo_json([r.to_json() for r in results] if not target else results[0].to_json())
-    else:
-        click.echo("\n".join(render_text(r) for r in results), nl=False)
-    sys.exit(max(r.exit_code() for r in results))
+    finish(results, target, fmt, render_text)
 
 
 @cli.command()
@@ -116,11 +122,7 @@ def remind(ctx, target, folder, folder_id, team_path, dry_run, state, as_of, fmt
     results = [run(backend, sid, team=team, channels=channels, template=template, as_of=as_of,
                    state=state if target else None, dry_run=dry_run)
                for backend, sid in targets_of(target, folder, folder_id, google)]
-    if fmt == "json":
-        echo_json([r.to_json() for r in results] if not target else results[0].to_json())
-    else:
-        click.echo("\n".join(render_result(r) for r in results), nl=False)
-    sys.exit(max(r.exit_code() for r in results))
+    finish(results, target, fmt, render_result)
 
 
 

@@ -263,10 +263,19 @@ def _numbers(cells: Cells, integer: bool) -> tuple[pd.Series, pd.Series]:
     return values.where(problem.isna()), problem
 
 
+# Digits in groups of three after a dot or a comma: a thousands separator ("1.520" is how many
+# Russians write 1520). In a count, which is whole, it can mean nothing else.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*")
+
+
 def _text_numbers(texts: np.ndarray, integer: bool) -> dict[str, float]:
-    """Unique number texts -> value: "1 520", "1\u00a0520", "3,5" (NaN when not a number)."""
-    cleaned = (pd.Series(texts, dtype=object).str.replace(_SPACES, "", regex=True)
-               .str.replace(",", ".", regex=False)
+    """Unique number texts -> value: "1 520", "1\u00a0520", "3,5", and in a count "1.520" (NaN when
+    not a number)."""
+    cleaned = pd.Series(texts, dtype=object).str.replace(_SPACES, "", regex=True)
+    if integer:
+        grouped = cleaned.map(lambda t: isinstance(t, str) and _GROUPED.fullmatch(t) is not None).astype(bool)
+        cleaned = cleaned.where(~grouped, cleaned.str.replace(r"[.,]", "", regex=True))
+    cleaned = (cleaned.str.replace(",", ".", regex=False)
                .str.replace("\u2212", "-", regex=False))  # a typographic minus from copy-paste
     if not integer:
         cleaned = cleaned.str.removesuffix("%")

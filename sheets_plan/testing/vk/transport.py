@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import http
-import io
 from dataclasses import dataclass, field
 from typing import Callable
 
 import requests
 from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
 
-# What the adapter hands each request to: (method, url, headers, body) -> (status, headers, body).
-Serve = Callable[[str, str, dict, "bytes | None"], "tuple[int, dict, bytes]"]
+# The in-process transport adapter is the Google emulator's: (method, url, headers, body) -> response.
+from sheets_plan.testing.emulator.transport import Adapter, Serve
+
+__all__ = ["Adapter", "Serve", "VkRequest", "Fault", "NoNetwork"]
 
 
 @dataclass
@@ -28,36 +27,6 @@ class VkRequest:
 
 # A fault hook: called with each call (an execute's too), returns a VK error code to answer instead, or None.
 Fault = Callable[[VkRequest], "int | None"]
-
-
-class Adapter(BaseAdapter):
-    """A requests transport adapter that serves every request in process (``serve``), no socket."""
-
-    def __init__(self, serve: Serve):
-        super().__init__()
-        self.serve = serve
-
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-        body = request.body
-        if hasattr(body, "read"):
-            body = body.read()
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        status, headers, content = self.serve(request.method, request.url, dict(request.headers), body)
-        resp = requests.Response()
-        resp.status_code = status
-        resp.headers = CaseInsensitiveDict(headers)
-        resp._content = content
-        resp.raw = io.BytesIO(content)
-        resp.url = request.url
-        resp.request = request
-        resp.reason = http.HTTPStatus(status).phrase
-        resp.encoding = "utf-8"
-        resp.connection = self
-        return resp
-
-    def close(self):
-        pass
 
 
 class NoNetwork(BaseAdapter):
