@@ -277,3 +277,31 @@ def test_a_count_typed_with_a_dot_between_thousands_is_read_as_the_count(messy, 
     assert after[("Контент-план", 2, 10)] == 1520
     changed = {f"{col_letter(k[2])}{k[1] + 1}" for k in after if k[0] == "Контент-план" and before.get(k) != after[k]}
     assert changed == {c["cell"] for c in listed if c["tab"] == "plan"}
+
+
+def test_a_date_typed_without_a_year_takes_the_plan_s_year_or_is_left_to_the_admin(tmp_path, template, office):
+    """In Calc, a published post dated “31/12” in a January–March plan is 31.12.2025, not a future
+    31.12.2026; “15 июля”, months from any dated row, is listed for the admin and never written."""
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Years", admins=ADMINS["ru"], locale="ru", template=template)
+    plan = [plan_row(serial(dt.date(2026, 1, 5) + dt.timedelta(weeks=i)), "VK", "Аня", "опубликовано",
+                     link=f"https://t.me/c/{i}") for i in range(10)]
+    demo.fill_rows(backend, path, template, plan + [plan_row(serial(dt.date(2026, 3, 12)), "VK", "Боря", "идея",
+                                                             link=f"https://t.me/c/{n}") for n in (11, 12)], [])
+    office.edit(path, [["unprotect", "Контент-план"], ["set", "Контент-план", "A12", "31/12"],
+                       ["set", "Контент-план", "I12", "опубликовано"], ["set", "Контент-план", "A13", "15 июля"]])
+    flags = {f.cell: (f.rule, f.message) for f in jobs.validate(backend, path, template=template, as_of=AS_OF,
+                                                                write=False).flags if f.cell in ("A12", "A13")}
+    assert flags == {
+        "A12": ("counted", "Дата: «31/12» не входит в статистику — дата записана как текст; должно быть: "
+                           "дата 31.12.2025 (исправит sheets-plan fix)"),
+        "A13": ("counted", "Дата: «15 июля» не входит в статистику — дата записана как текст, без года; должно быть: "
+                           "дата с годом (15.07.2026?): год не ясен, впишите его сами")}
+    listed = fix(path).output
+    assert "«31/12» → дата 31.12.2025" in listed and "«15 июля» → дата с годом (15.07.2026?)" in listed
+    before = cells(Path(path))
+    assert "исправлено ячеек: 1" in fix(path, "--apply").output
+    after = cells(Path(path))
+    changed = {k: after[k] for k in after if k[0] == "Контент-план" and before.get(k) != after[k]}
+    assert changed == {("Контент-план", 11, 0): serial(dt.date(2025, 12, 31))}
+    assert after[("Контент-план", 12, 0)] == "15 июля"  # the admin's to settle

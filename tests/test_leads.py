@@ -350,3 +350,30 @@ def test_a_contact_dated_in_the_future_is_flagged_when_a_person_types_it(tmp_pat
     week = dt.date(2026, 3, 2)  # the two contacts' week before the edit: two applications fewer
     assert after.loc[week, "applications"] == before.loc[week, "applications"] - 2
     assert list(after.index) == list(before.index)  # no week beyond the as-of week appears
+
+
+def test_a_person_s_data_typed_in_the_wrong_column_is_masked_everywhere(tmp_path, office):
+    """In Calc, a contact's name typed into Responsible and a phone into Stage: the flags quote them
+    masked in the text, JSON and CSV output and the Check tab; the register stays as typed."""
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Wrong column", admins=ADMINS, locale="ru", template=T)
+    plan, account = sample_rows(T, "ru", AS_OF)
+    fill_rows(backend, path, T, plan[:20], account, leads_rows())
+    office.edit(path, [["set", "Лиды", "C2", "Козлова Ирина"], ["set", "Лиды", "I3", "+7 903 765-43-21"]])
+    typed = person_parts(path)["Лиды"]
+    leaks = ("Козлова", "Ирина", "903", "765-43", "7654321")
+    outputs = []
+    for extra in ([], ["--format", "json"], ["--format", "csv"]):
+        result = CliRunner().invoke(cli, ["validate", path, "--as-of", AS_OF.isoformat(), *extra])
+        assert result.exit_code == 1, result.output
+        outputs.append(result.output)
+    check_tab = "\n".join(str(v) for row in openpyxl.load_workbook(path)["Проверка"].iter_rows(values_only=True)
+                          for v in row if v)
+    for text in outputs + [check_tab]:
+        assert not [s for s in leaks if s in text.replace(" ", "") or s in text]
+        assert "«К*** И***» — нет в списке" in text
+        assert "+7 *** ***-43-21" in text
+    assert person_parts(path)["Лиды"] == typed
+    shown = CliRunner().invoke(cli, ["validate", path, "--as-of", AS_OF.isoformat(), "--no-write",
+                                     "--show-personal-data"]).output
+    assert "«Козлова Ирина» — нет в списке" in shown and "«+7 903 765-43-21» — нет в списке" in shown

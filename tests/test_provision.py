@@ -118,3 +118,36 @@ def test_repair_follows_columns_people_moved_or_added(folder, project, template)
     from sheets_plan.jobs import project as jobs
     report = jobs.validate(LocalBackend(folder), project, template=template, write=False)
     assert not [f for f in report.flags if f.rule == "computed"]
+
+
+def test_a_renamed_tool_header_is_named_back_not_added_again(tmp_path, template, office):
+    """In Calc, a person renames “Статус” to “Статус поста”. validate says it looks renamed and what
+    to do; following it (provision) names it back: no second, empty Status column, no row flagged
+    for it, the same figures, and every status the admins typed still there."""
+    import datetime as dt
+
+    from sheets_plan.jobs import project as jobs
+    from sheets_plan.jobs.demo import fill_rows, sample_rows
+
+    as_of = dt.date(2026, 3, 16)
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Renamed", admins=["Аня", "Боря"], locale="ru", template=template)
+    plan, account = sample_rows(template, "ru", as_of)
+    fill_rows(backend, path, template, plan[:30], account)
+    before = jobs.run_project(backend, path, as_of=as_of)
+    statuses = [r[0] for r in openpyxl.load_workbook(path)["Контент-план"].iter_rows(min_col=9, max_col=9,
+                                                                                     values_only=True)]
+    office.edit(path, [["unprotect", "Контент-план"], ["set", "Контент-план", "I1", "Статус поста"]])
+    said = CliRunner().invoke(cli, ["validate", path, "--as-of", as_of.isoformat()])
+    assert said.exit_code == 2
+    assert "it looks renamed to “Статус поста”; rename it back to “Статус”, or run `sheets-plan provision`, " \
+           "which does" in said.stderr, said.stderr
+    provision(backend, "Renamed", template=template)
+    sheet = openpyxl.load_workbook(path)["Контент-план"]
+    header = [c.value for c in sheet[1]]
+    assert header.count("Статус") == 1 and "Статус поста" not in header and header[8] == "Статус"
+    now = [r[0] for r in sheet.iter_rows(min_col=9, max_col=9, values_only=True)]
+    assert now[1:len(statuses)] == statuses[1:] and not any(now[len(statuses):])
+    after = jobs.run_project(backend, path, as_of=as_of)
+    assert [(f.rule, f.cell) for f in after.report.flags] == [(f.rule, f.cell) for f in before.report.flags]
+    assert after.figures.equals(before.figures)

@@ -115,6 +115,18 @@ def mask(value, kind: str) -> str:
     return " ".join(word[:1] + "***" for word in text.split())
 
 
+def mask_guessed(value) -> str:
+    """A value of unknown kind masked as what it looks like: a phone, an e-mail, a link, or a name."""
+    text = "" if value is None else str(value).strip()
+    if "@" in text:
+        return mask(text, "email")
+    if re.match(r"(?i)(https?://|www\.)", text) or any(host in text.lower() for host in NETWORKS):
+        return mask(text, "url")
+    if sum(ch.isdigit() for ch in text) >= 5:
+        return mask(text, "phone")
+    return mask(text, "text")
+
+
 def mask_as_typed(text: str) -> str:
     """A phone masked in the spelling it was typed in (8 (999) 123-45-67 → * (***) ***-45-67): its
     letters and all but the last four digits hidden, so two spellings of one number read apart."""

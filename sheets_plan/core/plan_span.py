@@ -7,12 +7,16 @@ asked for a row for each of 521 weeks). Dates are split into runs wherever
 two consecutive dates are more than GAP_DAYS apart; the run with the most
 rows is the plan's span, and a small run away from it (a few rows) is a
 probable typo. A project that paused for half a year keeps both runs when
-the older one has more than a handful of rows.
+the older one has more than a handful of rows. A date typed without a year
+takes the year that puts it nearest the span (`years_of`).
 
 Pure: no I/O.
 """
 
 from __future__ import annotations
+
+import calendar
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -44,3 +48,26 @@ def span(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     if kept.empty:
         return None
     return kept.min().normalize(), kept.max().normalize()
+
+
+def years_of(values: pd.Series, yearless: pd.Series, as_of: dt.date) -> tuple[pd.Series, pd.Index]:
+    """Dates typed without a year ("31/12") get the year that puts them nearest the column's dates
+    that have one (the plan's span): 31/12 in a January–March plan is the December before. Where
+    no dated row settles it (none, or the nearest year still three months off), the year nearest
+    the as-of day, and the rows are returned as unsure."""
+    values = values.copy()
+    known = span(values.drop(yearless.index))
+    unsure = []
+    for row in yearless.index:
+        day = values[row]
+        options = [day.replace(year=y) for y in (as_of.year - 1, as_of.year, as_of.year + 1)
+                   if not (day.month == 2 and day.day == 29 and not calendar.isleap(y))]
+        if known is None:
+            values[row] = min(options, key=lambda d: abs(d - pd.Timestamp(as_of)))
+            unsure.append(row)
+            continue
+        off = {d: max(known[0] - d, d - known[1], pd.Timedelta(0)) for d in options}
+        values[row] = min(off, key=off.get)
+        if off[values[row]] > pd.Timedelta(days=92):
+            unsure.append(row)
+    return values, pd.Index(unsure, dtype="int64")

@@ -30,9 +30,10 @@ from .table import DATE, TEXT, Cells, Table, show
 from .template import ADMINS, Column
 
 __all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING",
-           "PHONE_SPELLING"]
+           "PHONE_SPELLING", "YEAR_UNSURE"]
 
 TEXT_NUMBER, TEXT_DATE, SPELLING, PHONE_SPELLING = "text_number", "text_date", "spelling", "phone_spelling"
+YEAR_UNSURE = "year_unsure"  # a date typed without a year that no other date settles
 _EPOCH = pd.Timestamp(EPOCH)
 # pandas' last day (2262-04-11): a serial beyond it is no week the tab can show anyway
 _LAST_SERIAL = serial(pd.Timestamp.max.date())
@@ -42,9 +43,11 @@ _TIME = re.compile(r"(?:\s|T)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 # How a clean value is named in a message: "the number 1520", "the date 08.10.2026", "“Instagram”".
 # A phone is a person's data, shown masked: the words say what changes, the mask which number.
 _NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»",
-                 PHONE_SPELLING: "тот же номер в одном написании: {}"},
+                 PHONE_SPELLING: "тот же номер в одном написании: {}",
+                 YEAR_UNSURE: "дата с годом ({}?): год не ясен, впишите его сами"},
           "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”",
-                 PHONE_SPELLING: "the same number in the one spelling: {}"}}
+                 PHONE_SPELLING: "the same number in the one spelling: {}",
+                 YEAR_UNSURE: "a date with its year ({}?): the year is unclear, type it yourself"}}
 
 
 def named(problem: str, shown: str, locale: str) -> str:
@@ -126,7 +129,10 @@ def _column_cleanups(table: Table, column: Column, locale: str) -> pd.DataFrame 
         mask = usable & text
         new = pd.Series([_date_serial(d, t) for d, t in zip(value[mask], cells.raw[mask])], index=value[mask].index,
                         dtype=object)
-        return _part(key, cells, mask, new, new.map(shown_date), TEXT_DATE, False)
+        part = _part(key, cells, mask, new, new.map(shown_date), TEXT_DATE, False)
+        if part is not None:  # typed without a year that no other date settles: listed, not written
+            part.loc[part.index.isin(cells.year_unsure), "problem"] = YEAR_UNSURE
+        return part
     if column.type == "choice":
         if column.choices == ADMINS:
             wanted = value.astype(object)

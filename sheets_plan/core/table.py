@@ -22,6 +22,7 @@ import pandas as pd
 from dateutil import parser as dateutil_parser
 
 from sheets_plan.sheets.values import EPOCH, Grid, serial
+from . import plan_span
 from .template import ADMINS, LOCALES, Column, Tab
 
 
@@ -194,6 +195,10 @@ class Cells:
             (self.kind == NONE) | ((self.kind == NUMBER) & self.number.isna().to_numpy())
             | (self.text.to_numpy() == ""), index=raw.index)
 
+    # Rows of a date column whose text named no year and whose year the other dates did not settle
+    # (set by the read): `fix` lists them and does not write them.
+    year_unsure: pd.Index = pd.Index([], dtype="int64")
+
     def subset(self, keep: np.ndarray, raw: pd.Series | None = None) -> Cells:
         out = object.__new__(Cells)
         out.raw = self.raw[keep] if raw is None else raw
@@ -297,13 +302,18 @@ def _dates(cells: Cells, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
     days = days.where((days >= MIN_SERIAL) & (days < MAX_SERIAL))
     values = _EPOCH + pd.to_timedelta(days, unit="D")
     texts = cells.text[(cells.kind == TEXT) & ~cells.blank.to_numpy()]
+    later = dt.date(as_of.year + 1 if as_of.year < 2099 else as_of.year - 1, 1, 1)  # tells a text without a year
+    yearless: dict[str, pd.Timestamp] = {}
     if len(texts):
         parsed = {t: parse_date(t, as_of) for t in texts.unique()}
+        yearless = {t: d for t, d in parsed.items() if d is not None and parse_date(t, later) != d}
         values[texts.index] = pd.to_datetime(texts.map(parsed))
     objects = cells.raw[cells.kind == DATE]
     if len(objects):
         values[objects.index] = pd.to_datetime(objects).dt.normalize()
     values = values.astype("datetime64[ns]")
+    if yearless:
+        values, cells.year_unsure = plan_span.years_of(values, texts[texts.isin(list(yearless))], as_of)
     return values, _missing(values, cells)
 
 

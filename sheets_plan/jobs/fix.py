@@ -22,7 +22,7 @@ from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.procedure import admin_column
 from sheets_plan.tabs.snapshot import Snapshot
 
-__all__ = ["Change", "FixResult", "changes", "fix_requests", "render_text"]
+__all__ = ["Change", "FixResult", "changes", "fix_requests", "render_text", "writable"]
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,18 @@ def changes(snap: Snapshot) -> list[Change]:
 def fix_requests(snap: Snapshot, listed: list[Change], run_at: dt.datetime) -> list[dict]:
     """The listed cells (their values only: formats, notes and links stay) and the Log count."""
     reqs = []
-    for c in listed:
+    for c in writable(listed):
         kind = "stringValue" if isinstance(c.value, str) else "numberValue"
         reqs.append({"updateCells": {
             "start": {"sheetId": snap.sheet_ids[c.tab], "rowIndex": c.row - 1,
                       "columnIndex": snap.tables[c.tab].positions[c.column]},
             "rows": [{"values": [{"userEnteredValue": {kind: c.value}}]}], "fields": "userEnteredValue"}})
-    return reqs + check_tab.log_fix_requests(snap, len(listed), run_at)
+    return reqs + check_tab.log_fix_requests(snap, len(writable(listed)), run_at)
+
+
+def writable(listed: list[Change]) -> list[Change]:
+    """The changes `--apply` writes: all but dates whose year the admin has to give."""
+    return [c for c in listed if c.problem != sheet_view.YEAR_UNSURE]
 
 
 _WORDS = {
@@ -94,8 +99,8 @@ _WORDS = {
 def render_text(result: FixResult) -> str:
     """The changes grouped by admin, one aligned line per cell: where, as typed → clean."""
     words = _WORDS.get(result.locale, _WORDS["en"])
-    n = len(result.changes)
-    head = "none" if not n else "done" if result.applied else "dry"
+    n = len(writable(result.changes)) if result.applied else len(result.changes)
+    head = "none" if not result.changes else "done" if result.applied else "dry"
     lines = [words[head].format(project=result.project, n=n)]
     left, right = words["quotes"]
     groups: dict[str, list[Change]] = {}

@@ -264,9 +264,9 @@ def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: 
     """
     snap = start(backend, sid, template, as_of)
     listed = fixes.changes(snap)
-    if apply and listed:
+    if apply and fixes.writable(listed):
         backend.batch_update(sid, fixes.fix_requests(snap, listed, run_at or now(snap.template)))
-    return fixes.FixResult(snap.project, listed, apply and bool(listed), dict(snap.titles), snap.locale)
+    return fixes.FixResult(snap.project, listed, apply and bool(fixes.writable(listed)), dict(snap.titles), snap.locale)
 
 
 # ------------------------------------------------------------------ both

@@ -94,4 +94,10 @@ def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str) -> Table:
         if tab.kind == "account" and e.key == "platform":
             raise RunError(f"{name}: made with template 1.0 (no column “{e.label}” in “{grid.title}”); "
                            f"run `sheets-plan upgrade` first") from None
-        raise RunError(f"{name}: {e}; restore the header or run `sheets-plan provision`") from None
+        header = grid.values[0] if grid.values else []
+        renamed = structure.renamed_headers(tab, header).get(e.key)
+        if renamed is not None:  # provision names it back: the same advice either way
+            raise RunError(f"{name}: {e}: it looks renamed to “{header[renamed]}”; rename it back to “{e.label}”, "
+                           f"or run `sheets-plan provision`, which does") from None
+        raise RunError(f"{name}: {e}; restore the header (`sheets-plan provision` would add the column "
+                       f"again, empty)") from None

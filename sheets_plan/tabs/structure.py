@@ -98,6 +98,7 @@ def header_positions(tab: Tab, header: list) -> dict[str, int]:
         hits = [seen[norm(label)] for label in c.labels.values() if norm(label) in seen]
         if hits:
             found[c.key] = hits[0]
+    found.update(renamed_headers(tab, header, found))
     taken = set(seen.values())
     nxt = max([len(header), *(p + 1 for p in taken)], default=0)
     for i, c in enumerate(tab.columns):
@@ -110,6 +111,37 @@ def header_positions(tab: Tab, header: list) -> dict[str, int]:
             nxt += 1
         taken.add(found[c.key])
     return found
+
+
+def renamed_headers(tab: Tab, header: list, found: dict[str, int] | None = None) -> dict[str, int]:
+    """Tool columns whose header a person renamed ("Статус" → "Статус поста"): a missing column
+    whose template neighbours stand either side of one header the template does not know (or,
+    for the first column, just before the next one). Their positions; provision writes the tool's
+    name back there, rather than add an empty second column that every row would be flagged for."""
+    from sheets_plan.core.table import norm
+
+    known = {norm(label) for c in tab.columns for label in c.labels.values()}
+    if found is None:  # where each tool header is (its first cell)
+        found = {}
+        for c in tab.columns:
+            hits = [i for i, h in enumerate(header) if h not in (None, "") and norm(h) in
+                    {norm(label) for label in c.labels.values()}]
+            if hits:
+                found[c.key] = hits[0]
+
+    def stranger(i: int) -> bool:
+        return 0 <= i < len(header) and header[i] not in (None, "") and norm(header[i]) not in known
+
+    keys = [c.key for c in tab.columns]
+    out = {}
+    for i, key in enumerate(keys):
+        if key in found:
+            continue
+        before = found.get(keys[i - 1]) if i else -1
+        after = found.get(keys[i + 1]) if i + 1 < len(keys) else None
+        if before is not None and after is not None and after == before + 2 and stranger(before + 1):
+            out[key] = before + 1
+    return out
 
 
 def has_column(tab: Tab, key: str, header: list) -> bool:

@@ -34,7 +34,7 @@ PROBLEMS = {
            "missing": "не заполнена",
            "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
            sheet_view.TEXT_NUMBER: "число записано как текст", sheet_view.TEXT_DATE: "дата записана как текст",
-           sheet_view.SPELLING: "написано не так, как в списке",
+           sheet_view.SPELLING: "написано не так, как в списке", sheet_view.YEAR_UNSURE: "дата записана как текст, без года",
            "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
            NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_TIME: "not a time (HH:MM, e.g. 18:30)",
@@ -42,6 +42,7 @@ PROBLEMS = {
            "not_url": "not a link (expected https://…)", "duplicate": "same as row ",
            sheet_view.TEXT_NUMBER: "a number stored as text", sheet_view.TEXT_DATE: "a date stored as text",
            sheet_view.SPELLING: "not spelled as in the dropdown list",
+           sheet_view.YEAR_UNSURE: "a date stored as text, without a year",
            "week": "the week of {}", "weeks": "the weeks {} – {} ({} weeks)"},
 }
 
@@ -104,7 +105,7 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks):
                 given = {k: v[mask] if isinstance(v, pd.Series) else v for k, v in fields.items()}
                 shown = self.fields(rule, table, column, given, mask)
                 unmasked = None
-                if table.tab.column(column).personal:  # the message with the data, kept apart
+                if _holds_people(table) and column:  # the message with the data, kept apart
                     unmasked = self.render(rule, self.fields(rule, table, column, given, mask, masked=False),
                                            len(rows))
                 yield _Hits(self, order, rule, column, rows, self.render(rule, shown, len(rows)),
@@ -151,6 +152,11 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks):
             for key in ("value", "fixed"):
                 if isinstance(out.get(key), pd.Series):
                     out[key] = out[key].map(lambda v, kind=col.type: personal.mask(v, kind))
+        elif masked and col is not None and _holds_people(table) and isinstance(out.get("value"), pd.Series):
+            # a person's data typed in another column of a register (a name in Responsible, a phone in
+            # Stage): quoted only when it reads as the column's own value (a choice, a date, a number)
+            own = ~table.invalid[column][mask].to_numpy() & (col.type != "text")
+            out["value"] = out["value"].where(own, out["value"].map(personal.mask_guessed))
         return out
 
     def choice_labels(self, table: Table, key: str) -> pd.Series:
@@ -218,6 +224,12 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks):
                 if rule.check == "link":
                     unusable[column] |= ~self.is_url(table, column)
         return required, required & unusable
+
+
+def _holds_people(table) -> bool:
+    """Whether a tab is a register of people (it has a personal column): every value it quotes is
+    masked unless it is plainly the column's own."""
+    return any(c.personal for c in table.tab.columns)
 
 
 def _flags(chunks: list[_Hits]) -> tuple[list[Flag], dict[Flag, str]]:

@@ -60,7 +60,9 @@ class PlanChecks:
             if part.empty:
                 continue
             at = lambda values: values.reindex(table.frame.index)  # noqa: E731
-            fixed = [sheet_view.named(p, v, self.locale) for p, v in zip(part["problem"], part["new_shown"])]
+            # who corrects it: `fix`, unless the year is unclear (then the admin, who knows it)
+            fixed = [sheet_view.named(p, v, self.locale) + ("" if p == sheet_view.YEAR_UNSURE else FIX_SAYS[self.locale])
+                     for p, v in zip(part["problem"], part["new_shown"])]
             yield column, at(part["old"]).notna(), {
                 "value": at(part["old"]), "fixed": at(pd.Series(fixed, index=part.index, dtype=object)),
                 "problem": at(part["problem"].map(self.words))}
@@ -174,6 +176,9 @@ class MissingWeeks:
             if len(missing):
                 out[_platform_label(key, plan.frame["platform"], frame["platform"])] = missing
         return out
+
+FIX_SAYS = {"ru": " (исправит sheets-plan fix)", "en": " (sheets-plan fix corrects it)"}
+
 
 def date_column(tab: Tab) -> str:
     """The tab's own date (the first admin-filled date column): post date, account week."""
