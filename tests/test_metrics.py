@@ -215,7 +215,11 @@ def test_definitions_are_data():
     for m in METRICS:
         assert set(m.labels) == {"ru", "en"} and all(m.labels.values())
         assert m.kind in {"count", "rate", "points", "signed"}
-    assert metrics.metric("err").expr == Ratio(Total(("likes", "comments", "saves", "shares"), "reach"), Ref("reach"))
+    assert metrics.metric("err").expr == Ratio(Add(tuple(Ref(f"{k}_reached") for k in ("likes", "comments", "saves",
+                                                                                        "shares"))), Ref("reach"))
+    assert metrics.metric("likes_reached").expr == Total(("likes",), "reach")  # a part: a hidden cell, no figure
+    assert "likes_reached" not in metrics.METRIC_KEYS and metrics.helper("likes_reached")
+    assert metrics.parts_for(["erview"]) == ["likes_viewed", "comments_viewed", "saves_viewed", "shares_viewed"]
     assert metrics.metric("posts").expr == Posts()
     assert not blankable(Total(("likes",))) and blankable(AccountValue("followers"))
     assert blankable(Diff(Ref("reach"), Prev(Ref("followers"))))

@@ -1,5 +1,7 @@
 """provision / list: the workbook a manager gets, in both locales, and repairs."""
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -151,3 +153,12 @@ def test_a_renamed_tool_header_is_named_back_not_added_again(tmp_path, template,
     after = jobs.run_project(backend, path, as_of=as_of)
     assert [(f.rule, f.cell) for f in after.report.flags] == [(f.rule, f.cell) for f in before.report.flags]
     assert after.figures.equals(before.figures)
+
+
+@pytest.mark.parametrize("name, file", [("CON", "CON_.xlsx"), ("nul", "nul_.xlsx"), ("Com1.plan", "Com1_.plan.xlsx"),
+                                        ("Console", "Console.xlsx"), ("LPT9", "LPT9_.xlsx")])
+def test_a_windows_device_name_gets_a_file_any_computer_opens(tmp_path, template, name, file):
+    path = provision(LocalBackend(tmp_path), name, admins=["Anna"], locale="en", template=template)
+    assert Path(path).name == file and Path(path).exists()
+    again = CliRunner().invoke(cli, ["validate", path, "--no-write", "--as-of", "2026-03-16"])
+    assert again.exit_code == 0 and again.output.startswith(Path(file).stem), again.output  # the file names it

@@ -36,9 +36,17 @@ def is_workbook(path: Path) -> bool:
         return False
 
 
+# Names Windows keeps for devices, whatever the extension: "CON.xlsx" is a file nobody can open there.
+WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
 def workbook_path(folder: str | Path, project: str) -> Path:
-    """A file name from a project name: only what file systems refuse is replaced."""
+    """A file name from a project name: only what file systems refuse is replaced (a Windows device
+    name gets a trailing underscore), so the workbook opens on any computer of the team."""
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", project).strip(" .") or "project"
+    head, dot, rest = safe.partition(".")
+    if head.strip().upper() in WINDOWS_DEVICES:  # "CON.ext" is the device too: the name before the dot
+        safe = f"{head}_{dot}{rest}"
     return Path(folder) / f"{safe}.xlsx"
 
 

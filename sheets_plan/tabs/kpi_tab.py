@@ -42,7 +42,10 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
               static: dict[tuple[str, dt.date], dict[str, float]], register: bool) -> KpiLayout:
     """Requests that rebuild the KPI tab completely (idempotent), and where each figure lands."""
     keys = kpi_keys(register)
-    columns = ["week", "admin", *keys, *STATIC]
+    # hidden, on the right: what ERR is made of (the reach, the interactions of posts with one), so
+    # that its cell refers to them instead of writing six SUMIFS out
+    helpers = [k for k in ("reach", *metrics.parts_for(keys)) if k not in keys] if "err" in keys else []
+    columns = ["week", "admin", *keys, *STATIC, *helpers]
     at = {k: i for i, k in enumerate(columns)}
     text = _TEXT[locale]
     bold = {"textFormat": {"bold": True}}
@@ -50,7 +53,8 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
                         {"values": [{"userEnteredValue": {"stringValue": h}, "userEnteredFormat": {
                             **copy.deepcopy(bold), "wrapStrategy": "WRAP"}}
                                     for h in [text["week"], text["admin"], *(label(k, locale) for k in keys),
-                                              *(label(k, locale) for k in STATIC)]]}]
+                                              *(label(k, locale) for k in STATIC),
+                                              *(metrics.label(k, locale) for k in helpers)]]}]
     cells: dict[tuple, tuple[int, int]] = {}
     for admin in admins:
         for week in metrics.normalize_weeks(weeks):
@@ -60,13 +64,14 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
                 return f"${col_letter(at[key])}{r + 1}"
 
             ctx = metrics.RowContext(src, ref("week"), ("responsible", metrics.name_criterion(ref("admin"), admin)),
-                                     {(k, 0): ref(k) for k in keys})
+                                     {(k, 0): ref(k) for k in (*keys, *helpers)})
             values = [{"userEnteredValue": {"numberValue": serial(week)}},
                       {"userEnteredValue": {"stringValue": admin}}]
             values += [{"userEnteredValue": {"formulaValue": metrics.formula(k, ctx)}} for k in keys]
             found = static.get((admin, week), {})
             values += [{"userEnteredValue": {"numberValue": found[k]}} if not np.isnan(found.get(k, np.nan)) else {}
                        for k in STATIC]
+            values += [{"userEnteredValue": {"formulaValue": metrics.formula(k, ctx)}} for k in helpers]
             rows.append({"values": values})
             cells.update({(admin, week, k): (r, at[k]) for k in (*keys, *STATIC)})
     requests = [{"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},
@@ -81,4 +86,9 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
     requests.append({"updateSheetProperties": {
         "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 2}},
         "fields": "gridProperties.frozenRowCount"}})
+    if helpers:
+        requests.append({"updateDimensionProperties": {
+            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": at[helpers[0]],
+                      "endIndex": at[helpers[-1]] + 1},
+            "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}})
     return KpiLayout(requests, cells, len(rows), len(columns))

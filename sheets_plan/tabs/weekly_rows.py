@@ -57,6 +57,11 @@ def _follows(weeks: list[dt.date], i: int) -> bool:
 PREV_HELPERS = frozenset(k + "_prev" for k in metrics.PREV_KEYS)
 
 
+def _parts(keys: list[str]) -> list[str]:
+    """The hidden columns of the parts the rates among `keys` add up (ERR's, ERview's)."""
+    return metrics.parts_for(keys)
+
+
 def _prev_helpers(keys: list[str]) -> list[str]:
     """The hidden columns of the week before's figures, of those of `keys` a row takes from it."""
     return [k + "_prev" for k in metrics.PREV_KEYS if k in keys]
@@ -81,7 +86,8 @@ class WeeklyRows:
         self.title = template.tab_of_kind("weekly").title(self.lang)
         self.plan_tab = template.tab_of_kind("plan")
         self.keys = metrics.figure_keys(register=self.register)
-        helpers = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + _prev_helpers(self.keys)
+        helpers = ([metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + _parts(self.keys)
+                   + _prev_helpers(self.keys + _parts(self.keys)))
         self.columns = {k: i for i, k in enumerate(list(FIXED) + self.keys + helpers)}
         self.width = len(self.columns)
         self.rows: list[dict] = []
@@ -120,12 +126,10 @@ class WeeklyRows:
         """The figures of a block's rows: every one for all posts and per platform (whose rows
         also find the platform's Account row, in the hidden helper columns); per admin, those that
         do not need the Account tab."""
-        if group is None:
-            return self.keys + _prev_helpers(self.keys)
-        if group[0] == "platform":
-            return self.keys + [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + _prev_helpers(self.keys)
-        keys = metrics.figure_keys(account=False, register=self.register)
-        return keys + _prev_helpers(keys)
+        keys = self.keys if group is None or group[0] == "platform" else \
+            metrics.figure_keys(account=False, register=self.register)
+        rows = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] if group and group[0] == "platform" else []
+        return keys + rows + _parts(keys) + _prev_helpers(keys + _parts(keys))
 
     def context(self, r: int, weeks: list[dt.date], i: int, group: tuple[str, str] | None,
                 platforms=()) -> metrics.RowContext:
@@ -140,7 +144,7 @@ class WeeklyRows:
         if _follows(weeks, i):
             # the previous week is the row above: week-over-week formulas refer to it, so
             # every formula of this row is the row above's moved down one row
-            cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS})
+            cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS or k in metrics.PART_KEYS})
         criterion = None if group is None else (group[0], metrics.name_criterion(ref("slice"), group[1]))
         name = ref("slice") if group is not None and group[0] == "platform" else None
         return metrics.RowContext(self.src, ref("week"), criterion, cells, name, tuple(platforms))

@@ -22,8 +22,8 @@ Columns: A the week's Monday (a date serial), B its ISO week number
 ``stringValue``), then one column per metric (:func:`metrics.figure_keys`),
 then the helper columns (hidden): on a platform's rows, the row of the
 Account tab that platform's figures come from, for this week and the week
-before; on a block's first row, the week before's figures that week over
-week needs (posts, interactions, reach, views, the ERs, followers). A
+before; the parts ERR and ERview add up; on a block's first row, the week
+before's figures that week over week needs (and what they are made of). A
 platform's rows have every figure; the main block's account figures
 (followers, dialogs, ...) add the platform rows' cells of the same week;
 the rows per admin leave the account columns empty. The week in progress
@@ -36,8 +36,9 @@ week (weeks in a row); the first row of a block, and a row after a gap in
 the weeks, refer to its own helper cells, which compute the previous week.
 Either way the previous week is the calendar week before, as in pandas, and
 every formula refers to cells rather than writing a sub-figure out again
-(the demo's longest formula went from 6 472 characters to under 800:
-``benchmarks/formulas.py``).
+(the demo's longest formula went from 6 472 characters to 426:
+``benchmarks/formulas.py``). ERR and ERview add up hidden part cells (each
+interaction column over the posts with a reach, or views) for the same reason.
 
 Size: Google's Sheets API limits page recommends at most 2 MB per request
 (and refuses more than about 10 MB). Each block's rows after its first hold

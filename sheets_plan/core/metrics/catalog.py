@@ -148,8 +148,9 @@ METRICS: tuple[Metric, ...] = (
     _m("interactions", "Взаимодействия", "Interactions", Add(tuple(Ref(k) for k in _I)), "count"),
     _m("reach", "Охват", "Reach", Total(("reach",)), "count"),
     _m("views", "Просмотры", "Views", Total(("views",)), "count"),
-    _m("err", "ER по охвату, %", "ERR, %", Ratio(Total(_I, "reach"), Ref("reach")), "rate"),
-    _m("erview", "ER по просмотрам, %", "ERview, %", Ratio(Total(_I, "views"), Ref("views")), "rate"),
+    _m("err", "ER по охвату, %", "ERR, %", Ratio(Add(tuple(Ref(f"{k}_reached") for k in _I)), Ref("reach")), "rate"),
+    _m("erview", "ER по просмотрам, %", "ERview, %", Ratio(Add(tuple(Ref(f"{k}_viewed") for k in _I)), Ref("views")),
+       "rate"),
     _m("er", "ER по подписчикам, %", "ER by followers, %",
        Ratio(Ratio(Ref("interactions"), Ref("posts"), 1), Ref("followers")), "rate"),
     _m("views_per_follower", "Просмотры на подписчика, %", "Views per follower, %",
@@ -217,8 +218,18 @@ KPI_METRICS: tuple[Metric, ...] = (
 KPI_KEYS = ("posts_planned", "posts", "not_published", "stats_filled", "stats_filled_pct", "err", "dialogs",
             "applications", "conversion")
 
-_BY_KEY = {m.key: m for m in METRICS + KPI_METRICS}
-METRIC_KEYS: frozenset[str] = frozenset(_BY_KEY)
+# The parts ERR and ERview add up: each interaction column's total over the posts that have a reach
+# (a number of views). Hidden columns of the Weekly and KPI tabs, so that the rates refer to
+# cells instead of writing eight SUMIFS out; no figure of their own in a report.
+_OF = {"reached": ("reach", "постов с охватом", "of posts with a reach"),
+       "viewed": ("views", "постов с просмотрами", "of posts with views")}
+PARTS: tuple[Metric, ...] = tuple(
+    _m(f"{k}_{part}", f"{m.labels['ru']} {ru}", f"{m.labels['en']} {en}", Total((k,), filled), "count")
+    for part, (filled, ru, en) in _OF.items() for m in METRICS if (k := m.key) in _I)
+PART_KEYS: tuple[str, ...] = tuple(m.key for m in PARTS)
+
+_BY_KEY = {m.key: m for m in METRICS + KPI_METRICS + PARTS}
+METRIC_KEYS: frozenset[str] = frozenset(m.key for m in METRICS + KPI_METRICS)
 _PREV_LABEL = {"ru": "{}, пред. неделя", "en": "{}, prev. week"}
 _ACCOUNT_ROW_LABEL = {"ru": "Строка в «{}»", "en": "Row in “{}”"}
 
@@ -236,9 +247,10 @@ def split_key(key: str) -> tuple[str, int]:
 
 
 def helper(key: str) -> bool:
-    """Whether a Weekly-tab column is a hidden helper (the Account's row, a figure of the week before)."""
+    """Whether a Weekly-tab column is a hidden helper (the Account's row, a part of a rate, a figure
+    of the week before)."""
     base, back = split_key(key)
-    return base == ACCOUNT_ROW or back == 1
+    return base == ACCOUNT_ROW or base in PART_KEYS or back == 1
 
 
 def label(key: str, locale: str, account_title: str = "") -> str:
@@ -295,8 +307,31 @@ def _previous(expr: Expr, under: bool = False) -> list[str]:
 # The figures a row takes from the week before (week over week, growth): a block's first row, whose
 # week before is no row above, has them in hidden helper columns ("…, пред. неделя"), so that its
 # formulas refer to cells as every other row does instead of writing the week before out.
-PREV_KEYS: tuple[str, ...] = tuple(dict.fromkeys(
-    k for m in METRICS for e in (m.expr, TOTALS.get(m.key)) if e is not None for k in _previous(e)))
+def _refs(expr: Expr) -> list[str]:
+    """The figures an expression refers to (not through them)."""
+    if isinstance(expr, Ref):
+        return [expr.key]
+    return [k for p in _parts(expr) for k in _refs(p)]
+
+
+def _with_parts(keys) -> tuple[str, ...]:
+    """The keys and, through their definitions, every figure they are made of: a block's first row
+    needs the week before of all of them, each in its helper cell, to stay short."""
+    out = list(dict.fromkeys(keys))
+    for key in out:  # grows while it is walked
+        defs = [_BY_KEY[key].expr, TOTALS.get(key)] if key in _BY_KEY else []
+        out += [k for e in defs if e is not None for k in _refs(e) if k not in out]
+    return tuple(out)
+
+
+def parts_for(keys) -> list[str]:
+    """The parts (PART_KEYS) the figures among `keys` are made of, in PART_KEYS order."""
+    used = {r for k in keys if k in _BY_KEY for r in _refs(_BY_KEY[k].expr)}
+    return [k for k in PART_KEYS if k in used]
+
+
+PREV_KEYS: tuple[str, ...] = _with_parts(
+    k for m in METRICS for e in (m.expr, TOTALS.get(m.key)) if e is not None for k in _previous(e))
 
 
 def uses_account(expr: Expr | str, register: bool = False) -> bool:
