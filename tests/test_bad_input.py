@@ -252,3 +252,32 @@ def test_a_number_outside_the_date_range_is_kept_as_typed(workbook):
         assert "<v>123456789</v>" in z.read("xl/worksheets/sheet1.xml").decode()
     grid, = LocalBackend(workbook.parent).read(str(workbook), ["Plan!A2:A2"])
     assert grid.values == [[123456789]]
+
+
+def test_a_header_pasted_again_is_one_flag_for_its_row(tmp_path, template, office):
+    """In Calc, a person pastes the plan's header into row 12 (between posts): one flag for the row,
+    not one per cell; the row counts nowhere, the other rows are checked as before, nothing changes."""
+    from sheets_plan.jobs import project as jobs
+    from sheets_plan.jobs.demo import fill_rows, sample_rows
+    from .person import person_parts
+
+    as_of = dt.date.fromisoformat(AS_OF)
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Header", admins=["Аня", "Боря"], locale="ru", template=template)
+    plan, account = sample_rows(template, "ru", as_of)
+    fill_rows(backend, path, template, plan[:20], account)
+    before = jobs.validate(backend, path, template=template, as_of=as_of, write=False)
+    labels = [c.label("ru") for c in template.tab("plan").input_columns]
+    letters = [chr(ord("A") + template.tab("plan").index(c.key)) for c in template.tab("plan").input_columns]
+    office.edit(path, [["unprotect", "Контент-план"], ["insert_rows", "Контент-план", 12, 1]]
+                + [["set", "Контент-план", f"{col}12", label] for col, label in zip(letters, labels)])
+    typed = person_parts(path)["Контент-план"]
+    after = jobs.validate(backend, path, template=template, as_of=as_of)
+    on_row = [(f.rule, f.cell, f.message) for f in after.flags if f.tab == "plan" and f.row == 12]
+    assert on_row == [("header_again", "A12", "Строка повторяет заголовок таблицы: удалите её "
+                                              "(она не входит ни в проверку, ни в статистику)")]
+    moved = lambda f: (f.rule, f.column, f.row + (f.tab == "plan" and f.row >= 12))  # noqa: E731
+    assert sorted(moved(f) for f in before.flags) == sorted(
+        (f.rule, f.column, f.row) for f in after.flags if f.rule != "header_again")
+    assert after.rows_checked == before.rows_checked
+    assert person_parts(path)["Контент-план"] == typed

@@ -44,6 +44,8 @@ class Table:
     positions: dict[str, int]
     formulas: pd.DataFrame | None
     cells: dict[str, Cells] = field(default_factory=dict, repr=False)  # kept rows split by kind, per column
+    # rows that repeat the header (pasted again in the middle): not read as data, one flag each
+    header_rows: pd.Index = field(default_factory=lambda: pd.Index([], dtype="int64"))
 
 
 # Problem codes for an invalid cell; `procedure` turns them into words.
@@ -70,6 +72,8 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] = 
     # post, so it is not read at all (computed columns do not count: their
     # formulas run down the whole buffer).
     keep = ~blank[[c.key for c in tab.input_columns]].all(axis=1).to_numpy()
+    headers = _header_rows(tab, cells, keep)
+    keep &= ~index.isin(headers)
     kept_raw = raw[keep]
     kept = {key: column.subset(keep, kept_raw[key]) for key, column in cells.items()}  # raw held once
     typed = {c.key: _typed(c, kept[c.key], as_of, admins) for c in tab.columns}
@@ -77,7 +81,22 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] = 
     invalid = pd.DataFrame({k: v[1] for k, v in typed.items()}, index=frame.index)
     formulas = _formulas(tab, grid, width, positions, index)
     return Table(tab, frame, blank[keep], invalid, kept_raw, positions,
-                 None if formulas is None else formulas[keep], kept)
+                 None if formulas is None else formulas[keep], kept, headers)
+
+
+def _header_rows(tab: Tab, cells: dict[str, Cells], keep: np.ndarray) -> pd.Index:
+    """Rows whose input cells are mostly the columns' own headers (in any locale), three at least:
+    the header pasted again. Each is one slip, not a dozen wrong cells."""
+    hits = None
+    for c in tab.input_columns:
+        labels = {norm(label) for label in c.labels.values()}
+        same = cells[c.key].text.map(lambda t, labels=labels: isinstance(t, str) and norm(t) in labels)
+        hits = same.astype(int) if hits is None else hits + same.astype(int)
+    if hits is None:
+        return pd.Index([], dtype="int64")
+    filled = sum((~cells[c.key].blank).astype(int) for c in tab.input_columns)
+    found = keep & (hits >= 3).to_numpy() & (hits * 2 >= filled).to_numpy()
+    return hits.index[found]
 
 
 # ------------------------------------------------------------------ headers

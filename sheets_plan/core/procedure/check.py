@@ -98,6 +98,13 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks):
         if rule.check == "weekly":  # row-level: one flag per missing week, not per cell
             yield self.week_hits(order, rule, table)
             return
+        if rule.check == "header_again":  # row-level: the header pasted again, one flag on its first cell
+            rows = table.header_rows.to_numpy(dtype=np.int64)
+            if len(rows):
+                messages = np.full(len(rows), rule.message(self.locale), dtype=object)
+                yield _Hits(self, order, rule, table.tab.input_columns[0].key, rows, messages,
+                            np.full(len(rows), "", dtype=object))
+            return
         for column, mask, fields in getattr(self, "_" + rule.check)(rule, table):
             mask = mask.to_numpy(dtype=bool)
             if mask.any():
