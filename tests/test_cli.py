@@ -133,3 +133,18 @@ def test_module_entry_point_and_help():
     for command in ("provision", "list", "validate", "fix", "summarize", "report", "weekly", "demo"):
         assert command in done.stdout
     assert "Exit codes" in done.stdout
+
+
+@pytest.mark.parametrize("day", ["2099-01-05", "2019-06-03"])
+def test_an_as_of_years_away_from_the_project_is_flagged(demo, day):
+    """A typo in --as-of is said in one flag (exit 1) that names the project's dates; a check
+    within a year of them has none."""
+    path = str(demo[1])
+    shown = CliRunner().invoke(cli, ["validate", path, "--as-of", day, "--no-write", "--format", "json"])
+    assert shown.exit_code == 1
+    far = [f for f in json.loads(shown.output)["flags"] if f["rule"] == "as_of_far"]
+    when = dt.date.fromisoformat(day).strftime("%d.%m.%Y")
+    assert [(f["cell"], f["severity"], f["admin"]) for f in far] == [("", "error", "")]
+    assert far[0]["message"].startswith(f"The check as of {when} is more than a year away from the project's dates (")
+    usual = CliRunner().invoke(cli, ["validate", path, "--as-of", AS_OF, "--no-write", "--format", "json"])
+    assert not [f for f in json.loads(usual.output)["flags"] if f["rule"] == "as_of_far"]

@@ -71,3 +71,22 @@ def years_of(values: pd.Series, yearless: pd.Series, as_of: dt.date) -> tuple[pd
         if off[values[row]] > pd.Timedelta(days=92):
             unsure.append(row)
     return values, pd.Index(unsure, dtype="int64")
+
+
+# The dated column of each kind of table.
+DATED = (("plan", "date"), ("account", "week"), ("leads", "first_contact"))
+
+
+def project_span(template, tables: dict) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last plausible date of every dated row of a project (plan, Account, register)."""
+    spans = []
+    for kind, column in DATED:
+        tab = template.optional_tab(kind)
+        table = tables.get(tab.key) if tab else None
+        if table is not None and column in table.frame:
+            found = span(table.frame[column])  # a year typo does not stretch it
+            if found is not None:
+                spans.append(found)
+    if not spans:
+        return None
+    return min(s[0] for s in spans), max(s[1] for s in spans)

@@ -81,27 +81,16 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
 WEEKLY_WEEKS = 26
 
 
-# The dated column of each kind of table: the Weekly tab's weeks cover every dated row.
-DATED = (("plan", "date"), ("account", "week"), ("leads", "first_contact"))
-
-
 def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date]:
     """ISO weeks (Mondays) from the first week of any dated row (the plan, the Account, the
     register) to the as-of week: the last `limit` of them (None: all)."""
     if limit is not None and limit < 1:
         raise ValueError(f"weeks must be at least 1, not {limit}")
-    starts = []
-    for kind, column in DATED:
-        tab = snap.template.optional_tab(kind)
-        table = snap.tables.get(tab.key) if tab else None
-        if table is not None and column in table.frame:
-            span = plan_span.span(table.frame[column])  # a year typo does not stretch the tab
-            if span is not None:
-                starts.append(span[0].date())
+    span = plan_span.project_span(snap.template, snap.tables)  # a year typo does not stretch the tab
     last = dates.monday(snap.as_of)
-    if not starts:
+    if span is None:
         return [last]
-    first = dates.monday(min(*starts, snap.as_of))
+    first = dates.monday(min(span[0].date(), snap.as_of))
     if limit is not None:
         first = max(first, last - dt.timedelta(weeks=limit - 1))
     return dates.weeks_from(first, last)

@@ -22,6 +22,7 @@ from sheets_plan.core import personal, sheet_view
 from sheets_plan.core.flags import Flag, Report
 from .leads import LeadsChecks
 from .plan_rules import MissingWeeks, PlanChecks, date_column
+from .row_rules import ROW_CHECKS, RowChecks
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.table import (
     NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, show,
@@ -81,7 +82,7 @@ class _Hits:
             self.cells = np.full(len(rows), "", dtype=object)
 
 
-class _Run(PlanChecks, MissingWeeks, LeadsChecks):
+class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):
     """One check of the tables: each rule's hits, their messages, and each admin's completeness."""
 
     def __init__(self, template: Template, tables: dict[str, Table], as_of: dt.date, locale: str,
@@ -98,12 +99,10 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks):
         if rule.check == "weekly":  # row-level: one flag per missing week, not per cell
             yield self.week_hits(order, rule, table)
             return
-        if rule.check == "header_again":  # row-level: the header pasted again, one flag on its first cell
-            rows = table.header_rows.to_numpy(dtype=np.int64)
+        if rule.check in ROW_CHECKS:  # one flag per row (or for the project), not per cell
+            column, rows, messages = getattr(self, "_" + rule.check)(rule, table)
             if len(rows):
-                messages = np.full(len(rows), rule.message(self.locale), dtype=object)
-                yield _Hits(self, order, rule, table.tab.input_columns[0].key, rows, messages,
-                            np.full(len(rows), "", dtype=object))
+                yield _Hits(self, order, rule, column, rows, messages, np.full(len(rows), "", dtype=object))
             return
         for column, mask, fields in getattr(self, "_" + rule.check)(rule, table):
             mask = mask.to_numpy(dtype=bool)

@@ -1,0 +1,34 @@
+"""The checks that flag a row, or the project, once, not cell by cell. Mixed into the procedure's
+`_Run` (which gives `template`, `tables`, `today`, `locale`). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sheets_plan.core import plan_span
+from sheets_plan.core.table import Table
+from sheets_plan.core.template import Rule
+
+ROW_CHECKS = ("header_again", "as_of_far")
+
+
+class RowChecks:
+    """Each returns (the column the flag names, the sheet rows, their messages)."""
+
+    def _header_again(self, rule: Rule, table: Table):
+        """The header pasted again in the middle of a table: one flag on the row's first cell."""
+        rows = table.header_rows.to_numpy(dtype=np.int64)
+        return table.tab.input_columns[0].key, rows, np.full(len(rows), rule.message(self.locale), dtype=object)
+
+    def _as_of_far(self, rule: Rule, table: Table):
+        """A check as of a day more than a year from every dated row: a typo in the day (one flag,
+        on no cell)."""
+        span = plan_span.project_span(self.template, self.tables)
+        year = pd.Timedelta(days=366)
+        if span is None or span[0] - year <= self.today <= span[1] + year:
+            return "", np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+        text = rule.message(self.locale).format(as_of=f"{self.today:%d.%m.%Y}",
+                                                span=f"{span[0]:%d.%m.%Y} – {span[1]:%d.%m.%Y}")
+        return "", np.zeros(1, dtype=np.int64), np.array([text], dtype=object)
