@@ -243,3 +243,15 @@ def test_on_google_a_wrong_folder_id_is_not_an_empty_folder(emu):
     with pytest.raises(RunError, match="no projects found"):
         weekly.projects_of(google_backend(emu, emu.add_folder("Empty")))
     assert emu.count() - before == 2  # the listing, then one files.get of the folder
+
+
+def test_a_russian_workbook_is_answered_in_russian(tmp_path, template):
+    """summarize and upgrade speak the workbook's language, as validate and fix do."""
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Кофейня", admins=["Аня"], locale="ru", template=template)
+    plan, account = sample_rows(template, "ru", AS_OF)
+    fill_rows(backend, path, template, plan[:10], account)
+    code, out, _ = run("summarize", path, "--as-of", DATE)
+    assert code == 0 and re.fullmatch(r".*Кофейня\.xlsx: недельная сводка записана, недель: \d+", out.strip()), out
+    code, out, _ = run("upgrade", path)
+    assert code == 0 and out.strip() == "Кофейня: уже на шаблоне 2.0; делать нечего"

@@ -321,6 +321,15 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
                 monday += dt.timedelta(days=7)
     if runs:
         flags.add(("account", 0, "", "", "weekly", "error", ""))
+    # a check as of a day more than a year from every dated row (the plan's and the Account's,
+    # each without its year typos) is one flag on no cell
+    weeks = [w for w in (a_date(cells.get("week")) for cells in account if not all(blank(v) for v in cells.values()))
+             if w]
+    weeks = [w for w in weeks if w not in typo_dates(weeks)]
+    spans = [(min(d), max(d)) for d in (post_dates, weeks) if d]
+    if spans and not (min(a for a, _ in spans) - dt.timedelta(days=366) <= as_of
+                      <= max(b for _, b in spans) + dt.timedelta(days=366)):
+        flags.add(("plan", 0, "", "", "as_of_far", "error", ""))
     return flags, runs
 
 

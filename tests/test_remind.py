@@ -155,7 +155,9 @@ def test_the_demo_prints_the_digests_it_would_send(tmp_path, locale, monkeypatch
     folder = tmp_path / "demo"
     run_demo(folder, locale=locale, as_of=DAY)
     admins = ("Анна", "Борис") if locale == "ru" else ("Anna", "Boris")
-    (folder / "team.toml").write_text(f'[admins."{admins[0]}"]\nemail = "a@agency.test"\n'
+    # no quiet hours: the run's moment is the wall clock's, and 21:00-09:00 would hold the digests
+    (folder / "team.toml").write_text(f'[reminders]\nquiet = "00:00-00:00"\n'
+                                      f'[admins."{admins[0]}"]\nemail = "a@agency.test"\n'
                                       f'[admins."{admins[1]}"]\ntelegram = 1001\n', encoding="utf-8")
     path = next(folder.glob("*.xlsx"))
     result = CliRunner().invoke(cli, ["remind", str(path), "--dry-run", "--as-of", DAY.isoformat()])

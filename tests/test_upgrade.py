@@ -74,7 +74,9 @@ def test_upgrade_keeps_every_admin_cell_of_a_version_1_workbook(tmp_path, locale
 
     code, out = run("upgrade", path, "--as-of", AS_OF)
     assert code == 0, out
-    assert "upgraded to template 2.0; 7 Account rows given the platform Instagram (the most published posts)" in out
+    assert {"en": "upgraded to template 2.0; 7 Account rows given the platform Instagram (the most published posts)",
+            "ru": "переведён на шаблон 2.0; строк «Аккаунта»: 7, им дана соцсеть Instagram (больше всего "
+                  "опубликованных постов)"}[locale] in out
 
     after = person_parts(path)
     added = added_cells(before, after)
@@ -93,7 +95,8 @@ def test_upgrade_keeps_every_admin_cell_of_a_version_1_workbook(tmp_path, locale
 
     kept = digest(path)
     code, out = run("upgrade", path, "--as-of", AS_OF)
-    assert code == 0 and "already on template 2.0; nothing to do" in out
+    same = {"ru": "уже на шаблоне 2.0; делать нечего", "en": "already on template 2.0; nothing to do"}[locale]
+    assert code == 0 and same in out  # in the workbook's language
     assert digest(path) == kept
 
 
@@ -108,7 +111,7 @@ def test_upgrade_of_a_folder_reports_each_project(tmp_path):
     assert all(r["changed"] and r["platform"] == "Instagram" and r["rows"] == 7 and r["from"] == "1.0"
                and r["to"] == "2.0" and r["error"] is None for r in results)
     code, out = run("upgrade", "--dir", tmp_path, "--as-of", AS_OF)
-    assert code == 0 and out.count("already on template 2.0") == 2
+    assert code == 0 and out.count("already on template 2.0") == 1 and out.count("уже на шаблоне 2.0") == 1
 
 
 def on_google(emu, folder: str, path: Path) -> str:

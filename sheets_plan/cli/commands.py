@@ -19,7 +19,7 @@ from sheets_plan.jobs.targets import folder_backend, open_target
 
 from .options import (
     EXIT_RUN_ERROR, HELP, DateParam, Group, as_of_option, dir_option, folder_option, format_option, google_options,
-    locale_option, one_folder, stats_options, template_option,
+    locale_option, one_folder, stats_options, target_options, template_option,
 )
 from .output import echo_json, progress, run_errors
 
@@ -152,7 +152,10 @@ def summarize(target, as_of, template_path, google):
     backend, sid = open_target(target, google)
     figures = run(backend, sid, template=load_template(template_path), as_of=as_of)
     weeks = len(figures)
-    click.echo(f"{sid}: weekly summary of {weeks} week{'' if weeks == 1 else 's'} written")
+    if figures.attrs.get("locale") == "ru":
+        click.echo(f"{sid}: недельная сводка записана, недель: {weeks}")
+    else:
+        click.echo(f"{sid}: weekly summary of {weeks} week{'' if weeks == 1 else 's'} written")
 
 
 @cli.command()
@@ -286,9 +289,7 @@ def weekly(ctx, folder, folder_id, as_of, fmt, with_stats, exports, vk_credentia
 
 
 @cli.command()
-@click.argument("target", required=False)
-@dir_option
-@folder_option
+@target_options
 @as_of_option
 @format_option("json")
 @template_option

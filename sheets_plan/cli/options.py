@@ -51,6 +51,13 @@ template_option = click.option("--template", "template_path", type=click.Path(di
 dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
                           help="Folder of local .xlsx project workbooks.")
 folder_option = click.option("--folder", "folder_id", help="Google Drive folder ID (in a Shared Drive) instead of --dir.")
+
+
+def target_options(fn):
+    """TARGET (one workbook or spreadsheet) or every project in --dir / --folder."""
+    return click.argument("target", required=False)(dir_option(folder_option(fn)))
+
+
 locale_option = click.option("--locale", type=click.Choice(LOCALES), help="Language (default: the template's).")
 
 

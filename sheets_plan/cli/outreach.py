@@ -12,7 +12,7 @@ from sheets_plan.jobs.targets import folder_backend, open_target
 
 from .commands import cli, load_template
 from .options import (
-    as_of_option, dir_option, folder_option, format_option, google_options, one_folder, stats_options, template_option,
+    as_of_option, format_option, google_options, one_folder, stats_options, target_options, template_option,
 )
 from .output import echo_json, run_errors
 from .team import channels_for, team_file
@@ -41,9 +41,7 @@ def targets_of(target: str | None, folder: str, folder_id: str | None, google) -
 
 
 @cli.command()
-@click.argument("target", required=False)
-@dir_option
-@folder_option
+@target_options
 @click.option("--apply", is_flag=True, help="Write the listed cells (default: only list them).")
 @stats_options
 @as_of_option
@@ -82,9 +80,7 @@ def stats(ctx, target, folder, folder_id, apply, exports, vk_credentials, vk_com
 
 
 @cli.command()
-@click.argument("target", required=False)
-@dir_option
-@folder_option
+@target_options
 @click.option("--team", "team_path", type=click.Path(dir_okay=False),
               help="The team file: admins' e-mails and Telegram chats, quiet hours, mail settings "
                    "(default: team.toml beside the workbook, in --dir, or here).")
@@ -127,9 +123,7 @@ def remind(ctx, target, folder, folder_id, team_path, dry_run, state, as_of, fmt
 
 
 @cli.command()
-@click.argument("target", required=False)
-@dir_option
-@folder_option
+@target_options
 @click.option("--week", help="The week, as YYYY-Www (default: the last complete week).")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default="reports", show_default=True,

@@ -212,9 +212,10 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
     12906
     """
     snap = start(backend, sid, template, as_of)
-    # the tab reads the plan's computed columns (Interactions): rows that lack them get them first
     backend.batch_update(sid, check_tab.formula_repairs(snap) + summary_requests(snap, weeks))
-    return figures(snap, weeks)
+    out = figures(snap, weeks)
+    out.attrs["locale"] = snap.locale  # the workbook's language, for what a caller prints
+    return out
 
 
 def report(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,

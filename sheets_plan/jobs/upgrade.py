@@ -40,6 +40,12 @@ from sheets_plan.core.template import Template, load
 
 __all__ = ["Upgrade", "upgrade", "upgrade_folder", "main_platform"]
 
+_WORDS = {"en": {"error": "error", "same": "{project}: already on template {version}; nothing to do"},
+          "ru": {"error": "ошибка", "same": "{project}: уже на шаблоне {version}; делать нечего"}}
+_WHY_RU = {"the most published posts": "больше всего опубликованных постов",
+           "the most plan rows": "больше всего строк плана",
+           "the template's first platform: the plan is empty": "первая соцсеть шаблона: план пуст"}
+
 
 @dataclass
 class Upgrade:
@@ -52,13 +58,19 @@ class Upgrade:
     rows: int = 0           # how many
     why: str = ""           # why that platform
     error: str = ""         # the project could not be upgraded (the others still are)
+    locale: str = "en"      # of the workbook: the words of `text`
 
     @property
     def text(self) -> str:
         if self.error:
-            return f"{self.project}: error: {self.error}"
+            return f"{self.project}: {_WORDS[self.locale]['error']}: {self.error}"
         if not self.changed:
-            return f"{self.project}: already on template {self.after}; nothing to do"
+            return _WORDS[self.locale]["same"].format(project=self.project, version=self.after)
+        if self.locale == "ru":
+            why = _WHY_RU.get(self.why, self.why)
+            given = (f"; строк «Аккаунта»: {self.rows}, им дана соцсеть {self.platform} ({why})" if self.rows
+                     else "; строк «Аккаунта» переносить не нужно")
+            return f"{self.project}: переведён на шаблон {self.after}{given}"
         rows = f"{self.rows} Account row{'' if self.rows == 1 else 's'}"
         given = (f"; {rows} given the platform {self.platform} ({self.why})" if self.rows
                  else "; no Account rows to move")
@@ -131,7 +143,8 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
             raise RunError(f"{name}: no tab “{titles[tab.key]}” (renamed or deleted?); rename it back first")
     keys = [plan_tab.key, account_tab.key] + [k for k in ("log",) if k in present]
     grids = dict(zip(keys, backend.read(sid, [quote_title(titles[k]) for k in keys])))
-    result = Upgrade(name, location or sid, version or template.version, template.version, False)
+    result = Upgrade(name, location or sid, version or template.version, template.version, False,
+                     locale=project_locale(meta, template))
     header = grids[account_tab.key].values[0] if grids[account_tab.key].values else []
     if structure.has_column(account_tab, "platform", header):
         if version and version != template.version:

@@ -57,11 +57,6 @@ def _follows(weeks: list[dt.date], i: int) -> bool:
 PREV_HELPERS = frozenset(k + "_prev" for k in metrics.PREV_KEYS)
 
 
-def _parts(keys: list[str]) -> list[str]:
-    """The hidden columns of the parts the rates among `keys` add up (ERR's, ERview's)."""
-    return metrics.parts_for(keys)
-
-
 def _prev_helpers(keys: list[str]) -> list[str]:
     """The hidden columns of the week before's figures, of those of `keys` a row takes from it."""
     return [k + "_prev" for k in metrics.PREV_KEYS if k in keys]
@@ -86,8 +81,8 @@ class WeeklyRows:
         self.title = template.tab_of_kind("weekly").title(self.lang)
         self.plan_tab = template.tab_of_kind("plan")
         self.keys = metrics.figure_keys(register=self.register)
-        helpers = ([metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + _parts(self.keys)
-                   + _prev_helpers(self.keys + _parts(self.keys)))
+        helpers = ([metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + metrics.parts_for(self.keys)
+                   + _prev_helpers(self.keys + metrics.parts_for(self.keys)))
         self.columns = {k: i for i, k in enumerate(list(FIXED) + self.keys + helpers)}
         self.width = len(self.columns)
         self.rows: list[dict] = []
@@ -129,7 +124,7 @@ class WeeklyRows:
         keys = self.keys if group is None or group[0] == "platform" else \
             metrics.figure_keys(account=False, register=self.register)
         rows = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] if group and group[0] == "platform" else []
-        return keys + rows + _parts(keys) + _prev_helpers(keys + _parts(keys))
+        return keys + rows + metrics.parts_for(keys) + _prev_helpers(keys + metrics.parts_for(keys))
 
     def context(self, r: int, weeks: list[dt.date], i: int, group: tuple[str, str] | None,
                 platforms=()) -> metrics.RowContext:

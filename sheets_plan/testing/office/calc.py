@@ -30,6 +30,9 @@ def _free_port() -> int:
 class Office:
     def __init__(self):
         self.profile = tempfile.mkdtemp(prefix="lo-uno-")
+        self._start()
+
+    def _start(self):
         self.port = _free_port()
         self.proc = subprocess.Popen(
             [soffice(), "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
@@ -38,18 +41,32 @@ class Office:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def edit(self, path: Path | str, edits: list[list], timeout: int = 180):
+        """Make the edits in Calc and save. A LibreOffice that died under load (the edit fails
+        saying nothing) is started again and the same edits made once more, on the file as it was."""
+        path = Path(path).resolve()
+        before = path.read_bytes()
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
             json.dump(edits, f, ensure_ascii=False)
-        done = subprocess.run([UNO_PYTHON, str(SCRIPT), str(self.port), str(Path(path).resolve()), f.name],
-                              capture_output=True, text=True, timeout=timeout)
-        Path(f.name).unlink()
-        if done.returncode:
-            raise LibreOfficeError(f"UNO edit failed: {done.stderr.strip()[-2000:] or done.stdout.strip()}")
+        try:
+            for attempt in (1, 2):
+                done = subprocess.run([UNO_PYTHON, str(SCRIPT), str(self.port), str(path), f.name],
+                                      capture_output=True, text=True, timeout=timeout)
+                said = done.stderr.strip()[-2000:] or done.stdout.strip()
+                if not done.returncode:
+                    return
+                if said or attempt == 2:
+                    raise LibreOfficeError(f"UNO edit failed: {said or f'exit {done.returncode}'}")
+                path.write_bytes(before)
+                self.close(keep_profile=True)
+                self._start()
+        finally:
+            Path(f.name).unlink()
 
-    def close(self):
+    def close(self, keep_profile: bool = False):
         self.proc.terminate()
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if not keep_profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
