@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -305,3 +306,41 @@ def test_a_date_typed_without_a_year_takes_the_plan_s_year_or_is_left_to_the_adm
     changed = {k: after[k] for k in after if k[0] == "Контент-план" and before.get(k) != after[k]}
     assert changed == {("Контент-план", 11, 0): serial(dt.date(2025, 12, 31))}
     assert after[("Контент-план", 12, 0)] == "15 июля"  # the admin's to settle
+
+
+def test_a_renamed_admin_keeps_their_history(tmp_path, template):
+    """The manager renames Боря to Борис with provision: the dropdown offers Борис, Боря's rows are
+    Борис's (flagged as spelled otherwise, not as nobody's), `fix --apply` writes the new name, and
+    the KPIs count Борис's posts of the weeks before the rename."""
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Renamed", admins=ADMINS["ru"], locale="ru", template=template)
+    monday = dt.date(2026, 3, 9)
+    demo.fill_rows(backend, path, template, [
+        plan_row(serial(monday), "VK", "Боря", "опубликовано", link="https://t.me/c/1"),
+        plan_row(serial(monday + dt.timedelta(days=1)), "VK", "Боря", "опубликовано", link="https://t.me/c/2"),
+        plan_row(serial(monday), "VK", "Аня", "опубликовано", link="https://t.me/c/3")], [])
+
+    def kpis() -> dict:
+        out = CliRunner().invoke(cli, ["report", path, "--as-of", AS_OF.isoformat(), "--by", "admin", "--format",
+                                       "json", "--weeks", "2"]).output
+        return {(r["responsible"], r["week"]): r["posts"] for r in json.loads(out)}
+
+    assert kpis()[("Боря", monday.isoformat())] == 2
+    done = CliRunner().invoke(cli, ["provision", "Renamed", "--dir", str(tmp_path), "--rename-admin", "Боря=Борис"])
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(path)["Контент-план"]
+    lists = {dv.formula1 for dv in sheet.data_validations.dataValidation if "H2" in str(dv.sqref)}
+    assert lists == {'"Аня,Борис"'}
+    flags = jobs.validate(backend, path, template=template, as_of=AS_OF, write=False).flags
+    on_h = [(f.cell, f.rule, f.admin, f.message) for f in flags if f.column == "responsible"]
+    assert on_h == [(c, "counted", "Борис", "Ответственный: «Боря» не входит в статистику — написано не так, как "
+                                            "в списке; должно быть: «Борис» (исправит sheets-plan fix)")
+                    for c in ("H2", "H3")]
+    assert "исправлено ячеек: 2" in fix(path, "--apply").output
+    assert [r[0] for r in openpyxl.load_workbook(path)["Контент-план"].iter_rows(min_row=2, max_row=4, min_col=8,
+                                                                                  max_col=8, values_only=True)] \
+        == ["Борис", "Борис", "Аня"]
+    after = kpis()
+    assert after[("Борис", monday.isoformat())] == 2 and not [k for k in after if k[0] == "Боря"]
+    bad = CliRunner().invoke(cli, ["provision", "Renamed", "--dir", str(tmp_path), "--rename-admin", "Вася=Петя"])
+    assert bad.exit_code == 2 and "no admin “Вася” to rename (the admins: Аня, Борис)" in bad.output

@@ -44,13 +44,16 @@ def cli():
 @click.option("--locale", type=click.Choice(LOCALES), help="Labels and messages (default: the template's).")
 @click.option("--from-sheet", "source", help="Copy this master spreadsheet (ID, URL or .xlsx) instead of building "
                                              "from scratch; the spec is re-applied after the copy.")
+@click.option("--rename-admin", "renames", multiple=True, metavar="OLD=NEW",
+              help="Rename an admin (repeat): the dropdown gets NEW, the rows holding OLD stay theirs, "
+                   "and `sheets-plan fix --apply` writes NEW there.")
 @click.option("--allow-domain", help="Refuse to share with addresses outside this e-mail domain.")
 @click.option("--notify", is_flag=True, help="Send Google's sharing e-mails (off by default).")
 @template_option
 @google_options
 @run_errors
 @click.pass_context
-def provision(ctx, project, folder, folder_id, admins, locale, source, template_path, google):
+def provision(ctx, project, folder, folder_id, admins, locale, source, renames, template_path, google):
     """Create PROJECT's workbook from the template, or repair an existing one.
 
     Re-running repairs headers, dropdowns, formats, protection and the tool's
@@ -59,13 +62,18 @@ def provision(ctx, project, folder, folder_id, admins, locale, source, template_
     \b
     Examples:
       sheets-plan provision "Coffee House" --dir plans --admin Anna --admin Boris
+      sheets-plan provision "Coffee House" --dir plans --rename-admin Boris=Bob
       sheets-plan provision "Coffee House" --folder 1AbC... --admin anna@agency.com --credentials key.json
     """
     from sheets_plan.jobs.provision import provision as run
 
     one_folder(ctx, folder_id)
+    pairs = [r.split("=", 1) for r in renames]
+    if any(len(p) != 2 or not p[0].strip() or not p[1].strip() for p in pairs):
+        raise click.UsageError("--rename-admin takes OLD=NEW, e.g. --rename-admin Боря=Борис")
     sid = run(folder_backend(folder_id, folder, google), project, admins=admins, locale=locale,
-              template=load_template(template_path), source=source)
+              template=load_template(template_path), source=source,
+              rename={old.strip(): new.strip() for old, new in pairs})
     click.echo(sid)
 
 

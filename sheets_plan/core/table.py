@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,7 +60,7 @@ MAX_SERIAL = serial(dt.date(2100, 1, 1))  # exclusive
 _EPOCH = pd.Timestamp(EPOCH)
 
 
-def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] = ()) -> Table:
+def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] | Mapping[str, str] = ()) -> Table:
     header = grid.values[0] if grid.values else []
     positions = find_columns(tab, grid.title, header)
     width = max([len(header), *(p + 1 for p in positions.values())])
@@ -390,12 +390,13 @@ def _date(year: int, month: int, day: int) -> pd.Timestamp | None:
 
 # choices ------------------------------------------------------------------
 
-def _choices(column: Column, cells: Cells, admins: Sequence[str]) -> tuple[pd.Series, pd.Series]:
+def _choices(column: Column, cells: Cells, admins: Sequence[str] | Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
     filled = cells.shown()[~cells.blank.to_numpy()]
     names = filled.unique()  # a handful of distinct values: compare those, then map
     if column.choices == ADMINS:
-        # "anna" is Anna: the admin's own spelling, so one admin is one group everywhere
-        known = {norm(a): a for a in admins}
+        # "anna" is Anna: the admin's own spelling, so one admin is one group everywhere; a mapping
+        # also reads a renamed admin's old name as the new one (`fix` then writes it)
+        known = {norm(k): v for k, v in admins.items()} if isinstance(admins, Mapping) else {norm(a): a for a in admins}
         values = filled.map({n: known.get(norm(n)) for n in names}) if known else filled
     else:
         lookup = choice_lookup(column)

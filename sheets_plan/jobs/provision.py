@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sheets_plan.tabs import structure
+from sheets_plan.tabs import headers, structure
 from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
@@ -57,10 +57,13 @@ def find_project(backend: Backend, project: str) -> ProjectRef | None:
 
 
 def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, ...] = (),
-              locale: str | None = None, template: Template | None = None, source: str | None = None) -> str:
+              locale: str | None = None, template: Template | None = None, source: str | None = None,
+              rename: dict[str, str] | None = None) -> str:
     """Build the project's spreadsheet from the spec (or copy `source`, a master
     spreadsheet, then re-apply the spec); on an existing one, repair what the
     spec says without touching any cell an admin filled. Returns its id.
+    `rename`: old admin name -> new one; the dropdown gets the new name, the rows that hold the
+    old one stay that admin's, and `fix` lists and (with apply) writes the new name there.
 
     >>> import sheets_plan
     >>> sheets_plan.provision(sheets_plan.LocalBackend("plans"), "Coffee House", admins=["Anna", "Boris"],
@@ -91,7 +94,8 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
                        f"(its headers, dropdown items in filled cells and summary formulas): run it without --locale")
     locale = locale or current or template.locale
     admins = tuple(admins) or structure.project_admins(meta)
-    spec = structure.Project(project, locale, admins)
+    admins, former = renamed(project, admins, structure.former_admins(meta), rename or {})
+    spec = structure.Project(project, locale, admins, tuple(former.items()))
     rows, positions = current_layout(backend, sid, template, meta)
     requests = structure.provision_requests(template, spec, meta, rows, positions, fresh=fresh)
     backend.batch_update(sid, requests)
@@ -99,6 +103,17 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
         backend.set_tags(sid, tags)
     backend.share(sid, members)  # only the admins named in this call: a repair shares nothing
     return sid
+
+
+def renamed(project: str, admins: tuple[str, ...], former: dict[str, str],
+            rename: dict[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The admins after the renames, and every old name -> the name it now stands for."""
+    for old, new in rename.items():
+        if old not in admins:
+            raise RunError(f"{project}: no admin “{old}” to rename (the admins: {', '.join(admins) or 'none'})")
+        admins = tuple(dict.fromkeys(new if a == old else a for a in admins))
+        former = {k: (new if v == old else v) for k, v in former.items()} | {old: new}
+    return admins, {k: v for k, v in former.items() if k not in admins}
 
 
 def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
@@ -113,11 +128,11 @@ def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
     for (tab, _), grid in zip(tabs, grids):
         header_problem(tab, grid)
         header = grid.values[0] if grid.values else []
-        if tab.kind == "account" and structure.has_column(tab, "followers", header) and not structure.has_column(
+        if tab.kind == "account" and headers.has_column(tab, "followers", header) and not headers.has_column(
                 tab, "platform", header):
             raise RunError(f"tab “{grid.title}” is template 1.0's (one row per week, no platform); "
                            "run `sheets-plan upgrade` to move it to this version")
-        positions[tab.key] = structure.header_positions(tab, grid.values[0] if grid.values else [])
+        positions[tab.key] = headers.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
     return rows, positions
 

@@ -5,7 +5,7 @@ has one row per week for the whole project, and no Platform column. The
 upgrade, in one atomic batchUpdate:
 
 1. adds the Platform column to the Account tab where a repair adds any
-   missing column (`layout.header_positions`: to the right of the columns in
+   missing column (`headers.header_positions`: to the right of the columns in
    use, so no column people use moves and no formula of theirs changes), with
    its header, dropdown and formats, and repairs everything else the
    template says (as `provision` does: dropdowns, formulas, protection);
@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sheets_plan.tabs import structure
+from sheets_plan.tabs import headers, structure
 from sheets_plan.backends.base import Backend
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import neighbour_runs, quote_title
@@ -146,7 +146,7 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
     result = Upgrade(name, location or sid, version or template.version, template.version, False,
                      locale=project_locale(meta, template))
     header = grids[account_tab.key].values[0] if grids[account_tab.key].values else []
-    if structure.has_column(account_tab, "platform", header):
+    if headers.has_column(account_tab, "platform", header):
         if version and version != template.version:
             backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
         return result
@@ -170,7 +170,7 @@ def _requests(template: Template, meta: dict, grids: dict[str, Grid], platform: 
     rows, positions = {}, {}
     for tab in (t for t in template.tabs if t.key in grids and t.columns):
         grid = grids[tab.key]
-        positions[tab.key] = structure.header_positions(tab, grid.values[0] if grid.values else [])
+        positions[tab.key] = headers.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
     account_tab = template.tab_of_kind("account")
     at = positions[account_tab.key]["platform"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import structure
+from . import headers, structure
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid
 from sheets_plan.core.table import HeaderError, Table, read_table
@@ -79,10 +79,13 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
     """The Snapshot of cells already read (`grids`: the table tabs, and the Log if there)."""
     titles, present = tab_titles(meta, template)
     admins = structure.project_admins(meta)
+    # each admin's name, and the old name of one renamed, read as that admin's
+    spellings = {**{old: new for old, new in structure.former_admins(meta).items() if new in admins},
+                 **{a: a for a in admins}}
     grids = dict(grids)
     tables = {}
     for tab in (t for t in template.tabs if t.kind in TABLE_KINDS and t.key in grids):
-        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, admins, project)  # kept once: typed
+        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, spellings, project)  # kept once: typed
     return Snapshot(sid, project, template, meta, project_locale(meta, template), admins,
                     structure.sheet_ids(template, meta), titles, present, grids, tables, as_of)
 
@@ -95,7 +98,7 @@ def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str) -> Table:
             raise RunError(f"{name}: made with template 1.0 (no column “{e.label}” in “{grid.title}”); "
                            f"run `sheets-plan upgrade` first") from None
         header = grid.values[0] if grid.values else []
-        renamed = structure.renamed_headers(tab, header).get(e.key)
+        renamed = headers.renamed_headers(tab, header).get(e.key)
         if renamed is not None:  # provision names it back: the same advice either way
             raise RunError(f"{name}: {e}: it looks renamed to “{header[renamed]}”; rename it back to “{e.label}”, "
                            f"or run `sheets-plan provision`, which does") from None

@@ -24,6 +24,7 @@ WARN_COLOR = {"red": 1, "green": 0.95, "blue": 0.75}
 OWNER = "sheets-plan"  # description of the tool's protected ranges
 BASE_SHEET_ID = 1001   # sheet ids are fixed per tab kind: re-running names the same sheets
 META_ADMINS, META_LOCALE = "sheets_plan.admins", "sheets_plan.locale"
+META_FORMER = "sheets_plan.former_admins"  # {old name: new name} of admins renamed with provision
 
 NUMBER_FORMATS = {
     "date": {"type": "DATE", "pattern": "dd.mm.yyyy"},
@@ -41,6 +42,7 @@ class Project:
     name: str
     locale: str            # "ru" | "en": labels and messages
     admins: tuple[str, ...]
+    former: tuple[tuple[str, str], ...] = ()  # (old name, new name) of renamed admins
 
 
 def sheet_titles(meta: dict) -> dict[str, dict]:
@@ -75,81 +77,15 @@ def project_admins(meta: dict) -> tuple[str, ...]:
     return tuple(json.loads(raw)) if raw else ()
 
 
+def former_admins(meta: dict) -> dict[str, str]:
+    """Old name -> new name of each admin renamed (`provision --rename-admin`): the rows still
+    holding the old name are that admin's, and `fix` writes the new one there."""
+    raw = metadata(meta, META_FORMER)
+    return dict(json.loads(raw)) if raw else {}
+
+
 def template_positions(tab: Tab) -> dict[str, int]:
     return {c.key: i for i, c in enumerate(tab.columns)}
-
-
-def header_positions(tab: Tab, header: list) -> dict[str, int]:
-    """Where each template column is in a tab as people left it.
-
-    A column is found by its header in any locale, wherever it was moved. A
-    missing one goes back to its template place if that header cell is
-    empty (a deleted header), else to the first free column on the right:
-    a repair never writes over a column that people use.
-    """
-    from sheets_plan.core.table import norm
-
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if h not in (None, ""):
-            seen.setdefault(norm(h), i)
-    found = {}
-    for c in tab.columns:
-        hits = [seen[norm(label)] for label in c.labels.values() if norm(label) in seen]
-        if hits:
-            found[c.key] = hits[0]
-    found.update(renamed_headers(tab, header, found))
-    taken = set(seen.values())
-    nxt = max([len(header), *(p + 1 for p in taken)], default=0)
-    for i, c in enumerate(tab.columns):
-        if c.key in found:
-            continue
-        if i not in taken:
-            found[c.key] = i
-        else:
-            found[c.key] = nxt
-            nxt += 1
-        taken.add(found[c.key])
-    return found
-
-
-def renamed_headers(tab: Tab, header: list, found: dict[str, int] | None = None) -> dict[str, int]:
-    """Tool columns whose header a person renamed ("Статус" → "Статус поста"): a missing column
-    whose template neighbours stand either side of one header the template does not know (or,
-    for the first column, just before the next one). Their positions; provision writes the tool's
-    name back there, rather than add an empty second column that every row would be flagged for."""
-    from sheets_plan.core.table import norm
-
-    known = {norm(label) for c in tab.columns for label in c.labels.values()}
-    if found is None:  # where each tool header is (its first cell)
-        found = {}
-        for c in tab.columns:
-            hits = [i for i, h in enumerate(header) if h not in (None, "") and norm(h) in
-                    {norm(label) for label in c.labels.values()}]
-            if hits:
-                found[c.key] = hits[0]
-
-    def stranger(i: int) -> bool:
-        return 0 <= i < len(header) and header[i] not in (None, "") and norm(header[i]) not in known
-
-    keys = [c.key for c in tab.columns]
-    out = {}
-    for i, key in enumerate(keys):
-        if key in found:
-            continue
-        before = found.get(keys[i - 1]) if i else -1
-        after = found.get(keys[i + 1]) if i + 1 < len(keys) else None
-        if before is not None and after is not None and after == before + 2 and stranger(before + 1):
-            out[key] = before + 1
-    return out
-
-
-def has_column(tab: Tab, key: str, header: list) -> bool:
-    """Whether a tab's header row (as people left it) has the column's header, in any locale."""
-    from sheets_plan.core.table import norm
-
-    labels = {norm(label) for label in tab.column(key).labels.values()}
-    return any(h not in (None, "") and norm(h) in labels for h in header)
 
 
 def data_rows(used_rows: int, template: Template) -> int:
@@ -407,8 +343,10 @@ def _same_color(a: dict | None, b: dict) -> bool:
 
 def metadata_requests(meta: dict, project: Project) -> list[dict]:
     reqs = []
-    for key, value in ((META_ADMINS, json.dumps(list(project.admins), ensure_ascii=False)),
-                       (META_LOCALE, project.locale)):
+    values = [(META_ADMINS, json.dumps(list(project.admins), ensure_ascii=False)), (META_LOCALE, project.locale)]
+    if project.former or metadata(meta, META_FORMER) is not None:
+        values.append((META_FORMER, json.dumps(dict(project.former), ensure_ascii=False)))
+    for key, value in values:
         current = metadata(meta, key)
         if current == value:
             continue
