@@ -162,3 +162,19 @@ def test_a_windows_device_name_gets_a_file_any_computer_opens(tmp_path, template
     assert Path(path).name == file and Path(path).exists()
     again = CliRunner().invoke(cli, ["validate", path, "--no-write", "--as-of", "2026-03-16"])
     assert again.exit_code == 0 and again.output.startswith(Path(file).stem), again.output  # the file names it
+
+
+def test_rows_inserted_above_the_header_get_the_same_advice_from_validate_and_provision(tmp_path, template,
+                                                                                         office):
+    """In Calc, a person inserts two rows above the plan's header: validate and provision both say
+    where the header is and to delete the rows above it (neither adds a column), and change nothing."""
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Above", admins=["Аня"], locale="ru", template=template)
+    office.edit(path, [["unprotect", "Контент-план"], ["insert_rows", "Контент-план", 1, 2]])
+    before = Path(path).read_bytes()
+    said = CliRunner().invoke(cli, ["validate", path, "--as-of", "2026-03-16"])
+    again = CliRunner().invoke(cli, ["provision", "Above", "--dir", str(tmp_path)])
+    assert said.exit_code == again.exit_code == 2
+    advice = "the header row is on row 3 (rows inserted above it?); delete the rows above it, then run provision again"
+    assert advice in said.stderr and advice in again.stderr, (said.stderr, again.stderr)
+    assert Path(path).read_bytes() == before

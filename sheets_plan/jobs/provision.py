@@ -126,7 +126,7 @@ def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
     grids = backend.read(sid, [quote_title(s["properties"]["title"]) for _, s in tabs])
     rows, positions = {}, {}
     for (tab, _), grid in zip(tabs, grids):
-        header_problem(tab, grid)
+        headers.header_problem(tab, grid)
         header = grid.values[0] if grid.values else []
         if tab.kind == "account" and headers.has_column(tab, "followers", header) and not headers.has_column(
                 tab, "platform", header):
@@ -147,28 +147,3 @@ def last_input_row(tab, grid, where: dict[str, int]) -> int:
     return 0
 
 
-def header_problem(tab, grid):
-    """Refuse a table tab whose header row is not where a repair could safely write.
-
-    Writing headers into row 1 when the real header stands lower, or twice,
-    would put a second "Date" column beside the person's and flag every row."""
-    from sheets_plan.core.table import norm
-
-    keys = {norm(label): c.key for c in tab.columns for label in c.labels.values()}
-
-    def hits(row) -> list[str]:
-        return [keys[norm(v)] for v in row if v not in (None, "") and norm(v) in keys]
-
-    first = hits(grid.values[0]) if grid.values else []
-    twice = sorted({k for k in first if first.count(k) > 1})
-    if twice:
-        label = tab.column(twice[0]).labels
-        raise RunError(f"tab “{grid.title}”: the header row has the column “{label['ru']}”/“{label['en']}” twice; "
-                       "delete one of them, then run provision again")
-    enough = max(3, len(tab.columns) // 2)
-    for n, row in enumerate(grid.values[1:1000], 2):  # where a header row lands by mistake
-        if len(set(hits(row))) >= enough:
-            where = "again on" if len(set(first)) >= enough else "on"
-            raise RunError(f"tab “{grid.title}”: the header row is {where} row {n}"
-                           + (" (rows inserted above it?); delete the rows above it" if where == "on"
-                              else "; delete that row") + ", then run provision again")

@@ -33,7 +33,7 @@ from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import neighbour_runs, quote_title
 from sheets_plan.sheets.values import Grid
 from .project import summary_requests, today
-from .provision import TAG_TEMPLATE, TAG_VERSION, header_problem, last_input_row
+from .provision import TAG_TEMPLATE, TAG_VERSION, last_input_row
 from sheets_plan.tabs.snapshot import project_locale, snapshot_of, tab_titles
 from sheets_plan.core.table import read_table
 from sheets_plan.core.template import Template, load
@@ -151,7 +151,7 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
             backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
         return result
     for tab in (plan_tab, account_tab):
-        header_problem(tab, grids[tab.key])
+        headers.header_problem(tab, grids[tab.key])
     plan = read_table(plan_tab, grids[plan_tab.key], as_of=as_of, admins=structure.project_admins(meta))
     result.platform, result.why = main_platform(template, plan.frame)
     result.before = version or "1.0"

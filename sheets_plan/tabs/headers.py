@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sheets_plan.core.table import norm
 from sheets_plan.core.template import Tab
+from sheets_plan.errors import RunError
 
 
 def header_positions(tab: Tab, header: list) -> dict[str, int]:
@@ -74,3 +75,28 @@ def has_column(tab: Tab, key: str, header: list) -> bool:
     """Whether a tab's header row (as people left it) has the column's header, in any locale."""
     labels = {norm(label) for label in tab.column(key).labels.values()}
     return any(h not in (None, "") and norm(h) in labels for h in header)
+
+
+def header_problem(tab, grid):
+    """Refuse a table tab whose header row is not where a repair could safely write.
+
+    Writing headers into row 1 when the real header stands lower, or twice,
+    would put a second "Date" column beside the person's and flag every row."""
+    keys = {norm(label): c.key for c in tab.columns for label in c.labels.values()}
+
+    def hits(row) -> list[str]:
+        return [keys[norm(v)] for v in row if v not in (None, "") and norm(v) in keys]
+
+    first = hits(grid.values[0]) if grid.values else []
+    twice = sorted({k for k in first if first.count(k) > 1})
+    if twice:
+        label = tab.column(twice[0]).labels
+        raise RunError(f"tab “{grid.title}”: the header row has the column “{label['ru']}”/“{label['en']}” twice; "
+                       "delete one of them, then run provision again")
+    enough = max(3, len(tab.columns) // 2)
+    for n, row in enumerate(grid.values[1:1000], 2):  # where a header row lands by mistake
+        if len(set(hits(row))) >= enough:
+            where = "again on" if len(set(first)) >= enough else "on"
+            raise RunError(f"tab “{grid.title}”: the header row is {where} row {n}"
+                           + (" (rows inserted above it?); delete the rows above it" if where == "on"
+                              else "; delete that row") + ", then run provision again")

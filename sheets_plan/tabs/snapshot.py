@@ -97,6 +97,7 @@ def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str) -> Table:
         if tab.kind == "account" and e.key == "platform":
             raise RunError(f"{name}: made with template 1.0 (no column “{e.label}” in “{grid.title}”); "
                            f"run `sheets-plan upgrade` first") from None
+        headers.header_problem(tab, grid)  # the header lower down or twice: provision's own advice
         header = grid.values[0] if grid.values else []
         renamed = headers.renamed_headers(tab, header).get(e.key)
         if renamed is not None:  # provision names it back: the same advice either way
