@@ -373,3 +373,15 @@ def test_chromium_opens_the_report_without_a_console_message(rendered, tmp_path)
     report = tmp_path / "report.html"
     report.write_text(rendered[1], encoding="utf-8")
     assert console_messages(report, tmp_path / "profile") == []
+
+
+def test_without_weasyprint_s_libraries_the_pdf_is_a_one_line_error_and_html_still_works(rendered, tmp_path,
+                                                                                          monkeypatch):
+    import sys
+
+    from sheets_plan.errors import RunError
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it (or Pango under it) could not be loaded
+    with pytest.raises(RunError, match=r"needs WeasyPrint and Pango .*--format html writes the report") as e:
+        render_pdf(rendered[1], tmp_path / "r.pdf")
+    assert "\n" not in str(e.value) and not (tmp_path / "r.pdf").exists()

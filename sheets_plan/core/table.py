@@ -90,7 +90,10 @@ def _header_rows(tab: Tab, cells: dict[str, Cells], keep: np.ndarray) -> pd.Inde
     hits = None
     for c in tab.input_columns:
         labels = {norm(label) for label in c.labels.values()}
-        same = cells[c.key].text.map(lambda t, labels=labels: isinstance(t, str) and norm(t) in labels)
+        text = cells[c.key].text
+        # compared per distinct text, and only texts as short as a header (captions, links are not)
+        longest = max(map(len, labels)) + 4
+        same = text.isin([t for t in text.dropna().unique() if len(t) <= longest and norm(t) in labels])
         hits = same.astype(int) if hits is None else hits + same.astype(int)
     if hits is None:
         return pd.Index([], dtype="int64")

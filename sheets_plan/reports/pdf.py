@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sheets_plan.errors import RunError
 from .html import TEMPLATES
 
 ALLOWED = frozenset({"data"})   # what the PDF writer may open: the page's own data: URIs
@@ -13,7 +14,12 @@ ALLOWED = frozenset({"data"})   # what the PDF writer may open: the page's own d
 
 def render_pdf(html: str, path: str | Path) -> Path:
     """Write `html` (from `render_html`) as a PDF at `path`, its folder made if need be; returns the path."""
-    from weasyprint import HTML  # imported here: render_html works without WeasyPrint's libraries
+    try:  # imported here: render_html works without WeasyPrint's libraries
+        from weasyprint import HTML
+    except (ImportError, OSError) as e:  # OSError: WeasyPrint is there, Pango (a system library) is not
+        raise RunError(f"the PDF cannot be written here ({str(e).splitlines()[0][:120]}): it needs WeasyPrint "
+                       "and Pango (Debian: apt install libpango-1.0-0 libpangoft2-1.0-0); --format html "
+                       "writes the report without them") from None
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

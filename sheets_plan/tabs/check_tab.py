@@ -207,7 +207,8 @@ def formula_repairs(snap: Snapshot) -> list[dict]:
     that lacks the formula to the last: the engine moves the formula down the rows (Sheets does;
     the model and the local workbook too), so 100 000 rows cost one request, not a formula rendered
     per row. The rows between hold the formula already or nothing (as provision leaves them), or
-    were typed over and lack it too: writing the formula there is what the repair does anyway."""
+    were typed over and lack it too: writing the formula there is what the repair does anyway. A
+    header pasted again between them is the person's to delete: the runs stop either side of it."""
     plan = snap.template.tab_of_kind("plan")
     table = snap.tables[plan.key]
     if table.formulas is None:
@@ -218,9 +219,22 @@ def formula_repairs(snap: Snapshot) -> list[dict]:
         rows = expected.index[(expected.notna() & ~same_formula(actual, expected)).to_numpy()]
         if not len(rows):
             continue
-        first, last, c = int(rows.min()), int(rows.max()), table.positions[key]
-        text = structure.computed_formula(plan, plan.column(key), first, table.positions)
-        reqs.append({"repeatCell": {"range": grid_range(sid, first - 1, last, c, c + 1),
-                                    "cell": {"userEnteredValue": {"formulaValue": text}},
-                                    "fields": "userEnteredValue"}})
+        c = table.positions[key]
+        for first, last in _runs_between(rows, table.header_rows):
+            text = structure.computed_formula(plan, plan.column(key), first, table.positions)
+            reqs.append({"repeatCell": {"range": grid_range(sid, first - 1, last, c, c + 1),
+                                        "cell": {"userEnteredValue": {"formulaValue": text}},
+                                        "fields": "userEnteredValue"}})
     return reqs
+
+
+def _runs_between(rows, walls) -> list[tuple[int, int]]:
+    """(first, last) of the rows between each two walls (rows not to write), the rows sorted."""
+    out: list[tuple[int, int]] = []
+    walls = sorted(int(w) for w in walls)
+    for row in sorted(int(r) for r in rows):
+        if out and not any(out[-1][1] < w < row for w in walls):
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out
