@@ -87,19 +87,16 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] | 
 def _header_rows(tab: Tab, cells: dict[str, Cells], keep: np.ndarray) -> pd.Index:
     """Rows whose input cells are mostly the columns' own headers (in any locale), three at least:
     the header pasted again. Each is one slip, not a dozen wrong cells."""
-    hits = None
+    hits = filled = 0
     for c in tab.input_columns:
         labels = {norm(label) for label in c.labels.values()}
-        text = cells[c.key].text
+        text, longest = cells[c.key].text, max(map(len, labels)) + 4
         # compared per distinct text, and only texts as short as a header (captions, links are not)
-        longest = max(map(len, labels)) + 4
-        same = text.isin([t for t in text.dropna().unique() if len(t) <= longest and norm(t) in labels])
-        hits = same.astype(int) if hits is None else hits + same.astype(int)
-    if hits is None:
+        hits = hits + text.isin([t for t in text.dropna().unique() if len(t) <= longest and norm(t) in labels])
+        filled = filled + ~cells[c.key].blank
+    if not isinstance(hits, pd.Series):
         return pd.Index([], dtype="int64")
-    filled = sum((~cells[c.key].blank).astype(int) for c in tab.input_columns)
-    found = keep & (hits >= 3).to_numpy() & (hits * 2 >= filled).to_numpy()
-    return hits.index[found]
+    return hits.index[keep & (hits >= 3).to_numpy() & (hits * 2 >= filled).to_numpy()]
 
 
 # ------------------------------------------------------------------ headers
