@@ -9,12 +9,27 @@ import zipfile
 import openpyxl
 
 from sheets_plan.core.template import TABLE_KINDS, load
+from sheets_plan.tabs.structure import LISTS_TITLE
 
 _TEMPLATE = load()
 _TABLES = [tab for tab in _TEMPLATE.tabs if tab.kind in TABLE_KINDS]
 ALL_HEADERS = {label for tab in _TABLES for c in tab.columns for label in c.labels.values()}
 COMPUTED = {label for tab in _TABLES for c in tab.columns if c.computed for label in c.labels.values()}
-TOOL_TABS = {tab.title(loc) for tab in _TEMPLATE.tabs if tab not in _TABLES for loc in ("ru", "en")}
+# the Lists tab's names are the manager's (tests of the admins' list read them), its header the tool's
+TOOL_TABS = {tab.title(loc) for tab in _TEMPLATE.tabs if tab not in _TABLES for loc in ("ru", "en")} | set(
+    LISTS_TITLE.values())
+
+
+def listed_admins(path) -> list[str]:
+    """The names under the Lists tab's header, and that the Responsible dropdowns offer that range."""
+    wb = openpyxl.load_workbook(path)
+    title = next(t for t in wb.sheetnames if t in LISTS_TITLE.values())
+    names = [c.value for c in wb[title]["A"][1:] if c.value is not None]
+    plan = wb[_TEMPLATE.tab_of_kind("plan").title("ru" if title == LISTS_TITLE["ru"] else "en")]
+    lists = {dv.formula1 for dv in plan.data_validations.dataValidation if dv.type == "list" and
+             not dv.formula1.startswith('"')}
+    assert lists == {f"'{title}'!$A$2:$A${len(names) + 11}"}, lists
+    return names
 
 
 def person_parts(path) -> dict:

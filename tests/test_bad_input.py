@@ -176,6 +176,25 @@ ERRORS = [  # (id, break the file, words in the one-line error)
 ]
 
 
+RU_ERRORS = [  # the same, on a Russian workbook: its people read the error
+    ("deleted-header", cell("I1", None, "Контент-план"),
+     "вкладка «Контент-план»: нет столбца «Статус» (переименован или удалён?); верните заголовок"),
+    ("deleted-tab", lambda wb: wb.remove(wb["Аккаунт"]), "нет вкладки «Аккаунт» (переименована или удалена?)"),
+    ("header-twice", cell("M1", "Дата", "Контент-план"), "в строке заголовков дважды столбец «Дата»"),
+]
+
+
+@pytest.mark.parametrize("name, fn, words", RU_ERRORS, ids=[c[0] for c in RU_ERRORS])
+def test_broken_structure_of_a_russian_workbook_is_said_in_russian(tmp_path, name, fn, words):
+    from sheets_plan import LocalBackend, provision
+
+    path = provision(LocalBackend(tmp_path), "Ru", admins=["Аня"], locale="ru")
+    edit(path, fn)
+    result = validate(path)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("name, fn, words", ERRORS, ids=[c[0] for c in ERRORS])
 def test_broken_structure_is_one_line_exit_2(workbook, name, fn, words):
     edit(workbook, fn)
@@ -202,7 +221,8 @@ def test_an_empty_workbook(tmp_path):
     path = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(path)
     result = validate(path)
-    assert result.exit_code == 2 and "no tab" in result.stderr
+    # nothing says its language: the template's (Russian), as a workbook made from it would be
+    assert result.exit_code == 2 and "нет вкладки «Контент-план»" in result.stderr
 
 
 def test_a_missing_file(tmp_path):

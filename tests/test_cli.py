@@ -35,7 +35,8 @@ def test_demo_prints_flags_per_admin_and_writes_every_tab(demo):
     result, path = demo
     assert "as of 16.03.2026" in result.output and "% complete" in result.output
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "Report comments"]
+    assert wb.sheetnames == ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "Lists",
+                             "Report comments"]
     assert wb["Check"]["C3"].value.startswith('=HYPERLINK("#\'Plan\'!')   # a flag links to its cell
     assert wb["Log"]["B2"].value is not None and wb["Weekly"]["A3"].value is not None
 

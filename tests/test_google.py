@@ -52,7 +52,7 @@ def test_provision_budget_and_sharing(emu, folder, template):
     assert emu.files[sid]["appProperties"]["project"] == "Coffee"
     book = emu.spreadsheets[sid]
     assert [s.title for s in book.sheets] == ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка",
-                                              "Журнал проверок", "Лиды", "KPI"]
+                                              "Журнал проверок", "Лиды", "KPI", "Списки"]
     assert book.properties["locale"] == "ru_RU" and book.properties["timeZone"] == "Europe/Moscow"
 
 
@@ -184,9 +184,13 @@ def _xlsx_validations(path) -> dict:
         for dv in ws.data_validations.dataValidation:
             for rng in dv.sqref.ranges:
                 if rng.min_row <= 2 <= rng.max_row:
-                    items = dv.formula1.strip('"').split(",") if dv.type == "list" else \
-                        ([] if dv.type == "date" else [dv.formula1])
-                    found.update({c - 1: (kinds[dv.type], items) for c in range(rng.min_col, rng.max_col + 1)})
+                    kind = kinds[dv.type]
+                    if dv.type == "list" and not dv.formula1.startswith('"'):  # a range: the Lists tab
+                        kind, items = "ONE_OF_RANGE", ["=" + dv.formula1]
+                    else:
+                        items = dv.formula1.strip('"').split(",") if dv.type == "list" else \
+                            ([] if dv.type == "date" else [dv.formula1])
+                    found.update({c - 1: (kind, items) for c in range(rng.min_col, rng.max_col + 1)})
         out[ws.title] = found
     return out
 

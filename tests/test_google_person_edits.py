@@ -120,7 +120,7 @@ def test_the_tools_parts_sit_where_their_headers_are_now(edited, template):
     head = {c.value: i for i, c in plan.cells[0].items()}
     kinds = {name: (plan.peek(2, i).validation or {}).get("condition", {}).get("type")
              for name, i in head.items() if plan.peek(2, i)}
-    assert kinds["Status"] == kinds["Responsible"] == "ONE_OF_LIST"
+    assert kinds["Status"] == "ONE_OF_LIST" and kinds["Responsible"] == "ONE_OF_RANGE"
     assert kinds["Likes"] == kinds["Views"] == "NUMBER_GREATER_THAN_EQ"
     assert kinds.get("Hashtags") is None
     protected = {c for p in plan.protected_ranges for c in range(p["range"].get("startColumnIndex", 0),

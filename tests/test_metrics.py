@@ -114,13 +114,14 @@ def test_err_is_a_ratio_of_sums_over_posts_with_reach(figures):
 
 
 def test_followers_duplicates_missing_week_and_zero(figures):
-    check(figures, "followers", [1000, 1050, NaN, 0])
-    check(figures, "follower_growth", [NaN, 50, NaN, NaN])  # W0: no W-1 row; W2, W3: a side is missing
-    check(figures, "follower_growth_pct", [NaN, 50 / 1000 * 100, NaN, NaN])
+    # W2 has no row: the latest earlier row with followers (by date: W1's Thursday) is carried
+    check(figures, "followers", [1000, 1050, 1100, 0])
+    check(figures, "follower_growth", [NaN, 50, 50, -1100])  # W0: nothing known before; since the last known
+    check(figures, "follower_growth_pct", [NaN, 50 / 1000 * 100, 50 / 1050 * 100, -100.0])
 
 
 def test_er_by_followers(figures):
-    check(figures, "er", [19 / 2 / 1000 * 100, 34 / 3 / 1050 * 100, NaN, NaN])  # W3: 0 followers and 0 posts
+    check(figures, "er", [19 / 2 / 1000 * 100, 34 / 3 / 1050 * 100, 6 / 2 / 1100 * 100, NaN])  # W3: 0 followers
 
 
 def test_week_over_week(figures):
@@ -130,7 +131,7 @@ def test_week_over_week(figures):
     check(figures, "views_wow", [NaN, -100.0, NaN, -100.0])
     check(figures, "err_wow", [NaN, 6.0 - 14.0, NaN, NaN])  # percentage points
     check(figures, "erview_wow", [NaN, NaN, NaN, NaN])
-    check(figures, "er_wow", [NaN, 34 / 3 / 1050 * 100 - 0.95, NaN, NaN])
+    check(figures, "er_wow", [NaN, 34 / 3 / 1050 * 100 - 0.95, 6 / 2 / 1100 * 100 - 34 / 3 / 1050 * 100, NaN])
 
 
 def test_funnel(figures):
@@ -273,13 +274,14 @@ PLATFORM_ROWS = [
 def test_the_project_adds_its_platforms_figures():
     account = account_frame(PLATFORM_ROWS)
     f = weekly_figures(plan_frame(), account, WEEKS)
-    check(f, "followers", [1300, 1100 + 290 + 50, 1150, 1520])  # W2: VK's row missing, Instagram's alone
-    # growth: each account's own, added; a missing row is no fall (W2: VK's row missing, W3: VK's week before)
-    check(f, "follower_growth", [NaN, 100 - 10, 50, 50])
-    check(f, "follower_growth_pct", [NaN, 90 / 1300 * 100, 50 / 1100 * 100, 50 / 1150 * 100])
+    # the same accounts every week: W2 has no VK or Telegram row, their last known figures count
+    check(f, "followers", [1300, 1100 + 290 + 50, 1150 + 290 + 50, 1200 + 320 + 50])
+    # growth: each account's since its last known figure, added; an account's first row is no growth
+    check(f, "follower_growth", [NaN, 100 - 10, 50, 50 + 30])
+    check(f, "follower_growth_pct", [NaN, 90 / 1300 * 100, 50 / 1440 * 100, 80 / 1490 * 100])
     check(f, "dialogs", [12, 9, NaN, 10])  # W1: Telegram's blank adds nothing; W2: all blank
-    check(f, "er", [19 / 2 / 1300 * 100, 34 / 3 / 1440 * 100, 6 / 2 / 1150 * 100, NaN])  # W3: no posts
-    check(f, "views_per_follower", [250 / 2 / 1300 * 100, 0.0, 60 / 2 / 1150 * 100, NaN])
+    check(f, "er", [19 / 2 / 1300 * 100, 34 / 3 / 1440 * 100, 6 / 2 / 1490 * 100, NaN])  # W3: no posts
+    check(f, "views_per_follower", [250 / 2 / 1300 * 100, 0.0, 60 / 2 / 1490 * 100, NaN])
     by = weekly_figures(plan_frame(), account, WEEKS, by="platform")
     assert list(by.index.get_level_values(0).unique()) == ["Instagram", "Telegram", "VK"]
     check(by, "followers", [300, 290, NaN, 320], "VK")
@@ -289,15 +291,15 @@ def test_the_project_adds_its_platforms_figures():
     check(by, "views_per_follower", [50 / 1 / 300 * 100, 0.0, NaN, NaN], "VK")
     check(by, "followers", [NaN, 50, NaN, NaN], "Telegram")
     check(by, "posts", [0, 0, 0, 0], "Telegram")
-    # the project's followers are the platforms' added up, week by week
-    summed = by["followers"].groupby(level="week").sum(min_count=1)
+    # the project's followers are the platforms' last known figures added up, week by week
+    summed = by["followers"].groupby(level=0).ffill().groupby(level="week").sum(min_count=1)
     check(f, "followers", summed.loc[WEEKS].tolist())
 
 
 def test_the_project_adds_only_the_given_platforms():
     account = account_frame(PLATFORM_ROWS)
     f = weekly_figures(plan_frame(), account, WEEKS, platforms=["VK"])
-    check(f, "followers", [300, 290, NaN, 320])
+    check(f, "followers", [300, 290, 290, 320])
     assert weekly_figures(plan_frame(), account, WEEKS, platforms=[])["followers"].isna().all()
 
 

@@ -20,7 +20,7 @@ from .constants import AS_OF
 from .person import by_header, charts_on, highlighted_columns, person_parts, validations_by_header
 
 STATUS = '"idea,in progress,ready,published"'
-ADMINS = '"Anna,Boris"'
+ADMINS = "'Lists'!$A$2:$A$13"  # the Responsible dropdown offers the Lists tab's names
 # What a person does in Calc, in order (uno_edit.py). Plan's protection first, as Calc asks.
 EDITS = [
     ["unprotect", "Plan"],

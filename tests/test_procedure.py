@@ -182,7 +182,7 @@ class TestTypes:
         ("comments", "L2", -4, "-4", "отрицательное"),
         ("date", "A2", "вчера", "вчера", "не дата"),
         ("status", "I2", "опубл.", "опубл.", "нет в списке"),
-        ("responsible", "H2", "Zed", "Zed", "нет в списке"),
+        ("responsible", "H2", "Zed", "Zed", "нет в списке ответственных (вкладка «Списки»)"),
     ])
     def test_invalid_cells(self, key, cell, value, shown, problem):
         report = run([post(**{key: value})], account=[] if key == "date" else None)

@@ -12,8 +12,9 @@ from sheets_plan.cli.commands import cli
 
 from .helpers import workbook_snapshot
 
-RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок", "Лиды", "KPI"]
-EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI"]
+RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок", "Лиды", "KPI",
+             "Списки"]
+EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "Lists"]
 
 
 @pytest.mark.parametrize("locale, titles, header", [
@@ -28,7 +29,9 @@ def test_workbook_has_tabs_headers_dropdowns_protection_and_tags(folder, templat
     assert [c.value for c in plan[1]][:4] == header
     assert plan.freeze_panes == "A2"
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in plan.data_validations.dataValidation if dv.type == "list"}
-    assert lists["H2"] == '"Anna,Boris"'                       # responsible: the project's admins
+    lists_tab = wb[titles[-1]]  # responsible: the project's admins, in cells a manager edits
+    assert lists["H2"] == f"'{lists_tab.title}'!$A$2:$A$13" and lists_tab.sheet_state == "visible"
+    assert [c.value for c in lists_tab["A"]][:3] == [{"ru": "Ответственные", "en": "Admins"}[locale], "Anna", "Boris"]
     assert lists["C2"] == '"Instagram,VK,Telegram,TikTok,YouTube,Facebook"'
     status = template.tab("plan").column("status")
     assert lists["I2"] == '"' + ",".join(c.label(locale) for c in status.choices) + '"'
@@ -37,7 +40,7 @@ def test_workbook_has_tabs_headers_dropdowns_protection_and_tags(folder, templat
     assert plan["Q2"].protection.locked and plan["S2"].protection.locked
     assert not plan.column_dimensions["A"].protection.locked
     assert plan["Q2"].value.startswith("=IF(ISNUMBER(A2)")
-    for title in titles[2:]:
+    for title in titles[2:-1]:
         assert wb[title].protection.sheet            # tool tabs are protected whole
     assert xlsx.read_tags(path) == {"project": "Coffee", "template": "content_plan", "version": "2.0"}
     assert plan.conditional_formatting                # live highlighting
@@ -142,8 +145,9 @@ def test_a_renamed_tool_header_is_named_back_not_added_again(tmp_path, template,
     office.edit(path, [["unprotect", "Контент-план"], ["set", "Контент-план", "I1", "Статус поста"]])
     said = CliRunner().invoke(cli, ["validate", path, "--as-of", as_of.isoformat()])
     assert said.exit_code == 2
-    assert "it looks renamed to “Статус поста”; rename it back to “Статус”, or run `sheets-plan provision`, " \
-           "which does" in said.stderr, said.stderr
+    assert said.stderr.strip() == ("error: Renamed: вкладка «Контент-план»: нет столбца «Статус» (переименован или "
+                                   "удалён?): похоже, он переименован в «Статус поста»; верните имя «Статус» или запустите "
+                                   "`sheets-plan provision`, которая сделает это"), said.stderr  # the sheet's language
     provision(backend, "Renamed", template=template)
     sheet = openpyxl.load_workbook(path)["Контент-план"]
     header = [c.value for c in sheet[1]]
@@ -175,6 +179,7 @@ def test_rows_inserted_above_the_header_get_the_same_advice_from_validate_and_pr
     said = CliRunner().invoke(cli, ["validate", path, "--as-of", "2026-03-16"])
     again = CliRunner().invoke(cli, ["provision", "Above", "--dir", str(tmp_path)])
     assert said.exit_code == again.exit_code == 2
-    advice = "the header row is on row 3 (rows inserted above it?); delete the rows above it, then run provision again"
+    advice = ("вкладка «Контент-план»: строка заголовков стоит в строке 3 (над ней вставлены строки?); удалите строки "
+              "над ней, затем снова запустите provision")  # in the workbook's language, as every message to its people
     assert advice in said.stderr and advice in again.stderr, (said.stderr, again.stderr)
     assert Path(path).read_bytes() == before

@@ -251,11 +251,12 @@ def test_labels_and_status_follow_the_locale(template, layout):
     ru_header = [v["userEnteredValue"]["stringValue"] for v in content_rows(layout.requests)[1]["values"]]
     assert ru_header[:3] == ["Неделя (пн)", "№ недели ISO", "Срез"]
     assert "Охват" in ru_header and "ER по охвату, %" in ru_header
-    assert all('"опубликовано"' in f for f in all_formulas(layout.requests) if "COUNTIFS" in f)
+    # every count of posts is of published ones (a last known figure counts Account rows, MAXIFS beside)
+    assert all('"опубликовано"' in f for f in all_formulas(layout.requests) if "COUNTIFS" in f and "MAXIFS" not in f)
     en = build(template, "en_US")
     en_header = [v["userEnteredValue"]["stringValue"] for v in content_rows(en.requests)[1]["values"]]
     assert "Reach" in en_header and "ERR, %" in en_header
-    assert all('"published"' in f for f in all_formulas(en.requests) if "COUNTIFS" in f)
+    assert all('"published"' in f for f in all_formulas(en.requests) if "COUNTIFS" in f and "MAXIFS" not in f)
     assert any("'Plan'!$" in f for f in all_formulas(en.requests))
     with pytest.raises(ValueError):
         build(template, "de_DE")
@@ -274,9 +275,13 @@ def test_column_letters_follow_the_template(template, layout):
     assert f"('Аккаунт'!${platform}$1:${platform}$5000=$C" in vk  # that platform's rows only
     assert f"INDEX('Аккаунт'!${followers}:${followers}," in layout_formula(layout, ("platform", "VK"), WEEKS[0],
                                                                             "followers")
-    # the project's followers: the platforms' cells of the same week, added
-    cells = [f"${col_letter(layout.columns['followers'])}{layout.cells[(('platform', p), WEEKS[0], 'posts')][0] + 1}"
-             for p in PLATFORMS]
+    # the project's followers: the platforms' last known figures of the same week (hidden cells), added
+    known = layout.columns["followers_known"]
+    cells = [f"${col_letter(known)}{layout.cells[(('platform', p), WEEKS[0], 'posts')][0] + 1}" for p in PLATFORMS]
+    own = f"${col_letter(layout.columns['followers'])}{layout.cells[(('platform', 'VK'), WEEKS[0], 'posts')][0] + 1}"
+    row = layout.cells[(("platform", "VK"), WEEKS[0], "posts")][0]
+    carried = content_rows(layout.requests)[row]["values"][known]["userEnteredValue"]["formulaValue"]
+    assert carried.startswith(f"=IF(ISNUMBER({own}),{own},IF(COUNTIFS(") and "MAXIFS(" in carried
     assert layout_formula(layout, None, WEEKS[0], "followers") == (
         f'=IF(COUNT({",".join(cells)})=0,"",{"+".join(f"N({c})" for c in cells)})')
 

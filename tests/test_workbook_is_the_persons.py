@@ -127,7 +127,7 @@ def test_an_edit_in_libreoffice_then_every_command(filled, office, tmp_path):
     ws = openpyxl.load_workbook(filled)["Plan"]
     from .person import validations_by_header
     checks = validations_by_header(ws)
-    assert "Хештеги" not in checks and checks["Responsible"] == ("list", '"Anna,Boris"')
+    assert "Хештеги" not in checks and checks["Responsible"] == ("list", "'Lists'!$A$2:$A$13")
     assert checks["Status"] == ("list", '"idea,in progress,ready,published"')
     cols = by_header(ws)
     assert ws[f"{cols['Views']}3"].protection.locked is False and ws[f"{cols['Week']}3"].protection.locked

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from sheets_plan.tabs import headers, structure
+from sheets_plan.tabs.advice import advice
 from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
@@ -93,11 +94,11 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
         raise RunError(f"{project}: the project is in “{current}”; provision does not relabel an existing project "
                        f"(its headers, dropdown items in filled cells and summary formulas): run it without --locale")
     locale = locale or current or template.locale
-    admins = tuple(admins) or structure.project_admins(meta)
+    rows, positions, listed = current_layout(backend, sid, template, meta, locale)
+    admins = tuple(admins) or (listed if listed is not None else structure.project_admins(meta))
     admins, former = renamed(project, admins, structure.former_admins(meta), rename or {})
     spec = structure.Project(project, locale, admins, tuple(former.items()))
-    rows, positions = current_layout(backend, sid, template, meta)
-    requests = structure.provision_requests(template, spec, meta, rows, positions, fresh=fresh)
+    requests = structure.provision_requests(template, spec, meta, rows, positions, fresh=fresh, listed=listed)
     backend.batch_update(sid, requests)
     if ref is not None and (ref.template, ref.version) != (template.name, template.version):
         backend.set_tags(sid, tags)
@@ -107,34 +108,41 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
 
 def renamed(project: str, admins: tuple[str, ...], former: dict[str, str],
             rename: dict[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:
-    """The admins after the renames, and every old name -> the name it now stands for."""
+    """The admins after the renames, and every old name -> the name it now stands for. A name
+    already renamed by hand in the Lists tab (the old one gone, the new one there) is only
+    recorded: its rows become the admin's again."""
     for old, new in rename.items():
-        if old not in admins:
+        if old not in admins and new not in admins:
             raise RunError(f"{project}: no admin “{old}” to rename (the admins: {', '.join(admins) or 'none'})")
         admins = tuple(dict.fromkeys(new if a == old else a for a in admins))
         former = {k: (new if v == old else v) for k, v in former.items()} | {old: new}
     return admins, {k: v for k, v in former.items() if k not in admins}
 
 
-def current_layout(backend: Backend, sid: str, template: Template, meta: dict):
+def current_layout(backend: Backend, sid: str, template: Template, meta: dict, locale: str = "en"):
     """Rows in use and column positions of each existing table tab (one read),
-    so a repair covers all the data and writes where the columns really are."""
+    so a repair covers all the data and writes where the columns really are, and the names the
+    Lists tab holds (None: no such tab, or one laid out before its header)."""
     tabs = [(t, structure.find_tab(meta, t, template)) for t in template.tabs if t.columns]
     tabs = [(t, s) for t, s in tabs if s is not None]
-    if not tabs:
-        return {}, {}
-    grids = backend.read(sid, [quote_title(s["properties"]["title"]) for _, s in tabs])
+    lists = structure.lists_sheet(meta)
+    ranges = [quote_title(s["properties"]["title"]) for _, s in tabs] + (
+        [quote_title(lists["properties"]["title"])] if lists else [])
+    if not ranges:
+        return {}, {}, None
+    grids = backend.read(sid, ranges)
+    names = grids.pop().values if lists else []
+    listed = structure.listed_admins(names) if structure.lists_laid_out(names) else None
     rows, positions = {}, {}
     for (tab, _), grid in zip(tabs, grids):
-        headers.header_problem(tab, grid)
+        headers.header_problem(tab, grid, locale)
         header = grid.values[0] if grid.values else []
         if tab.kind == "account" and headers.has_column(tab, "followers", header) and not headers.has_column(
                 tab, "platform", header):
-            raise RunError(f"tab “{grid.title}” is template 1.0's (one row per week, no platform); "
-                           "run `sheets-plan upgrade` to move it to this version")
+            raise RunError(advice(locale, "template_1_tab", title=grid.title))
         positions[tab.key] = headers.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
-    return rows, positions
+    return rows, positions, listed
 
 
 def last_input_row(tab, grid, where: dict[str, int]) -> int:

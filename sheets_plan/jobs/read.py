@@ -8,7 +8,9 @@ from sheets_plan.backends.base import Backend
 from sheets_plan.core.template import OPTIONAL_KINDS, TABLE_KINDS, Template
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
-from sheets_plan.tabs.snapshot import Snapshot, snapshot_of, tab_titles
+from sheets_plan.tabs import structure
+from sheets_plan.tabs.advice import advice
+from sheets_plan.tabs.snapshot import LISTS, Snapshot, project_locale, snapshot_of, tab_titles
 
 
 def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.date,
@@ -20,8 +22,12 @@ def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.d
                                                                             or t.key in present)]
     for key in read_keys:
         if key not in present:
-            raise RunError(f"{name}: no tab “{titles[key]}” (renamed or deleted?); "
-                           f"rename it back or run `sheets-plan provision` to recreate it")
+            raise RunError(advice(project_locale(meta, template), "no_tab", name=name, title=titles[key]))
     read_keys += [k for k in ("log",) if k in present]
-    grids = dict(zip(read_keys, backend.read(sid, [quote_title(titles[k]) for k in read_keys])))
+    ranges = [quote_title(titles[k]) for k in read_keys]
+    lists = structure.lists_sheet(meta)
+    if lists is not None:  # the admins' names, where the dropdowns read them
+        read_keys.append(LISTS)
+        ranges.append(quote_title(lists["properties"]["title"]))
+    grids = dict(zip(read_keys, backend.read(sid, ranges)))
     return snapshot_of(sid, template, meta, grids, as_of=as_of, project=name)

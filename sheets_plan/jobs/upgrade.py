@@ -34,6 +34,7 @@ from sheets_plan.sheets.a1 import neighbour_runs, quote_title
 from sheets_plan.sheets.values import Grid
 from .project import summary_requests, today
 from .provision import TAG_TEMPLATE, TAG_VERSION, last_input_row
+from sheets_plan.tabs.advice import advice
 from sheets_plan.tabs.snapshot import project_locale, snapshot_of, tab_titles
 from sheets_plan.core.table import read_table
 from sheets_plan.core.template import Template, load
@@ -140,7 +141,7 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
     account_tab, plan_tab = template.tab_of_kind("account"), template.tab_of_kind("plan")
     for tab in (plan_tab, account_tab):
         if tab.key not in present:
-            raise RunError(f"{name}: no tab “{titles[tab.key]}” (renamed or deleted?); rename it back first")
+            raise RunError(advice(project_locale(meta, template), "no_tab_first", name=name, title=titles[tab.key]))
     keys = [plan_tab.key, account_tab.key] + [k for k in ("log",) if k in present]
     grids = dict(zip(keys, backend.read(sid, [quote_title(titles[k]) for k in keys])))
     result = Upgrade(name, location or sid, version or template.version, template.version, False,
@@ -151,7 +152,7 @@ def upgrade(backend: Backend, sid: str, *, template: Template | None = None, as_
             backend.set_tags(sid, {TAG_TEMPLATE: template.name, TAG_VERSION: template.version})
         return result
     for tab in (plan_tab, account_tab):
-        headers.header_problem(tab, grids[tab.key])
+        headers.header_problem(tab, grids[tab.key], result.locale)
     plan = read_table(plan_tab, grids[plan_tab.key], as_of=as_of, admins=structure.project_admins(meta))
     result.platform, result.why = main_platform(template, plan.frame)
     result.before = version or "1.0"

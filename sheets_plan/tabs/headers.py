@@ -8,6 +8,7 @@ from __future__ import annotations
 from sheets_plan.core.table import norm
 from sheets_plan.core.template import Tab
 from sheets_plan.errors import RunError
+from .advice import advice
 
 
 def header_positions(tab: Tab, header: list) -> dict[str, int]:
@@ -77,7 +78,7 @@ def has_column(tab: Tab, key: str, header: list) -> bool:
     return any(h not in (None, "") and norm(h) in labels for h in header)
 
 
-def header_problem(tab, grid):
+def header_problem(tab, grid, locale: str = "en"):
     """Refuse a table tab whose header row is not where a repair could safely write.
 
     Writing headers into row 1 when the real header stands lower, or twice,
@@ -90,13 +91,9 @@ def header_problem(tab, grid):
     first = hits(grid.values[0]) if grid.values else []
     twice = sorted({k for k in first if first.count(k) > 1})
     if twice:
-        label = tab.column(twice[0]).labels
-        raise RunError(f"tab “{grid.title}”: the header row has the column “{label['ru']}”/“{label['en']}” twice; "
-                       "delete one of them, then run provision again")
+        raise RunError(advice(locale, "header_twice", title=grid.title, label=tab.column(twice[0]).label(locale)))
     enough = max(3, len(tab.columns) // 2)
     for n, row in enumerate(grid.values[1:1000], 2):  # where a header row lands by mistake
         if len(set(hits(row))) >= enough:
-            where = "again on" if len(set(first)) >= enough else "on"
-            raise RunError(f"tab “{grid.title}”: the header row is {where} row {n}"
-                           + (" (rows inserted above it?); delete the rows above it" if where == "on"
-                              else "; delete that row") + ", then run provision again")
+            again = len(set(first)) >= enough
+            raise RunError(advice(locale, "header_again" if again else "header_below", title=grid.title, row=n))

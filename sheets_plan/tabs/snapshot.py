@@ -12,10 +12,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import headers, structure
+from .advice import advice
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid
 from sheets_plan.core.table import HeaderError, Table, read_table
 from sheets_plan.core.template import LOCALES, TABLE_KINDS, Tab, Template
+
+
+LISTS = "lists"  # the key of the Lists tab's cells among the grids read
 
 
 @dataclass
@@ -50,6 +54,12 @@ class Snapshot:
         return out
 
 
+def project_admins(meta: dict, lists: Grid | None) -> tuple[str, ...]:
+    """The admins: the names in the Lists tab (what the dropdowns offer); a project made before
+    that tab existed keeps them in the tool's metadata."""
+    return structure.listed_admins(lists.values) if lists is not None else structure.project_admins(meta)
+
+
 def project_locale(meta: dict, template: Template) -> str:
     locale = structure.metadata(meta, structure.META_LOCALE)
     if locale in LOCALES:
@@ -78,30 +88,31 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
                 project: str) -> Snapshot:
     """The Snapshot of cells already read (`grids`: the table tabs, and the Log if there)."""
     titles, present = tab_titles(meta, template)
-    admins = structure.project_admins(meta)
+    locale = project_locale(meta, template)
+    grids = dict(grids)
+    admins = project_admins(meta, grids.pop(LISTS, None))
     # each admin's name, and the old name of one renamed, read as that admin's
     spellings = {**{old: new for old, new in structure.former_admins(meta).items() if new in admins},
                  **{a: a for a in admins}}
-    grids = dict(grids)
     tables = {}
     for tab in (t for t in template.tabs if t.kind in TABLE_KINDS and t.key in grids):
-        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, spellings, project)  # kept once: typed
-    return Snapshot(sid, project, template, meta, project_locale(meta, template), admins,
+        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, spellings, project, locale)  # kept once: typed
+    return Snapshot(sid, project, template, meta, locale, admins,
                     structure.sheet_ids(template, meta), titles, present, grids, tables, as_of)
 
 
-def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str) -> Table:
+def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str, locale: str) -> Table:
     try:
         return read_table(tab, grid, as_of=as_of, admins=admins)
     except HeaderError as e:
+        label = tab.column(e.key).label(locale)
         if tab.kind == "account" and e.key == "platform":
-            raise RunError(f"{name}: made with template 1.0 (no column “{e.label}” in “{grid.title}”); "
-                           f"run `sheets-plan upgrade` first") from None
-        headers.header_problem(tab, grid)  # the header lower down or twice: provision's own advice
+            raise RunError(advice(locale, "template_1", name=name, title=grid.title, label=label)) from None
+        headers.header_problem(tab, grid, locale)  # the header lower down or twice: provision's own advice
         header = grid.values[0] if grid.values else []
         renamed = headers.renamed_headers(tab, header).get(e.key)
+        problem = advice(locale, "no_column", title=grid.title, label=label)
         if renamed is not None:  # provision names it back: the same advice either way
-            raise RunError(f"{name}: {e}: it looks renamed to “{header[renamed]}”; rename it back to “{e.label}”, "
-                           f"or run `sheets-plan provision`, which does") from None
-        raise RunError(f"{name}: {e}; restore the header (`sheets-plan provision` would add the column "
-                       f"again, empty)") from None
+            raise RunError(advice(locale, "renamed", name=name, problem=problem, now=header[renamed],
+                                  label=label)) from None
+        raise RunError(advice(locale, "restore", name=name, problem=problem)) from None

@@ -81,8 +81,9 @@ class WeeklyRows:
         self.title = template.tab_of_kind("weekly").title(self.lang)
         self.plan_tab = template.tab_of_kind("plan")
         self.keys = metrics.figure_keys(register=self.register)
+        own = self.keys + metrics.parts_for(self.keys) + list(metrics.CARRIED_KEYS)
         helpers = ([metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] + metrics.parts_for(self.keys)
-                   + _prev_helpers(self.keys + metrics.parts_for(self.keys)))
+                   + list(metrics.CARRIED_KEYS) + _prev_helpers(own))
         self.columns = {k: i for i, k in enumerate(list(FIXED) + self.keys + helpers)}
         self.width = len(self.columns)
         self.rows: list[dict] = []
@@ -123,8 +124,10 @@ class WeeklyRows:
         do not need the Account tab."""
         keys = self.keys if group is None or group[0] == "platform" else \
             metrics.figure_keys(account=False, register=self.register)
-        rows = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] if group and group[0] == "platform" else []
-        return keys + rows + metrics.parts_for(keys) + _prev_helpers(keys + metrics.parts_for(keys))
+        platform = bool(group) and group[0] == "platform"  # an account: its row, its last known followers
+        rows = [metrics.ACCOUNT_ROW, metrics.ACCOUNT_ROW + "_prev"] if platform else []
+        own = keys + metrics.parts_for(keys) + (list(metrics.CARRIED_KEYS) if platform else [])
+        return keys + rows + own[len(keys):] + _prev_helpers(own)
 
     def context(self, r: int, weeks: list[dt.date], i: int, group: tuple[str, str] | None,
                 platforms=()) -> metrics.RowContext:
@@ -139,7 +142,8 @@ class WeeklyRows:
         if _follows(weeks, i):
             # the previous week is the row above: week-over-week formulas refer to it, so
             # every formula of this row is the row above's moved down one row
-            cells.update({(k, 1): ref(k, row - 1) for k in keys if k in metrics.METRIC_KEYS or k in metrics.PART_KEYS})
+            cells.update({(k, 1): ref(k, row - 1) for k in keys
+                          if k in metrics.METRIC_KEYS or k in metrics.PART_KEYS or k in metrics.CARRIED_KEYS})
         criterion = None if group is None else (group[0], metrics.name_criterion(ref("slice"), group[1]))
         name = ref("slice") if group is not None and group[0] == "platform" else None
         return metrics.RowContext(self.src, ref("week"), criterion, cells, name, tuple(platforms))

@@ -77,8 +77,8 @@ each in words. This package names what the rest of the product uses. Pure: no I/
 from __future__ import annotations
 
 from .catalog import (
-    ACCOUNT_ROW, INTERACTION_COLUMNS, KPI_KEYS, METRIC_KEYS, METRICS, Add, AccountRow, AccountValue, Diff, Expr,
-    Metric, PART_KEYS, PREV_KEYS, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, helper, label, metric,
+    ACCOUNT_ROW, CARRIED_KEYS, INTERACTION_COLUMNS, KPI_KEYS, METRIC_KEYS, METRICS, Add, AccountRow, AccountValue,
+    Diff, Expr, Metric, PART_KEYS, PREV_KEYS, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, helper, label, metric,
     parts_for, split_key, uses_account,
 )
 from .formulas import ACCOUNT_ROWS, RowContext, Sources, formula, name_criterion
@@ -87,7 +87,7 @@ from .frames import WEEK_OVER_WEEK, in_progress_blanks, normalize_weeks, platfor
 __all__ = [
     "Expr", "Posts", "Total", "Add", "AccountValue", "AccountRow", "Ratio", "Diff", "Ref", "Prev",
     "Metric", "METRICS", "METRIC_KEYS", "KPI_KEYS", "ACCOUNT_ROW", "INTERACTION_COLUMNS", "metric", "label",
-    "figure_keys", "split_key", "helper", "PREV_KEYS", "PART_KEYS", "parts_for", "uses_account", "blankable",
+    "figure_keys", "split_key", "helper", "PREV_KEYS", "PART_KEYS", "CARRIED_KEYS", "parts_for", "uses_account", "blankable",
     "Sources", "RowContext", "formula", "ACCOUNT_ROWS",
     "name_criterion", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks", "platform_names",
 ]

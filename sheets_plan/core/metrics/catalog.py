@@ -68,6 +68,15 @@ class AccountValue(Expr):
 
 
 @dataclass(frozen=True)
+class LatestValue(Expr):
+    """A platform's last known figure: `own` (the week's) where it is a number, else the Account
+    column's figure in the platform's latest earlier row holding a number there (the latest date
+    before the week; of one date, the lowest row); blank before its first."""
+    own: Expr
+    column: str
+
+
+@dataclass(frozen=True)
 class AccountRow(Expr):
     """Sheet row number of the week's (last) Account row, 0 if none. Formulas only."""
 
@@ -196,15 +205,28 @@ REGISTER: dict[str, Expr] = {
 _REGISTER_OR_TYPED = {key: Either(Contacts(), expr, AccountFigure(key)) for key, expr in REGISTER.items()}
 REGISTER_ONLY = ("refusals",)  # figures only the register has
 
+# Followers are a stock, not a week's flow: the project's total counts every account from its first
+# Account row on, at its last known figure in a week without its row (a platform that posted nothing
+# that week needs no row, and its followers did not leave). Hidden columns of the platform rows.
+CARRIED: tuple[Metric, ...] = (
+    _m("followers_known", "Подписчики, последнее известное", "Followers, last known",
+       LatestValue(Ref("followers"), "followers"), "count"),
+    _m("follower_growth_known", "Прирост подписчиков, с последнего известного",
+       "Follower growth, since the last known", Diff(Ref("followers_known"), Prev(Ref("followers_known"))),
+       "signed"),
+)
+CARRIED_KEYS: tuple[str, ...] = tuple(m.key for m in CARRIED)
+
 # The block of all posts counts the project's accounts: each is the platforms' figures of the week,
-# added. Growth adds each account's own growth (an account without last week's row, or this week's,
-# adds none: a missing row is no fall of followers), and growth % divides it by last week's
-# followers of those same accounts.
+# added; followers over the same accounts every week (their last known figures). Growth adds each
+# account's growth since its last known figure (an account's first row adds none: a new account is
+# no growth), and growth % divides it by last week's followers of those same accounts.
 TOTALS: dict[str, Expr] = {
     **{m.key: Platforms(Ref(m.key)) for m in METRICS if isinstance(m.expr, AccountValue)},
-    "follower_growth": Platforms(Ref("follower_growth")),
+    "followers": Platforms(Ref("followers_known")),
+    "follower_growth": Platforms(Ref("follower_growth_known")),
     "follower_growth_pct": Ratio(Ref("follower_growth"),
-                                 Platforms(Where(Ref("follower_growth"), Prev(Ref("followers"))))),
+                                 Platforms(Where(Ref("follower_growth_known"), Prev(Ref("followers_known"))))),
 }
 
 _STATS = ("likes", "comments", "saves", "shares", "reach", "views")
@@ -228,7 +250,7 @@ PARTS: tuple[Metric, ...] = tuple(
     for part, (filled, ru, en) in _OF.items() for m in METRICS if (k := m.key) in _I)
 PART_KEYS: tuple[str, ...] = tuple(m.key for m in PARTS)
 
-_BY_KEY = {m.key: m for m in METRICS + KPI_METRICS + PARTS}
+_BY_KEY = {m.key: m for m in METRICS + KPI_METRICS + PARTS + CARRIED}
 METRIC_KEYS: frozenset[str] = frozenset(m.key for m in METRICS + KPI_METRICS)
 _PREV_LABEL = {"ru": "{}, пред. неделя", "en": "{}, prev. week"}
 _ACCOUNT_ROW_LABEL = {"ru": "Строка в «{}»", "en": "Row in “{}”"}
@@ -250,7 +272,7 @@ def helper(key: str) -> bool:
     """Whether a Weekly-tab column is a hidden helper (the Account's row, a part of a rate, a figure
     of the week before)."""
     base, back = split_key(key)
-    return base == ACCOUNT_ROW or base in PART_KEYS or back == 1
+    return base == ACCOUNT_ROW or base in PART_KEYS or base in CARRIED_KEYS or back == 1
 
 
 def label(key: str, locale: str, account_title: str = "") -> str:
@@ -284,6 +306,8 @@ def _parts(expr: Expr, register: bool = False) -> list[Expr]:
         return [expr.test, expr.a, expr.b]
     if isinstance(expr, (Prev, Platforms)):
         return [expr.expr]
+    if isinstance(expr, LatestValue):
+        return [expr.own]
     if isinstance(expr, Where):
         return [expr.test, expr.value]
     if isinstance(expr, Ratio):
@@ -340,14 +364,14 @@ def uses_account(expr: Expr | str, register: bool = False) -> bool:
     if isinstance(expr, str):
         key, _ = split_key(expr)
         return key == ACCOUNT_ROW or uses_account(expression_of(key, register=register, admin=register), register)
-    if isinstance(expr, (AccountValue, AccountRow)):
+    if isinstance(expr, (AccountValue, AccountRow, LatestValue)):
         return True
     return any(uses_account(p, register) for p in _parts(expr, register))
 
 
 def blankable(expr: Expr) -> bool:
     """Whether an expression can be blank (sums and counts never are)."""
-    if isinstance(expr, (AccountValue, Ratio, Platforms, Where)):
+    if isinstance(expr, (AccountValue, LatestValue, Ratio, Platforms, Where)):
         return True
     return any(blankable(p) for p in _parts(expr))
 

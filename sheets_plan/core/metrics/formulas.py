@@ -10,8 +10,8 @@ from typing import Mapping
 
 from sheets_plan.sheets.a1 import col_letter, quote_title
 from .catalog import (
-    ACCOUNT_ROW, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
-    Ratio, Ref, Total, Where, expression_of, blankable, split_key,
+    ACCOUNT_ROW, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, LatestValue, Platforms,
+    Posts, Prev, Ratio, Ref, Total, Where, expression_of, blankable, split_key,
 )
 
 # ------------------------------------------------------------------ formulas
@@ -174,6 +174,25 @@ class _FormulaWriter:
         lo, hi = _shifted(self.ctx.week, -7 * back), _shifted(self.ctx.week, 7 - 7 * back)
         return f"SUMPRODUCT(MAX(({week}>={lo})*({week}<{hi})*({platform}={self.ctx.name})*ROW({week})))"
 
+    def latest(self, expr: LatestValue, back: int) -> str:
+        """The week's own figure where it is a number, else the platform's latest earlier Account
+        row with a number in the column: its latest date before the week (MAXIFS, which passes over
+        text and blanks), then the lowest row of that date with a number. A criterion ">-1E+300"
+        matches every number and no text."""
+        if self.ctx.name is None:
+            raise ValueError("a last known figure belongs to a platform: a row of all posts adds its platform rows")
+        src, name, column = self.src, self.ctx.name, expr.column
+        matching = self.ctx.group[1] if self.ctx.group else name  # wildcards in a name escaped
+        value, week, platform = (src.account_range(k) for k in (column, "week", "platform"))
+        criteria = f'{platform},{matching},{week},"<"&{_shifted(self.ctx.week, -7 * back)},{value},">-1E+300"'
+        spans = {k: src.account_span(k) for k in (column, "week", "platform")}
+        # a number in the column: below 1E+300 (text compares above every number) and not blank
+        number = f'({spans[column]}<1E+300)*({spans[column]}<>"")'
+        row = (f"SUMPRODUCT(MAX(({spans['week']}=MAXIFS({week},{criteria}))*({spans['week']}>0)"
+               f"*({spans['platform']}={name})*{number}*ROW({spans['week']})))")
+        own = self.write(expr.own, back)
+        return f'IF(ISNUMBER({own}),{own},IF(COUNTIFS({criteria})=0,"",INDEX({value},{row})))'
+
     def platforms(self, expr: Expr, back: int) -> str:
         """`expr` on each platform row of the week, added: blank when all are blank. N() reads an
         inline blank ("") as 0, where SUM of a text argument would be an error."""
@@ -198,6 +217,8 @@ class _FormulaWriter:
             return "+".join(f"SUMIFS({','.join([self.src.plan_range(c)] + crit)})" for c in expr.columns)
         if isinstance(expr, AccountRow):
             return self.account_row(back)
+        if isinstance(expr, LatestValue):
+            return self.latest(expr, back)
         if isinstance(expr, Platforms):
             return self.platforms(expr.expr, back)
         if isinstance(expr, Either):

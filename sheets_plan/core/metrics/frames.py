@@ -16,8 +16,8 @@ from sheets_plan.core.template import STAGES
 from sheets_plan.core.dates import monday, mondays
 
 from .catalog import (
-    METRICS, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, Platforms, Posts, Prev,
-    Ratio, Ref, Total, Where, expression_of, figure_keys,
+    METRICS, AccountFigure, Add, AccountRow, AccountValue, Contacts, Diff, Either, Expr, LatestValue, Platforms,
+    Posts, Prev, Ratio, Ref, Total, Where, expression_of, figure_keys,
 )
 
 # ------------------------------------------------------------------ pandas
@@ -33,8 +33,10 @@ class _FrameEvaluator:
     or one group (``account``: that platform's Account rows, one per week; None for an admin)."""
 
     def __init__(self, rows: pd.DataFrame, account: pd.DataFrame | None,
-                 platforms: list["_FrameEvaluator"] | None = None, leads: "_Register | None" = None):
+                 platforms: list["_FrameEvaluator"] | None = None, leads: "_Register | None" = None,
+                 history: pd.DataFrame | None = None):
         self.rows, self.account, self.platforms, self.leads = rows, account, platforms, leads
+        self.history = history  # a platform's every dated Account row, in sheet order
         self.published = rows[rows["_published"]]
         self.memo: dict = {}
 
@@ -47,12 +49,28 @@ class _FrameEvaluator:
         acc = account.assign(_week=mondays(account["week"]))
         acc = acc.assign(_platform=acc["platform"].map(lambda v: v.lower() if isinstance(v, str) else None))
         acc = acc[acc["_week"].notna() & acc["_platform"].notna()]
-        return rows, acc.drop_duplicates(["_week", "_platform"], keep="last")
+        return rows, acc
 
     @staticmethod
     def of_platform(account: pd.DataFrame, name: str) -> pd.DataFrame:
-        """One platform's Account rows (as `prepared` gives them), indexed by week."""
-        return account[account["_platform"] == name.lower()].set_index("_week")
+        """One platform's Account rows (as `prepared` gives them), the last of each week, indexed by week."""
+        own = account[account["_platform"] == name.lower()]
+        return own.drop_duplicates("_week", keep="last").set_index("_week")
+
+    @staticmethod
+    def history_of(account: pd.DataFrame, name: str) -> pd.DataFrame:
+        return account[account["_platform"] == name.lower()]
+
+    def latest(self, expr: LatestValue, weeks: pd.DatetimeIndex) -> np.ndarray:
+        """Per week, the own figure where it is a number, else the column's figure in the latest
+        row dated before the week (of one date, the lowest row) with a number there (LatestValue)."""
+        own = self.value(expr.own, weeks)
+        known = self.history[self.history[expr.column].notna()]
+        known = known.iloc[np.argsort(known["week"].to_numpy(), kind="stable")]
+        at = np.searchsorted(known["week"].to_numpy(), weeks.to_numpy(), side="left") - 1
+        values = known[expr.column].to_numpy(dtype=float)
+        prior = np.where(at >= 0, values[np.clip(at, 0, None)], np.nan) if len(values) else np.full(len(weeks), np.nan)
+        return np.where(np.isnan(own), prior, own)
 
     def platforms_value(self, expr: Expr, weeks: pd.DatetimeIndex) -> np.ndarray:
         """`expr` of each platform, added (blank counts 0); blank where every platform's is blank."""
@@ -81,6 +99,8 @@ class _FrameEvaluator:
             return self.leads.count(expr.stages, weeks)
         if isinstance(expr, AccountValue):
             return self.account[expr.column].reindex(weeks).to_numpy(dtype=float)
+        if isinstance(expr, LatestValue):
+            return self.latest(expr, weeks)
         if isinstance(expr, Platforms):
             return self.platforms_value(expr.expr, weeks)
         if isinstance(expr, Either):
@@ -247,8 +267,8 @@ def _figures(plan, account, weeks, published, by, groups, platforms, register, k
     with_register = register is not None
     if by is None:
         names = platform_names(plan, account) if platforms is None else platforms
-        parts = [_FrameEvaluator(rows[_matches(rows["platform"], p)], _FrameEvaluator.of_platform(account_rows, p))
-                 for p in names]
+        parts = [_FrameEvaluator(rows[_matches(rows["platform"], p)], _FrameEvaluator.of_platform(account_rows, p),
+                                 history=_FrameEvaluator.history_of(account_rows, p)) for p in names]
         return _FrameEvaluator(rows, None, parts, register).frame(weeks, figure_keys(register=with_register))
     if groups is None:
         groups = platform_names(plan, account) if by == "platform" else sorted(
@@ -257,8 +277,9 @@ def _figures(plan, account, weeks, published, by, groups, platforms, register, k
     parts = []
     for g in groups:
         own = _FrameEvaluator.of_platform(account_rows, g) if by == "platform" else None
+        history = _FrameEvaluator.history_of(account_rows, g) if by == "platform" else None
         leads = register.of(by, g) if with_register and by in register.rows else None
-        part = _FrameEvaluator(rows[_matches(rows[by], g)], own, None, leads).frame(weeks, keys)
+        part = _FrameEvaluator(rows[_matches(rows[by], g)], own, None, leads, history).frame(weeks, keys)
         part.index = pd.MultiIndex.from_arrays([[g] * len(part), list(part.index)], names=[by, "week"])
         parts.append(part)
     if not parts:

@@ -40,11 +40,17 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "ru": "Просмотры на подписчика (ERR в Telegram, по TGStat) = средние просмотры поста ÷ подписчики × 100.",
         "en": "Views per follower (Telegram's ERR, the TGStat convention) = average views per post ÷ "
               "subscribers × 100."},
-    "followers": {"ru": f"Подписчики на конец недели: {_ROW['ru']}.", "en": f"Followers at the week's end: {_ROW['en']}."},
+    "followers": {"ru": f"Подписчики на конец недели: {_ROW['ru']}, каждая с первой своей строки; соцсеть без "
+                        "строки за неделю входит последним известным числом (последняя более ранняя строка с "
+                        "подписчиками).",
+                  "en": f"Followers at the week's end: {_ROW['en']}, each from its first row on; a platform "
+                        "without a row that week counts at its last known figure (its latest earlier row with "
+                        "followers)."},
     "follower_growth": {"ru": "Подписчики минус подписчики прошлой недели; у всех публикаций — сумма приростов "
-                              "соцсетей (соцсеть без строки за одну из двух недель не добавляет ничего).",
+                              "соцсетей с последнего известного числа (первая строка соцсети — не прирост).",
                         "en": "Followers minus the week before's followers; for all posts, the sum of the "
-                              "platforms' growth (a platform without a row in one of the two weeks adds none)."},
+                              "platforms' growth since their last known figures (a platform's first row is no "
+                              "growth)."},
     "follower_growth_pct": {"ru": "Прирост подписчиков ÷ подписчики прошлой недели × 100; у всех публикаций — "
                                   "по соцсетям, чей прирост известен.",
                             "en": "Follower growth ÷ the week before's followers × 100; for all posts, over the "

@@ -21,7 +21,7 @@ import pandas as pd
 from sheets_plan.core import personal, sheet_view
 from sheets_plan.core.flags import Flag, Report
 from .leads import LeadsChecks
-from .plan_rules import MissingWeeks, PlanChecks, date_column
+from .plan_rules import NOT_ADMIN, MissingWeeks, PlanChecks, date_column
 from .row_rules import ROW_CHECKS, RowChecks
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.table import (
@@ -31,14 +31,16 @@ from sheets_plan.core.template import ADMINS, Rule, Tab, Template
 
 PROBLEMS = {
     "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",
-           NOT_IN_LIST: "нет в списке", NOT_TIME: "не время (нужно ЧЧ:ММ, например 18:30)",
+           NOT_IN_LIST: "нет в списке", NOT_ADMIN: "нет в списке ответственных (вкладка «Списки»)",
+           NOT_TIME: "не время (нужно ЧЧ:ММ, например 18:30)",
            "missing": "не заполнена",
            "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
            sheet_view.TEXT_NUMBER: "число записано как текст", sheet_view.TEXT_DATE: "дата записана как текст",
            sheet_view.SPELLING: "написано не так, как в списке", sheet_view.YEAR_UNSURE: "дата записана как текст, без года",
            "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
-           NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_TIME: "not a time (HH:MM, e.g. 18:30)",
+           NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_ADMIN: "not among the admins (the Lists tab)",
+           NOT_TIME: "not a time (HH:MM, e.g. 18:30)",
            "missing": "missing",
            "not_url": "not a link (expected https://…)", "duplicate": "same as row ",
            sheet_view.TEXT_NUMBER: "a number stored as text", sheet_view.TEXT_DATE: "a date stored as text",

@@ -11,9 +11,11 @@ import pandas as pd
 
 from sheets_plan.core import plan_span, sheet_view
 from sheets_plan.core.dates import monday, mondays
-from sheets_plan.core.table import Table, problems, show
-from sheets_plan.core.template import Rule, Tab
+from sheets_plan.core.table import NOT_IN_LIST, Table, problems, show
+from sheets_plan.core.template import ADMINS, Rule, Tab
 from sheets_plan.sheets.a1 import neighbour_runs
+
+NOT_ADMIN = "not_admin"  # a Responsible name the Lists tab (the dropdowns' list) does not hold
 
 
 class PlanChecks:
@@ -48,6 +50,8 @@ class PlanChecks:
             mask = table.invalid[column]
             raw = table.raw[column][mask]
             codes = problems(table.tab.column(column), raw)
+            if table.tab.column(column).choices == ADMINS:  # the list a manager edits: say where it is
+                codes = codes.replace(NOT_IN_LIST, NOT_ADMIN)
             yield column, mask, {"problem": codes.map(self.words).reindex(mask.index),
                                  "value": raw.map(show).reindex(mask.index)}
 
