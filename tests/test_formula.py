@@ -290,3 +290,12 @@ def test_shift_moves_relative_references_only(text, rows, cols, moved):
 def test_shift_adds_up(a, b):
     text = '=SUMIFS(\'Plan\'!$K:$K,\'Plan\'!$A:$A,">="&$A3,\'Plan\'!$A:$A,"<"&($A3+7))+B2-ROW(C$4:D9)'
     assert formula.shift(formula.shift(text, a), b) == formula.shift(text, a + b)
+
+
+@given(st.integers(0, 100_000))
+def test_moving_down_alone_is_the_general_move(rows):
+    """A repeatCell down a column moves only row numbers (the laid-out fast path): the same text as
+    a move right and back left, which takes the general path."""
+    text = ("=IF(ISNUMBER($A3),SUMIFS('Plan'!$K:$K,'Plan'!$A:$A,\">=\"&$A3)+B2-ROW(C$4:D9)+SUM(3:5)"
+            "+'2024'!C7+\"A1\",\"\")")
+    assert formula.shift(text, rows) == formula.shift(formula.shift(text, rows, 1), 0, -1)

@@ -49,3 +49,16 @@ def test_rows_and_cells_without_numbers_keep_their_places():
 
 def test_an_iso_date_cell_is_read_as_text_not_a_crash():
     assert cells.read_cell('<c r="A1" t="d"><v>2026-03-16T00:00:00</v></c>', [])[0] == "2026-03-16T00:00:00"
+
+
+def test_cells_added_right_of_a_row_s_own_are_the_general_patch():
+    """A computed column written beside the typed cells skips reading the row's cells: the sheet
+    XML is the same as the general path's (an identity restyle forces that one)."""
+    data = ('<sheetData><row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="C1"><v>2</v></c></row>'
+            '<row r="2"><c r="A2"><v>1</v></c><c r="E2"><v>5</v></c></row><row r="3"/></sheetData>')
+    render = lambda r, c, old: cells.cell_xml(r, c, 3, None, f"=A{r + 1}*2")  # noqa: E731
+    boxes, written = [(0, 3, 3, 4)], {0: [3], 1: [3], 2: [3]}
+    fast = cells.patch(data, boxes, written, render)
+    assert fast == cells.patch(data, boxes, written, render, restyle=lambda r, c, s: s)
+    assert '<c r="C1"><v>2</v></c><c r="D1" s="3"><f>A1*2</f></c></row>' in fast  # row 1: appended
+    assert '<c r="D2" s="3"><f>A2*2</f></c><c r="E2">' in fast  # row 2: E2 stands right of it, put in order

@@ -54,6 +54,7 @@ def static_figures(snap, report: Report) -> dict[str, dict[str, float]]:
     out = {admin: {"open_flags": 0.0, "completeness": float(stats["completeness"]), "overdue": 0.0, "late_stats": 0.0}
            for admin, stats in report.by_admin.items()}
     late_rows: dict[str, set] = {}
+    late = set(dates.index[(dates <= late_before).fillna(False).to_numpy(dtype=bool)])  # a set: 100 000s of flags
     for f in report.flags:
         figures = out.setdefault(f.admin, {"open_flags": 0.0, "completeness": np.nan, "overdue": 0.0,
                                            "late_stats": 0.0})
@@ -61,8 +62,7 @@ def static_figures(snap, report: Report) -> dict[str, dict[str, float]]:
         rule = rules.get(f.rule)
         if rule is not None and rule.check == "overdue":
             figures["overdue"] += 1
-        if rule is not None and rule.after_stats_days and f.tab == plan.tab.key and dates.get(f.row) is not None \
-                and dates.get(f.row) <= late_before:
+        if rule is not None and rule.after_stats_days and f.tab == plan.tab.key and f.row in late:
             late_rows.setdefault(f.admin, set()).add(f.row)
     for admin, rows in late_rows.items():
         out[admin]["late_stats"] = float(len(rows))

@@ -365,7 +365,29 @@ def shifter(formula: str):
         at = m.end()
     pieces.append(formula[at:])
 
+    # Moved down a column (cols == 0, every row of a repeatCell): only relative row numbers change,
+    # so the text is laid out once as literal parts and the row numbers to add to.
+    down: list = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            down.append(piece)
+            continue
+        sheet = f"{piece['sheet']}!" if piece["sheet"] else ""
+        if piece["rr0"] is not None:
+            parts = [sheet, piece["rr0"], ":", piece["rr1"]]
+        elif piece["cc0"] is not None:
+            parts = [sheet + f"{piece['cc0']}:{piece['cc1']}"]
+        else:
+            parts = [sheet + piece["c0"], piece["r0"]]
+            if piece["c1"] is not None:
+                parts += [":" + piece["c1"]] + ([piece["r1"]] if piece["r1"] else [])
+        down += [int(p) if p.isdigit() else p for p in parts]
+    fixed = [isinstance(p, str) for p in down]
+
     def moved(rows: int, cols: int = 0) -> str:
+        if not cols:
+            return "".join(p if f else str(p + rows) for p, f in zip(down, fixed))
+
         def row(text: str) -> str:
             return text if text.startswith("$") else str(int(text) + rows)
 

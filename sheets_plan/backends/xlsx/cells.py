@@ -142,11 +142,28 @@ def cells_in(data: str, boxes: list[Box], strings: list[str]):
     index = Boxes(boxes)
     for r, row in _rows(data):
         spans = index.spans(r)
-        if not spans:
+        if not spans or _left_of(row, spans):
             continue
         for c, cell in _cells(row):
             if _covered(c, spans):
                 yield (r, c, *read_cell(cell, strings))
+
+
+def _last_col(row: str) -> int | None:
+    """The column of a row's last cell, read from its end alone (-1: no cell); None when that cell
+    does not name its place (then every cell must be read)."""
+    at = row.rfind("<c ")
+    if at < 0:
+        return None if "<c>" in row or "<c/>" in row else -1
+    m = _CELL_REF.search(row, at, row.index(">", at))
+    return ref(m.group(1) + m.group(2))[1] if m and "<c>" not in row[at:] else None
+
+
+def _left_of(row: str, spans: list[tuple[int, int | None]], cols: Iterable[int] = ()) -> bool:
+    """Whether every cell of the row stands left of the spans and columns (a computed column
+    written beside the typed ones): the row's cells need no reading."""
+    last = _last_col(row)
+    return last is not None and last < min([c0 for c0, _ in spans] + list(cols))
 
 
 def _in(i: int, lo: int, hi: int | None) -> bool:
@@ -254,6 +271,10 @@ def _new_row(r: int, cols: Iterable[int], render: Render, restyle=None) -> str:
 def _patch_row(row: str, r: int, boxed: list[tuple[int, int | None]], cols: Iterable[int], render: Render,
                restyle) -> str:
     head = xml.set_attrs(row[:row.index(">") + 1], spans=None)
+    if restyle is None and not head.endswith("/>") and (boxed or cols) and _left_of(row, boxed, cols):
+        # the new cells go after the row's own ones, which stay as they are: no cell is parsed
+        added = [x for c in sorted(set(cols)) if (x := render(r, c, None))]
+        return head + row[row.index(">") + 1:-len("</row>")] + "".join(added) + "</row>"
     have = {c: (cell if _CELL_REF.search(" " + cell[2:cell.index(">")]) else xml.set_attrs(cell, r=letters(c) + str(r + 1)))
             for c, cell in _cells(row)}  # each kept cell names its place: neighbours may come or go
     keep: dict[int, str] = {}
