@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -31,6 +32,12 @@ def _report(path, by=None) -> list[dict]:
     return json.loads(out)
 
 
+def _typed(path) -> list[tuple]:
+    wb = openpyxl.load_workbook(path)
+    return [row[:16] for row in wb["Контент-план"].iter_rows(max_row=6, values_only=True)] + [
+        row[:6] for row in wb["Аккаунт"].iter_rows(max_row=7, values_only=True)]
+
+
 @pytest.mark.slow
 def test_a_platform_without_a_row_counts_at_its_last_known_followers(tmp_path, template, office):
     backend = LocalBackend(tmp_path)
@@ -45,6 +52,7 @@ def test_a_platform_without_a_row_counts_at_its_last_known_followers(tmp_path, t
     # an admin adds the TikTok account's first row in LibreOffice: no post there yet
     office.edit(path, [["unprotect", "Аккаунт"], ["set", "Аккаунт", "A6", serial(W3)],
                        ["set", "Аккаунт", "B6", "TikTok"], ["set", "Аккаунт", "C6", 870]])
+    typed = _typed(path)
     flags = jobs.validate(backend, path, template=template, as_of=dt.date.fromisoformat(AS_OF)).flags
     assert not [f for f in flags if f.tab == "account"]  # VK stopped posting: no row asked for; TikTok's is fine
 
@@ -56,6 +64,7 @@ def test_a_platform_without_a_row_counts_at_its_last_known_followers(tmp_path, t
     assert vk[W2.isoformat()] is None  # the platform's own row shows what was typed: nothing
 
     assert CliRunner().invoke(cli, ["summarize", str(path), "--as-of", AS_OF]).exit_code == 0
+    assert _typed(path) == typed  # the tool wrote its tabs, no cell an admin typed
     snap = load_snapshot(backend, str(path), template, as_of=dt.date.fromisoformat(AS_OF))
     recalculated, = convert([Path(path)], "xlsx", tmp_path / "lo")
     reports = {by: _report(path, by) for by in (None, "platform", "responsible")}
