@@ -364,24 +364,10 @@ def shifter(formula: str):
         pieces += [formula[at:m.start()], m]
         at = m.end()
     pieces.append(formula[at:])
-
     # Moved down a column (cols == 0, every row of a repeatCell): only relative row numbers change,
-    # so the text is laid out once as literal parts and the row numbers to add to.
-    down: list = []
-    for piece in pieces:
-        if isinstance(piece, str):
-            down.append(piece)
-            continue
-        sheet = f"{piece['sheet']}!" if piece["sheet"] else ""
-        if piece["rr0"] is not None:
-            parts = [sheet, piece["rr0"], ":", piece["rr1"]]
-        elif piece["cc0"] is not None:
-            parts = [sheet + f"{piece['cc0']}:{piece['cc1']}"]
-        else:
-            parts = [sheet + piece["c0"], piece["r0"]]
-            if piece["c1"] is not None:
-                parts += [":" + piece["c1"]] + ([piece["r1"]] if piece["r1"] else [])
-        down += [int(p) if p.isdigit() else p for p in parts]
+    # so the text is laid out once, its relative row numbers as ints to add to.
+    down = [p for piece in pieces for p in _reference_parts(piece, lambda t: t if t.startswith("$") else int(t),
+                                                             lambda t: t)]
     fixed = [isinstance(p, str) for p in down]
 
     def moved(rows: int, cols: int = 0) -> str:
@@ -392,24 +378,27 @@ def shifter(formula: str):
             return text if text.startswith("$") else str(int(text) + rows)
 
         def col(text: str) -> str:
-            return text if text.startswith("$") or not cols else col_letter(col_index(text) + cols)
+            return text if text.startswith("$") else col_letter(col_index(text) + cols)
 
-        out = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            sheet = f"{piece['sheet']}!" if piece["sheet"] else ""
-            if piece["rr0"] is not None:
-                out.append(f"{sheet}{row(piece['rr0'])}:{row(piece['rr1'])}")
-            elif piece["cc0"] is not None:
-                out.append(f"{sheet}{col(piece['cc0'])}:{col(piece['cc1'])}")
-            else:
-                end = "" if piece["c1"] is None else ":" + col(piece["c1"]) + (row(piece["r1"]) if piece["r1"] else "")
-                out.append(f"{sheet}{col(piece['c0'])}{row(piece['r0'])}{end}")
-        return "".join(out)
+        return "".join(p for piece in pieces for p in _reference_parts(piece, row, col))
 
     return moved
+
+
+def _reference_parts(piece, row, col) -> list:
+    """A literal piece, or a reference's text in parts with `row` and `col` applied to its row
+    numbers and column letters."""
+    if isinstance(piece, str):
+        return [piece]
+    sheet = f"{piece['sheet']}!" if piece["sheet"] else ""
+    if piece["rr0"] is not None:
+        return [sheet, row(piece["rr0"]), ":", row(piece["rr1"])]
+    if piece["cc0"] is not None:
+        return [sheet, col(piece["cc0"]), ":", col(piece["cc1"])]
+    parts = [sheet, col(piece["c0"]), row(piece["r0"])]
+    if piece["c1"] is not None:
+        parts += [":", col(piece["c1"])] + ([row(piece["r1"])] if piece["r1"] else [])
+    return parts
 
 
 def render_requests(requests: Iterable[dict], locale: str) -> list[dict]:
