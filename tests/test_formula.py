@@ -299,3 +299,11 @@ def test_moving_down_alone_is_the_general_move(rows):
     text = ("=IF(ISNUMBER($A3),SUMIFS('Plan'!$K:$K,'Plan'!$A:$A,\">=\"&$A3)+B2-ROW(C$4:D9)+SUM(3:5)"
             "+'2024'!C7+\"A1\",\"\")")
     assert formula.shift(text, rows) == formula.shift(formula.shift(text, rows, 1), 0, -1)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["MAXIFS", "maxifs", "SORT", "IFS", "SUM", "_xlfn.", "_xlws.", "(", ")", '"', "'",
+                                  ",", "A1", "x", ".", "$", " ", "_xl"]), max_size=12))
+def test_the_prefix_pre_check_never_skips_a_formula_the_rewrite_would_change(parts):
+    text = "=" + "".join(parts)
+    assert to_xlsx(text) == formula._XLSX_NAMES.sub(formula._prefixed, text)

@@ -259,8 +259,13 @@ def to_internal(formula: str, locale: str) -> str:
 # ------------------------------------------------------------------ xlsx
 
 def _could_need_prefix(formula: str) -> bool:
-    """A cheap pre-check: most formulas name no newer function and need no tokenizing."""
-    return _NEWER_RE.search(formula.upper()) is not None
+    """A cheap pre-check: most formulas call no newer function and need no rewriting. A name the
+    rewrite would prefix is a name right before "(" (a name in a string may pass: it is kept)."""
+    for name in _CALLED.findall(formula):
+        upper = name.upper()
+        if upper in _NEWER or "_XL" in upper:
+            return True
+    return False
 
 
 def to_xlsx(formula: str) -> str:
@@ -423,5 +428,5 @@ def render_requests(requests: Iterable[dict], locale: str) -> list[dict]:
 
 
 # Names whose presence means a formula may need (or carry) a prefix.
-_NEWER = tuple(sorted(XLFN_FUNCTIONS | XLWS_FUNCTIONS | {"_XL"}))
-_NEWER_RE = re.compile("|".join(re.escape(name) for name in sorted(_NEWER, key=len, reverse=True)))
+_NEWER = frozenset(XLFN_FUNCTIONS | XLWS_FUNCTIONS)
+_CALLED = re.compile(r"[A-Za-z_][\w.]*(?=\()")  # a name right before "(", prefixes (_xlfn.) and all
