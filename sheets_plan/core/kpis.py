@@ -54,7 +54,7 @@ def static_figures(snap, report: Report) -> dict[str, dict[str, float]]:
     out = {admin: {"open_flags": 0.0, "completeness": float(stats["completeness"]), "overdue": 0.0, "late_stats": 0.0}
            for admin, stats in report.by_admin.items()}
     late_rows: dict[str, set] = {}
-    late = set(dates.index[(dates <= late_before).fillna(False).to_numpy(dtype=bool)])  # a set: 100 000s of flags
+    late = set(dates.index[(dates <= late_before).to_numpy(dtype=bool)])  # looked up per flag: 100 000s of them
     for f in report.flags:
         figures = out.setdefault(f.admin, {"open_flags": 0.0, "completeness": np.nan, "overdue": 0.0,
                                            "late_stats": 0.0})

@@ -54,7 +54,7 @@ class Snapshot:
         return out
 
 
-def project_admins(meta: dict, lists: Grid | None) -> tuple[str, ...]:
+def admins_of(meta: dict, lists: Grid | None) -> tuple[str, ...]:
     """The admins: the names in the Lists tab (what the dropdowns offer); a project made before
     that tab existed keeps them in the tool's metadata."""
     return structure.listed_admins(lists.values) if lists is not None else structure.project_admins(meta)
@@ -90,7 +90,7 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
     titles, present = tab_titles(meta, template)
     locale = project_locale(meta, template)
     grids = dict(grids)
-    admins = project_admins(meta, grids.pop(LISTS, None))
+    admins = admins_of(meta, grids.pop(LISTS, None))
     # each admin's name, and the old name of one renamed, read as that admin's
     spellings = {**{old: new for old, new in structure.former_admins(meta).items() if new in admins},
                  **{a: a for a in admins}}

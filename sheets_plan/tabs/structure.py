@@ -238,8 +238,7 @@ def _format_fields(fmt: dict) -> str:
 
 
 def choice_labels(col: Column, project: Project) -> list[str]:
-    if col.choices == ADMINS:
-        return list(project.admins)
+    """A fixed dropdown's labels (the admins' dropdown is a range over the Lists tab)."""
     return [c.label(project.locale) for c in col.choices or ()]
 
 

@@ -54,11 +54,12 @@ class _FrameEvaluator:
     @staticmethod
     def of_platform(account: pd.DataFrame, name: str) -> pd.DataFrame:
         """One platform's Account rows (as `prepared` gives them), the last of each week, indexed by week."""
-        own = account[account["_platform"] == name.lower()]
+        own = _FrameEvaluator.history_of(account, name)
         return own.drop_duplicates("_week", keep="last").set_index("_week")
 
     @staticmethod
     def history_of(account: pd.DataFrame, name: str) -> pd.DataFrame:
+        """One platform's every Account row (as `prepared` gives them), in sheet order."""
         return account[account["_platform"] == name.lower()]
 
     def latest(self, expr: LatestValue, weeks: pd.DatetimeIndex) -> np.ndarray:
