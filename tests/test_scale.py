@@ -4,7 +4,6 @@ over every dated row (the register's too)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 
@@ -198,7 +197,19 @@ def test_rows_typed_below_get_the_computed_column_as_one_run_without_a_flag(tmp_
 
 def test_flags_as_json_are_the_flags_fields():
     f = Flag("plan", 3, "likes", "K3", "stats", "error", "m", "A")
-    assert Report("p", AS_OF, [f], 1).to_json()["flags"] == [dataclasses.asdict(f)]
+    assert Report("p", AS_OF, [f], 1).to_json()["flags"] == [
+        {"tab": "plan", "row": 3, "column": "likes", "cell": "K3", "rule": "stats", "severity": "error",
+         "message": "m", "admin": "A"}]
+
+
+def test_the_json_text_is_the_report_s_json():
+    """`validate --format json` writes the report in pieces, a flag a line: the same JSON."""
+    flags = [Flag("plan", r, "likes", f"K{r}", "stats", "error", f"«{r}» \"x\"\n", "Анна") for r in range(2, 7)]
+    for shown in ([], flags[:1], flags):
+        report = Report("Кофе \"Дом\"", AS_OF, shown, 5, by_admin={"Анна": {"rows": 5}})
+        text = "".join(report.json_text(block=2))
+        assert json.loads(text) == report.to_json()
+        assert text.count("\n    {") == len(shown)  # one line a flag
 
 
 # ------------------------------------------------------------------ weeks over every dated row

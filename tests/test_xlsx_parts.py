@@ -9,7 +9,7 @@ import pytest
 
 from sheets_plan import LocalBackend
 from sheets_plan.jobs import project as jobs
-from sheets_plan.backends.xlsx import cells
+from sheets_plan.backends.xlsx import cells, patch
 from sheets_plan.backends.xlsx.styles import Styles
 
 from .constants import AS_OF
@@ -40,9 +40,10 @@ def test_bold_keeps_the_font_size_and_a_size_keeps_bold():
 def test_rows_and_cells_without_numbers_keep_their_places():
     data = ('<sheetData><row><c><v>1</v></c></row><row r="5"><c r="A5"><v>2</v></c></row>'
             '<row><c><v>3</v></c><c><v>4</v></c></row></sheetData>')
-    out = cells.patch(data, [(5, 6, 0, 1)], {5: [0], 1: [1]},
+    out = patch.patch(data.encode(), [(5, 6, 0, 1)], {5: [0], 1: [1]},
                       lambda r, c, old: cells.cell_xml(r, c, None, "new"))
-    rows = [(r, [c for c, _ in cells._cells(row)]) for r, row in cells._rows(out)]
+    out = b"".join(out).decode()
+    rows = [(r, [c for c, _ in cells.row_cells(row.decode())]) for r, row, _, _ in cells.rows(out.encode())]
     assert rows == [(0, [0]), (1, [1]), (4, [0]), (5, [0, 1])]
     assert 'r="B6"' in out and ">4<" in out   # row 6's second cell kept, now named, not moved into A
 
@@ -58,7 +59,7 @@ def test_cells_added_right_of_a_row_s_own_are_the_general_patch():
             '<row r="2"><c r="A2"><v>1</v></c><c r="E2"><v>5</v></c></row><row r="3"/></sheetData>')
     render = lambda r, c, old: cells.cell_xml(r, c, 3, None, f"=A{r + 1}*2")  # noqa: E731
     boxes, written = [(0, 3, 3, 4)], {0: [3], 1: [3], 2: [3]}
-    fast = cells.patch(data, boxes, written, render)
-    assert fast == cells.patch(data, boxes, written, render, restyle=lambda r, c, s: s)
+    fast = b"".join(patch.patch(data.encode(), boxes, written, render)).decode()
+    assert fast == b"".join(patch.patch(data.encode(), boxes, written, render, restyle=lambda r, c, s: s)).decode()
     assert '<c r="C1"><v>2</v></c><c r="D1" s="3"><f>A1*2</f></c></row>' in fast  # row 1: appended
     assert '<c r="D2" s="3"><f>A2*2</f></c><c r="E2">' in fast  # row 2: E2 stands right of it, put in order

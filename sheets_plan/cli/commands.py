@@ -21,7 +21,7 @@ from .options import (
     EXIT_RUN_ERROR, HELP, DateParam, Group, as_of_option, dir_option, folder_option, format_option, google_options,
     locale_option, one_folder, stats_options, target_options, template_option,
 )
-from .output import echo_json, progress, run_errors
+from .output import echo_json, echo_pieces, progress, run_errors
 
 
 def load_template(path: str | None):
@@ -125,7 +125,7 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, goo
 
     Example: sheets-plan validate "plans/Coffee House.xlsx" --as-of 2026-03-16
     """
-    from sheets_plan.core.flags import render_csv, render_text
+    from sheets_plan.core.flags import csv_text, render_text
     from sheets_plan.jobs.project import validate as run
 
     if personal and fmt != "text":
@@ -134,9 +134,9 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, goo
     backend, sid = open_target(target, google)
     report = run(backend, sid, template=load_template(template_path), as_of=as_of, write=not no_write)
     if fmt == "json":
-        echo_json(report.to_json())
+        echo_pieces(report.json_text())
     elif fmt == "csv":
-        click.echo(render_csv(report), nl=False)
+        echo_pieces(csv_text(report))
     else:
         click.echo(render_text(report, report.locale, personal=personal), nl=False)
     sys.exit(report.exit_code(fail_on))

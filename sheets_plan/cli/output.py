@@ -20,6 +20,12 @@ def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def echo_pieces(pieces) -> None:
+    """Text made in pieces (a large report's JSON or CSV), written as it comes."""
+    for piece in pieces:
+        click.echo(piece, nl=False)
+
+
 def run_errors(fn):
     """Turn the product's known failures into one line on stderr and exit code 2, never a traceback."""
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field, fields
+import json
+from typing import Iterator, NamedTuple
+from dataclasses import dataclass, field
 
 SEVERITY_RANK = {"warning": 1, "error": 2}
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
+    """One finding. A named tuple: a check at scale makes 300 000 of them, each made in a fraction
+    of a frozen dataclass's time and held in less memory."""
     tab: str
     row: int
     column: str
@@ -25,6 +28,9 @@ class Flag:
     severity: str
     message: str
     admin: str
+
+    def as_dict(self) -> dict:
+        return dict(zip(self._fields, self))
 
 
 @dataclass
@@ -49,17 +55,28 @@ class Report:
         return sum(f.severity == "warning" for f in self.flags)
 
     def to_json(self) -> dict:
-        return {
-            "project": self.project,
-            "as_of": self.as_of.isoformat(),
-            "flags": [dict(vars(f)) for f in self.flags],  # vars, not asdict: 300 000 flags in 0.2 s, not 13
-            "summary": {
-                "rows_checked": self.rows_checked,
-                "errors": self.errors,
-                "warnings": self.warnings,
-                "by_admin": self.by_admin,
-            },
-        }
+        return {"project": self.project, "as_of": self.as_of.isoformat(),
+                "flags": [f.as_dict() for f in self.flags],  # not asdict: 300 000 flags in 0.2 s, not 13
+                "summary": self._summary()}
+
+    def _summary(self) -> dict:
+        return {"rows_checked": self.rows_checked, "errors": self.errors, "warnings": self.warnings,
+                "by_admin": self.by_admin}
+
+    def json_text(self, block: int = 2000) -> Iterator[str]:
+        """`to_json()` as text in pieces, a flag a line: 300 000 flags are written as they are
+        encoded, never held as dicts or one string (the C encoder per flag; json.dumps with an
+        indent would run the pure-Python one over all of them)."""
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        head = {"project": self.project, "as_of": self.as_of.isoformat()}
+        yield "{\n" + "".join(f"  {dumps(k)}: {dumps(v)},\n" for k, v in head.items()) + '  "flags": ['
+        for i in range(0, len(self.flags), block):
+            # a block in one call of the C encoder, then a line a flag: '}, {"tab": ' is found only
+            # between two flags (inside a string its quotes are escaped; a flag holds no object)
+            flags = dumps([f.as_dict() for f in self.flags[i:i + block]])[1:-1]
+            yield ("," if i else "") + "\n    " + flags.replace('}, {"tab": ', '},\n    {"tab": ')
+        summary = json.dumps(self._summary(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ("\n  ]" if self.flags else "]") + f',\n  "summary": {summary}\n}}\n'
 
     def exit_code(self, fail_on: str = "error") -> int:
         """0 when no flag is at or above `fail_on` (error | warning), else 1."""
@@ -144,15 +161,21 @@ def _flag_lines(words: dict, flags: list[Flag], titles: dict[str, str], unmasked
             for c, s, f in zip(cells, severities, flags)]
 
 
-CSV_FIELDS = [f.name for f in fields(Flag)]
+CSV_FIELDS = list(Flag._fields)
 
 
 def render_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    writer.writerows([_cell_safe(getattr(f, name)) for name in CSV_FIELDS] for f in report.flags)
-    return out.getvalue()
+    return "".join(csv_text(report))
+
+
+def csv_text(report: Report, block: int = 2000) -> Iterator[str]:
+    """The flags as CSV, in pieces of `block` rows (written as they are made)."""
+    yield ",".join(CSV_FIELDS) + "\n"
+    for i in range(0, len(report.flags), block):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(
+            [_cell_safe(getattr(f, name)) for name in CSV_FIELDS] for f in report.flags[i:i + block])
+        yield out.getvalue()
 
 
 def _cell_safe(value):

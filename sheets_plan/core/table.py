@@ -159,16 +159,17 @@ def _frame(rows: list[list], width: int, positions: dict[str, int], index, keys)
 
 
 def _formulas(tab: Tab, grid: Grid, width: int, positions, index) -> pd.DataFrame | None:
+    """The computed columns' formulas (text, None where a cell holds none), picked column by
+    column: most rows hold none (rows typed below the provisioned ones), no grid is padded."""
     if grid.formulas is None:
         return None
     rows = grid.formulas[1:len(grid.values)]
-    rows = rows + [[]] * (len(grid.values) - 1 - len(rows))
-    keys = [c.key for c in tab.columns if c.computed]
-    frame = _frame(rows, width, positions, index, keys)
-    for key in keys:
-        cells = Cells(frame[key])
-        frame[key] = cells.text.where(~cells.blank.to_numpy() & (cells.kind == TEXT), None).astype(object)
-    return frame
+    out = {}
+    for key in [c.key for c in tab.columns if c.computed]:
+        p = positions[key]
+        column = [row[p] if len(row) > p else None for row in rows] + [None] * (len(index) - len(rows))
+        out[key] = [f.strip() or None if isinstance(f, str) else None for f in column]
+    return pd.DataFrame(out, index=index, dtype=object)
 
 
 TEXT, NUMBER, BOOL, NONE, DATE, OTHER = range(6)

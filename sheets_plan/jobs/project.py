@@ -17,6 +17,7 @@ from sheets_plan.tabs import kpi_tab, weekly_tab, check_tab
 from sheets_plan.backends.base import Backend
 from sheets_plan.core.flags import Report, render_text
 from sheets_plan.tabs.snapshot import Snapshot
+from .bulk import few_collections
 from .read import load_snapshot
 from sheets_plan.core.template import Template, load
 
@@ -51,6 +52,7 @@ def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.
             + list(then) + check_tab.log_requests(snap, report, run_at))
 
 
+@few_collections
 def validate(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
              write: bool = True, run_at: dt.datetime | None = None) -> Report:
     """Check a project against the procedure; unless write=False, write the
@@ -69,7 +71,9 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
     snap = start(backend, sid, template, as_of)
     report = check_snapshot(snap)
     if write:
-        backend.batch_update(sid, check_requests(backend, snap, report, run_at or now(snap.template)))
+        requests = check_requests(backend, snap, report, run_at or now(snap.template))
+        del snap  # the write needs none of the tables: 100 000 rows' frames are freed before the file is patched
+        backend.batch_update(sid, requests)
     return report
 
 
@@ -198,6 +202,7 @@ def register_sources(snap: Snapshot) -> dict:
             "stages": {c.key: c.label(snap.locale) for c in leads.column("stage").choices}}
 
 
+@few_collections
 def summarize(backend: Backend, sid: str, *, template: Template | None = None,
               as_of: dt.date | None = None, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
     """Build or refresh the Weekly tab (live formulas and charts) with the last
@@ -218,6 +223,7 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
     return out
 
 
+@few_collections
 def report(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
            weeks: int = 8, by: str | None = None) -> tuple[Snapshot, pd.DataFrame]:
     """The last `weeks` weeks' figures, computed with pandas (nothing is written);
@@ -237,6 +243,7 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
     return snap, figures(snap, weeks, by)
 
 
+@few_collections
 def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
         apply: bool = False, run_at: dt.datetime | None = None) -> fixes.FixResult:
     """List the admin cells the statistics do not count as typed and their clean
@@ -271,6 +278,7 @@ class ProjectRun:
         return render_text(self.report, self.snapshot.locale)
 
 
+@few_collections
 def run_project(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
                 run_at: dt.datetime | None = None) -> ProjectRun:
     """The weekly job for one project: check + summary in one atomic write.

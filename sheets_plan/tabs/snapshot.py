@@ -7,7 +7,7 @@ out. Every job starts from one, so a project costs two reads however many rows i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -36,12 +36,19 @@ class Snapshot:
     grids: dict[str, Grid]       # raw cells of the tabs not read as tables (the Log)
     tables: dict[str, Table]
     as_of: dt.date
+    _expected: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def sheet(self, key: str) -> dict | None:
         return structure.find_tab(self.meta, self.template.tab(key), self.template)
 
     def expected_formulas(self) -> dict[str, pd.Series]:
-        """The formula each computed plan cell should hold, per row."""
+        """The formula each computed plan cell should hold, per row (made once: the check and the
+        repairs both ask)."""
+        if self._expected is None:
+            self._expected = self._formulas_expected()
+        return self._expected
+
+    def _formulas_expected(self) -> dict[str, pd.Series]:
         plan = self.template.tab_of_kind("plan")
         table = self.tables[plan.key]
         rows = table.frame.index

@@ -117,8 +117,8 @@ class Book:
 
     def _grid(self, sheet: Sheet, a1) -> Grid:
         ws = self.sheets[sheet.id]
-        found = cells.formulas(*ws.cells_raw())  # first: then the part's bytes go before the values come
-        ws.let_go(lambda: self.pkg.reread(self.path, self.entries[sheet.id].part))
+        found = cells.formulas(*ws.cells().raw())  # first: then the part's bytes go before the values come
+        ws.cells().let_go(lambda: self.pkg.reread(self.path, self.entries[sheet.id].part))
         # text and numbers inline (millions of cells): "" is a blank, a whole float an int; the rest through _value
         values = self._calamine_rows(sheet.title)
         for i, row in enumerate(values):  # in place: the cells are not held twice

@@ -7,9 +7,10 @@ model (serial numbers for dates, "=..." for formulas in internal form).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from typing import Callable, Iterable
+from typing import Iterable
 
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_index, col_letter as letters
@@ -18,8 +19,10 @@ from . import xml
 ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
-_ROW_NUM = re.compile(r'\sr="(\d+)"')
-_CELL_REF = re.compile(r'\sr="([A-Z]{1,3})(\d+)"')
+ROW_NUM = re.compile(r'\sr="(\d+)"')
+ROW_B, ROW_NUM_B = re.compile(ROW.pattern.encode(), re.S), re.compile(ROW_NUM.pattern.encode())
+CELL_REF = re.compile(r'\sr="([A-Z]{1,3})(\d+)"')
+_CELL_REF_B = re.compile(CELL_REF.pattern.encode())
 # <f> is a cell's first child (CT_Cell: f, v, is): a formula cell is found without scanning its body.
 _FORMULA_CELL = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"[^>]*>\s*<f\b([^>]*?)(?:/>|>(.*?)</f>)', re.S)
 Box = tuple[int, int | None, int, int | None]  # r0, r1, c0, c1 (0-based, half-open, None = open)
@@ -42,47 +45,54 @@ def shared_strings(text: str | None) -> list[str]:
 
 
 # ---------------------------------------------------------------- formulas
-def expand_shared(data: str) -> str:
+# A shared formula's other cells hold only its index: each is the first cell's formula moved by
+# the offset, with the shifter a repeatCell uses (one scan of the formula for the whole group).
+def expand_shared(data: bytes) -> bytes:
     """Every shared formula written out in its own cell (so one cell can change alone)."""
-    if 't="shared"' not in data:
+    if b't="shared"' not in data:
         return data
-    from openpyxl.formula.translate import Translator
-
-    masters: dict[str, tuple[str, str]] = {}
-    for m in _FORMULA_CELL.finditer(data):
-        a = xml.attrs("<f" + m.group(3) + ">")
-        if a.get("t") == "shared" and m.group(4):
-            masters[a["si"]] = (m.group(1) + m.group(2), "=" + html.unescape(m.group(4)))
+    text = data.decode("utf-8")
+    groups = _shared_firsts(text)
 
     def plain(m: re.Match) -> str:
         a = xml.attrs("<f" + m.group(3) + ">")
-        if a.get("t") != "shared":
+        if a.get("t") != "shared" or a.get("si") not in groups:
             return m.group(0)
-        origin, text = masters.get(a.get("si"), (None, None))
-        if text is None:
-            return m.group(0)
-        here = m.group(1) + m.group(2)
-        moved = text if here == origin else Translator(text, origin=origin).translate_formula(here)
+        r, c = ref(m.group(1) + m.group(2))
+        moved = _moved(groups[a["si"]], r, c)
         start = m.start(3) - m.start(0) - 2  # where "<f" begins inside the match
-        return m.group(0)[:start] + "<f>" + xml.esc(moved[1:]) + "</f>"
+        return m.group(0)[:start] + "<f>" + xml.esc(formula.to_xlsx(moved)[1:]) + "</f>"
 
-    return _FORMULA_CELL.sub(plain, data)
+    return _FORMULA_CELL.sub(plain, text).encode("utf-8")
+
+
+def _shared_firsts(data: str) -> dict[str, tuple[int, int, str]]:
+    """si -> (row, col, formula in internal form) of each shared formula's first cell."""
+    out = {}
+    for m in _FORMULA_CELL.finditer(data):
+        a = xml.attrs("<f" + m.group(3) + ">")
+        if a.get("t") == "shared" and m.group(4) and a.get("si") not in out:
+            out[a["si"]] = (*ref(m.group(1) + m.group(2)), formula.from_xlsx("=" + unescape(m.group(4))))
+    return out
+
+
+def _moved(first: tuple[int, int, str], r: int, c: int) -> str:
+    r0, c0, text = first
+    return text if (r, c) == (r0, c0) else formula.shifter(text)(r - r0, c - c0)
 
 
 def formulas(data: str | bytes, pos: int = 0, endpos: int | None = None) -> dict[tuple[int, int], str]:
     """(row, col) -> formula ("=...", internal form) of every formula cell in data[pos:endpos]
     (sheetData as text, or the part's bytes)."""
     endpos = len(data) if endpos is None else endpos
-    if isinstance(data, bytes) and data.find(b't="shared"', pos, endpos) >= 0:
-        data, pos, endpos = data[pos:endpos].decode("utf-8"), 0, None
-    if isinstance(data, str):
-        data, pos, endpos = expand_shared(data[pos:endpos] if pos or endpos else data), 0, None
-        endpos = len(data)
     f_re, cell_re, opener = (_F, _CELL_REF_AT, "<c") if isinstance(data, str) else (_FB, _CELL_REF_AT_B, b"<c")
     out, columns = {}, {}
+    firsts: dict = {}  # si -> first cell of a shared formula
+    later: list = []  # shared cells met before their group's first cell (not in Excel's order)
     for m in f_re.finditer(data, pos, endpos):  # the <f> elements first, then each one's cell: most hold none
-        text = m.group(1)
-        if not text:
+        attrs, text = m.group(1), m.group(2)
+        si = _shared_si(attrs) if attrs else None
+        if not text and si is None:
             continue
         cell = cell_re.match(data, data.rfind(opener, 0, m.start()))
         if cell is None:
@@ -91,9 +101,20 @@ def formulas(data: str | bytes, pos: int = 0, endpos: int | None = None) -> dict
         col = columns.get(letters)
         if col is None:
             col = columns[letters] = ref((letters if isinstance(letters, str) else letters.decode()) + "1")[1]
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        out[(int(cell.group(2)) - 1, col)] = formula.from_xlsx("=" + (unescape(text) if "&" in text else text))
+        at = (int(cell.group(2)) - 1, col)
+        if text:
+            if isinstance(text, bytes):
+                text = text.decode("utf-8")
+            out[at] = formula.from_xlsx("=" + (unescape(text) if "&" in text else text))
+            if si is not None and si not in firsts:
+                firsts[si] = (*at, out[at])
+        elif si in firsts:
+            out[at] = _moved(firsts[si], *at)
+        else:
+            later.append((at, si))
+    for at, si in later:
+        if si in firsts:
+            out[at] = _moved(firsts[si], *at)
     return out
 
 
@@ -105,7 +126,16 @@ def unescape(text: str) -> str:
             .replace("&amp;", "&"))
 
 
-_F = re.compile(r"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
+_F = re.compile(r"<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
+_SI = re.compile(r'\bsi="(\d+)"')
+
+
+def _shared_si(attrs: str | bytes) -> str | None:
+    """The group index of a shared formula's <f> attributes (None: not shared)."""
+    if isinstance(attrs, bytes):
+        attrs = attrs.decode()
+    m = _SI.search(attrs) if 't="shared"' in attrs else None
+    return m.group(1) if m else None
 _CELL_REF_AT = re.compile(r'<c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
 _FB = re.compile(_F.pattern.encode())
 _CELL_REF_AT_B = re.compile(_CELL_REF_AT.pattern.encode())
@@ -137,40 +167,48 @@ def read_cell(cell: str, strings: list[str]) -> tuple[object, str | None, int | 
     return (int(number) if number.is_integer() and abs(number) < 2 ** 53 else number), None, style
 
 
-def cells_in(data: str, boxes: list[Box], strings: list[str]):
-    """Yield (row, col, value, formula, style) of every existing cell inside the boxes."""
-    index = Boxes(boxes)
-    for r, row in _rows(data):
+def cells_in(data: bytes, boxes: list[Box], strings: list[str]):
+    """Yield (row, col, value, formula, style) of every existing cell inside the boxes (only the
+    rows they reach are decoded)."""
+    index, nxt = Boxes(boxes), 0
+    for r, row, _, _ in rows(data):
+        r = nxt if r is None else r  # a row without r is the one after the row before it
+        nxt = r + 1
         spans = index.spans(r)
-        if not spans or _left_of(row, spans):
+        if not spans or left_of(row, spans):
             continue
-        for c, cell in _cells(row):
-            if _covered(c, spans):
+        for c, cell in row_cells(row.decode("utf-8")):
+            if covered(c, spans):
                 yield (r, c, *read_cell(cell, strings))
 
 
-def _last_col(row: str) -> int | None:
+def _last_col(row: bytes) -> int | None:
     """The column of a row's last cell, read from its end alone (-1: no cell); None when that cell
     does not name its place (then every cell must be read)."""
-    at = row.rfind("<c ")
+    at = row.rfind(b"<c ")
     if at < 0:
-        return None if "<c>" in row or "<c/>" in row else -1
-    m = _CELL_REF.search(row, at, row.index(">", at))
-    return ref(m.group(1) + m.group(2))[1] if m and "<c>" not in row[at:] else None
+        return None if b"<c>" in row or b"<c/>" in row else -1
+    m = _CELL_REF_B.search(row, at, row.index(b">", at))
+    return _column(m.group(1)) if m and b"<c>" not in row[at:] else None
 
 
-def _left_of(row: str, spans: list[tuple[int, int | None]], cols: Iterable[int] = ()) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _column(letters_: bytes) -> int:
+    return col_index(letters_.decode())
+
+
+def left_of(row: bytes, spans: list[tuple[int, int | None]], cols: Iterable[int] = ()) -> bool:
     """Whether every cell of the row stands left of the spans and columns (a computed column
     written beside the typed ones): the row's cells need no reading."""
     last = _last_col(row)
-    return last is not None and last < min([c0 for c0, _ in spans] + list(cols))
+    return last is not None and all(last < c0 for c0, _ in spans) and all(last < c for c in cols)
 
 
 def _in(i: int, lo: int, hi: int | None) -> bool:
     return i >= lo and (hi is None or i < hi)
 
 
-def _covered(c: int, spans: list[tuple[int, int | None]]) -> bool:
+def covered(c: int, spans: list[tuple[int, int | None]]) -> bool:
     return any(_in(c, c0, c1) for c0, c1 in spans)
 
 
@@ -190,135 +228,38 @@ class Boxes:
         return self.by_row.get(r, []) + [(b[2], b[3]) for b in self.tall if _in(r, b[0], b[1])]
 
 
-def _rows(data: str):
-    nxt = 0
-    for m in ROW.finditer(data):
-        head = m.group(0)[:m.group(0).index(">")]
-        rm = _ROW_NUM.search(head)
-        r = int(rm.group(1)) - 1 if rm else nxt
-        nxt = r + 1
-        yield r, m.group(0)
+def rows(data: bytes, pos: int = 0, endpos: int | None = None):
+    """(row index, or None when the row has no r; its bytes; its start and end in data) of each
+    <row> in data[pos:endpos]. Found with bytes.find, not a regex: ten times faster over 100 MB
+    (rows do not nest, and a "<" in a cell's text is escaped)."""
+    endpos = len(data) if endpos is None else endpos
+    while True:
+        start = data.find(b"<row", pos, endpos)
+        if start < 0:
+            return
+        gt = data.find(b">", start, endpos)
+        if gt < 0:
+            return
+        if data[start + 4:start + 5] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):  # <rowBreaks>: not a row
+            pos = start + 4
+            continue
+        end = gt + 1 if data[gt - 1:gt] == b"/" else data.find(b"</row>", gt, endpos) + 6
+        if end < 6:
+            return
+        rm = ROW_NUM_B.search(data, start, gt)
+        yield (int(rm.group(1)) - 1 if rm else None), data[start:end], start, end
+        pos = end
 
 
-def _cells(row: str):
+def row_cells(row: str):
+    """(column, <c> text) of each cell of a row (a cell without r: the next column)."""
     nxt = 0
     for m in CELL.finditer(row):
         head = m.group(0)[:m.group(0).index(">")]
-        rm = _CELL_REF.search(" " + head[2:])
+        rm = CELL_REF.search(" " + head[2:])
         c = ref(rm.group(1) + rm.group(2))[1] if rm else nxt
         nxt = c + 1
         yield c, m.group(0)
-
-
-# ---------------------------------------------------------------- patching
-Render = Callable[[int, int, "str | None"], "str | None"]   # (row, col, old <c> or None) -> new <c> or None
-
-
-def patch(data: str, boxes: list[Box], written: dict[int, Iterable[int]], render: Render,
-          restyle: Callable[[int, int, int], int] | None = None, rewrite: bool = False) -> str:
-    """sheetData with the cells inside `boxes` re-rendered.
-
-    `written`: row -> columns the new state has a cell in (rows and cells
-    that do not exist yet are created). Every cell inside a box goes through
-    `render` (None removes it); with `restyle`, every other cell's style
-    index goes through it (row, col, s) -> s."""
-    inner_start = data.index(">") + 1 if not data.endswith("/>") else len(data)
-    body = data[inner_start:data.rindex("</")] if not data.endswith("/>") else ""
-    if rewrite:  # the whole tab is written anew: its old rows go unread
-        body = ""
-    out, pos = [], 0
-    pending = sorted(written)
-    p = 0
-    index = Boxes(boxes)
-    for m in ROW.finditer(body):
-        row = m.group(0)
-        head = row[:row.index(">")]
-        rm = _ROW_NUM.search(head)
-        r = int(rm.group(1)) - 1 if rm else None
-        if r is None:  # rows without numbers: rare; number them all first
-            return patch(_number_rows(data), boxes, written, render, restyle, rewrite)
-        if p < len(pending) and pending[p] < r:  # new rows go before this one
-            out.append(body[pos:m.start()])
-            pos = m.start()
-            while p < len(pending) and pending[p] < r:
-                out.append(_new_row(pending[p], written[pending[p]], render, restyle))
-                p += 1
-        boxed = index.spans(r)
-        cols = written.get(r, ())
-        if p < len(pending) and pending[p] == r:
-            p += 1
-        if not boxed and not cols and restyle is None:
-            continue
-        out.append(body[pos:m.start()])
-        out.append(_patch_row(row, r, boxed, cols, render, restyle))
-        pos = m.end()
-    out.append(body[pos:])
-    while p < len(pending):
-        out.append(_new_row(pending[p], written[pending[p]], render, restyle))
-        p += 1
-    return "<sheetData>" + "".join(out) + "</sheetData>"
-
-
-def _new_row(r: int, cols: Iterable[int], render: Render, restyle=None) -> str:
-    out = []
-    for c in sorted(cols):
-        x = render(r, c, None)
-        if x:
-            out.append(_restyled(x, r, c, restyle) if restyle else x)
-    return f'<row r="{r + 1}">' + "".join(out) + "</row>" if out else ""
-
-
-def _patch_row(row: str, r: int, boxed: list[tuple[int, int | None]], cols: Iterable[int], render: Render,
-               restyle) -> str:
-    head = xml.set_attrs(row[:row.index(">") + 1], spans=None)
-    if restyle is None and not head.endswith("/>") and (boxed or cols) and _left_of(row, boxed, cols):
-        # the new cells go after the row's own ones, which stay as they are: no cell is parsed
-        added = [x for c in sorted(set(cols)) if (x := render(r, c, None))]
-        return head + row[row.index(">") + 1:-len("</row>")] + "".join(added) + "</row>"
-    have = {c: (cell if _CELL_REF.search(" " + cell[2:cell.index(">")]) else xml.set_attrs(cell, r=letters(c) + str(r + 1)))
-            for c, cell in _cells(row)}  # each kept cell names its place: neighbours may come or go
-    keep: dict[int, str] = {}
-    inside = {c for c in have if _covered(c, boxed)}
-    for c, cell in have.items():
-        if c not in inside:  # inside a box the new state decides
-            keep[c] = _restyled(cell, r, c, restyle) if restyle else cell
-    for c in set(cols) | inside:
-        new = render(r, c, have.get(c))
-        if new:
-            keep[c] = _restyled(new, r, c, restyle) if restyle else new
-        else:
-            keep.pop(c, None)
-    if head.endswith("/>"):
-        head = head[:-2] + ">"
-    if not keep:
-        return head[:-1] + "/>" if re.search(r'\s(ht|s|hidden|customHeight)=', head) else ""
-    return head + "".join(keep[c] for c in sorted(keep)) + "</row>"
-
-
-def _restyled(cell: str, r: int, c: int, restyle) -> str:
-    m = re.search(r'\ss="(\d+)"', cell[:cell.index(">")])
-    old = int(m.group(1)) if m else 0
-    new = restyle(r, c, old)
-    return cell if new == old else xml.set_attrs(cell, s=str(new))
-
-
-def _number_rows(data: str) -> str:
-    """Every row with its r (a row without one is the row after the one before it)."""
-    out, nxt = [], 1
-    for m in ROW.finditer(data):
-        row = m.group(0)
-        rm = _ROW_NUM.search(row[:row.index(">")])
-        if rm:
-            nxt = int(rm.group(1))
-        else:
-            row = xml.set_attrs(row, r=str(nxt))
-        out.append((m.start(), m.end(), row))
-        nxt += 1
-    pieces, pos = [], 0
-    for start, end, row in out:
-        pieces += [data[pos:start], row]
-        pos = end
-    return "".join(pieces) + data[pos:]
 
 
 def cell_xml(r: int, c: int, style: int | None, value=None, formula_text: str | None = None) -> str:

@@ -90,10 +90,13 @@ class Package(Relationships):
         return name in self.parts
 
     def text(self, name: str) -> str:
-        return self.parts[name].decode("utf-8")
+        data = self.parts[name]
+        return (b"".join(data) if isinstance(data, list) else data).decode("utf-8")
 
     # ------------------------------------------------------------ changing
-    def set(self, name: str, data: str | bytes, kind: str | None = None):
+    def set(self, name: str, data: str | bytes | list[bytes], kind: str | None = None):
+        """A part's new bytes; a list of chunks is written one after another (a 100 MB sheet is
+        not joined into one more copy of itself)."""
         self.parts[name] = data.encode("utf-8") if isinstance(data, str) else data
         self.changed.add(name)
         if kind:
@@ -142,7 +145,7 @@ class Package(Relationships):
                             data = self.parts[name]
                             if data is None:  # released, and its stored bytes could not be copied
                                 data = _inflate(self.infos[name], self.raw[name])
-                            z.writestr(self._info(name), data)
+                            _write(z, self._info(name), data)
                         _step(f"part written: {name}")
                 f.flush()
                 os.fsync(f.fileno())
@@ -176,6 +179,29 @@ on_write_step: Callable[[str], None] | None = None
 def _step(name: str) -> None:
     if on_write_step is not None:
         on_write_step(name)
+
+
+# A part this large (a sheet of ~10 000 rows and more) is deflated at level 1, not 6: a third of the
+# time (0.23 s, not 0.78, for 100 000 rows' 86 MB) for a file ~30 % larger (9.3 MB, not 7.1).
+BIG_PART = 8 << 20
+
+
+def _write(z: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes | list[bytes]) -> None:
+    if not isinstance(data, list):
+        z.writestr(info, data)
+        return
+    size = sum(map(len, data))
+    if size >= BIG_PART:
+        info._compresslevel = 1  # ZipInfo's slot for it in 3.11 (3.13 adds the compress_level property over it)
+    with z.open(info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as out:
+        block, size = [], 0
+        for chunk in data:  # a patched sheet is ~4 pieces a row: written in blocks of about a megabyte
+            block.append(chunk)
+            size += len(chunk)
+            if size >= 1 << 20:
+                out.write(b"".join(block))
+                block, size = [], 0
+        out.write(b"".join(block))
 
 
 def _raw(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:

@@ -33,16 +33,50 @@ MAX_COL = 16384
 DEFAULT_WIDTH = "9.140625"
 
 
-_UNREAD = object()  # the cells, still only in the part's bytes
+class HeldCells:
+    """A sheet's sheetData as it is held: a span of the part's bytes as read (let go after the
+    read, read again from the file if asked; not decoded: half the memory of a str of Cyrillic
+    text), or the text or pieces of bytes a change made of it."""
+
+    def __init__(self, data: bytes | str | list, span: tuple[int, int] | None = None):
+        self._data, self._span, self._reload = data, span, None
+
+    def raw(self) -> tuple[str | bytes, int, int]:
+        """The cells as held now and where they stand in it (the part's bytes while untouched)."""
+        if self._span is not None:
+            return (self._part(), *self._span)
+        data = self.bytes() if isinstance(self._data, list) else self._data
+        return data, 0, len(data)
+
+    def text(self) -> str:
+        if not isinstance(self._data, str):
+            self._data, self._span, self._reload = self.bytes().decode("utf-8"), None, None
+        return self._data
+
+    def bytes(self) -> bytes:
+        if self._span is not None:
+            return self._part()[slice(*self._span)]
+        if isinstance(self._data, list):
+            return b"".join(self._data)
+        return self._data.encode("utf-8") if isinstance(self._data, str) else self._data
+
+    def pieces(self) -> list:
+        return self._data if isinstance(self._data, list) else [self.bytes()]
+
+    def let_go(self, reload):
+        """Drop the untouched part's bytes (100 MB at 100 000 rows); `reload()` gives them again."""
+        if self._span is not None and self._data is not None:
+            self._data, self._reload = None, reload
+
+    def _part(self) -> bytes:
+        return self._data if self._data is not None else self._reload()
 
 
 class Worksheet:
-    """The part's top-level elements as text, except the cells: those stay the bytes they were
-    read as (half the memory of a str of Cyrillic text) until something asks for them as text."""
+    """The part's top-level elements as text, except the cells (`HeldCells`)."""
 
     def __init__(self, data: str | bytes):
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        self._raw = self._reload = None
         start = re.search(rb"<(\w+:)?worksheet\b[^>]*>", raw)
         if start is None:
             raise ValueError("not a worksheet")
@@ -60,42 +94,36 @@ class Worksheet:
         else:
             closing = b"</" + prefix + b"sheetData>"
             data_end = raw.index(closing, open_end) + len(closing)
-        self._raw, self._span = raw, (data_start, data_end)  # not sliced: no copy of the cells
-        self.items = (_items(raw[start.end():data_start].decode("utf-8")) + [["sheetData", _UNREAD]]
+        self.items = (_items(raw[start.end():data_start].decode("utf-8"))
+                      + [["sheetData", HeldCells(raw, (data_start, data_end))]]  # not sliced: no copy
                       + _items(raw[data_end:end].decode("utf-8")))
 
+    def chunks(self) -> list:
+        """The part's bytes, element by element (the cells as they are held: never decoded for this)."""
+        return [self.head.encode("utf-8")] + [
+            piece for _, t in self.items
+            for piece in (t.pieces() if isinstance(t, HeldCells) else [t.encode("utf-8")])] + [
+            self.tail.encode("utf-8")]
+
     def text(self) -> str:
-        return self.head + "".join(self.get(n) if t is _UNREAD else t for n, t in self.items) + self.tail
+        return b"".join(self.chunks()).decode("utf-8")
 
     def get(self, name: str) -> str | None:
-        for item in self.items:
-            if item[0] == name:
-                if item[1] is _UNREAD:
-                    item[1] = self._bytes()[slice(*self._span)].decode("utf-8")
-                    self._raw = self._reload = None
-                return item[1]
+        for _, t in (item for item in self.items if item[0] == name):
+            return t.text() if isinstance(t, HeldCells) else t
         return None
 
-    def cells_raw(self) -> tuple[str | bytes, int, int]:
-        """The sheetData as it is held now (the part's bytes while untouched) and where it stands in it."""
-        for name, t in self.items:
-            if name == "sheetData":
-                return (self._bytes(), *self._span) if t is _UNREAD else (t, 0, len(t))
-        return "<sheetData/>", 0, 12
-
-    def let_go(self, reload):
-        """Drop the untouched cells' bytes (100 MB at 100 000 rows); `reload()` gives the part again if asked."""
-        if self._raw is not None:
-            self._raw, self._reload = None, reload
-
-    def _bytes(self) -> bytes:
-        return self._raw if self._raw is not None else self._reload()
+    def cells(self) -> HeldCells:
+        return next((t for n, t in self.items if n == "sheetData" and isinstance(t, HeldCells)),
+                    None) or HeldCells(b"<sheetData/>")
 
     def all(self, name: str) -> list[str]:
         return [t for n, t in self.items if n == name]
 
-    def put(self, name: str, texts: str | list[str] | None):
+    def put(self, name: str, texts: str | list | None):
         """Replace every `name` child with `texts` (None or [] removes them), in schema order."""
+        if name == "sheetData":  # one element, held as text or as the pieces a patch made
+            texts = [HeldCells(texts)] if texts else []
         texts = [texts] if isinstance(texts, str) else list(texts or [])
         at = next((i for i, (n, _) in enumerate(self.items) if n == name), None)
         self.items = [it for it in self.items if it[0] != name]
@@ -160,7 +188,14 @@ class Worksheet:
         for col in xml.elements(self.get("cols") or "", "col"):
             a = xml.attrs(col)
             runs.append((int(a["min"]) - 1, int(a["max"]), int(a.get("style", 0))))
-        return lambda c: next((s for lo, hi, s in runs if lo <= c < hi), 0)
+        known: dict[int, int] = {}
+
+        def style(c: int) -> int:
+            if c not in known:  # asked once per cell written: 300 000 times for a computed column
+                known[c] = next((s for lo, hi, s in runs if lo <= c < hi), 0)
+            return known[c]
+
+        return style
 
     def set_columns(self, cols: dict[int, dict[str, str]]):
         """Write <cols> back, runs of equal attributes folded into one <col>."""

@@ -5,6 +5,8 @@
    model's Sheets semantics (clears, partial field masks) are exact.
 2. The model applies the requests atomically (data validation, which the
    model keeps per cell, is taken apart and applied to the sheet's ranges).
+   A repeated formula that nothing else in the batch sees goes around the
+   model, as one shared formula (`shared`).
 3. Each changed sheet is patched: the touched cells re-rendered
    (`write_cells`), the tool's dropdowns, conditional formats, protection,
    widths, frozen rows, charts and notes (`write_parts`), then workbook.xml
@@ -19,6 +21,7 @@ from sheets_plan.model import Sheet
 from . import cells, props
 from .book import Book
 from .direct import clears, direct_requests, target
+from .shared import shared_repeats
 from .sheet import EMPTY, Worksheet
 from .write_cells import CellWriting
 from .write_parts import SheetParts
@@ -43,9 +46,13 @@ class Writer(CellWriting, SheetParts, WorkbookWriting):
     def apply(self, requests: list[dict]) -> list[dict]:
         validations = [r["setDataValidation"] for r in requests if "setDataValidation" in r]
         passed = [r for r in requests if "setDataValidation" not in r]
+        whole = {target(r)[0] for r in passed if clears(r)}
+        self.shared = shared_repeats(passed, set(self.book.entries) - whole)
+        skipped = {id(r) for bodies in self.shared.values() for r in bodies}
+        passed = [r for r in passed if id(r) not in skipped]
         boxes = self._touched(passed)
         self.direct = direct_requests(passed, self.cleared)
-        skipped = {id(r) for bodies in self.direct.values() for r in bodies}
+        skipped |= {id(r) for bodies in self.direct.values() for r in bodies}
         passed = [r for r in passed if id(r) not in skipped]
         before = {s.id: _state(s) for s in self.model.sheets}
         order_before = [s.id for s in self.model.sheets]
@@ -55,6 +62,10 @@ class Writer(CellWriting, SheetParts, WorkbookWriting):
         # Not atomic in memory: on any failure the Book is dropped and the file was never touched.
         replies = iter(self.model.batch_update(passed, atomic=False))
         out = [{} if "setDataValidation" in r or id(r) in skipped else next(replies) for r in requests]
+        for sid, bodies in self.shared.items():
+            for req in bodies:
+                self.model._bounded(self.model.sheet(sid), req["repeatCell"]["range"])  # Sheets' grid-limit error
+            boxes.setdefault(sid, []).extend(target(req)[1] for req in bodies)
         for sheet in self.model.sheets:
             self._write_sheet(sheet, before.get(sheet.id), boxes.get(sheet.id, []),
                               [(v["range"], v.get("rule")) for v in validations
@@ -82,10 +93,11 @@ class Writer(CellWriting, SheetParts, WorkbookWriting):
             if sid in self.cleared:  # the tab is written whole: what it held does not matter
                 continue
             sheet = self.model.sheet(sid)
-            data = self.book.sheets[sid].get("sheetData") or "<sheetData/>"
-            data = cells.expand_shared(data)
-            self.book.sheets[sid].put("sheetData", data)
-            strings = self.book.shared_strings() if 't="s"' in data else []
+            data = self.book.sheets[sid].cells().bytes()
+            if b't="shared"' in data:
+                data = cells.expand_shared(data)
+                self.book.sheets[sid].put("sheetData", data)
+            strings = self.book.shared_strings() if b't="s"' in data else []
             rows, cols = self.book.sheets[sid].extent()
             for r, c, value, formula, style in cells.cells_in(data, sheet_boxes, strings):
                 self.loaded[(sid, r, c)] = (value, formula)
@@ -121,7 +133,7 @@ class Writer(CellWriting, SheetParts, WorkbookWriting):
         self._layout(ws, sheet, new, before, after, validations)
         part = self._part(sheet, new)
         self._embedded(ws, sheet, part, new, before, after, noted)
-        book.pkg.set(part, ws.text(), "worksheet")
+        book.pkg.set(part, ws.chunks(), "worksheet")
 
 
 def _state(sheet: Sheet) -> dict:

@@ -1,5 +1,6 @@
 """A sheet's cells, patched into its sheetData: the cells the batch touched re-rendered (from
-the model, or straight from the requests on the direct path), every other cell as it was.
+the model, straight from the requests on the direct path, or as a shared formula), every other
+cell as it was.
 
 A mixin of ``write.Writer``.
 """
@@ -7,7 +8,8 @@ A mixin of ``write.Writer``.
 from __future__ import annotations
 
 from sheets_plan.model import Cell, Sheet
-from . import cells, xml
+from . import cells, shared, xml
+from .patch import patch
 from .direct import direct_cells
 from .sheet import Worksheet
 
@@ -19,12 +21,24 @@ class CellWriting:
         styles = self.book.styles
         col_style = ws.column_style()
         direct = direct_cells(self.direct.get(sheet.id, []))
+        rewrite = sheet.id in self.cleared or sheet.id not in self.loaded_from_file
+        old_cells = b"<sheetData/>" if rewrite else ws.cells().bytes()  # a tab written whole: unread
+        repeats = self.shared.get(sheet.id, [])
+        if repeats:  # a group of the file's may lose its first cell
+            old_cells = cells.expand_shared(old_cells)
+        groups = shared.groups_of(repeats, old_cells)
         written: dict[int, list[int]] = {r: list(row) for r, row in direct.items()}
         for r, row in sheet.cells.items():
             if row:
                 written[r] = sorted(set(written.get(r, [])) | set(row))
+        for r, cols in shared.columns_by_row(groups).items():
+            written[r] = sorted(set(written[r]) | cols) if r in written else sorted(cols)
+        in_group = shared.finder(groups)
 
         def render(r: int, c: int, old: str | None) -> str | None:
+            group = in_group(r, c)
+            if group is not None:  # the cell keeps its format (a new one: its column's)
+                return shared.cell_xml(group, r, c, col_style(c) if old is None else style_of(c, None, old))
             data = direct.get(r, {}).get(c)
             if data is not None:
                 entered = data.get("userEnteredValue") or {}
@@ -53,9 +67,7 @@ class CellWriting:
                 return None
             return cells.cell_xml(r, c, style_of(c, fmt, old), value, formula)
 
-        rewrite = sheet.id in self.cleared or sheet.id not in self.loaded_from_file
-        old_cells = "<sheetData/>" if rewrite else ws.get("sheetData") or "<sheetData/>"  # a tab written whole: unread
-        ws.put("sheetData", cells.patch(old_cells, boxes, written, render, restyle, rewrite))
+        ws.put("sheetData", patch(old_cells, boxes, written, render, restyle, rewrite))
         rows, cols = (0, 0) if rewrite else ws.extent()
         for r, row in written.items():
             if row:

@@ -262,9 +262,17 @@ def _flags(chunks: list[_Hits]) -> tuple[list[Flag], dict[Flag, str]]:
         cat(lambda c: c.admins),
     ]
     columns = [np.asarray(col, dtype=object)[order].tolist() for col in columns]
+    columns = [col if i in (1, 3) else _one_object_each(col) for i, col in enumerate(columns)]  # not rows, cells
     unmasked = np.asarray(cat(lambda c: c.unmasked), dtype=object)[order].tolist()
     flags = [Flag(*values) for values in zip(*columns)]
     return flags, {f: text for f, text in zip(flags, unmasked) if text != f.message}
+
+
+def _one_object_each(values: list) -> list:
+    """Equal values as one object: numpy's object arrays hold a copy per row (226 000 flags held
+    226 000 copies of ten rule names and 195 000 of 3 700 messages: ~90 MB)."""
+    seen: dict = {}
+    return [seen.setdefault(v, v) for v in values]
 
 
 def _percent(required: int, missing: int) -> float:

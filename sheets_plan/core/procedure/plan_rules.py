@@ -122,7 +122,7 @@ class PlanChecks:
                 # an empty cell never had the formula (a row typed below the provisioned ones): the job
                 # writes it, nobody changed anything; a value or another formula there was typed over it
                 typed_over = actual.notna() | ~table.blank[column]
-                yield column, expected.notna() & typed_over & (_formula(actual) != _formula(expected)), {}
+                yield column, expected.notna() & typed_over & ~same_formula(actual, expected), {}
 
     def cleanups(self, table: Table) -> pd.DataFrame:
         key = ("cleanups", table.tab.key)
@@ -190,8 +190,16 @@ def date_column(tab: Tab) -> str:
 
 
 def same_formula(actual: pd.Series, expected: pd.Series) -> pd.Series:
-    """Where a cell holds the formula expected (spaces and letter case aside)."""
-    return _formula(actual) == _formula(expected)
+    """Where a cell holds the formula expected (spaces and letter case aside; two empty cells are
+    the same). Most cells hold it as written: only the others are compared as normalized text."""
+    actual = actual if actual.index.equals(expected.index) else actual.reindex(expected.index)
+    a, e = actual.to_numpy(dtype=object), expected.to_numpy(dtype=object)
+    blank_a, blank_e = pd.isna(a), pd.isna(e)
+    same = (a == e) | (blank_a & blank_e)
+    rest = ~same & ~blank_a & ~blank_e  # a formula and an empty cell differ
+    if rest.any():
+        same[rest] = (_formula(actual[rest]) == _formula(expected[rest])).to_numpy()
+    return pd.Series(same, index=actual.index)
 
 
 def _formula(s: pd.Series) -> pd.Series:
