@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -142,3 +143,36 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
     args = [str(team) if a == "TEAM" else a for a in args]
     result = run("brief", str(path), "--as-of", "2026-03-18", "--out", str(tmp_path / "r"), *args)
     assert result.exit_code == 2 and result.output.count("\n") == 1 and words in result.output, result.output
+
+
+def test_the_week_in_progress_a_provisional_week_and_a_week_before_the_plan_tell_report_s_story(tmp_path):
+    """No collapse where `report` gives no change: the week in progress has no week-over-week figures;
+    a provisional week's stat figures carry report's change without an arrow, marked incomplete; posts
+    whose stats are not in yet are listed, not "no posts"; a week before the plan says so; one date style."""
+    path = Path(run_demo(tmp_path / "demo", locale="en", as_of=DAY).path)
+    report = {r["week"]: r for r in json.loads(run("report", str(path), "--as-of", DAY.isoformat(), "--weeks", "12",
+                                                   "--format", "json").output)}
+
+    def page(week: str) -> str:
+        made = brief(LocalBackend(path.parent), str(path), as_of=DAY, week=week, out=tmp_path / "r")
+        return " ".join(pdftotext(made.path).split())
+
+    now = page("2026-W48")
+    assert report["2026-11-23"]["reach_wow"] is None and report["2026-11-23"]["posts"] == 2
+    cards = now.split("ER by followers, %")[1].split("Funnel")[0]
+    assert "▼" not in now and "▲" not in now and "-100" not in now and "%" not in cards
+    assert "The week is still in progress: figures as of 26 Nov 2026" in now
+    assert "No posts this week" not in now and "Published: 2; the stats of these posts are not in yet." in now
+    assert "Breakfast until noon" in now.split("Best posts")[1]
+
+    provisional = page("2026-W47")
+    reach = report["2026-11-16"]["reach_wow"]
+    assert reach < -50 and f"{reach:+.2f}%" in provisional and f"▼ {reach:+.2f}%" not in provisional
+    assert "incomplete: 3 posts' stats to come" in provisional
+
+    before = page("2026-W35")
+    assert "The plan begins in the week of 28 Sep 2026: this week has no figures." in before
+    assert "The last 0 weeks" not in before and "No weeks with figures up to this one yet." in before
+
+    for text in (now, provisional, before):
+        assert not re.search(r"\b\d\d\.\d\d\.\d{4}\b", text)  # one date style: 16 Nov 2026

@@ -167,3 +167,48 @@ def test_the_demo_prints_the_digests_it_would_send(tmp_path, locale, monkeypatch
     assert out.count(title) == 2 and ("→ email" in out and "→ telegram" in out)
     assert ("Вера: нет в файле команды" if locale == "ru" else "Vera: not in the team file") in out
     assert not list(folder.glob(".*reminders.json"))  # a dry run remembers nothing
+
+
+def test_each_channel_delivers_once_whatever_the_other_did(smtp, workbook):
+    """`channel = "both"` with Telegram down: the e-mail goes once (not every hour until Telegram is back),
+    Telegram gets the digest when it answers again, and neither repeats."""
+    from sheets_plan.channels.telegram import Bot
+    from sheets_plan.testing.telegram import BotApiServer
+
+    token = "123456:AAH-secret-bot-token"
+    both = parse_team({"smtp": {"host": "127.0.0.1", "port": smtp.port, "security": "none"},
+                       "reminders": {"from": "plan@agency.test"},
+                       "admins": {"Анна": {"email": "anna@agency.test", "telegram": 1001, "channel": "both"}}})
+    with BotApiServer() as bot:
+        bot.add_bot(token, username="plan_bot")
+        bot.add_chat(1001, first_name="Анна")
+        bot.block(1001)  # Telegram refuses: the e-mail still goes
+
+        def hourly():
+            channels = {"email": Mailer(both.smtp, both.sender), "telegram": Bot(token, bot.url, sleep=lambda s: None)}
+            return remind(LocalBackend(workbook.parent), str(workbook), team=both, channels=channels, as_of=DAY,
+                          now=MORNING)
+
+        first, second = hourly(), hourly()
+        assert [(d.channel, d.ok) for d in first.deliveries] == [("email", True), ("telegram", False)]
+        assert first.exit_code() == 2 and second.exit_code() == 2
+        assert [m["X-Envelope-To"] for m in smtp.messages] == ["anna@agency.test"]  # once, not once an hour
+        items = first.deliveries[0].items
+        assert items > 0 and second.deliveries[0] == type(second.deliveries[0])("Анна", "email", 0, True, "nothing new")
+        assert bot.messages.get(1001, []) == []
+        bot.unblock(1001)
+        third = hourly()
+        assert third.exit_code() == 0 and len(bot.messages[1001]) == 1 and len(smtp.messages) == 1
+        assert [(d.channel, d.items) for d in third.deliveries] == [("email", 0), ("telegram", items)]
+        assert all(d.items == 0 for d in hourly().deliveries) and len(bot.messages[1001]) == 1
+        assert bot.schema_errors == []
+
+
+def test_a_state_file_of_before_channels_counts_as_sent_on_every_channel(tmp_path):
+    from sheets_plan.jobs.remind import SentState
+
+    path = tmp_path / "s.json"
+    path.write_text('{"version": 1, "sent": {"анна": {"flag:stats:plan:K3": "2026-11-26T10:00"}}}', encoding="utf-8")
+    state = SentState.load(path)
+    assert state.has("Анна", "email", "flag:stats:plan:K3") and state.has("Анна", "telegram", "flag:stats:plan:K3")
+    assert not state.has("Анна", "email", "flag:stats:plan:K4")

@@ -143,7 +143,8 @@ def test_the_html_is_valid_html5_and_escapes_what_the_plan_says(rendered):
     assert len(list(comment[0].iter("br"))) == 1                                 # paragraphs and lines kept
     assert [text_of(th) for th in next(t for t in dom.iter("table") if t.get("class") == "admins-table").iter("th")] == [
         words["admin"], words["planned_n"], words["published"], words["complete"], words["flags"]]
-    assert "17.11.2026" in cells and "23.11.2026" in cells                       # dates dd.mm.yyyy
+    days = ("17.11.2026", "23.11.2026") if locale == "ru" else ("17 Nov 2026", "23 Nov 2026")
+    assert all(d in cells for d in days) and all(brief.day(WEEK) in brief.period for d in days)  # one date style a page
 
 
 def test_the_page_stands_alone_and_runs_no_script(rendered):
@@ -169,10 +170,11 @@ def test_empty_sections_say_so_and_the_admins_table_is_optional():
     page, dom = html_of(empty_brief())
     words = WORDS["en"]
     empties = [text_of(p) for p in dom.iter("p") if p.get("class") == "empty"]
-    assert empties == [words["nothing"], words["no_account"], words["nothing"], words["nothing"], words["nothing"],
-                       words["nothing"], words["none_planned"]]
-    assert [text_of(h) for h in dom.iter("h2")] == [words["followers"], words["funnel"], words["trends"].format(n=0),
-                                                    words["best"], words["worst"], words["next"]]   # no admins, no comment
+    assert empties == [words["nothing"], words["no_account"], words["nothing"], words["no_weeks"], words["nothing"],
+                       words["none_planned"]]
+    # no "The last 0 weeks", no weakest posts beside no best ones, no admins, no comment
+    assert [text_of(h) for h in dom.iter("h2")] == [words["followers"], words["funnel"], words["trends_none"],
+                                                    words["best"], words["next"]]
     assert not [p for p in dom.iter("p") if p.get("class") == "provisional"]
     assert "Empty &amp; &lt;quiet&gt;" in page and not list(dom.iter("img"))
     _, dom = html_of(empty_brief(admins=[]))

@@ -17,7 +17,8 @@ from sheets_plan.core import kpis
 TREND_WEEKS = 12
 
 WORDS = {
-    "ru": {"title": "Отчёт за неделю", "period": "{start:%d.%m.%Y} – {end:%d.%m.%Y}", "posts": "Публикации",
+    "ru": {"title": "Отчёт за неделю", "period": "{start} – {end}", "day": "%d.%m.%Y", "tick": "%d.%m",
+           "posts": "Публикации",
            "planned": "из {n} запланированных", "provisional": "Предварительно: статистика {n} из {m} "
            "публикаций недели ещё не собрана ({due} — к сроку позже).", "vs": "к прошлой неделе",
            "target": "цель", "best": "Лучшие публикации", "worst": "Слабые публикации", "funnel": "Воронка",
@@ -27,8 +28,13 @@ WORDS = {
            "date": "Дата", "platform": "Соцсеть", "format": "Формат", "topic": "Тема", "err": "ER по охвату, %",
            "reach": "Охват", "interactions": "Взаимодействия", "complete": "Заполнено, %", "flags": "Замечаний",
            "published": "Опубликовано", "planned_n": "Запланировано", "admin": "Администратор",
-           "no_account": "Строк аккаунта за неделю нет: подписчики неизвестны.", "percent": "{v} %"},
-    "en": {"title": "Weekly report", "period": "{start:%d %b %Y} – {end:%d %b %Y}", "posts": "Posts",
+           "no_account": "Строк аккаунта за неделю нет: подписчики неизвестны.", "percent": "{v} %",
+           "in_progress": "Неделя ещё идёт: цифры на {day}; сравнение с прошлой неделей будет, когда она закончится.",
+           "no_stats": "Опубликовано: {n}; статистика этих публикаций ещё не собрана.",
+           "before_plan": "План начинается с недели {start}: за эту неделю цифр нет.",
+           "trends_none": "Динамика", "trends_one": "Первая неделя плана",
+           "partial": "неполные: статистика {n} публ. ещё не собрана", "no_weeks": "Недель с цифрами до этой ещё нет."},
+    "en": {"title": "Weekly report", "period": "{start} – {end}", "day": "%d %b %Y", "tick": "%d %b", "posts": "Posts",
            "planned": "of {n} planned", "provisional": "Provisional: the stats of {n} of the week's {m} "
            "posts are not in yet ({due} fall due later).", "vs": "vs the week before", "target": "target",
            "best": "Best posts", "worst": "Weakest posts", "funnel": "Funnel", "next": "Next week's plan",
@@ -37,9 +43,16 @@ WORDS = {
            "date": "Date", "platform": "Platform", "format": "Format", "topic": "Topic", "err": "ERR, %",
            "reach": "Reach", "interactions": "Interactions", "complete": "Complete, %", "flags": "Open flags",
            "published": "Published", "planned_n": "Planned", "admin": "Admin",
-           "no_account": "No Account rows for the week: followers unknown.", "percent": "{v}%"},
+           "no_account": "No Account rows for the week: followers unknown.", "percent": "{v}%",
+           "in_progress": "The week is still in progress: figures as of {day}; the comparison with the week "
+           "before comes when it ends.",
+           "no_stats": "Published: {n}; the stats of these posts are not in yet.",
+           "before_plan": "The plan begins in the week of {start}: this week has no figures.",
+           "trends_none": "Trends", "trends_one": "The plan's first week",
+           "partial": "incomplete: {n} posts' stats to come", "no_weeks": "No weeks with figures up to this one yet."},
 }
 CARD_KEYS = ("reach", "interactions", "err", "er")
+STAT_CARDS = CARD_KEYS  # the figures a post's stats make: incomplete while some are to come
 STATS = ("likes", "comments", "saves", "shares", "reach", "views")
 FUNNEL_KEYS = (("dialogs", None), ("warm_leads", "lead_rate"), ("applications", "application_rate"))
 
@@ -115,6 +128,8 @@ class Brief:
     comment: str = ""
     admins: list[dict] | None = None
     words: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)           # the week in progress, a week before the plan
+    unranked: list[PostLine] = field(default_factory=list)  # published, stats not in yet: not ranked
 
     @property
     def title(self) -> str:
@@ -122,7 +137,11 @@ class Brief:
 
     @property
     def period(self) -> str:
-        return self.words["period"].format(start=self.week, end=self.week + dt.timedelta(days=6))
+        return self.words["period"].format(start=self.day(self.week), end=self.day(self.week + dt.timedelta(days=6)))
+
+    def day(self, date: dt.date) -> str:
+        """A date as every line of the report writes it (one style a page)."""
+        return date.strftime(self.words["day"])
 
 
 def change_of(now: float | None, before: float | None, kind: str) -> float | None:
@@ -135,9 +154,14 @@ def change_of(now: float | None, before: float | None, kind: str) -> float | Non
     return None if before == 0 else (now - before) / before * 100
 
 
-def card(key: str, locale: str, now, before, target=None, label: str | None = None) -> Card:
+COMPUTED = object()  # card(): the change computed from the week before's figure
+
+
+def card(key: str, locale: str, now, before, target=None, label: str | None = None, change=COMPUTED) -> Card:
+    """A figure's card; `change`: the week-over-week change as `report` gives it (None: none), else
+    computed from `before`."""
     kind = kpis.kind(key)
-    change = change_of(num(now), num(before), kind)
+    change = change_of(num(now), num(before), kind) if change is COMPUTED else num(change)
     target_text = ""
     if target is not None and num(now) is not None:
         share = f" ({num(now) / target * 100:.0f}%)" if target else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -90,23 +90,40 @@ def brief_data(snap, team: Team, week: dt.date, *, comment: str = "", admins: bo
     frame = figures(snap, None)
     by_platform = figures(snap, None, by="platform")
     now, before = b.row_of(frame, week), b.row_of(frame, week - dt.timedelta(weeks=1))
+    in_progress = week == monday(snap.as_of)
+    if in_progress:  # as `report`: no change against the week before while the week runs
+        before = None
     plan = sheet_view.sheet_view(snap.tables[snap.template.tab_of_kind("plan").key])
     rows = _week_rows(plan, week)
     published = rows[rows["status"].map(lambda s: isinstance(s, str) and s.casefold() == _published(snap))]
     out = b.Brief(snap.project, loc, week, snap.as_of, team.agency, team.colour, _logo(team), words=words,
                   comment=comment)
     # a week before the plan's first has no row of figures: its posts are none, not unknown
+    def change(key: str):  # report's week-over-week figure where it has one
+        return _get(now, f"{key}_wow") if f"{key}_wow" in frame.columns else b.COMPUTED
+
     posts = b.card("posts", loc, _get(now, "posts") if now is not None else len(published), _get(before, "posts"),
-                   team.targets.get("posts"))
+                   team.targets.get("posts"), change=change("posts"))
     out.cards = [b.Card(posts.key, posts.label, posts.value, posts.text, posts.change, posts.direction, posts.target,
                         words["planned"].format(n=len(rows)))]
-    out.cards += [b.card(k, loc, _get(now, k), _get(before, k), team.targets.get(k)) for k in b.CARD_KEYS]
+    out.cards += [b.card(k, loc, _get(now, k), _get(before, k), team.targets.get(k), change=change(k))
+                  for k in b.CARD_KEYS]
+    if in_progress:
+        out.notes.append(words["in_progress"].format(day=out.day(snap.as_of)))
+    if len(frame.index) and week < min(frame.index):
+        out.notes.append(words["before_plan"].format(start=out.day(min(frame.index))))
     out.provisional = _provisional(snap, published, words)
+    coming = _not_due(snap, published)
+    if coming:  # a change over posts whose stats are still to come is no trend: shown, not pointed
+        out.cards = [c if c.key not in b.STAT_CARDS else replace(c, direction=0, note=words["partial"].format(n=coming))
+                     for c in out.cards]
     out.platforms = _platforms(by_platform, week, loc)
     out.funnel = [b.card(k, loc, _get(now, k), _get(before, k), team.targets.get(k)) for k, _ in b.FUNNEL_KEYS]
     weeks = [w for w in frame.index if w <= week][-b.TREND_WEEKS:]
     out.weeks, out.trends = tuple(weeks), b.trends(frame, by_platform, weeks, loc)
     out.best, out.worst = _ranked(published, loc)
+    if not out.best:  # published, but no post has its reach yet: listed, not ranked
+        out.unranked = [_line(r, loc) for _, r in published.iterrows()]
     out.next_week = [_line(r, loc) for _, r in _week_rows(plan, week + dt.timedelta(weeks=1)).iterrows()]
     if admins:
         out.admins = _admins(snap, week, words)
@@ -129,10 +146,19 @@ def _week_rows(plan: pd.DataFrame, week: dt.date) -> pd.DataFrame:
 
 def _provisional(snap, published: pd.DataFrame, words: dict) -> str:
     """The week's posts whose stats are not all in: those not due yet make the figures provisional."""
-    lacking = int(published[list(b.STATS)].isna().any(axis=1).sum()) if len(published) else 0
-    due = snap.as_of - dt.timedelta(days=snap.template.stats_after_days)
-    later = int((pd.to_datetime(published["date"]).dt.date > due).sum()) if len(published) else 0
+    lacking, later = _lacking(published), _not_due(snap, published)
     return words["provisional"].format(n=lacking, m=len(published), due=later) if later else ""
+
+
+def _lacking(published: pd.DataFrame) -> int:
+    """The week's published posts with a stat still empty."""
+    return int(published[list(b.STATS)].isna().any(axis=1).sum()) if len(published) else 0
+
+
+def _not_due(snap, published: pd.DataFrame) -> int:
+    """The week's published posts whose stats are not due yet."""
+    due = snap.as_of - dt.timedelta(days=snap.template.stats_after_days)
+    return int((pd.to_datetime(published["date"]).dt.date > due).sum()) if len(published) else 0
 
 
 def _platforms(by_platform: pd.DataFrame, week: dt.date, loc: str) -> list[b.Card]:

@@ -1,9 +1,12 @@
 """`sheets-plan remind`: each admin gets what is due and what is wrong, once, by e-mail or Telegram.
 
 A reminder already sent is not sent again: the state beside the project keeps which admin was sent
-which item, and when (an item that went away is forgotten, so if it comes back it is sent again).
-So the job can run hourly from cron. Quiet hours in each admin's time zone hold a digest for the
-next run; a send that fails is not marked sent: it is reported (exit 2) and tried again next run.
+which item on which channel, and when (an item that went away is forgotten, so if it comes back it
+is sent again). So the job can run hourly from cron. Quiet hours in each admin's time zone hold a
+digest for the next run. Each channel's delivery is its own: a send that fails is not marked sent
+on that channel (reported, exit 2, tried again next run), and what another channel delivered is
+never sent again on it (an admin reached by e-mail and Telegram is not mailed every hour while
+Telegram is down).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -97,9 +100,12 @@ def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channe
     sent = SentState.load(state_path(backend, sid, state))
     for digest in made:
         current = {i.key for i in digest.items}
-        digest.items = [i for i in digest.items if not sent.has(digest.admin, i.key)]
+        admin = team.admin(digest.admin)
+        ways = admin.channels() if admin else ()
+        # new: an item some channel of the admin has not delivered yet
+        digest.items = [i for i in digest.items if not all(sent.has(digest.admin, way, i.key) for way in ways or ("",))]
         result.digests.append(digest)
-        result.deliveries.append(_deliver(digest, team, channels or {}, now, dry_run, sent))
+        result.deliveries += _deliver(digest, team, channels or {}, now, dry_run, sent)
         if not dry_run:
             sent.forget_all_but(digest.admin, current)
     if not dry_run:
@@ -108,33 +114,40 @@ def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channe
 
 
 def _deliver(digest: Digest, team: Team, channels: dict[str, Channel], now: dt.datetime, dry_run: bool,
-             sent: SentState) -> Delivery:
+             sent: SentState) -> list[Delivery]:
+    """The digest on each of the admin's channels, a Delivery each: a channel gets the items it has
+    not delivered yet, and is marked for what it delivered, whatever the others did."""
     admin = team.admin(digest.admin)
     if not digest.items:
-        return Delivery(digest.admin, "", 0, True, "nothing new")
+        return [Delivery(digest.admin, "", 0, True, "nothing new")]
     ways = admin.channels()
     if not ways:
-        return Delivery(digest.admin, "", len(digest.items), True, "no e-mail or Telegram in the team file")
+        return [Delivery(digest.admin, "", len(digest.items), True, "no e-mail or Telegram in the team file")]
     local = now.astimezone(team.zone_for(admin))
     if in_quiet_hours(local, team.quiet_for(admin)):
-        return Delivery(digest.admin, "", len(digest.items), True,
-                        f"quiet hours ({local:%H:%M} there): held for the next run")
+        return [Delivery(digest.admin, "", len(digest.items), True,
+                         f"quiet hours ({local:%H:%M} there): held for the next run")]
     if dry_run:
-        return Delivery(digest.admin, "+".join(ways), len(digest.items), True, "dry run: not sent")
-    for way in ways:
-        channel = channels.get(way)
-        to = admin.email if way == "email" else str(admin.telegram)
-        html = render_telegram(digest) if way == "telegram" else render_html(digest)
-        try:
-            if channel is None:
-                raise SendError(f"no {way} channel configured")
-            channel.send(Message(to, digest.title(), render_text(digest), html))
-        except SendError as e:
-            return Delivery(digest.admin, way, len(digest.items), False, str(e))
-    now_text = now.isoformat(timespec="minutes")
-    for item in digest.items:
-        sent.mark(digest.admin, item.key, now_text)
-    return Delivery(digest.admin, "+".join(ways), len(digest.items), True)
+        return [Delivery(digest.admin, "+".join(ways), len(digest.items), True, "dry run: not sent")]
+    return [_send(digest, admin, way, channels.get(way), now, sent) for way in ways]
+
+
+def _send(digest: Digest, admin, way: str, channel: Channel | None, now: dt.datetime, sent: SentState) -> Delivery:
+    items = [i for i in digest.items if not sent.has(digest.admin, way, i.key)]
+    if not items:
+        return Delivery(digest.admin, way, 0, True, "nothing new")
+    part = replace(digest, items=items)
+    html = render_telegram(part) if way == "telegram" else render_html(part)
+    try:
+        if channel is None:
+            raise SendError(f"no {way} channel configured")
+        channel.send(Message(admin.email if way == "email" else str(admin.telegram), part.title(),
+                             render_text(part), html))
+    except SendError as e:
+        return Delivery(digest.admin, way, len(items), False, str(e))
+    for item in items:
+        sent.mark(digest.admin, way, item.key, now.isoformat(timespec="minutes"))
+    return Delivery(digest.admin, way, len(items), True)
 
 
 def _check(snap, day: dt.date):
@@ -166,7 +179,12 @@ def state_path(backend: Backend, sid: str, given: str | Path | None) -> Path:
 
 
 class SentState:
-    def __init__(self, path: Path, sent: dict[str, dict[str, str]]):
+    """What was sent: admin (casefolded) -> channel -> item key -> when. A file of version 1 knew no
+    channels: what it holds counts as sent on every channel (ANY)."""
+
+    ANY = "*"
+
+    def __init__(self, path: Path, sent: dict[str, dict[str, dict[str, str]]]):
         self.path, self.sent = path, sent
 
     @classmethod
@@ -177,22 +195,26 @@ class SentState:
             return cls(path, {})
         except (OSError, ValueError) as e:
             raise RunError(f"{path}: cannot read what was sent ({type(e).__name__}); move it away to start over") from None
-        return cls(path, {str(k): dict(v) for k, v in data.get("sent", {}).items()})
+        sent = {str(k): dict(v) for k, v in data.get("sent", {}).items()}
+        if data.get("version", 1) == 1:
+            sent = {admin: {cls.ANY: keys} for admin, keys in sent.items()}
+        return cls(path, sent)
 
-    def has(self, admin: str, key: str) -> bool:
-        return key in self.sent.get(admin.casefold(), {})
+    def has(self, admin: str, channel: str, key: str) -> bool:
+        mine = self.sent.get(admin.casefold(), {})
+        return key in mine.get(channel, {}) or key in mine.get(self.ANY, {})
 
-    def mark(self, admin: str, key: str, when: str):
-        self.sent.setdefault(admin.casefold(), {})[key] = when
+    def mark(self, admin: str, channel: str, key: str, when: str):
+        self.sent.setdefault(admin.casefold(), {}).setdefault(channel, {})[key] = when
 
     def forget_all_but(self, admin: str, keys: set[str]):
-        mine = self.sent.get(admin.casefold(), {})
-        for key in [k for k in mine if k not in keys]:
-            del mine[key]
+        for mine in self.sent.get(admin.casefold(), {}).values():
+            for key in [k for k in mine if k not in keys]:
+                del mine[key]
 
     def save(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": 1, "sent": self.sent}, f, ensure_ascii=False, indent=1, sort_keys=True)
+            json.dump({"version": 2, "sent": self.sent}, f, ensure_ascii=False, indent=1, sort_keys=True)
         os.replace(tmp, self.path)

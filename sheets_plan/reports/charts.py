@@ -35,14 +35,17 @@ TWO_SCALES = 8                                    # a second series this many ti
 def render_charts(brief: Brief) -> dict[str, str]:
     """Chart name ("reach", "err", "followers", "funnel") -> its SVG document as text."""
     weeks = tuple(brief.weeks)
+    if not weeks:  # a week before the plan's first: nothing to draw, the page says so
+        return {}
     highlight = weeks.index(brief.week) if brief.week in weeks else (len(weeks) - 1 if weeks else None)
     colour = accent(brief.colour)
     return {key: svg_text(chart(series, weeks, highlight=highlight, colour=colour, locale=brief.locale,
-                                kind="rate" if key in RATES else "count"))
+                                kind="rate" if key in RATES else "count", tick=brief.words.get("tick", "%d.%m")))
             for key, series in brief.trends.items()}
 
 
-def chart(series: list[Series], weeks, *, highlight: int | None, colour: str, locale: str, kind: str) -> Figure:
+def chart(series: list[Series], weeks, *, highlight: int | None, colour: str, locale: str, kind: str,
+          tick: str = "%d.%m") -> Figure:
     """One line chart: a line per series (its SVG group id "series-N"), a week per point."""
     regular, bold = FontProperties(fname=str(REGULAR), size=7), FontProperties(fname=str(BOLD), size=7)
     figure = Figure(figsize=SIZE, dpi=72, layout="constrained")
@@ -58,7 +61,7 @@ def chart(series: list[Series], weeks, *, highlight: int | None, colour: str, lo
     if highlight is not None:
         ax.axvspan(highlight - 0.5, highlight + 0.5, color=colour, alpha=0.13, linewidth=0, zorder=0)
     ax.set_xlim(-0.5, max(len(weeks), 1) - 0.5)
-    ax.set_xticks(xs, [f"{w:%d.%m}" for w in weeks], rotation=45 if len(weeks) > 8 else 0)
+    ax.set_xticks(xs, [w.strftime(tick) for w in weeks], rotation=45 if len(weeks) > 8 else 0)
     for target in axes:
         style_axis(target, kind, locale, regular)
     for i, label in enumerate(ax.get_xticklabels()):
