@@ -156,7 +156,8 @@ def test_the_demo_prints_the_digests_it_would_send(tmp_path, locale, monkeypatch
     run_demo(folder, locale=locale, as_of=DAY)
     admins = ("Анна", "Борис") if locale == "ru" else ("Anna", "Boris")
     # no quiet hours: the run's moment is the wall clock's, and 21:00-09:00 would hold the digests
-    (folder / "team.toml").write_text(f'[reminders]\nquiet = "00:00-00:00"\n'
+    (folder / "team.toml").write_text(f'[reminders]\nquiet = "00:00-00:00"\nfrom = "plan@agency.test"\n'
+                                      f'[smtp]\nhost = "127.0.0.1"\n'
                                       f'[admins."{admins[0]}"]\nemail = "a@agency.test"\n'
                                       f'[admins."{admins[1]}"]\ntelegram = 1001\n', encoding="utf-8")
     path = next(folder.glob("*.xlsx"))
@@ -212,3 +213,19 @@ def test_a_state_file_of_before_channels_counts_as_sent_on_every_channel(tmp_pat
     state = SentState.load(path)
     assert state.has("Анна", "email", "flag:stats:plan:K3") and state.has("Анна", "telegram", "flag:stats:plan:K3")
     assert not state.has("Анна", "email", "flag:stats:plan:K4")
+
+
+def test_a_team_file_is_checked_as_a_whole_one_line_a_mistake_and_exit_2(tmp_path, workbook):
+    """port = "8025x", an address "anna at coffee", no sender: each one line naming file and key; exit 2
+    (exit 1 means "flags found", which cron would not read as a failure)."""
+    team_file = tmp_path / "team.toml"
+    team_file.write_text('[smtp]\nhost = "127.0.0.1"\nport = "8025x"\n[admins."Анна"]\nemail = "anna at coffee"\n'
+                         '[admins."Борис"]\nemail = "boris@agency.test"\nchannel = "both"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["remind", str(workbook), "--team", str(team_file), "--as-of", DAY.isoformat()])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [f"error: {team_file}: smtp.port: '8025x': a port number, e.g. 587",
+                     f"{team_file}: admins.\"Анна\".email: 'anna at coffee': an e-mail address, e.g. anna@agency.com",
+                     f"{team_file}: admins.\"Борис\".channel: both, but not both an email and a telegram are given",
+                     f"{team_file}: reminders.from: missing: who the reminders come from, "
+                     "e.g. \"Content plan <plan@agency.com>\""]
