@@ -1,4 +1,4 @@
-"""A message ready to send, and the one failure every channel raises."""
+"""A message ready to send, the one failure every channel raises, and what a channel did (a Delivery)."""
 
 from __future__ import annotations
 
@@ -15,3 +15,13 @@ class Message:
     subject: str
     text: str           # plain text (e-mail's first part; Telegram's fallback)
     html: str           # HTML (e-mail's alternative; Telegram's parse_mode HTML subset)
+
+
+@dataclass
+class Delivery:
+    """What one channel did with one admin's reminders."""
+    admin: str
+    channel: str      # "email" | "telegram" | "amocrm" | "" (not sent)
+    items: int
+    ok: bool
+    why: str = ""     # quiet hours, no contact, nothing new, the failure

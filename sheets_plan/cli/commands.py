@@ -19,9 +19,10 @@ from sheets_plan.jobs.targets import folder_backend, open_target
 
 from .options import (
     EXIT_RUN_ERROR, HELP, DateParam, Group, as_of_option, dir_option, folder_option, format_option, google_options,
-    locale_option, one_folder, stats_options, target_options, template_option,
+    locale_option, one_folder, stats_options, target_options, template_option, team_option,
 )
 from .output import echo_json, echo_pieces, progress, run_errors
+from .team import crm_link
 
 
 def load_template(path: str | None):
@@ -110,10 +111,11 @@ def list_(ctx, folder, folder_id, google):
 @click.option("--show-personal-data", "personal", is_flag=True,
               help="Print contacts' phones, e-mails, names and profile links as the sheet holds them "
                    "(text output only; JSON, CSV and the Check tab always mask them).")
+@team_option
 @template_option
 @google_options
 @run_errors
-def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, google):
+def validate(target, as_of, fmt, fail_on, no_write, personal, team_path, template_path, google):
     """Check TARGET (a workbook path, or a Google spreadsheet ID or URL) against the procedure.
 
     Prints the flags grouped by admin (or JSON / CSV), replaces the Check tab
@@ -132,7 +134,8 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, goo
         raise RunError("--show-personal-data is for the text output on a terminal; JSON and CSV always mask "
                        "contacts' data")
     backend, sid = open_target(target, google)
-    report = run(backend, sid, template=load_template(template_path), as_of=as_of, write=not no_write)
+    report = run(backend, sid, template=load_template(template_path), as_of=as_of, write=not no_write,
+                 crm=crm_link(team_path, target))
     if fmt == "json":
         echo_pieces(report.json_text())
     elif fmt == "csv":
@@ -145,10 +148,11 @@ def validate(target, as_of, fmt, fail_on, no_write, personal, template_path, goo
 @cli.command()
 @click.argument("target")
 @as_of_option
+@team_option
 @template_option
 @google_options
 @run_errors
-def summarize(target, as_of, template_path, google):
+def summarize(target, as_of, team_path, template_path, google):
     """Build or refresh TARGET's Weekly tab (live formulas per week, per platform
     and per admin, and charts of reach, interactions and ERR) and its KPI tab
     (each admin's weeks).
@@ -158,7 +162,7 @@ def summarize(target, as_of, template_path, google):
     from sheets_plan.jobs.project import summarize as run
 
     backend, sid = open_target(target, google)
-    figures = run(backend, sid, template=load_template(template_path), as_of=as_of)
+    figures = run(backend, sid, template=load_template(template_path), as_of=as_of, crm=crm_link(team_path, target))
     weeks = len(figures)
     if figures.attrs.get("locale") == "ru":
         click.echo(f"{sid}: недельная сводка записана, недель: {weeks}")
@@ -174,10 +178,11 @@ def summarize(target, as_of, template_path, google):
 @click.option("--by", type=click.Choice(["platform", "responsible", "admin"]),
               help="Per platform or per responsible admin, as the Weekly tab's sections; "
                    "admin: each admin's KPIs, as the KPI tab.")
+@team_option
 @template_option
 @google_options
 @run_errors
-def report(target, weeks, as_of, fmt, by, template_path, google):
+def report(target, weeks, as_of, fmt, by, team_path, template_path, google):
     """Print the last weeks' figures (computed from the rows as the sheet's
     formulas count them; nothing written), with ▲ ▼ for the week-over-week
     direction.
@@ -191,7 +196,8 @@ def report(target, weeks, as_of, fmt, by, template_path, google):
     from sheets_plan.jobs.project import report as run
 
     backend, sid = open_target(target, google)
-    snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of, weeks=weeks, by=by)
+    snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of, weeks=weeks, by=by,
+                      crm=crm_link(team_path, target))
     if fmt == "json":
         echo_json(report_table.to_json(frame))
     else:
@@ -242,8 +248,7 @@ def fix(target, apply, as_of, fmt, template_path, google):
               help="First fill the stats the sources give (as `sheets-plan stats --apply`).")
 @stats_options
 @click.option("--remind", "with_reminders", is_flag=True, help="Then send each admin's reminders (as `sheets-plan remind`).")
-@click.option("--team", "team_path", type=click.Path(dir_okay=False),
-              help="The team file for --remind (default: team.toml in --dir, or here).")
+@team_option
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 16), help="Projects at once.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit 1 when a project has a flag of this severity or worse.")
@@ -279,6 +284,7 @@ def weekly(ctx, folder, folder_id, as_of, fmt, with_stats, exports, vk_credentia
 
         sources = stat_sources(template, exports=list(exports), vk_credentials=vk_credentials, vk_community=vk_community)
     team = channels = None
+    crm = crm_link(team_path, None, folder)
     if with_reminders:
         from sheets_plan.core.team import load_team
 
@@ -288,7 +294,7 @@ def weekly(ctx, folder, folder_id, as_of, fmt, with_stats, exports, vk_credentia
         channels = channels_for(team)
     tick = progress(len(refs) if sys.stderr.isatty() else None)
     results = job.weekly(backend, template=template, as_of=as_of, jobs=jobs, progress=tick, refs=refs,
-                         sources=sources, team=team, channels=channels) + problems
+                         sources=sources, team=team, channels=channels, crm=crm) + problems
     if fmt == "json":
         echo_json(job.to_json(results))
     else:
@@ -344,8 +350,10 @@ def upgrade(ctx, target, folder, folder_id, as_of, fmt, template_path, google):
               help="Language of the demo workbook and its output.")
 @click.option("--as-of", "as_of", type=DateParam(), help="Pretend today is this date (the sample rows are dated "
                                                           "around it).")
+@click.option("--crm", is_flag=True, help="Keep the demo's contacts in (a recorded) AmoCRM, not in the Leads tab: "
+                                         "the CRM path, offline.")
 @run_errors
-def demo(folder, locale, as_of):
+def demo(folder, locale, as_of, crm):
     """Provision a demo project with eight weeks of sample rows (posts, three accounts, and
     a register of contacts), check it, summarize it and write the client's report (PDF).
 
@@ -357,7 +365,7 @@ def demo(folder, locale, as_of):
     """
     from sheets_plan.jobs.demo import run_demo
 
-    result = run_demo(Path(folder), locale=locale, as_of=as_of, report=True)
+    result = run_demo(Path(folder), locale=locale, as_of=as_of, report=True, crm=crm)
     click.echo(result.text)
     click.echo(f"\nworkbook: {result.path}")
     click.echo(f"report: {result.report}")

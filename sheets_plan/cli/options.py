@@ -58,6 +58,10 @@ def target_options(fn):
     return click.argument("target", required=False)(dir_option(folder_option(fn)))
 
 
+team_option = click.option(
+    "--team", "team_path", type=click.Path(dir_okay=False),
+    help="The team file: admins' contacts, mail settings, and which projects keep their contacts in AmoCRM "
+         "(default: team.toml beside the workbook, in --dir, or here; none: every project's contacts are its Leads tab).")
 locale_option = click.option("--locale", type=click.Choice(LOCALES), help="Language (default: the template's).")
 
 

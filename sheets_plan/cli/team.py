@@ -19,6 +19,20 @@ def team_file(given: str | None, target: str | None, folder: str) -> str:
     raise RunError("no team file: write team.toml (admins' e-mails and Telegram chats) or pass --team FILE")
 
 
+def crm_link(given: str | None, target: str | None, folder: str = "."):
+    """How the jobs reach the projects' AmoCRM: the team file's maps (--team, else team.toml beside the
+    workbook, in the folder, or here, when there is one), or None when no project is mapped."""
+    from sheets_plan.core.team import load_team
+    from sheets_plan.jobs.crm import CrmLink
+
+    try:
+        path = team_file(given, target, folder)
+    except RunError:
+        return None  # no team file: every project keeps its contacts in the Leads tab
+    team = load_team(path)
+    return CrmLink(team) if team.crm else None
+
+
 def channels_for(team) -> dict:
     """The channels the team's admins use; one that cannot be set up fails each send with why."""
     from sheets_plan.channels.base import SendError

@@ -29,6 +29,8 @@ class CrmMap:
     token_env: str = TOKEN_ENV
     token_file: str | None = None                 # a path (relative to the team file's folder)
     task_type: int = 1                            # AmoCRM's task type for the admins' tasks (1: follow-up)
+    recorded: str | None = None                   # the account's answers recorded in a file (the demo's), offline
+    tasks: str = "alongside"                      # the admins' CRM items as AmoCRM tasks: alongside | instead | none
 
     @property
     def base(self) -> str:
@@ -38,8 +40,10 @@ class CrmMap:
         return f"{self.base}/leads/detail/{lead_id}"
 
 
-ACCOUNT_KEYS = {"subdomain", "domain", "token_env", "token_file"}
-PROJECT_KEYS = ACCOUNT_KEYS | {"pipeline", "stages", "admins", "profile_field", "product_field", "platform", "task_type"}
+ACCOUNT_KEYS = {"subdomain", "domain", "token_env", "token_file", "recorded"}
+PROJECT_KEYS = ACCOUNT_KEYS | {"pipeline", "stages", "admins", "profile_field", "product_field", "platform", "task_type",
+                               "tasks"}
+TASKS = ("alongside", "instead", "none")  # beside the e-mail/Telegram digest, in its place, or not at all
 
 
 def crm_maps(data: dict, problem) -> dict[str, CrmMap]:
@@ -100,7 +104,9 @@ def _project(name: str, raw: dict, where: str, problem) -> CrmMap | None:
     task_type = raw.get("task_type", 1)
     if not isinstance(task_type, int) or isinstance(task_type, bool) or task_type < 1:
         bad("task_type", "AmoCRM's task type id, a whole number (1: follow-up, 2: meeting)")
-    for key in ("profile_field", "product_field", "token_env", "token_file"):
+    if raw.get("tasks", "alongside") not in TASKS:
+        bad("tasks", f"one of {', '.join(TASKS)} (the digest's AmoCRM items as tasks beside it, in its place, or not)")
+    for key in ("profile_field", "product_field", "token_env", "token_file", "recorded"):
         if key in raw and not isinstance(raw[key], str):
             bad(key, "a name in quotes")
     if not ok:
@@ -108,7 +114,8 @@ def _project(name: str, raw: dict, where: str, problem) -> CrmMap | None:
     return CrmMap(name, raw["subdomain"].strip(), raw["pipeline"].strip(),
                   {k: tuple(v) for k, v in stages.items() if k in STAGES}, dict(admins), raw.get("profile_field"),
                   raw.get("product_field"), platform, raw.get("domain", "amocrm.ru"),
-                  raw.get("token_env", TOKEN_ENV), raw.get("token_file"), task_type)
+                  raw.get("token_env", TOKEN_ENV), raw.get("token_file"), task_type, raw.get("recorded"),
+                  raw.get("tasks", "alongside"))
 
 
 def _platform(text, bad) -> tuple[str, str | None]:

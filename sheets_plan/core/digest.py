@@ -15,13 +15,13 @@ from typing import Callable
 
 import pandas as pd
 
-from sheets_plan.core.flags import Flag, Report
+from sheets_plan.core.flags import CRM_TAB, Flag, Report, place
 from sheets_plan.core.table import Table
 from sheets_plan.core.team import Admin
 from sheets_plan.sheets.a1 import col_letter
 
 DUE, WRONG = "due", "wrong"
-Link = Callable[[str, str], "str | None"]  # (tab key, cell) -> a URL to it, or None
+Link = Callable[[str, str], "str | None"]  # (tab key, cell; an AmoCRM lead: its id) -> a URL to it, or None
 
 WORDS = {
     "ru": {"stats": "статистика к завтрашнему сроку: {columns}", "caption": "пост на {day:%d.%m} без текста",
@@ -59,6 +59,8 @@ class Digest:
 
 def flag_key(f: Flag) -> str:
     """A flag's identity while it stays: its rule and cell (or its message, for a flag of a whole tab)."""
+    if f.tab == CRM_TAB:
+        return f"flag:{f.rule}:{f.tab}:{f.row}:{f.column}"
     return f"flag:{f.rule}:{f.tab}:{f.cell}" if f.cell else f"flag:{f.rule}:{f.tab}:{f.message}"
 
 
@@ -74,8 +76,9 @@ def digests(*, project: str, locale: str, as_of: dt.date, report: Report, tomorr
         items += _captions(admin, plan, as_of, titles, link, words)
         items += [Item(flag_key(f), DUE, titles.get(f.tab, f.tab), f.message) for f in report.flags
                   if f.rule in weekly_rules and _owns_account(admin, f)]
-        items += [Item(flag_key(f), WRONG, f"{titles.get(f.tab, f.tab)}!{f.cell}" if f.cell else titles.get(f.tab, f.tab),
-                       f.message, link(f.tab, f.cell) if f.cell else None) for f in mine]
+        items += [Item(flag_key(f), WRONG, place(f, titles), f.message,
+                       link(f.tab, str(f.row) if f.tab == CRM_TAB else f.cell) if f.cell or f.tab == CRM_TAB else None)
+                  for f in mine]
         stats = next((s for name, s in report.by_admin.items() if name.casefold() == admin.name.casefold()), None)
         last = _last_week(history, admin.name, as_of)
         summary = words["summary"].format(

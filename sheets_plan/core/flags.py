@@ -151,8 +151,18 @@ def _admin_line(words: dict, locale: str, admin: str, flags: list[Flag], stats: 
                   sum(f.severity == "warning" for f in flags)))
 
 
+CRM_TAB = "crm"  # the tab of a flag on an AmoCRM lead: its row is the lead's id, it has no cell
+
+
+def place(f: Flag, titles: dict[str, str]) -> str:
+    """Where a flag points, as a person reads it: "Контент-план!K5", a tab, or "AmoCRM #123"."""
+    if f.tab == CRM_TAB:
+        return f"AmoCRM #{f.row}"
+    return f"{titles.get(f.tab, f.tab)}!{f.cell}" if f.cell else titles.get(f.tab, f.tab)
+
+
 def _flag_lines(words: dict, flags: list[Flag], titles: dict[str, str], unmasked: dict[Flag, str]) -> list[str]:
-    cells = [f"{titles.get(f.tab, f.tab)}!{f.cell}" if f.cell else titles.get(f.tab, f.tab) for f in flags]
+    cells = [place(f, titles) for f in flags]
     severities = [words[f.severity] for f in flags]
     w_cell = max(map(len, cells), default=0)
     w_sev = max(map(len, severities), default=0)

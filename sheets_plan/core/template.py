@@ -17,7 +17,7 @@ LOCALES = ("ru", "en")
 COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent", "phone", "email")
 CHECKS = ("required", "link", "types", "counted", "overdue", "future", "at_most", "weekly", "one_per_week",
           "date_typo", "computed", "any_of", "phone", "phone_format", "email", "profile", "same_contact", "not_before",
-          "header_again", "as_of_far")
+          "header_again", "as_of_far", "stale")
 SEVERITIES = ("error", "warning")
 TAB_KINDS = ("plan", "account", "weekly", "check", "log", "leads", "kpi")
 OPTIONAL_KINDS = ("leads", "kpi")  # a team's template may leave the contacts register and the KPIs out
@@ -33,7 +33,9 @@ REQUIRED_COLUMNS = {
     "account": ("week", "platform", "followers", "dialogs", "warm_leads", "applications"),
     "leads": ("first_contact", "platform", "responsible", "stage"),
 }
-FUNNELS = ("account", "register")  # where the weekly funnel comes from: Account's counts, or the Leads tab
+# where the weekly funnel comes from: Account's counts; the register (the Leads tab, or AmoCRM for a project
+# the team file maps to it); or AmoCRM only (a project the team file does not map is an error)
+FUNNELS = ("account", "register", "crm")
 STAGES = ("dialog", "warm_lead", "application", "refusal")  # the Leads stage choices the funnel counts
 
 
@@ -106,6 +108,7 @@ class Rule:
     after_stats_days: bool = False
     than: str | None = None
     names: dict[str, str] = field(default_factory=dict)  # what people read in the Check tab
+    days: dict[str, int] = field(default_factory=dict)   # stale: a stage key -> the days a lead may wait in it
 
     def message(self, locale: str) -> str:
         return self.messages[locale]
@@ -129,11 +132,12 @@ class Template:
     funnel: str = "account"
     stats_grace_days: int = 2  # stats later than stats_after_days + this are late (the KPI tab)
     exports: tuple[ExportLayout, ...] = ()  # the statistics exports `sheets-plan stats` reads
+    task_days: int = 1         # an admin's AmoCRM task is due this many days after `remind` sets it
 
     @property
     def register(self) -> bool:
-        """Whether the weekly funnel counts the contacts register (the Leads tab)."""
-        return self.funnel == "register"
+        """Whether the weekly funnel counts the contacts register (the Leads tab, or AmoCRM's leads)."""
+        return self.funnel in ("register", "crm")
 
     def tab(self, key: str) -> Tab:
         return next(t for t in self.tabs if t.key == key)
@@ -310,7 +314,7 @@ class _RuleLoader(_Checks):
         for i, r in enumerate(raw):
             where = f"rules[{i}]"
             self.keys(r, where, {"id", "name", "check", "tab", "columns", "when", "after_stats_days", "than",
-                                 "severity", "message"}, {"id", "check", "tab", "severity", "message"})
+                                 "severity", "message", "days"}, {"id", "check", "tab", "severity", "message"})
             where = f"rules.{r['id']}"
             if r["id"] in [x.id for x in rules]:
                 self.fail(where, "duplicate rule id")
@@ -335,10 +339,14 @@ class _RuleLoader(_Checks):
                 self.when(tab, col, when[col], f"{where}.when.{col}")
             if r["check"] in ("at_most", "not_before") and "than" not in r:
                 self.fail(f"{where}.than", f"an {r['check']} rule needs the column to compare with")
+            days = r.get("days", {})
+            if r["check"] == "stale" and not (isinstance(days, dict) and days and all(
+                    k in STAGES and isinstance(v, int) and not isinstance(v, bool) and v > 0 for k, v in days.items())):
+                self.fail(f"{where}.days", f"a stale rule needs days: a table of {', '.join(STAGES)} = whole days")
             rules.append(Rule(r["id"], r["check"], r["tab"], r["severity"],
                               self.labels(r["message"], f"{where}.message"), columns, when,
                               bool(r.get("after_stats_days", False)), r.get("than"),
-                              self.labels(r["name"], f"{where}.name") if "name" in r else {}))
+                              self.labels(r["name"], f"{where}.name") if "name" in r else {}, dict(days)))
         return tuple(rules)
 
     def column_of(self, tab: Tab, key: str, where: str) -> Column:
@@ -364,7 +372,7 @@ class _Loader(_TabLoader, _RuleLoader):
         head = data["template"]
         self.keys(head, "template",
                   {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel",
-                   "stats_grace_days"},
+                   "stats_grace_days", "task_days"},
                   {"name", "version", "title"})
         tz = head.get("time_zone", "Europe/Moscow")
         self.time_zone(tz)
@@ -378,7 +386,7 @@ class _Loader(_TabLoader, _RuleLoader):
         funnel = head.get("funnel", "account")
         if funnel not in FUNNELS:
             self.fail("template.funnel", f"must be one of {', '.join(FUNNELS)}")
-        if funnel == "register":
+        if funnel in ("register", "crm"):  # the CRM's cards are read as the Leads tab's rows
             leads = next((t for t in tabs if t.kind == "leads"), None)
             if leads is None:
                 self.fail("template.funnel", "'register' counts the Leads tab: add a tab of kind 'leads'")
@@ -391,7 +399,8 @@ class _Loader(_TabLoader, _RuleLoader):
         exports = load_layouts(data.get("exports", []), self.fail, platforms)
         return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
                         tz, locale, days, buffer, tabs, rules, self.path, funnel,
-                        self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"), exports)
+                        self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"), exports,
+                        self.whole(head.get("task_days", 1), "template.task_days"))
 
     def time_zone(self, tz):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

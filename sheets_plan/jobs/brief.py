@@ -20,6 +20,7 @@ from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.sheets.values import from_serial
 
+from .crm import crm_of
 from .project import check_snapshot, figures, kpi_figures, start
 
 COMMENTS = {"ru": "Комментарии к отчёту", "en": "Report comments"}  # a tab the manager adds: Week | Comment
@@ -51,7 +52,7 @@ def parse_week(text: str) -> dt.date:
 
 def brief(backend: Backend, sid: str, *, team: Team | None = None, template: Template | None = None,
           as_of: dt.date | None = None, week: dt.date | str | None = None, fmt: str = "pdf",
-          out: str | Path = "reports", admins: bool = False) -> BriefResult:
+          out: str | Path = "reports", admins: bool = False, crm=None) -> BriefResult:
     """Write the report of `week` (a Monday or "YYYY-Www"; default: the last complete week) into `out`.
 
     >>> import datetime, sheets_plan
@@ -63,7 +64,7 @@ def brief(backend: Backend, sid: str, *, team: Team | None = None, template: Tem
     """
     if fmt not in FORMATS:
         raise RunError(f"--format {fmt}: one of {', '.join(FORMATS)}")
-    snap = start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of, crm if crm is not None else crm_of(team or Team()))
     if isinstance(week, str):
         monday_of = parse_week(week)
     else:

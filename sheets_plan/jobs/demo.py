@@ -179,11 +179,13 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
 DEMO_DATE = "demo_as_of"  # tag: the day the demo's sample rows are dated around
 
 
-def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None, report: bool = False) -> DemoResult:
+def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None, report: bool = False,
+             crm: bool = False) -> DemoResult:
     """The demo project in `folder`: made once with sample rows dated around `as_of` (default
     today), then checked and summarized. A re-run keeps its rows and its date; asking for
     another date is refused (its rows would all be in the future or long overdue). `report`: also
-    write the client's report of the last complete week (`brief`, PDF) into `folder`/reports.
+    write the client's report of the last complete week (`brief`, PDF) into `folder`/reports. `crm`: the
+    contacts are in (the demo's, recorded) AmoCRM, not in the Leads tab (`demo_crm`).
 
     >>> import datetime, sheets_plan
     >>> result = sheets_plan.demo("demo", locale="en", as_of=datetime.date(2026, 11, 26))
@@ -204,17 +206,33 @@ def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None, 
     sid = provision(backend, project, admins=ADMINS[locale], locale=locale, template=template)
     if ref is None:
         plan, account = sample_rows(template, locale, as_of)
-        fill_rows(backend, sid, template, plan, account, sample_leads(template, locale, as_of))
+        fill_rows(backend, sid, template, plan, account, None if crm else sample_leads(template, locale, as_of))
+        if crm:
+            from .demo_crm import write_demo_crm
+
+            write_demo_crm(Path(folder), project, locale, as_of, template.time_zone)
         sid = provision(backend, project, template=template)  # extend formulas to the new rows
         backend.batch_update(sid, comment_requests(locale, as_of))
         backend.set_tags(sid, {**read_tags(sid), DEMO_DATE: as_of.isoformat()})
-    run = run_project(backend, sid, template=template, as_of=as_of)
+    link = _crm_link(Path(folder))
+    run = run_project(backend, sid, template=template, as_of=as_of, crm=link)
     written = None
     if report:
         from .brief import brief
 
-        written = str(brief(backend, sid, template=template, as_of=as_of, out=Path(folder) / "reports").path)
+        written = str(brief(backend, sid, template=template, as_of=as_of, out=Path(folder) / "reports", crm=link).path)
     return DemoResult(sid, run.text, written)
+
+
+def _crm_link(folder: Path):
+    """The demo's AmoCRM, when it was made with one (its team file maps the project)."""
+    if not (folder / "team.toml").is_file():
+        return None
+    from sheets_plan.core.team import load_team
+
+    from .crm import crm_of
+
+    return crm_of(load_team(folder / "team.toml"))
 
 
 COMMENT = {"ru": "Охват вырос за счёт каруселей о сезонном латте. На следующей неделе — акция «Кофе с собой»: "

@@ -60,10 +60,11 @@ def result_of(ref: ProjectRef, run: ProjectRun) -> ProjectResult:
 def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date | None = None, jobs: int = 1,
            progress: Callable[[ProjectResult], None] | None = None, run_at: dt.datetime | None = None,
            refs: list[ProjectRef] | None = None, sources: list | None = None, team=None,
-           channels: dict | None = None) -> list[ProjectResult]:
+           channels: dict | None = None, crm=None) -> list[ProjectResult]:
     """Validate and summarize every tagged project (or `refs`); never stops at a broken one. With
     `sources` (`weekly --stats`), each project first gets the stats they give (`stats`, applied);
-    with `team` (`weekly --remind`), its admins then get their reminders (`remind`).
+    with `team` (`weekly --remind`), its admins then get their reminders (`remind`); with `crm`, a
+    project the team file maps to AmoCRM counts its funnel from there.
 
     >>> import datetime, sheets_plan
     >>> _ = sheets_plan.demo("plans", locale="en", as_of=datetime.date(2026, 11, 26))
@@ -82,7 +83,8 @@ def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date
 
                 filled = stats(backend, ref.id, sources=sources, template=template, as_of=as_of, apply=True,
                                run_at=run_at).written
-            result = result_of(ref, run_project(backend, ref.id, template=template, as_of=as_of, run_at=run_at))
+            result = result_of(ref, run_project(backend, ref.id, template=template, as_of=as_of, run_at=run_at,
+                                                crm=crm))
             result.filled = filled
             if team is not None:
                 from .remind import remind

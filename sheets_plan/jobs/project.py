@@ -15,9 +15,11 @@ from sheets_plan.core import dates, kpis, metrics, plan_span, procedure, sheet_v
 from . import fix as fixes
 from sheets_plan.tabs import kpi_tab, weekly_tab, check_tab
 from sheets_plan.backends.base import Backend
-from sheets_plan.core.flags import Report, render_text
+from sheets_plan.core.crm import crm_flags
+from sheets_plan.core.flags import CRM_TAB, Report, render_text
 from sheets_plan.tabs.snapshot import Snapshot
 from .bulk import few_collections
+from .crm import CrmLink, attach, crm_register, crm_tab_requests, register_tab
 from .read import load_snapshot
 from sheets_plan.core.template import Template, load
 
@@ -30,16 +32,22 @@ def now(template: Template) -> dt.datetime:
     return dates.now(template.time_zone)
 
 
-def start(backend: Backend, sid: str, template: Template | None, as_of: dt.date | None) -> Snapshot:
-    """Every job's first step: the project read once (two reads), as of `as_of` (default: today)."""
+def start(backend: Backend, sid: str, template: Template | None, as_of: dt.date | None,
+          crm: CrmLink | None = None) -> Snapshot:
+    """Every job's first step: the project read once (two reads), as of `as_of` (default: today); its
+    AmoCRM's leads as its register when `crm`'s team file maps it."""
     template = template or load()
-    return load_snapshot(backend, sid, template, as_of=as_of or today(template))
+    return attach(load_snapshot(backend, sid, template, as_of=as_of or today(template)), backend, sid, crm)
 
 
-def check_snapshot(snap: Snapshot) -> Report:
-    report = procedure.check(snap.template, snap.tables, as_of=snap.as_of, locale=snap.locale,
+def check_snapshot(snap: Snapshot, day: dt.date | None = None) -> Report:
+    """The procedure's check of the project as of its day (or `day`: remind asks as of tomorrow too)."""
+    report = procedure.check(snap.template, snap.tables, as_of=day or snap.as_of, locale=snap.locale,
                              project=snap.project, expected_formulas=snap.expected_formulas())
-    report.tab_titles = dict(snap.titles)
+    if snap.crm is not None:  # the register's flags are the leads': each names its lead by its id
+        crm_flags(report, snap.crm.leads, snap.template.tab_of_kind("leads").key,
+                  {r.id for r in snap.template.rules if r.check == "same_contact"}, snap.locale)
+    report.tab_titles = {**snap.titles, CRM_TAB: "AmoCRM"}
     report.locale = snap.locale
     return report
 
@@ -54,7 +62,7 @@ def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.
 
 @few_collections
 def validate(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
-             write: bool = True, run_at: dt.datetime | None = None) -> Report:
+             write: bool = True, run_at: dt.datetime | None = None, crm: CrmLink | None = None) -> Report:
     """Check a project against the procedure; unless write=False, write the
     Check tab and a Log row (and restore overwritten tool formulas).
 
@@ -68,7 +76,7 @@ def validate(backend: Backend, sid: str, *, template: Template | None = None, as
     >>> report.flags[0].cell, report.flags[0].rule
     ('K3', 'counted')
     """
-    snap = start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of, crm)
     report = check_snapshot(snap)
     if write:
         requests = check_requests(backend, snap, report, run_at or now(snap.template))
@@ -124,11 +132,13 @@ def weekly_layout(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS) -> weekly_ta
         account_title=snap.titles["account"], weeks=plan_weeks(snap, weeks), platforms=platforms, admins=admins,
         existing_chart_ids=existing, rows_before=rows,
         positions={key: table.positions for key, table in snap.tables.items()},
-        in_progress=dates.monday(snap.as_of), leads_title=register_title(snap)))
+        in_progress=dates.monday(snap.as_of), leads_title=register_title(snap), register=register_tab(snap)))
 
 
 def register_title(snap: Snapshot) -> str | None:
     """The Leads tab's title when the funnel counts it (the template says so and the tab is there)."""
+    if snap.crm is not None:
+        return register_tab(snap).title if snap.template.register else None
     leads = snap.template.optional_tab("leads")
     return snap.titles[leads.key] if snap.template.register and leads and leads.key in snap.tables else None
 
@@ -137,7 +147,8 @@ def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: R
     """The Weekly tab, and the KPI tab (with what the check finds per admin: `report`, or a check
     made in memory)."""
     sheet = snap.sheet("weekly")
-    reqs = check_tab.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
+    reqs = crm_tab_requests(snap)  # the leads the funnel formulas count, before the formulas
+    reqs += check_tab.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
     reqs += weekly_layout(snap, weeks).requests
     tab = snap.template.optional_tab("kpi")
     if tab is not None:
@@ -151,7 +162,7 @@ def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS)
     tab = snap.template.optional_tab("kpi")
     src = metrics.Sources.from_template(snap.template, snap.locale, snap.titles["plan"], snap.titles["account"],
                                         {key: table.positions for key, table in snap.tables.items()},
-                                        register_title(snap))
+                                        register_title(snap), register_tab(snap))
     return kpi_tab.build_kpi(src, snap.locale, sheet_id=snap.sheet_ids[tab.key], weeks=plan_weeks(snap, weeks),
                          admins=summary_groups(snap)[1], static=kpis.static_by_week(snap, report),
                          register=src.register)
@@ -195,6 +206,8 @@ def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = N
 
 def register_sources(snap: Snapshot) -> dict:
     """`weekly_figures`' arguments for the funnel from the register (none when the funnel reads Account)."""
+    if register_tab(snap) is not None:
+        return crm_register(snap)
     if register_title(snap) is None:
         return {}
     leads = snap.template.tab_of_kind("leads")
@@ -204,7 +217,7 @@ def register_sources(snap: Snapshot) -> dict:
 
 @few_collections
 def summarize(backend: Backend, sid: str, *, template: Template | None = None,
-              as_of: dt.date | None = None, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
+              as_of: dt.date | None = None, weeks: int | None = WEEKLY_WEEKS, crm: CrmLink | None = None) -> pd.DataFrame:
     """Build or refresh the Weekly tab (live formulas and charts) with the last
     `weeks` weeks; returns their figures.
 
@@ -216,7 +229,7 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
     >>> int(figures.loc[datetime.date(2026, 11, 9), "reach"])
     12906
     """
-    snap = start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of, crm)
     backend.batch_update(sid, check_tab.formula_repairs(snap) + summary_requests(snap, weeks))
     out = figures(snap, weeks)
     out.attrs["locale"] = snap.locale  # the workbook's language, for what a caller prints
@@ -225,7 +238,7 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
 
 @few_collections
 def report(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
-           weeks: int = 8, by: str | None = None) -> tuple[Snapshot, pd.DataFrame]:
+           weeks: int = 8, by: str | None = None, crm: CrmLink | None = None) -> tuple[Snapshot, pd.DataFrame]:
     """The last `weeks` weeks' figures, computed with pandas (nothing is written);
     `by`: per platform or per responsible admin, as the Weekly tab's sections.
 
@@ -237,7 +250,7 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
     >>> sorted(figures.index.get_level_values(0).unique())
     ['Instagram', 'Telegram', 'VK']
     """
-    snap = start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of, crm)
     if by == "admin":
         return snap, kpi_figures(snap, check_snapshot(snap), weeks)
     return snap, figures(snap, weeks, by)
@@ -280,7 +293,7 @@ class ProjectRun:
 
 @few_collections
 def run_project(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
-                run_at: dt.datetime | None = None) -> ProjectRun:
+                run_at: dt.datetime | None = None, crm: CrmLink | None = None) -> ProjectRun:
     """The weekly job for one project: check + summary in one atomic write.
 
     >>> import datetime, sheets_plan
@@ -291,7 +304,7 @@ def run_project(backend: Backend, sid: str, *, template: Template | None = None,
     >>> run.report.errors, len(run.figures)
     (16, 9)
     """
-    snap = start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of, crm)
     report_ = check_snapshot(snap)
     backend.batch_update(sid, check_requests(backend, snap, report_, run_at or now(snap.template),
                                              then=summary_requests(snap, report=report_)))

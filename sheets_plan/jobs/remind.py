@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sheets_plan.backends.base import Backend
-from sheets_plan.channels.base import Message, SendError
-from sheets_plan.core import kpis, procedure
+from sheets_plan.channels.base import Delivery, Message, SendError
+from sheets_plan.core import kpis
 from sheets_plan.core.digest import Digest, digests
+from sheets_plan.core.flags import CRM_TAB
 from sheets_plan.core.team import Team, in_quiet_hours
 from sheets_plan.core.template import Template
 from sheets_plan.errors import RunError
 
-from .project import start
+from .crm import crm_of
+from .crm_tasks import set_tasks
+from .project import check_snapshot, start
+from .state import save_json, state_path as project_state
 from .remind_text import render_html, render_telegram, render_text
 
 GOOGLE_CELL = "https://docs.google.com/spreadsheets/d/{sid}/edit#gid={gid}&range={cell}"
@@ -36,15 +38,6 @@ GOOGLE_CELL = "https://docs.google.com/spreadsheets/d/{sid}/edit#gid={gid}&range
 
 class Channel(Protocol):
     def send(self, message: Message): ...
-
-
-@dataclass
-class Delivery:
-    admin: str
-    channel: str      # "email" | "telegram" | "" (not sent)
-    items: int
-    ok: bool
-    why: str = ""     # quiet hours, no contact, nothing new, the failure
 
 
 @dataclass
@@ -68,7 +61,7 @@ class RemindResult:
 
 def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channel] | None = None,
            template: Template | None = None, as_of: dt.date | None = None, now: dt.datetime | None = None,
-           state: str | Path | None = None, dry_run: bool = False) -> RemindResult:
+           state: str | Path | None = None, dry_run: bool = False, crm=None) -> RemindResult:
     """Build each admin's digest of new items and send it (`dry_run`: only build it).
 
     `now`: the moment of the run (aware, or naive in the template's time zone), for quiet hours;
@@ -82,7 +75,7 @@ def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channe
     >>> [(d.admin, len(d.items) > 0) for d in result.digests], result.unreached
     ([('Anna', True)], ['Boris', 'Vera'])
     """
-    snap = start(backend, sid, template, as_of)
+    snap = start(backend, sid, template, as_of, crm if crm is not None else crm_of(team))
     zone = ZoneInfo(snap.template.time_zone)
     now = (now or dt.datetime.now(zone)).replace(tzinfo=(now.tzinfo if now and now.tzinfo else zone))
     report = _check(snap, snap.as_of)
@@ -92,13 +85,19 @@ def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channe
     labels = {c.key: c.label(snap.locale) for c in plan.tab.columns}
     made = digests(project=snap.project, locale=snap.locale, as_of=snap.as_of, report=report,
                    tomorrow=_check(snap, snap.as_of + dt.timedelta(days=1)), plan=plan, titles=snap.titles,
-                   admins=list(team.admins), link=_linker(backend, sid, snap.sheet_ids), labels=labels,
+                   admins=list(team.admins), link=_linker(backend, sid, snap.sheet_ids, snap.crm), labels=labels,
                    weekly_rules=weekly, stats_rules=stats_rules, history=kpis.history(snap))
     known = {a.name.casefold() for a in team.admins}
     result = RemindResult(snap.project, snap.locale, dry_run=dry_run,
                           unreached=[a for a in _project_admins(snap) if a.casefold() not in known])
     sent = SentState.load(state_path(backend, sid, state))
+    tasks = snap.crm.map.tasks if snap.crm is not None else "none"
+    if tasks != "none":  # the admins' AmoCRM items as tasks on their leads
+        link = crm if crm is not None else crm_of(team)
+        result.deliveries += set_tasks(snap, report, link, sent, now, dry_run)
     for digest in made:
+        if tasks == "instead":
+            digest.items = [i for i in digest.items if f":{CRM_TAB}:" not in i.key]
         current = {i.key for i in digest.items}
         admin = team.admin(digest.admin)
         ways = admin.channels() if admin else ()
@@ -151,8 +150,7 @@ def _send(digest: Digest, admin, way: str, channel: Channel | None, now: dt.date
 
 
 def _check(snap, day: dt.date):
-    return procedure.check(snap.template, snap.tables, as_of=day, locale=snap.locale, project=snap.project,
-                           expected_formulas=snap.expected_formulas())
+    return check_snapshot(snap, day)
 
 
 def _project_admins(snap) -> list[str]:
@@ -161,21 +159,19 @@ def _project_admins(snap) -> list[str]:
     return sorted(set(snap.admins) | typed, key=str.casefold)
 
 
-def _linker(backend: Backend, sid: str, sheet_ids: dict[str, int]):
-    if backend.kind != "google":
-        return lambda tab, cell: None
-    return lambda tab, cell: GOOGLE_CELL.format(sid=sid, gid=sheet_ids[tab], cell=cell)
+def _linker(backend: Backend, sid: str, sheet_ids: dict[str, int], crm=None):
+    """A flag's link: an AmoCRM lead's card; a Google cell; nothing in a local workbook (a file has no URL)."""
+    def link(tab: str, cell: str) -> str | None:
+        if tab == CRM_TAB:
+            return crm.card_url(int(cell)) if crm else None
+        return GOOGLE_CELL.format(sid=sid, gid=sheet_ids[tab], cell=cell) if backend.kind == "google" else None
+    return link
 
 
 def state_path(backend: Backend, sid: str, given: str | Path | None) -> Path:
     """Where what was sent is kept: given, or beside a local workbook (.NAME.reminders.json), or
     ./.sheets-plan/ID.reminders.json for a Google spreadsheet."""
-    if given:
-        return Path(given)
-    if backend.kind == "local":
-        path = Path(sid)
-        return path.with_name(f".{path.stem}.reminders.json")
-    return Path(".sheets-plan") / f"{sid}.reminders.json"
+    return project_state(backend, sid, given, "reminders")
 
 
 class SentState:
@@ -207,14 +203,16 @@ class SentState:
     def mark(self, admin: str, channel: str, key: str, when: str):
         self.sent.setdefault(admin.casefold(), {}).setdefault(channel, {})[key] = when
 
-    def forget_all_but(self, admin: str, keys: set[str]):
-        for mine in self.sent.get(admin.casefold(), {}).values():
-            for key in [k for k in mine if k not in keys]:
-                del mine[key]
+    def forget_all_but(self, admin: str, keys: set[str], skip: tuple[str, ...] = ("amocrm",)):
+        for channel, mine in self.sent.get(admin.casefold(), {}).items():
+            if channel not in skip:
+                for key in [k for k in mine if k not in keys]:
+                    del mine[key]
+
+    def forget_channel_all_but(self, admin: str, channel: str, keys: set[str]):
+        mine = self.sent.get(admin.casefold(), {}).get(channel, {})
+        for key in [k for k in mine if k not in keys]:
+            del mine[key]
 
     def save(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": 2, "sent": self.sent}, f, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(tmp, self.path)
+        save_json(self.path, {"version": 2, "sent": self.sent}, indent=1, sort_keys=True)

@@ -12,7 +12,7 @@ from typing import Callable
 
 from . import structure
 from sheets_plan.core import kpis
-from sheets_plan.core.flags import Report
+from sheets_plan.core.flags import CRM_TAB, Report, place
 from sheets_plan.core.procedure.plan_rules import same_formula
 from sheets_plan.sheets.a1 import neighbour_runs, grid_range
 from sheets_plan.sheets.values import serial, extended
@@ -100,9 +100,7 @@ def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datet
     rows = [[value(title, {"textFormat": {"bold": True}})], [value(h, BOLD) for h in CHECK_HEADER[loc]]]
     names = {r.id: r.name(loc) for r in snap.template.rules}
     for f in flags:
-        tab_title = snap.titles[f.tab]
-        # every flag names its tab; one without a cell (a missing week) links to the tab's top
-        shown = link(snap.sheet_ids[f.tab], tab_title, f.cell or "A1", f"{tab_title}!{f.cell}" if f.cell else tab_title)
+        shown = _where(snap, f, link)
         rows.append([value(SEVERITY[loc][f.severity]), value(f.admin or None),
                      {"userEnteredValue": {"formulaValue": shown}}, value(names.get(f.rule, f.rule)),
                      value(f.message)])
@@ -113,6 +111,15 @@ def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datet
     reqs.append(write_rows(sid, 0, rows))
     reqs += _check_tab_looks(sid, len(rows))
     return reqs
+
+
+def _where(snap: Snapshot, f, link: Link) -> str:
+    """The flag's cell as a link: to its cell (one without a cell, a missing week, to its tab's top),
+    or to an AmoCRM lead's card."""
+    if f.tab == CRM_TAB:
+        return '=HYPERLINK("' + snap.crm.card_url(f.row) + '","' + place(f, {}) + '")'
+    tab_title = snap.titles[f.tab]
+    return link(snap.sheet_ids[f.tab], tab_title, f.cell or "A1", f"{tab_title}!{f.cell}" if f.cell else tab_title)
 
 
 CHECK_WIDTHS = (110, 140, 170, 210, 640)  # px: severity, admin, cell, rule, message (wrapped)

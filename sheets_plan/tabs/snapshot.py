@@ -15,6 +15,7 @@ from . import headers, structure
 from .advice import advice
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid
+from sheets_plan.core.crm import CrmView
 from sheets_plan.core.table import HeaderError, Table, read_table
 from sheets_plan.core.template import LOCALES, TABLE_KINDS, Tab, Template
 
@@ -36,6 +37,7 @@ class Snapshot:
     grids: dict[str, Grid]       # raw cells of the tabs not read as tables (the Log)
     tables: dict[str, Table]
     as_of: dt.date
+    crm: CrmView | None = None  # the project's AmoCRM, when the team file maps it (its leads are the register)
     _expected: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def sheet(self, key: str) -> dict | None:
@@ -98,14 +100,18 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
     locale = project_locale(meta, template)
     grids = dict(grids)
     admins = admins_of(meta, grids.pop(LISTS, None))
-    # each admin's name, and the old name of one renamed, read as that admin's
-    spellings = {**{old: new for old, new in structure.former_admins(meta).items() if new in admins},
-                 **{a: a for a in admins}}
+    spellings = admin_spellings(meta, admins)
     tables = {}
     for tab in (t for t in template.tabs if t.kind in TABLE_KINDS and t.key in grids):
         tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, spellings, project, locale)  # kept once: typed
     return Snapshot(sid, project, template, meta, locale, admins,
                     structure.sheet_ids(template, meta), titles, present, grids, tables, as_of)
+
+
+def admin_spellings(meta: dict, admins: tuple[str, ...]) -> dict[str, str]:
+    """Each admin's name, and the old name of one renamed, read as that admin's."""
+    return {**{old: new for old, new in structure.former_admins(meta).items() if new in admins},
+            **{a: a for a in admins}}
 
 
 def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str, locale: str) -> Table:

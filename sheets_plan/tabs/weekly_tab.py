@@ -91,7 +91,8 @@ class WeeklyInputs:
     ``in_progress``: the Monday of the week still in progress: its rows are
     greyed with a note, have no week-over-week, and stay out of the charts.
     ``leads_title``: the Leads tab, when the template's funnel counts the register
-    (without it, the funnel reads the Account's counts).
+    (without it, the funnel reads the Account's counts); ``register``: another tab
+    the funnel counts instead (a project's AmoCRM leads).
     """
     sheet_id: int
     plan_title: str
@@ -104,6 +105,7 @@ class WeeklyInputs:
     positions: Mapping[str, Mapping[str, int]] | None = None
     in_progress: dt.date | None = None
     leads_title: str | None = None
+    register: metrics.RegisterTab | None = None
 
 
 @dataclass
@@ -132,7 +134,7 @@ def build_weekly(template, locale: str, inputs: WeeklyInputs) -> WeeklyLayout:
     """
     lang = language(locale)
     src = metrics.Sources.from_template(template, lang, inputs.plan_title, inputs.account_title, inputs.positions,
-                                        inputs.leads_title)
+                                        inputs.leads_title, inputs.register)
     b = WeeklyRows(template, lang, src, inputs.account_title, inputs.in_progress)
     weeks = metrics.normalize_weeks(inputs.weeks)
     main_end, spans = _lay_out(b, weeks, inputs.platforms, inputs.admins)

@@ -108,7 +108,7 @@ class AmoEmulator:
             rec.status, rec.refused = 501, str(e)
             return 501, {"Content-Type": "application/json"}, json.dumps(
                 {"emulator": f"not emulated: {e}"}, ensure_ascii=False).encode("utf-8")
-        rec.status = status
+        rec.status = 204 if answer is None else status
         return (204, {}, b"") if answer is None else (status, JSON, json.dumps(answer, ensure_ascii=False).encode())
 
     def _authenticate(self, headers: dict, account: Account) -> Token:

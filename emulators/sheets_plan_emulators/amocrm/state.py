@@ -46,6 +46,35 @@ class Account:
     def now(self) -> int:
         return int(self.clock())
 
+    def load(self, answers: dict) -> None:
+        """An account's entities as AmoCRM answers them (users, pipelines, lead_fields, contact_fields,
+        leads with their _embedded tags and contacts, contacts, tasks, events): a recorded account."""
+        self.users.update({u["id"]: {"lang": "ru", **u} for u in answers["users"]})
+        for p in answers["pipelines"]:
+            statuses = [{"is_editable": s["id"] not in (WON, LOST), "color": "#fffeb2", "account_id": self.id, **s}
+                        for s in p["_embedded"]["statuses"]]
+            self.pipelines[p["id"]] = {"is_unsorted_on": False, "is_archive": False, "account_id": self.id, **p,
+                                       "_embedded": {"statuses": statuses}}
+        for entity, key in (("leads", "lead_fields"), ("contacts", "contact_fields")):
+            self.fields[entity].update({f["id"]: {"sort": 500, "is_multiple": False, "is_required": False,
+                                                  "is_deletable": True, "is_visible": True, "entity_type": entity, **f}
+                                        for f in answers[key] if not f.get("code")})
+        for c in answers["contacts"]:
+            self.contacts[c["id"]] = {"responsible_user_id": next(iter(self.users)), "account_id": self.id, **c,
+                                      "custom_fields_values": [_cf(v) for v in c.get("custom_fields_values") or []] or None}
+        for lead in answers["leads"]:
+            embedded = lead.get("_embedded") or {}
+            row = {k: v for k, v in lead.items() if k != "_embedded"}
+            self.leads[lead["id"]] = {"price": 0, "group_id": 0, "is_deleted": False, "account_id": self.id, **row,
+                                      "_tags": embedded.get("tags", []),
+                                      "_contacts": [c["id"] for c in embedded.get("contacts", [])]}
+            for c in self.leads[lead["id"]]["_contacts"]:
+                self.contacts[c]["_leads"] = self.contacts[c].get("_leads", []) + [lead["id"]]
+        self.tasks.update({t["id"]: {"created_by": t["responsible_user_id"], "updated_by": t["responsible_user_id"],
+                                     "group_id": 0, "duration": 0, "result": {}, "account_id": self.id, **t}
+                           for t in answers["tasks"]})
+        self.events += [dict(e) for e in answers["events"]]
+
     # ---------------------------------------------------------------- set-up, as people do it
     def add_user(self, name: str, email: str | None = None) -> int:
         uid = next(self.ids)

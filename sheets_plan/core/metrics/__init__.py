@@ -81,13 +81,13 @@ from .catalog import (
     Diff, Expr, Metric, PART_KEYS, PREV_KEYS, Posts, Prev, Ratio, Ref, Total, blankable, figure_keys, helper, label, metric,
     parts_for, split_key, uses_account,
 )
-from .formulas import ACCOUNT_ROWS, RowContext, Sources, formula, name_criterion
+from .formulas import ACCOUNT_ROWS, RegisterTab, RowContext, Sources, formula, name_criterion
 from .frames import WEEK_OVER_WEEK, in_progress_blanks, normalize_weeks, platform_names, weekly_figures
 
 __all__ = [
     "Expr", "Posts", "Total", "Add", "AccountValue", "AccountRow", "Ratio", "Diff", "Ref", "Prev",
     "Metric", "METRICS", "METRIC_KEYS", "KPI_KEYS", "ACCOUNT_ROW", "INTERACTION_COLUMNS", "metric", "label",
     "figure_keys", "split_key", "helper", "PREV_KEYS", "PART_KEYS", "CARRIED_KEYS", "parts_for", "uses_account", "blankable",
-    "Sources", "RowContext", "formula", "ACCOUNT_ROWS",
+    "Sources", "RegisterTab", "RowContext", "formula", "ACCOUNT_ROWS",
     "name_criterion", "normalize_weeks", "weekly_figures", "WEEK_OVER_WEEK", "in_progress_blanks", "platform_names",
 ]

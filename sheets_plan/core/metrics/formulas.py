@@ -5,7 +5,7 @@ Pure: template positions in, formula text (internal form) out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from sheets_plan.sheets.a1 import col_letter, quote_title
@@ -17,6 +17,19 @@ from .catalog import (
 # ------------------------------------------------------------------ formulas
 
 ACCOUNT_ROWS = 5000
+
+
+def _stage_labels(template, locale: str) -> dict[str, str]:
+    return {c.key: c.label(locale) for c in template.tab_of_kind("leads").column("stage").choices}
+
+
+@dataclass(frozen=True)
+class RegisterTab:
+    """A tab the funnel counts other than the template's Leads tab (the tool's tab of a project's
+    AmoCRM leads): its title, its columns' positions, and the stages kept in a column of their own."""
+    title: str
+    positions: Mapping[str, int]
+    stage_columns: Mapping[str, str] = field(default_factory=dict)   # stage key -> column key ("stage" else)
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class Sources:
     leads: str | None = None  # the Leads tab, when the funnel counts the register
     leads_columns: Mapping[str, str] = None
     stages: Mapping[str, str] = None  # stage key -> its label in the sheet's language
+    stage_columns: Mapping[str, str] = None  # a stage counted in a column of its own (a CRM's refusals)
 
     @property
     def register(self) -> bool:
@@ -39,7 +53,7 @@ class Sources:
     @classmethod
     def from_template(cls, template, locale: str, plan_title: str, account_title: str,
                       positions: Mapping[str, Mapping[str, int]] | None = None,
-                      leads_title: str | None = None) -> "Sources":
+                      leads_title: str | None = None, register: RegisterTab | None = None) -> "Sources":
         plan = template.tab_of_kind("plan")
         account = template.tab_of_kind("account")
         status = plan.column("status")
@@ -50,13 +64,20 @@ class Sources:
             at = where.get(tab.key) or {c.key: i for i, c in enumerate(tab.columns)}
             return {c.key: col_letter(at[c.key]) for c in tab.columns}
 
-        register = {}
-        if template.register and leads_title is not None:  # a workbook without the Leads tab: Account's counts
+        counted = {}
+        if template.register and register is not None:  # a project's AmoCRM leads, in the tool's tab
+            counted = {"leads": quote_title(register.title),
+                       "leads_columns": {k: col_letter(i) for k, i in register.positions.items()},
+                       "stages": _stage_labels(template, locale), "stage_columns": dict(register.stage_columns)}
+        elif template.register and leads_title is not None:  # a workbook without the Leads tab: Account's counts
             leads = template.tab_of_kind("leads")
-            register = {"leads": quote_title(leads_title), "leads_columns": letters(leads),
-                        "stages": {c.key: c.label(locale) for c in leads.column("stage").choices}}
+            counted = {"leads": quote_title(leads_title), "leads_columns": letters(leads),
+                       "stages": _stage_labels(template, locale)}
         return cls(quote_title(plan_title), quote_title(account_title), letters(plan), letters(account), published,
-                   **register)
+                   **counted)
+
+    def stage_column(self, stage: str) -> str:
+        return (self.stage_columns or {}).get(stage, "stage")
 
     def plan_range(self, key: str) -> str:
         letter = self.plan_columns[key]
@@ -158,7 +179,7 @@ class _FormulaWriter:
         src, week = self.src, self.ctx.week
         crit = _week_criteria(src.leads_range, "first_contact", week, back)
         if stage is not None:
-            crit += [src.leads_range("stage"), _string(src.stages[stage])]
+            crit += [src.leads_range(src.stage_column(stage)), _string(src.stages[stage])]
         if self.ctx.group is not None:
             column, criterion = self.ctx.group
             crit += [src.leads_range(column), criterion]

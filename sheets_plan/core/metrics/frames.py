@@ -6,7 +6,7 @@ Pure: frames in, a frame out.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -177,20 +177,23 @@ class _Register:
     key's text in the sheet."""
     rows: pd.DataFrame
     stages: dict[str, str]
+    stage_columns: dict[str, str] = field(default_factory=dict)   # a stage counted in a column of its own
 
     @classmethod
-    def read(cls, leads: pd.DataFrame, stages: dict[str, str]) -> "_Register":
+    def read(cls, leads: pd.DataFrame, stages: dict[str, str], stage_columns: dict[str, str] | None = None
+             ) -> "_Register":
         rows = leads.assign(_week=mondays(leads["first_contact"]))
-        return cls(rows[rows["_week"].notna()], stages)
+        return cls(rows[rows["_week"].notna()], stages, dict(stage_columns or {}))
 
     def of(self, column: str, name: str) -> "_Register":
-        return _Register(self.rows[_matches(self.rows[column], name)], self.stages)
+        return _Register(self.rows[_matches(self.rows[column], name)], self.stages, self.stage_columns)
 
     def count(self, stages: tuple[str, ...], weeks: pd.DatetimeIndex) -> np.ndarray:
         """The week's cohort at one of `stages` (all when empty): COUNTIFS per stage, added."""
         total = np.zeros(len(weeks))
         for stage in stages or (None,):
-            rows = self.rows if stage is None else self.rows[_matches(self.rows["stage"], self.stages[stage])]
+            column = self.stage_columns.get(stage, "stage")
+            rows = self.rows if stage is None else self.rows[_matches(self.rows[column], self.stages[stage])]
             total = total + rows.groupby("_week").size().reindex(weeks, fill_value=0).to_numpy(dtype=float)
         return total
 
@@ -209,7 +212,8 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
                    published: str = "published", by: str | None = None,
                    groups: list[str] | None = None, in_progress: dt.date | None = None,
                    platforms: list[str] | None = None, leads: pd.DataFrame | None = None,
-                   stages: dict[str, str] | None = None, keys: list[str] | None = None) -> pd.DataFrame:
+                   stages: dict[str, str] | None = None, keys: list[str] | None = None,
+                   stage_columns: dict[str, str] | None = None) -> pd.DataFrame:
     """The weekly figures, computed with pandas from the same definitions as the formulas.
 
     ``plan``: columns date (datetime64, NaT allowed), status (choice keys),
@@ -246,8 +250,10 @@ def weekly_figures(plan: pd.DataFrame, account: pd.DataFrame, weeks: list[dt.dat
     counts are not used. ``stages``: stage key -> the text the sheet holds
     (its label; default the key). ``keys``: these figures (of a breakdown)
     instead of the block's own (the KPI tab's, by responsible).
+    ``stage_columns``: a stage counted in a column of its own (stage key ->
+    column; an AmoCRM project's refusals), else in ``stage``.
     """
-    register = None if leads is None else _Register.read(leads, stages or {k: k for k in STAGES})
+    register = None if leads is None else _Register.read(leads, stages or {k: k for k in STAGES}, stage_columns)
     return in_progress_blanks(_figures(plan, account, weeks, published, by, groups, platforms, register, keys),
                               in_progress)
 

@@ -80,6 +80,19 @@ class LeadsChecks:
         for column in rule.columns:
             yield column, table.frame[column] < than, {}  # NaT compares False: both dates given
 
+    def _stale(self, rule: Rule, table: Table):
+        """A lead in one stage longer than the rule's days for it, with no open task: nobody is on it.
+        Only AmoCRM's cards carry tasks (`crm.task_facts`, kept with the frame); the Leads tab has none."""
+        facts = table.frame.attrs.get("crm")
+        if facts is None or not len(table.frame):
+            return
+        stage = table.frame["stage"]
+        limit = stage.map(rule.days)
+        waiting = facts["days"].reindex(table.frame.index)
+        late = limit.notna() & (waiting > limit) & ~facts["open_task"].reindex(table.frame.index).astype(bool)
+        yield "stage", late, {"stage": self.choice_labels(table, "stage"), "waiting": waiting.astype(str),
+                              "limit": limit.astype("Int64").astype(str)}
+
     def phones(self, table: Table, column: str) -> pd.Series:
         key = ("phones", table.tab.key, column)
         if key not in self._cache:

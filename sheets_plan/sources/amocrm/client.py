@@ -22,6 +22,9 @@ TOKEN_HELP = ("make a new long-lived token in AmoCRM (Settings → Integrations 
               "Keys and scopes) and put it in {where}")
 
 
+new_session = requests.Session  # how a client gets its session when given none (tests put an emulator's here)
+
+
 class AmoClient:
     """Requests to one account. `session`: a requests.Session (tests: an emulator's); `clock` and
     `sleep`: the pace's time (tests: a clock they move)."""
@@ -33,16 +36,18 @@ class AmoClient:
             raise RunError(f"AmoCRM «{subdomain}»: no token: " + TOKEN_HELP.format(where=token_where))
         self.subdomain, self.host = subdomain, f"{subdomain}.{domain}"
         self.base = f"https://{self.host}/api/v4/"
-        self.session = session or requests.Session()
+        self.session = session or new_session()
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/hal+json"}
         self.clock, self.sleep, self.token_where = clock, sleep, token_where
         self.sent: deque[float] = deque()
         self.requests = 0       # requests sent, retries included
 
     # ---------------------------------------------------------------- one request
-    def call(self, method: str, path: str, *, params: dict | list | None = None, body: Any = None) -> Any:
+    def call(self, method: str, path: str, *, params: dict | list | None = None, body: Any = None,
+             again: bool = True) -> Any:
         """The answer's JSON (None for 204). `path`: relative to /api/v4/, or an absolute URL of this
-        account (a page's ``_links.next``)."""
+        account (a page's ``_links.next``). `again=False`: no retry after a 5xx or a lost connection
+        (a write that may have landed is not sent twice; 429 means it was not done, and is retried)."""
         url = path if path.startswith("https://") else self.base + path
         if urlsplit(url).hostname != self.host:  # a next link elsewhere would carry the token away
             raise RunError(f"AmoCRM «{self.subdomain}»: a page link points at another host ({urlsplit(url).hostname})")
@@ -52,13 +57,13 @@ class AmoClient:
                 resp = self.session.request(method, url, params=params, json=body, headers=self._headers,
                                             timeout=TIMEOUT)
             except requests.RequestException as e:
-                if attempt == TRIES - 1:
+                if attempt == TRIES - 1 or not again:
                     raise RunError(f"AmoCRM «{self.subdomain}» does not answer ({type(e).__name__}); "
                                    "try again later") from None
                 self.sleep(2 ** attempt)
                 continue
             if resp.status_code == 429 or resp.status_code >= 500:
-                if attempt == TRIES - 1:
+                if attempt == TRIES - 1 or (resp.status_code != 429 and not again):
                     raise RunError(f"AmoCRM «{self.subdomain}» answers {resp.status_code} after {TRIES} tries; "
                                    "try again later")
                 self.sleep(_wait(resp, attempt))
