@@ -21,6 +21,8 @@ from sheets_plan.core.team import Team, load_team
 from sheets_plan.core.template import Template, TemplateError, load as load_template
 from sheets_plan.errors import RunError
 from sheets_plan.jobs.brief import brief
+from sheets_plan.jobs.crm import CrmLink
+from sheets_plan.jobs.crm_import import move_register
 from sheets_plan.jobs.demo import run_demo as demo
 from sheets_plan.jobs.folder import weekly
 from sheets_plan.jobs.project import fix, report, run_project, summarize, validate
@@ -35,7 +37,7 @@ __all__ = [
     "weekly", "upgrade",
     "upgrade_folder", "provision",
     "demo", "open_target", "folder_backend", "GoogleOptions", "Backend", "LocalBackend", "GoogleBackend",
-    "ProjectRef", "RunError", "Template", "TemplateError", "load_template",
+    "ProjectRef", "RunError", "Template", "TemplateError", "load_template", "CrmLink", "move_register",
 ]
 
 

@@ -201,3 +201,43 @@ def test_a_second_run_asks_only_for_what_changed_and_sees_it(tmp_path):
     assert ((60005, "leads_phone") in {(f.row, f.rule) for f in first.flags if f.tab == "crm"}
             and (60005, "leads_phone") not in {(f.row, f.rule) for f in second.flags if f.tab == "crm"})
     assert next(c for c in run.snapshot.crm.leads if c.id == 60009).furthest == "application"
+
+
+def test_a_register_moved_twice_into_amocrm_creates_each_person_once(tmp_path):
+    """The demo's Leads tab into an account that already holds one of its people under another spelling
+    of the phone: a dry run lists, --apply creates through leads/complex in batches of 50, matching
+    that person by E.164; a second run creates nothing."""
+    from sheets_plan.jobs.crm_import import move_register
+    from sheets_plan.jobs.demo import run_demo
+
+    crm = emulated(tmp_path)
+    sheet = run_demo(tmp_path / "sheet", locale="ru", as_of=DAY).path  # a project that kept the Leads tab
+    (tmp_path / "sheet" / "team.toml").write_text((crm.path.parent / "team.toml").read_text(encoding="utf-8"),
+                                                  encoding="utf-8")
+    import openpyxl
+
+    leads = openpyxl.load_workbook(sheet)["Лиды"]
+    header = [c.value for c in leads[1]]
+    phone = leads.cell(row=2, column=header.index("Телефон") + 1).value
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    other_spelling = f"8 ({digits[1:4]}) {digits[4:7]}-{digits[7:9]}-{digits[9:]}"
+    known = crm.account.add_contact("Знакомый контакт", phones=[other_spelling])
+    before = (len(crm.account.contacts), len(crm.account.leads))
+    backend = LocalBackend(tmp_path / "sheet")
+    dry = move_register(backend, sheet, link=crm.fresh_link(), as_of=DAY)
+    assert (len(crm.account.contacts), len(crm.account.leads)) == before  # a dry run creates nothing
+    assert dry.created() > 15 and next(m for m in dry.moves if m.row == 2).action == "existing"
+    # the register's one person typed twice (+7 916 555-12-35 and 89165551235), whom the account holds already
+    assert [m.action for m in dry.moves if m.row in (10, 11)] == ["there", "there"]
+    done = move_register(backend, sheet, link=crm.fresh_link(), as_of=DAY, apply=True)
+    posts = [r for r in crm.emu.requests if r.method == "POST"]
+    assert posts and all(r.path == "/api/v4/leads/complex" and len(r.body) <= 50 and r.status == 200 for r in posts)
+    made = [m for m in done.moves if m.action in ("new", "existing") and m.lead]
+    assert len(crm.account.leads) == before[1] + len(made) and len(made) == dry.created()
+    assert next(m for m in done.moves if m.row == 2).contact == known  # matched in another spelling: no duplicate
+    again = move_register(backend, sheet, link=crm.fresh_link(), as_of=DAY, apply=True)
+    assert again.created() == 0 and len(crm.account.leads) == before[1] + len(made)
+    assert [r for r in crm.emu.requests if r.method == "POST"] == posts
+    assert crm.emu.schema_errors == []
+    for m in done.moves:  # the output names rows and masks people
+        assert "***" in m.person or not m.person

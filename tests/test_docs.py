@@ -60,7 +60,7 @@ def test_the_library_surface_is_importable_from_the_top(name):
 
 
 EXAMPLED = ["validate", "summarize", "report", "fix", "brief", "stats", "remind", "run_project", "weekly", "upgrade",
-            "upgrade_folder", "provision", "demo"]
+            "upgrade_folder", "provision", "demo", "move_register"]
 
 
 @pytest.mark.slow

@@ -166,8 +166,8 @@ def cards(data, r: Resolved, *, zone: str, platforms: list[str]) -> list[Card]:
         contact = data.contacts.get(lead["contacts"][0]) if lead["contacts"] else None
         out.append(Card(lead["id"], day(lead["created_at"]), _platform(lead, r, platforms),
                         r.admin_of.get(lead.get("responsible_user_id")), (contact or {}).get("name", "").strip(),
-                        _pick(_multi(contact, "PHONE"), lambda p: personal.read_phone(p)[0] is None),
-                        _pick(_multi(contact, "EMAIL"), personal.email_problem),
+                        _pick(values_of(contact, "PHONE"), lambda p: personal.read_phone(p)[0] is None),
+                        _pick(values_of(contact, "EMAIL"), personal.email_problem),
                         _field(lead, contact, r.profile), _field(lead, contact, r.product), stage, day(since),
                         FUNNEL[top], day(first), day(since) if stage == "refusal" else None, lead["id"] in open_tasks,
                         lead.get("responsible_user_id")))
@@ -192,13 +192,19 @@ def _values(entity: dict | None, field_id: int | None = None, code: str | None =
     return []
 
 
-def _multi(contact: dict | None, code: str) -> list[str]:
+def values_of(contact: dict | None, code: str) -> list[str]:
+    """A contact's PHONE or EMAIL values, as typed."""
     return _values(contact, code=code)
 
 
 def _pick(values: list[str], bad) -> str | None:
     """The value the check reads: the first one it would flag, else the first (a contact may hold two)."""
     return next((v for v in values if bad(v)), values[0] if values else None)
+
+
+def field_values(entity: dict | None, field_id: int) -> list[str]:
+    """An entity's values of one custom field."""
+    return _values(entity, field_id=field_id)
 
 
 def _field(lead: dict, contact: dict | None, where: tuple[str, int] | None) -> str | None:

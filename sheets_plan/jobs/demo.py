@@ -12,21 +12,18 @@ from sheets_plan.tabs import structure
 from sheets_plan.sheets.values import serial, extended
 from sheets_plan.errors import RunError
 from sheets_plan.backends.local import LocalBackend
+from .demo_data import ACCOUNTS, ADMINS, FIRST, LAST, PRODUCTS
 from .provision import provision
 from sheets_plan.core.template import Template, load
 from sheets_plan.backends.xlsx import read_tags
 
 DEMO_PROJECT = {"ru": "Кофейня «Зерно»", "en": "Grain Coffee House"}
-ADMINS = {"ru": ("Анна", "Борис", "Вера"), "en": ("Anna", "Boris", "Vera")}
 TOPICS = {
     "ru": ["Новый сезонный латте", "Как мы обжариваем зерно", "Бариста дня", "Завтраки до 12:00",
            "Розыгрыш абонемента", "Отзывы гостей", "Закулисье кухни", "Кофе с собой: скидка 10%"],
     "en": ["New seasonal latte", "How we roast our beans", "Barista of the day", "Breakfast until noon",
            "Win a coffee pass", "What guests say", "Behind the kitchen door", "Coffee to go: 10% off"],
 }
-# The project's accounts, each with its own curve: followers at the start, weekly change
-# (low, high), and dialogs a week at most. Instagram grows fast, VK barely, Telegram steadily.
-ACCOUNTS = {"Instagram": (4200, 40, 220, 40), "VK": (1800, -25, 30, 15), "Telegram": (650, 15, 60, 8)}
 RUBRICS = {"ru": ["Продукт", "Команда", "Акции", "Отзывы"], "en": ["Product", "Team", "Offers", "Reviews"]}
 
 
@@ -63,13 +60,6 @@ def sample_rows(template: Template, locale: str, as_of: dt.date, seed: int = 7) 
     return [r[: len(plan.input_columns)] for r in rows], account
 
 
-FIRST = {"ru": ["Анна", "Ольга", "Мария", "Иван", "Дмитрий", "Елена", "Сергей", "Наталья", "Павел", "Ксения"],
-         "en": ["Emma", "Olivia", "Liam", "Noah", "Mia", "James", "Ava", "Lucas", "Sophia", "Henry"]}
-LAST = {"ru": ["Смирнова", "Кузнецова", "Попова", "Васильев", "Соколов", "Морозова", "Новиков", "Волкова", "Зайцев",
-               "Лебедева"],
-        "en": ["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Roberts", "Walker", "White"]}
-PRODUCTS = {"ru": ["Абонемент на кофе", "Кейтеринг", "Зерно оптом", "Мастер-класс бариста"],
-            "en": ["Coffee pass", "Catering", "Beans wholesale", "Barista class"]}
 STAGES = ("dialog", "dialog", "warm_lead", "warm_lead", "application", "refusal")
 
 

@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .demo import ACCOUNTS, ADMINS, FIRST, LAST, PRODUCTS
+from .demo_data import ACCOUNTS, ADMINS, FIRST, LAST, PRODUCTS
 
 USERS = {"ru": ("Анна Смирнова", "Борис Кузнецов", "Вера Попова"), "en": ("Anna Smith", "Boris Jones", "Vera Brown")}
 PIPELINE = {"ru": "Заявки из соцсетей", "en": "Social media leads"}
