@@ -49,7 +49,7 @@ def list_of(kind: str):
         shown = set(str(call.params.get("with") or "").split(",")) - {""}
         if shown - WITH.get(kind, set()):
             raise NotEmulated(f"with={','.join(sorted(shown))} on {kind}")
-        return _page(kind, [_render(kind, r, call.account, shown) for r in rows], call)
+        return _page(kind, rows, call, lambda r: _render(kind, r, call.account, shown))
     return handler
 
 
@@ -99,12 +99,13 @@ def _render(kind: str, row: dict, account: Account, shown: set[str]) -> dict:
     return out
 
 
-def _page(kind: str, rows: list[dict], call: Call):
+def _page(kind: str, rows: list[dict], call: Call, render=copy.deepcopy):
+    """One page of `rows` as AmoCRM answers it (each row rendered: only the page's are)."""
     page, limit = _int(call.params.get("page"), 1, "page"), _int(call.params.get("limit"), LIMIT_DEFAULT, "limit")
     cap = EVENTS_MAX if kind == "events" else LIMIT_MAX
     if limit > cap or limit < 1 or page < 1:
         raise NotEmulated(f"limit={limit}, page={page} on {kind} (the documentation allows 1..{cap})")
-    chunk = rows[(page - 1) * limit: page * limit]
+    chunk = [render(r) for r in rows[(page - 1) * limit: page * limit]]
     if not chunk:
         return None  # 204, no body
     links = {"self": {"href": _href(call, page, limit)}}
@@ -141,7 +142,7 @@ def _flat(node, prefix: str = ""):
 
 
 def users(call: Call):
-    return _page("users", [copy.deepcopy(u) for u in call.account.users.values()], call)
+    return _page("users", list(call.account.users.values()), call)
 
 
 def pipelines(call: Call):
@@ -153,7 +154,7 @@ def custom_fields(call: Call):
     entity = call.args[0]
     if entity not in call.account.fields:
         raise NotEmulated(f"custom fields of {entity}")
-    return _page("custom_fields", [copy.deepcopy(f) for f in call.account.fields[entity].values()], call)
+    return _page("custom_fields", list(call.account.fields[entity].values()), call)
 
 
 # ------------------------------------------------------------------ writes

@@ -16,6 +16,9 @@ from .package import REL, REL_NS, Package, Rel
 from .sheet import Worksheet
 
 
+SERIES_COLOURS = ("1F77B4", "FF7F0E", "2CA02C", "D62728", "9467BD", "8C564B")  # distinct on paper and screen
+
+
 def replace_charts(pkg: Package, part: str, sheet: Worksheet, charts: list[dict], titles: dict[int, str]):
     """Drop the tab's drawing (and its charts), then draw `charts`."""
     old = sheet.get("drawing")
@@ -57,8 +60,16 @@ def xlsx_chart(chart: dict, titles: dict[int, str]):
     header = basic.get("headerCount", 0) > 0
     for s in basic.get("series", []):
         xchart.add_data(_reference(s["series"], titles), titles_from_data=header)
-    for s in xchart.series:
+    for i, s in enumerate(xchart.series):
         s.smooth = False  # a weekly figure is a point, not a curve
+        # each series' colour stated: without a theme part (a patched package has none) LibreOffice
+        # draws a line whose colour comes from the theme with style NONE, an empty chart
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        if isinstance(xchart, BarChart):
+            s.graphicalProperties.solidFill = colour
+        else:
+            s.graphicalProperties.line.solidFill = colour
+            s.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
     if basic.get("domains"):
         xchart.set_categories(_reference(basic["domains"][0]["domain"], titles, skip=header))
     overlay = chart["position"]["overlayPosition"]
