@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import click
 
@@ -24,20 +25,55 @@ def finish(results: list, target: str | None, fmt: str, render) -> None:
     if fmt == "json":
         echo_json([r.to_json() for r in results] if not target else results[0].to_json())
     else:
-        click.echo("\n".join(render(r) for r in results), nl=False)
+        click.echo("\n".join(r.text() if isinstance(r, Failed) else render(r) for r in results), nl=False)
     sys.exit(max(r.exit_code() for r in results))
 
 
 def targets_of(target: str | None, folder: str, folder_id: str | None, google) -> list[tuple]:
-    """(backend, id) of TARGET, or of every project of the folder (none there: one line, exit 2)."""
+    """(backend, id, name) of TARGET, or of every project of the folder (none there: one line, exit 2)."""
     if target:
-        return [open_target(target, google)]
+        backend, sid = open_target(target, google)
+        return [(backend, sid, target)]
     backend = folder_backend(folder_id, folder, google)
     refs = backend.projects()
     if not refs:
         backend.check_folder()
         raise RunError(f"no projects in {folder_id or folder}")
-    return [(backend, ref.id) for ref in refs]
+    return [(backend, ref.id, f"{ref.project} ({ref.location})") for ref in refs]
+
+
+@dataclass
+class Failed:
+    """A project of a folder that could not be run: the others still are; the command exits 2."""
+    project: str
+    why: str
+
+    def to_json(self) -> dict:
+        return {"project": self.project, "ok": False, "error": self.why}
+
+    def exit_code(self) -> int:
+        return 2
+
+    def text(self) -> str:
+        return f"{self.project}: FAILED: {self.why}\n"
+
+
+def each_project(targets: list[tuple], job, folder: bool) -> list:
+    """`job(backend, id)` for each target; in a folder, a project that fails is reported and the
+    others run (one loop for every folder command, as `weekly`'s); a single target's failure is the
+    command's (one line, exit 2)."""
+    out = []
+    for backend, sid, name in targets:
+        if not folder:
+            out.append(job(backend, sid))
+            continue
+        try:
+            out.append(job(backend, sid))
+        except RunError as e:
+            out.append(Failed(name, str(e)))
+        except Exception as e:  # a bug must not stop the other projects; it is reported with its kind
+            out.append(Failed(name, f"{type(e).__name__}: {e}"))
+    return out
 
 
 @cli.command()
@@ -74,8 +110,8 @@ def stats(ctx, target, folder, folder_id, apply, exports, vk_credentials, vk_com
                                vk_community=vk_community)
     if not sources:
         raise RunError(f"no source of stats: give --export FILE, or a VK token ({job.VK_TOKEN_ENV} or --vk-credentials)")
-    results = [job.stats(backend, sid, sources=sources, template=template, as_of=as_of, apply=apply)
-               for backend, sid in targets_of(target, folder, folder_id, google)]
+    results = each_project(targets_of(target, folder, folder_id, google), lambda backend, sid: job.stats(
+        backend, sid, sources=sources, template=template, as_of=as_of, apply=apply), folder=not target)
     finish(results, target, fmt, render_text)
 
 
@@ -115,9 +151,9 @@ def remind(ctx, target, folder, folder_id, team_path, dry_run, state, as_of, fmt
     template = load_template(template_path)
     team = load_team(team_file(team_path, target, folder))
     channels = {} if dry_run else channels_for(team)
-    results = [run(backend, sid, team=team, channels=channels, template=template, as_of=as_of,
-                   state=state if target else None, dry_run=dry_run)
-               for backend, sid in targets_of(target, folder, folder_id, google)]
+    results = each_project(targets_of(target, folder, folder_id, google), lambda backend, sid: run(
+        backend, sid, team=team, channels=channels, template=template, as_of=as_of, state=state if target else None,
+        dry_run=dry_run), folder=not target)
     finish(results, target, fmt, render_result)
 
 
@@ -161,8 +197,13 @@ def brief(ctx, target, folder, folder_id, week, fmt, out, team_path, admins, as_
         if team_path:
             raise
         team = Team()  # no team file: a report without the agency's name and logo
-    for backend, sid in targets_of(target, folder, folder_id, google):
-        result = run(backend, sid, team=team, template=template, as_of=as_of, week=week, fmt=fmt, out=out,
-                     admins=admins)
+    results = each_project(targets_of(target, folder, folder_id, google), lambda backend, sid: run(
+        backend, sid, team=team, template=template, as_of=as_of, week=week, fmt=fmt, out=out, admins=admins),
+        folder=not target)
+    for result in results:
+        if isinstance(result, Failed):
+            click.echo(result.text(), nl=False)
+            continue
         note = f" ({result.brief.provisional})" if result.brief.provisional else ""
         click.echo(f"{result.project}: {result.brief.period}: {result.path}{note}")
+    sys.exit(2 if any(isinstance(r, Failed) for r in results) else 0)

@@ -56,6 +56,7 @@ class AmoEmulator:
     schema_errors: list[SchemaProblem] = field(default_factory=list)
     fault: Callable[[AmoRequest], "int | None"] | None = None
     paces: dict[str, Pace] = field(default_factory=dict)
+    serving: float = 0.0     # wall seconds spent serving (a benchmark takes them off the client's)
 
     # ---------------------------------------------------------------- set-up
     def add_account(self, subdomain: str) -> Account:
@@ -77,6 +78,13 @@ class AmoEmulator:
 
     # ---------------------------------------------------------------- serving
     def serve(self, method: str, url: str, headers: dict, body: bytes | None) -> tuple[int, dict, bytes]:
+        started = time.perf_counter()
+        try:
+            return self._serve(method, url, headers, body)
+        finally:
+            self.serving += time.perf_counter() - started
+
+    def _serve(self, method: str, url: str, headers: dict, body: bytes | None) -> tuple[int, dict, bytes]:
         parts = urlsplit(url)
         rec = AmoRequest(method, url)
         self.requests.append(rec)

@@ -67,8 +67,12 @@ class Operation:
         return body["content"]["application/json"]["schema"] if body else None
 
     def answer_schema(self) -> dict:
+        """The 200 answer's schema; of its anyOf, the branch that is not a Problem (an error is not a
+        200 answer: it comes with its own status, as problem+json)."""
         content = self.op["responses"]["200"]["content"]
-        return content.get("application/hal+json", content.get("application/json"))["schema"]
+        schema = content.get("application/hal+json", content.get("application/json"))["schema"]
+        branches = [b for b in schema.get("anyOf", []) if not b.get("$ref", "").endswith("/Problem")]
+        return branches[0] if len(branches) == 1 else schema
 
 
 @functools.cache
@@ -116,8 +120,13 @@ def find(method: str, path: str) -> tuple[Operation, tuple[str, ...]] | None:
     return None
 
 
+_VALIDATORS: dict[int, Draft202012Validator] = {}  # the schemas live as long as the document: one validator each
+
+
 def problems(schema: dict, data) -> list[str]:
     """What in `data` the (strict) schema refuses, one line each."""
-    validator = Draft202012Validator(schema, registry=_registry())
+    validator = _VALIDATORS.get(id(schema))
+    if validator is None:
+        validator = _VALIDATORS[id(schema)] = Draft202012Validator(schema, registry=_registry())
     return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}"
             for e in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))][:20]
