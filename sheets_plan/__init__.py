@@ -15,22 +15,26 @@ spreadsheet id which one (a workbook's path locally):
 gives the (backend, id) of a target as the CLI names it.
 """
 
-from sheets_plan.backends.base import Backend, ProjectRef
-from sheets_plan.backends.local import LocalBackend
-from sheets_plan.core.team import Team, load_team
-from sheets_plan.core.template import Template, TemplateError, load as load_template
-from sheets_plan.errors import RunError
-from sheets_plan.jobs.brief import brief
-from sheets_plan.jobs.crm import CrmLink
-from sheets_plan.jobs.crm_import import move_register
-from sheets_plan.jobs.demo import run_demo as demo
-from sheets_plan.jobs.folder import weekly
-from sheets_plan.jobs.project import fix, report, run_project, summarize, validate
-from sheets_plan.jobs.provision import provision
-from sheets_plan.jobs.remind import remind
-from sheets_plan.jobs.stats import stat_sources, stats
-from sheets_plan.jobs.targets import GoogleOptions, folder_backend, open_target
-from sheets_plan.jobs.upgrade import upgrade, upgrade_folder
+import importlib
+
+# The library surface, each name imported when first used: `sheets-plan --help` (and any command)
+# loads only what it runs, not pandas, openpyxl and the xlsx writer for every name here.
+_SURFACE = {
+    "Backend": "sheets_plan.backends.base", "ProjectRef": "sheets_plan.backends.base",
+    "LocalBackend": "sheets_plan.backends.local", "GoogleBackend": "sheets_plan.backends.google",
+    "Team": "sheets_plan.core.team", "load_team": "sheets_plan.core.team",
+    "Template": "sheets_plan.core.template", "TemplateError": "sheets_plan.core.template",
+    "load_template": ("sheets_plan.core.template", "load"), "RunError": "sheets_plan.errors",
+    "brief": "sheets_plan.jobs.brief", "CrmLink": "sheets_plan.jobs.crm", "move_register": "sheets_plan.jobs.crm_import",
+    "demo": ("sheets_plan.jobs.demo", "run_demo"), "weekly": "sheets_plan.jobs.folder",
+    "fix": "sheets_plan.jobs.project", "report": "sheets_plan.jobs.project", "run_project": "sheets_plan.jobs.project",
+    "summarize": "sheets_plan.jobs.project", "validate": "sheets_plan.jobs.project",
+    "provision": "sheets_plan.jobs.provision", "remind": "sheets_plan.jobs.remind",
+    "stat_sources": "sheets_plan.jobs.stats", "stats": "sheets_plan.jobs.stats",
+    "GoogleOptions": "sheets_plan.jobs.targets", "folder_backend": "sheets_plan.jobs.targets",
+    "open_target": "sheets_plan.jobs.targets", "upgrade": "sheets_plan.jobs.upgrade",
+    "upgrade_folder": "sheets_plan.jobs.upgrade",
+}
 
 __all__ = [
     "validate", "summarize", "report", "fix", "brief", "stats", "stat_sources", "remind", "load_team", "Team", "run_project",
@@ -42,9 +46,17 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # gspread and google-auth load only when Google is asked for
-    if name == "GoogleBackend":
-        from sheets_plan.backends.google import GoogleBackend
+    where = _SURFACE.get(name)
+    if where is None:
+        try:  # a layer asked for by attribute (sheets_plan.core.team.Admin)
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'sheets_plan' has no attribute {name!r}") from None
+    module, attr = (where, name) if isinstance(where, str) else where
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
 
-        return GoogleBackend
-    raise AttributeError(f"module 'sheets_plan' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

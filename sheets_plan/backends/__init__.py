@@ -3,6 +3,13 @@ workbooks read as they are and patched in place (``local``, ``xlsx/``), Google S
 gspread (``google``) with bounded retries and pacing (``retry``)."""
 
 from .base import Backend, ProjectRef
-from .local import LocalBackend
 
 __all__ = ["Backend", "ProjectRef", "LocalBackend"]
+
+
+def __getattr__(name: str):
+    if name == "LocalBackend":  # the xlsx reader and writer load when a local workbook is opened
+        from .local import LocalBackend
+
+        return LocalBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -292,13 +292,13 @@ def weekly(ctx, folder, folder_id, as_of, fmt, with_stats, exports, vk_credentia
 
         team = load_team(team_file(team_path, None, folder))
         channels = channels_for(team)
-    tick = progress(len(refs) if sys.stderr.isatty() else None)
+    tick = progress(len(refs) if sys.stderr.isatty() else None, locale)
     results = job.weekly(backend, template=template, as_of=as_of, jobs=jobs, progress=tick, refs=refs,
                          sources=sources, team=team, channels=channels, crm=crm) + problems
     if fmt == "json":
         echo_json(job.to_json(results))
     else:
-        click.echo(job.render_text(results, locale or template.locale), nl=False)
+        click.echo(job.render_text(results, locale or job.run_locale(results, template.locale)), nl=False)
     sys.exit(job.exit_code(results, fail_on))
 
 

@@ -40,13 +40,16 @@ def run_errors(fn):
     return wrapper
 
 
-def progress(total: int | None):
-    """A bar on a terminal (`total` projects), plain lines otherwise (logs, cron mail)."""
+def progress(total: int | None, locale: str | None = None):
+    """A bar on a terminal (`total` projects), plain lines otherwise (logs, cron mail), in `locale`
+    or each project's own language."""
+    from sheets_plan.jobs.folder import PROGRESS
+
     done = [0]
 
     def tick(result):
         done[0] += 1
-        state = "ok" if result.ok else "FAILED"
+        state = PROGRESS.get(locale or result.locale, PROGRESS["en"])[result.ok]
         if total:
             width = 30
             filled = width * done[0] // max(total, 1)

@@ -34,6 +34,7 @@ class ProjectResult:
     filled: int | None = None           # stat cells `weekly --stats` filled first (None: not asked)
     reminded: int | None = None         # reminders `weekly --remind` sent after (None: not asked)
     unsent: str = ""                    # why a reminder did not go (tried again next run)
+    locale: str = ""                    # the project's language ("" when it could not be read)
 
     def exit_code(self, fail_on: str = "error") -> int:
         if not self.ok or self.unsent:
@@ -54,7 +55,13 @@ def result_of(ref: ProjectRef, run: ProjectRun) -> ProjectResult:
     return ProjectResult(ref.project, ref.location, True, report.errors, report.warnings,
                          None if completeness is None else round(completeness, 1),
                          _number(week["err"]) if week is not None else None,
-                         _number(week["err_wow"]) if week is not None else None)
+                         _number(week["err_wow"]) if week is not None else None, locale=run.snapshot.locale)
+
+
+def run_locale(results: list[ProjectResult], default: str) -> str:
+    """The language a folder's run speaks: its projects' (the most of them), else `default`."""
+    spoken = [r.locale for r in results if r.locale]
+    return max(dict.fromkeys(spoken), key=spoken.count) if spoken else default
 
 
 def weekly(backend: Backend, *, template: Template | None = None, as_of: dt.date | None = None, jobs: int = 1,
@@ -143,6 +150,7 @@ FILLED = {"ru": "{project}: статистика: заполнено ячеек:
 REMINDED = {"ru": "{project}: напоминаний отправлено: {n}", "en": "{project}: {n} reminders sent"}
 UNSENT = {"ru": "{project}: напоминания не отправлены: {why}", "en": "{project}: reminders not sent: {why}"}
 FAILED = {"ru": "НЕ ВЫПОЛНЕН", "en": "FAILED"}
+PROGRESS = {"ru": {True: "готово", False: "НЕ ВЫПОЛНЕН"}, "en": {True: "ok", False: "FAILED"}}
 
 
 def render_text(results: list[ProjectResult], locale: str = "en") -> str:

@@ -4,6 +4,7 @@ Every text from a sheet is escaped: a topic with "<" or an admin named O'Neil is
 from __future__ import annotations
 
 import html
+import re
 
 from sheets_plan.core.digest import DUE, WORDS, WRONG, Digest
 
@@ -69,6 +70,25 @@ _RUN = {"ru": {"sent": "{admin}: отправлено напоминаний: {n
                "head": "{project}: reminders{dry}", "dry": " (dry run: nothing sent)"}}
 
 
+# Why a delivery did not happen, as the run's data says it (English, for JSON), in the run's language.
+_WHY_RU = (("nothing new", "нового нет"),
+           ("no e-mail or Telegram in the team file", "в файле команды нет ни e-mail, ни Telegram"),
+           ("dry run: not sent", "пробный запуск: не отправлено"),
+           ("dry run: not set", "пробный запуск: задачи не поставлены"))
+_QUIET = re.compile(r"quiet hours \((\d\d:\d\d) there\): held for the next run")
+_CHANNEL = re.compile(r"no (\w+) channel configured")
+
+
+def why_said(why: str, locale: str) -> str:
+    if locale != "ru":
+        return why
+    for en, ru in _WHY_RU:
+        if why == en:
+            return ru
+    why = _QUIET.sub(r"тихие часы (там \1): отправится при следующем запуске", why)
+    return _CHANNEL.sub(r"канал \1 не настроен", why)
+
+
 def render_result(result) -> str:
     """What a run did, a line per admin; a dry run prints each digest it would send."""
     words = _RUN.get(result.locale, _RUN["en"])
@@ -76,12 +96,14 @@ def render_result(result) -> str:
     by_admin = {d.admin: d for d in result.digests}
     for d in result.deliveries:
         if result.dry_run and d.ok and d.items:
-            lines += ["", render_text(by_admin[d.admin]).rstrip(), f"  → {d.channel or d.why}"]
+            if d.admin in by_admin:
+                lines += ["", render_text(by_admin[d.admin]).rstrip()]
+            lines.append(f"  → {d.channel or why_said(d.why, result.locale)}")
         elif not d.ok:
-            lines.append(words["failed"].format(admin=d.admin, channel=d.channel, why=d.why))
-        elif d.channel:
+            lines.append(words["failed"].format(admin=d.admin, channel=d.channel, why=why_said(d.why, result.locale)))
+        elif d.channel and d.items:
             lines.append(words["sent"].format(admin=d.admin, n=d.items, channel=d.channel))
         elif d.why != "nothing new" or not result.dry_run:
-            lines.append(words["held"].format(admin=d.admin, why=d.why))
+            lines.append(words["held"].format(admin=d.admin, why=why_said(d.why, result.locale)))
     lines += [words["unreached"].format(admin=a) for a in result.unreached]
     return "\n".join(lines) + "\n"

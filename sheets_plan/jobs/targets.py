@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_plan.backends.base import Backend
-from sheets_plan.backends.local import OTHER_FORMATS, LocalBackend
 from sheets_plan.errors import RunError
 
 
@@ -41,6 +40,8 @@ def open_target(target: str, google: GoogleOptions | None = None) -> tuple[Backe
 
     >>> backend, sid = open_target("demo/Кофейня «Зерно».xlsx")  # doctest: +SKIP
     """
+    from sheets_plan.backends.local import OTHER_FORMATS, LocalBackend  # the xlsx reader when a command runs
+
     path = Path(target)
     if path.is_dir():
         raise RunError(f"{target}: a folder, not a workbook; give a workbook's path "
@@ -62,4 +63,6 @@ def folder_backend(folder_id: str | None = None, directory: str | Path | None = 
     """The backend of a folder of projects: a Google Drive folder (`folder_id`) or a local directory."""
     if folder_id:
         return google_backend(google or GoogleOptions(), folder_id)
+    from sheets_plan.backends.local import LocalBackend
+
     return LocalBackend(directory or ".")
