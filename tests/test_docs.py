@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,23 @@ def test_readme_gives_the_two_commands_and_ci_runs_its_test_command():
     assert "python3 -m venv" + command in ci and "apt-get update" in apt  # a fresh machine has no package lists
     wanted = set(re.search(r"apt-get install -y ([^&]+)", apt)[1].split())
     assert wanted == set(re.search(r"apt-get install -y -qq ([^>\n]+)", ci)[1].split())  # the same packages
+
+
+@pytest.mark.slow
+def test_readme_s_sample_output_is_what_its_commands_print(tmp_path, monkeypatch):
+    """The commands README gives before its sample, run as given, print the sample's lines."""
+    from click.testing import CliRunner
+
+    from sheets_plan.cli.commands import cli
+
+    readme = (ROOT / "README.md").read_text()
+    intro = re.search(r"On a demo dated[^`]*`sheets-plan (demo [^`]+)`, then\n`sheets-plan (validate [^`]+)`",
+                      readme).group(1, 2)
+    sample = re.search(r"On a demo dated.*?```\n(.*?)\n```", readme, re.S)[1]
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, shlex.split(intro[0])).exit_code == 0
+    out = runner.invoke(cli, shlex.split(intro[1]))
+    assert out.exit_code == 1
+    shown = [line for line in sample.splitlines() if line.strip() != "…"]
+    assert out.output.splitlines()[:len(shown)] == shown

@@ -239,7 +239,10 @@ def comment_requests(locale: str, as_of: dt.date) -> list[dict]:
     week = as_of - dt.timedelta(days=as_of.weekday() + 7)
     header = {"ru": ["Неделя", "Комментарий"], "en": ["Week", "Comment"]}[locale]
     return [{"addSheet": {"properties": {"sheetId": 1950, "title": COMMENTS[locale]}}},
-            {"updateCells": {"start": {"sheetId": 1950, "rowIndex": 0, "columnIndex": 0}, "fields": "userEnteredValue",
+            {"updateCells": {"start": {"sheetId": 1950, "rowIndex": 0, "columnIndex": 0},
+                             "fields": "userEnteredValue,userEnteredFormat",
                              "rows": [{"values": [{"userEnteredValue": {"stringValue": h}} for h in header]},
-                                      {"values": [{"userEnteredValue": {"numberValue": serial(week)}},
+                                      {"values": [{"userEnteredValue": {"numberValue": serial(week)},  # a date, shown as one
+                                                   "userEnteredFormat": {"numberFormat": {"type": "DATE",
+                                                                                          "pattern": "dd.mm.yyyy"}}},
                                                   {"userEnteredValue": {"stringValue": COMMENT[locale]}}]}]}}]
