@@ -292,8 +292,11 @@ def test_a_date_typed_without_a_year_takes_the_plan_s_year_or_is_left_to_the_adm
                                                              link=f"https://t.me/c/{n}") for n in (11, 12)], [])
     office.edit(path, [["unprotect", "Контент-план"], ["set", "Контент-план", "A12", "31/12"],
                        ["set", "Контент-план", "I12", "опубликовано"], ["set", "Контент-план", "A13", "15 июля"]])
-    flags = {f.cell: (f.rule, f.message) for f in jobs.validate(backend, path, template=template, as_of=AS_OF,
-                                                                write=False).flags if f.cell in ("A12", "A13")}
+    report = jobs.validate(backend, path, template=template, as_of=AS_OF, write=False)
+    flags = {f.cell: (f.rule, f.message) for f in report.flags if f.cell in ("A12", "A13")}
+    # one mistake, one flag: the text date asks for no Account rows back to December
+    weekly = [f.message for f in report.flags if f.rule == "weekly"]
+    assert weekly and not [m for m in weekly if "2025" in m], weekly
     assert flags == {
         "A12": ("counted", "Дата: «31/12» не входит в статистику — дата записана как текст; должно быть: "
                            "дата 31.12.2025 (исправит sheets-plan fix)"),

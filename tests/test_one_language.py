@@ -40,3 +40,19 @@ def test_a_russian_run_s_reminder_lines_are_russian(tmp_path):
     assert result.exit_code == 0, result.output
     assert "→ в файле команды нет ни e-mail, ни Telegram" in result.output
     assert "no e-mail" not in result.output and "dry run" not in result.output
+
+
+def test_one_mistake_one_flag_for_a_check_date_years_away_and_summaries_refuse_it(tmp_path):
+    """--as-of 2031: validate says as_of_far once (no "published, but in the future", no missing weeks);
+    summarize and report refuse it with one line and exit 2 instead of 26 empty weeks."""
+    path = run_demo(tmp_path / "plans", locale="en", as_of=DAY).path
+    runner = CliRunner()
+    out = runner.invoke(cli, ["validate", path, "--as-of", "2031-06-01", "--format", "json", "--no-write"])
+    import json
+
+    rules = [f["rule"] for f in json.loads(out.output)["flags"]]
+    assert "as_of_far" in rules and not {"future", "overdue", "weekly", "stats"} & set(rules), rules
+    for command in (["summarize", path], ["report", path]):
+        refused = runner.invoke(cli, [*command, "--as-of", "2031-06-01"])
+        assert refused.exit_code == 2 and "2031" in refused.output and "a typo in --as-of?" in refused.output
+        assert len(refused.output.strip().splitlines()) == 1

@@ -231,7 +231,8 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
             "responsible", get("responsible")) and not blank(get("responsible")) else ""  # the admin's own spelling
         if date:
             post_dates.append(date)
-            planned.append((date, a_platform(get("platform"))))
+            # a date typed as text is in no week of the sheet: it asks for no Account row (flagged once)
+            planned.append((date if not isinstance(get("date"), str) else None, a_platform(get("platform"))))
 
         def flag(column, rule, severity="error", row=row, admin=admin):  # this row's, also when called later
             flags.add(("plan", row, column, f"{col_letter(layout.index(column))}{row}", rule, severity, admin))
@@ -278,7 +279,7 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
         if date in typos:
             flag("date", "date_typo")
     for date, platform in planned:
-        if date not in typos and platform:
+        if date and date not in typos and platform:
             active.setdefault(platform, []).append(date)
     post_dates = [d for d in post_dates if d not in typos]
 
@@ -330,6 +331,9 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
     if spans and not (min(a for a, _ in spans) - dt.timedelta(days=366) <= as_of
                       <= max(b for _, b in spans) + dt.timedelta(days=366)):
         flags.add(("plan", 0, "", "", "as_of_far", "error", ""))
+        # one mistake, one flag: the day is the typo, not each date it makes look early or late
+        flags = {f for f in flags if f[4] not in ("weekly", "future", "overdue", "stats")}
+        runs = []
     return flags, runs
 
 

@@ -22,6 +22,7 @@ from .bulk import few_collections
 from .crm import CrmLink, attach, crm_register, crm_tab_requests, register_tab
 from .read import load_snapshot
 from sheets_plan.core.template import Template, load
+from sheets_plan.errors import RunError
 
 
 def today(template: Template) -> dt.date:
@@ -38,6 +39,19 @@ def start(backend: Backend, sid: str, template: Template | None, as_of: dt.date 
     AmoCRM's leads as its register when `crm`'s team file maps it."""
     template = template or load()
     return attach(load_snapshot(backend, sid, template, as_of=as_of or today(template)), backend, sid, crm)
+
+
+def refuse_far(snap: Snapshot) -> None:
+    """Summaries as of a day more than a year from every dated row would be weeks of nothing: the
+    day is a typo (as `validate`'s as_of_far says); one line, exit 2."""
+    span = plan_span.project_span(snap.template, snap.tables)
+    year = dt.timedelta(days=366)
+    if span is None or span[0].date() - year <= snap.as_of <= span[1].date() + year:
+        return
+    rule = next((r for r in snap.template.rules if r.check == "as_of_far"), None)
+    text = (rule.message(snap.locale) if rule else "{as_of} is more than a year away from the project's dates ({span})")
+    raise RunError(f"{snap.project}: " + text.format(as_of=f"{snap.as_of:%d.%m.%Y}",
+                                                      span=f"{span[0]:%d.%m.%Y} – {span[1]:%d.%m.%Y}"))
 
 
 def check_snapshot(snap: Snapshot, day: dt.date | None = None) -> Report:
@@ -230,6 +244,7 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
     12906
     """
     snap = start(backend, sid, template, as_of, crm)
+    refuse_far(snap)
     backend.batch_update(sid, check_tab.formula_repairs(snap) + summary_requests(snap, weeks))
     out = figures(snap, weeks)
     out.attrs["locale"] = snap.locale  # the workbook's language, for what a caller prints
@@ -251,6 +266,7 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
     ['Instagram', 'Telegram', 'VK']
     """
     snap = start(backend, sid, template, as_of, crm)
+    refuse_far(snap)
     if by == "admin":
         return snap, kpi_figures(snap, check_snapshot(snap), weeks)
     return snap, figures(snap, weeks, by)

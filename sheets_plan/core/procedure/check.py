@@ -59,9 +59,32 @@ def check(template: Template, tables: dict[str, Table], *, as_of: dt.date, local
     run = _Run(template, tables, as_of, locale, expected_formulas or {})
     chunks = [chunk for order, rule in enumerate(template.rules) if rule.tab in tables
               for chunk in run.hits(order, rule)]
+    chunks = _one_flag_a_mistake(chunks)
     rows = sum(len(t.frame) for t in tables.values())
     flags, unmasked = _flags(chunks)
     return Report(project, as_of, flags, rows, run.by_admin(), unmasked=unmasked)
+
+
+# One mistake, one flag: a check as of a day years away flags that day, not every date it makes look
+# early or late; a date flagged as a year typo is not also "in the future".
+AS_OF_RELATIVE = ("future", "overdue", "weekly")
+
+
+def _one_flag_a_mistake(chunks: list[_Hits]) -> list[_Hits]:
+    if any(c.rule.check == "as_of_far" for c in chunks):
+        chunks = [c for c in chunks if c.rule.check not in AS_OF_RELATIVE and not c.rule.after_stats_days]
+    typos = {(c.rule.tab, c.column, int(r)) for c in chunks if c.rule.check == "date_typo" for r in c.rows}
+    if not typos:
+        return chunks
+    out = []
+    for c in chunks:
+        if c.rule.check == "future":
+            keep = np.array([(c.rule.tab, c.column, int(r)) not in typos for r in c.rows], dtype=bool)
+            if not keep.any():
+                continue
+            c.keep(keep)
+        out.append(c)
+    return out
 
 
 # ------------------------------------------------------------------ one run
@@ -82,6 +105,11 @@ class _Hits:
             self.cells = col_letter(run.tables[rule.tab].positions[column]) + rows.astype(str).astype(object)
         else:
             self.cells = np.full(len(rows), "", dtype=object)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Only the hits where `mask` holds."""
+        self.rows, self.messages, self.admins = self.rows[mask], self.messages[mask], self.admins[mask]
+        self.unmasked, self.cells = self.unmasked[mask], self.cells[mask]
 
 
 class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):

@@ -11,7 +11,7 @@ import pandas as pd
 
 from sheets_plan.core import plan_span, sheet_view
 from sheets_plan.core.dates import monday, mondays
-from sheets_plan.core.table import NOT_IN_LIST, Table, problems, show
+from sheets_plan.core.table import NOT_IN_LIST, TEXT, Table, problems, show
 from sheets_plan.core.template import ADMINS, Rule, Tab
 from sheets_plan.sheets.a1 import neighbour_runs
 
@@ -162,7 +162,7 @@ class MissingWeeks:
         if not dates or pd.Timestamp(monday(dates[0])) > last:
             return {}
         start = pd.Timestamp(monday(dates[0]))
-        plan_dates = plan.frame[date_column(plan.tab)].where(~plan_span.typos(plan.frame[date_column(plan.tab)]))
+        plan_dates = _dated(plan).where(~plan_span.typos(plan.frame[date_column(plan.tab)]))
         frame = account.frame
         week = frame[date_column(account.tab)]
         activity = pd.concat([_weeks_by_platform(plan_dates, plan.frame["platform"]),
@@ -180,6 +180,14 @@ class MissingWeeks:
             if len(missing):
                 out[_platform_label(key, plan.frame["platform"], frame["platform"])] = missing
         return out
+
+def _dated(plan: Table) -> pd.Series:
+    """The plan's dates that are dates in the sheet: one typed as text ("31/12") is in no week there and
+    is flagged on its cell, once; it asks for no Account row (nine weeks of them, for a slip)."""
+    column = date_column(plan.tab)
+    cells = plan.cells.get(column)
+    return plan.frame[column] if cells is None else plan.frame[column].where(cells.kind != TEXT)
+
 
 FIX_SAYS = {"ru": " (исправит sheets-plan fix)", "en": " (sheets-plan fix corrects it)"}
 
