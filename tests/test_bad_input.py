@@ -301,3 +301,21 @@ def test_a_header_pasted_again_is_one_flag_for_its_row(tmp_path, template, offic
         (f.rule, f.column, f.row) for f in after.flags if f.rule != "header_again")
     assert after.rows_checked == before.rows_checked
     assert person_parts(path)["Контент-план"] == typed
+
+
+def test_a_workbook_the_tool_did_not_make_gets_advice_that_leads_somewhere(tmp_path):
+    """Not "run provision to recreate it" (provision would refuse: the file exists), but how to start."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from sheets_plan.cli.commands import cli
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Plan"
+    wb.active.append(["Date", "Topic"])
+    wb.save(tmp_path / "Mine.xlsx")
+    out = CliRunner().invoke(cli, ["validate", str(tmp_path / "Mine.xlsx")])
+    assert out.exit_code == 2 and "was not made by sheets-plan" in out.output
+    assert "sheets-plan provision \"NAME\" --dir FOLDER" in out.output and "recreate" not in out.output
+    help_text = CliRunner().invoke(cli, ["provision", "--help"]).output
+    assert "--rename-admin OLD=NEW instead" in " ".join(help_text.split())

@@ -41,7 +41,8 @@ def cli():
 @folder_option
 @click.option("--admin", "admins", multiple=True,
               help="An admin (repeat): a name for a local workbook, an e-mail on Google (shared as writer). "
-                   "Fills the Responsible dropdown.")
+                   "Fills the Responsible dropdown. To rename an admin and keep their rows theirs, use "
+                   "--rename-admin OLD=NEW instead.")
 @click.option("--locale", type=click.Choice(LOCALES), help="Labels and messages (default: the template's).")
 @click.option("--from-sheet", "source", help="Copy this master spreadsheet (ID, URL or .xlsx) instead of building "
                                              "from scratch; the spec is re-applied after the copy.")

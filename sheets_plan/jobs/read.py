@@ -22,7 +22,10 @@ def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.d
                                                                             or t.key in present)]
     for key in read_keys:
         if key not in present:
-            raise RunError(advice(project_locale(meta, template), "no_tab", name=name, title=titles[key]))
+            # a workbook the tool made lacks a tab a person renamed or deleted; one it did not make,
+            # the whole project: provision writes a new one (it will not overwrite this file)
+            kind = "no_tab" if structure.metadata(meta, structure.META_LOCALE) else "not_ours"
+            raise RunError(advice(project_locale(meta, template), kind, name=name, title=titles[key]))
     read_keys += [k for k in ("log",) if k in present]
     ranges = [quote_title(titles[k]) for k in read_keys]
     lists = structure.lists_sheet(meta)

@@ -8,6 +8,9 @@ WORDS = {
         "no_tab": "{name}: нет вкладки «{title}» (переименована или удалена?); верните ей имя или запустите "
                   "`sheets-plan provision`, чтобы создать её заново",
         "no_tab_first": "{name}: нет вкладки «{title}» (переименована или удалена?); сначала верните ей имя",
+        "not_ours": "{name}: эта книга сделана не sheets-plan (в ней нет вкладки «{title}»); создайте проект "
+                    "командой `sheets-plan provision \"ИМЯ\" --dir ПАПКА` (под другим именем: она пишет новую книгу) "
+                    "и перенесите строки в его вкладки",
         "no_column": "вкладка «{title}»: нет столбца «{label}» (переименован или удалён?)",
         "renamed": "{name}: {problem}: похоже, он переименован в «{now}»; верните имя «{label}» или запустите "
                    "`sheets-plan provision`, которая сделает это",
@@ -27,6 +30,9 @@ WORDS = {
         "no_tab": "{name}: no tab “{title}” (renamed or deleted?); rename it back or run `sheets-plan provision` "
                   "to recreate it",
         "no_tab_first": "{name}: no tab “{title}” (renamed or deleted?); rename it back first",
+        "not_ours": "{name}: this workbook was not made by sheets-plan (it has no tab “{title}”); make a project with "
+                    "`sheets-plan provision \"NAME\" --dir FOLDER` (another name: it writes a new workbook) and copy "
+                    "the rows into its tabs",
         "no_column": "tab “{title}”: no column “{label}” (renamed or deleted?)",
         "renamed": "{name}: {problem}: it looks renamed to “{now}”; rename it back to “{label}”, or run "
                    "`sheets-plan provision`, which does",
