@@ -16,8 +16,9 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from worktree import tree_at
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 26)
@@ -69,14 +70,8 @@ def main():
     ap.add_argument("--against", default="HEAD", help="the commit to compare with (a git worktree of it)")
     ap.add_argument("--rows", type=int, default=2000)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        before = Path(tmp) / "before"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.against],
-                       check=True, capture_output=True)
-        try:
-            results = {args.against: measure(before, args.rows), "this tree": measure(ROOT, args.rows)}
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], capture_output=True)
+    with tree_at(args.against) as before:
+        results = {args.against: measure(before, args.rows), "this tree": measure(ROOT, args.rows)}
     print(f"{'tree':>10} {'workbook':>10} {'tab':>22} {'formulas':>8} {'longest':>7} {'≤150':>6} {'>500':>5} "
           f"{'total KB':>8} {'recalc s':>8}")
     for tree, cases in results.items():

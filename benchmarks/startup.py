@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from local import make_project  # noqa: E402
+from worktree import tree_at  # noqa: E402
 
 RUN = ("import sys; sys.path.insert(0, {tree!r}); sys.argv = ['sheets-plan', *{args!r}]; "
        "from sheets_plan.cli import main; main()")
@@ -48,22 +49,16 @@ def main():
     ap.add_argument("--rows", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        before = Path(tmp) / "before"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.against],
-                       check=True, capture_output=True)
+    with tempfile.TemporaryDirectory() as tmp, tree_at(args.against) as before:
         made = Path(tmp) / "made"
         make_project(made, args.rows)
-        try:
-            rows = []
-            for name, tree in ((args.against, before), ("this tree", ROOT)):
-                plans = Path(tmp) / f"plans-{name.replace(' ', '-')}"
-                shutil.copytree(made, plans)
-                weekly = ["weekly", "--dir", str(plans), "--as-of", "2026-03-16"]
-                timed(tree, weekly, 1)  # the first run writes the tool's tabs: time steady runs
-                rows.append((name, timed(tree, ["--help"], args.runs), imported(tree), timed(tree, weekly, args.runs)))
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], capture_output=True)
+        rows = []
+        for name, tree in ((args.against, before), ("this tree", ROOT)):
+            plans = Path(tmp) / f"plans-{name.replace(' ', '-')}"
+            shutil.copytree(made, plans)
+            weekly = ["weekly", "--dir", str(plans), "--as-of", "2026-03-16"]
+            timed(tree, weekly, 1)  # the first run writes the tool's tabs: time steady runs
+            rows.append((name, timed(tree, ["--help"], args.runs), imported(tree), timed(tree, weekly, args.runs)))
     print(f"{'tree':>10} {'--help s':>9} {'modules':>8} {'weekly ' + str(args.rows) + ' rows s':>20}")
     for name, help_s, modules, weekly_s in rows:
         print(f"{name:>10} {help_s:>9.2f} {modules:>8} {weekly_s:>20.2f}")

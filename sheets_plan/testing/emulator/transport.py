@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http
-import io
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -11,12 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
+# The in-process transport adapter is the emulators' shared one (emulators/, the test extra's package):
+# (method, url, headers, body) -> (status, headers, body).
+from sheets_plan_emulators.core.transport import Adapter, Serve  # noqa: F401
 
 from .errors import truthy
-
-# What the adapter hands each request to: (method, url, headers, body) -> (status, headers, body).
-Serve = Callable[[str, str, dict, "bytes | None"], "tuple[int, dict, bytes]"]
 
 
 @dataclass
@@ -56,37 +53,6 @@ def random_faults(rate: float, seed: int, statuses: tuple[int, ...] = (429, 500,
 
 
 # ============================================================================ transport
-
-class Adapter(BaseAdapter):
-    """A requests transport adapter that serves every request in process (``serve``), no socket."""
-
-    def __init__(self, serve: Serve):
-        super().__init__()
-        self.serve = serve
-
-    def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-        body = request.body
-        if hasattr(body, "read"):
-            body = body.read()
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        status, headers, content = self.serve(request.method, request.url, dict(request.headers), body)
-        resp = requests.Response()
-        resp.status_code = status
-        resp.headers = CaseInsensitiveDict(headers)
-        resp._content = content
-        resp._content_consumed = True
-        resp.raw = io.BytesIO(content)
-        resp.url = request.url
-        resp.request = request
-        resp.reason = http.HTTPStatus(status).phrase
-        resp.encoding = "utf-8"
-        resp.connection = self
-        return resp
-
-    def close(self):
-        pass
-
 
 class NoNetwork(BaseAdapter):
     """Anything that is not Sheets or Drive must not leave the test."""
