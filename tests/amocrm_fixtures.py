@@ -58,9 +58,10 @@ def emulated(tmp_path: Path, locale: str = "ru", wall_clock: bool = False, **tea
     # the demo's team file, pointed at the emulated account instead of its recorded answers
     path = folder / "team.toml"
     text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("recorded"))
-    extra = "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in team_changes.items())
-    path.write_text(text.replace('subdomain = "demo"', f'subdomain = "zerno"\ntoken_env = "{ENV}"\n{extra}') + "\n",
-                    encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.split(" = ")[0] not in team_changes]
+    lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in team_changes.items()]
+    path.write_text("\n".join(lines).replace('subdomain = "demo"', f'subdomain = "zerno"\ntoken_env = "{ENV}"')
+                    + "\n", encoding="utf-8")
     team = parse_team(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
     clock = FakeClock(dt.datetime.combine(DAY, dt.time(12), ZoneInfo("Europe/Moscow")).timestamp())
     emu = AmoEmulator(clock=time.time if wall_clock else clock)

@@ -241,3 +241,18 @@ def test_a_register_moved_twice_into_amocrm_creates_each_person_once(tmp_path):
     assert crm.emu.schema_errors == []
     for m in done.moves:  # the output names rows and masks people
         assert "***" in m.person or not m.person
+
+
+def test_a_lead_s_platform_from_its_source_and_a_token_without_rights(tmp_path):
+    crm = emulated(tmp_path, platform="source")
+    source = crm.account.add_source("Instagram Direct")
+    crm.account.leads[60003]["source_id"] = source
+    run = jobs.run_project(LocalBackend(crm.path.parent), str(crm.path), as_of=DAY, crm=crm.link)
+    platforms = {c.id: c.platform for c in run.snapshot.crm.leads}
+    assert platforms[60003] == "Instagram" and platforms[60004] is None  # no source: "Missing: Platform"
+    assert (60004, "leads_required") in {(f.row, f.rule) for f in run.report.flags if f.tab == "crm"}
+    assert any(r.operation == "Sources_list" for r in crm.emu.requests) and crm.emu.schema_errors == []
+    crm.emu.tokens[TOKEN].denied = {"events"}
+    with pytest.raises(RunError) as e:
+        jobs.validate(LocalBackend(crm.path.parent), str(crm.path), as_of=DAY, crm=crm.fresh_link(full=True))
+    assert "403" in str(e.value) and "events" in str(e.value) and "\n" not in str(e.value)

@@ -117,3 +117,12 @@ def test_readme_s_sample_output_is_what_its_commands_print(tmp_path, monkeypatch
     assert out.exit_code == 1
     shown = [line for line in sample.splitlines() if line.strip() != "…"]
     assert out.output.splitlines()[:len(shown)] == shown
+
+
+@pytest.mark.slow
+def test_the_amocrm_guide_s_example_runs(tmp_path, monkeypatch, capsys):
+    """docs/amocrm.md's Python example: the demo's recorded AmoCRM, validated, flags on its leads."""
+    monkeypatch.chdir(tmp_path)
+    for code in blocks((ROOT / "docs" / "amocrm.md").read_text(), "python"):
+        exec(compile(code, "docs/amocrm.md", "exec"), {})
+    assert "AmoCRM #" in capsys.readouterr().out

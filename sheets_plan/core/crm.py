@@ -124,7 +124,7 @@ def resolve(m: CrmMap, data, where: str = "team.toml") -> Resolved:
                     field_id(m.profile_field, "contacts", "profile_field"),
                     field_id(m.product_field, "leads", "product_field"),
                     field_id(platform_name, "leads", "platform") if kind == "field" else None,
-                    {s["id"]: s["name"] for s in getattr(data, "sources", [])})
+                    {s["id"]: s["name"] for s in data.sources} if kind == "source" else {})
 
 
 def _stages(statuses: list[dict], named: dict[int, str]) -> dict[int, str]:

@@ -90,7 +90,8 @@ def attach(snap: Snapshot, backend: Backend, sid: str, link: CrmLink | None) -> 
     path = state_path(backend, sid, link.state, "amocrm")
     monday = snap.as_of - dt.timedelta(days=snap.as_of.weekday(), weeks=EVENTS_WEEKS - 1)
     start = int(dt.datetime.combine(monday, dt.time(), ZoneInfo(snap.template.time_zone)).timestamp())
-    data = read_account(client, events_from=start, cache=None if link.full else _load(path))
+    data = read_account(client, events_from=start, cache=None if link.full else _load(path),
+                        sources=m.platform[0] == "source")
     save_json(path, data.cache(), private=True, separators=(",", ":"))  # a contact's data: the owner's only
     resolved = crm.resolve(m, data, link.team.path or "team.toml")
     leads_tab = snap.template.tab_of_kind("leads")

@@ -154,6 +154,13 @@ def pipelines(call: Call):
             "_embedded": {"pipelines": [copy.deepcopy(p) for p in call.account.pipelines.values()]}}
 
 
+def sources(call: Call):
+    if call.params.get("filter"):
+        raise NotEmulated("filter on sources")
+    rows = [copy.deepcopy(r) for r in call.account.sources.values()]
+    return {"_links": {"self": {"href": f"{call.base}{call.path}"}}, "_embedded": {"sources": rows}} if rows else None
+
+
 def custom_fields(call: Call):
     entity = call.args[0]
     if entity not in call.account.fields:
@@ -257,8 +264,8 @@ ROUTES = {  # operationId -> handler
     "Users_list": users, "Pipelines_list": pipelines, "CustomFields_list": custom_fields,
     "Leads_list": list_of("leads"), "Contacts_list": list_of("contacts"), "Tasks_list": list_of("tasks"),
     "Events_list": list_of("events"), "Tasks_create": create_tasks, "Tasks_updateById": update_task,
-    "Leads_createComplex": create_complex,
+    "Leads_createComplex": create_complex, "Sources_list": sources,
 }
 AREAS = {"Users_list": "users", "Pipelines_list": "leads", "CustomFields_list": "settings", "Leads_list": "leads",
          "Contacts_list": "contacts", "Tasks_list": "tasks", "Events_list": "events", "Tasks_create": "tasks",
-         "Tasks_updateById": "tasks", "Leads_createComplex": "leads"}
+         "Tasks_updateById": "tasks", "Leads_createComplex": "leads", "Sources_list": "leads"}

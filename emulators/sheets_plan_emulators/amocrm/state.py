@@ -35,6 +35,7 @@ class Account:
     leads: dict[int, dict] = field(default_factory=dict)
     tasks: dict[int, dict] = field(default_factory=dict)
     events: list[dict] = field(default_factory=list)
+    sources: dict[int, dict] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1_000_001))
 
     def __post_init__(self):
@@ -100,6 +101,12 @@ class Account:
     def rename_status(self, pipeline: int, status: int, name: str) -> None:
         next(s for s in self.pipelines[pipeline]["_embedded"]["statuses"] if s["id"] == status)["name"] = name
 
+    def add_source(self, name: str, pipeline: int | None = None) -> int:
+        sid = next(self.ids)
+        self.sources[sid] = {"id": sid, "name": name, "pipeline_id": pipeline, "external_id": f"ext-{sid}",
+                             "default": False, "origin_code": None}
+        return sid
+
     def add_field(self, entity: str, name: str, kind: str = "text") -> int:
         fid = next(self.ids)
         self.fields[entity][fid] = {"id": fid, "name": name, "type": kind, "sort": 500, "is_multiple": False,
@@ -120,12 +127,13 @@ class Account:
         return cid
 
     def add_lead(self, name: str, *, pipeline: int, status: int, responsible: int, contact: int | None = None,
-                 at: int | None = None, tags=(), values: dict[int, str] | None = None) -> int:
+                 at: int | None = None, tags=(), values: dict[int, str] | None = None,
+                 source: int | None = None) -> int:
         lid, at = next(self.ids), at or self.now()
         self.leads[lid] = {"id": lid, "name": name, "price": 0, "responsible_user_id": responsible, "group_id": 0,
                            "status_id": status, "pipeline_id": pipeline, "created_by": responsible,
                            "updated_by": responsible, "created_at": at, "updated_at": at, "closed_at": None,
-                           "is_deleted": False, "account_id": self.id,
+                           "is_deleted": False, "account_id": self.id, "source_id": source,
                            "custom_fields_values": [{"field_id": fid, "values": [{"value": v}]}
                                                     for fid, v in (values or {}).items()] or None,
                            "_tags": [{"id": next(self.ids), "name": t} for t in tags],

@@ -33,6 +33,7 @@ class AccountData:
     contacts: dict[int, dict] = field(default_factory=dict)
     tasks: dict[int, dict] = field(default_factory=dict)        # open tasks on leads
     events: dict[int, dict] = field(default_factory=dict)       # lead_status_changed since events_from
+    sources: list[dict] = field(default_factory=list)           # where leads come from (when a map reads them)
     cursor: int = 0
     events_from: int = 0
 
@@ -43,13 +44,17 @@ class AccountData:
                 "tasks": list(self.tasks.values()), "events": list(self.events.values())}
 
 
-def read_account(client: AmoClient, *, events_from: int, cache: dict | None = None) -> AccountData:
+def read_account(client: AmoClient, *, events_from: int, cache: dict | None = None, sources: bool = False
+                 ) -> AccountData:
     """The account, as of now. `events_from`: unix time of the first stage change wanted; `cache`: what
-    the last read kept (None or another form or an earlier events_from: everything is read again)."""
+    the last read kept (None or another form or an earlier events_from: everything is read again);
+    `sources`: read the lead sources too (a map that knows a lead's platform by its source)."""
     pipelines = (client.call("GET", "leads/pipelines") or {}).get("_embedded", {}).get("pipelines", [])  # one page
     data = AccountData(client.all("users", "users"), pipelines,
                        client.all("leads/custom_fields", "custom_fields"),
                        client.all("contacts/custom_fields", "custom_fields"), events_from=events_from)
+    if sources:
+        data.sources = (client.call("GET", "sources") or {}).get("_embedded", {}).get("sources", [])
     usable = cache is not None and cache.get("version") == VERSION and cache.get("events_from", 1 << 62) <= events_from
     since = cache["cursor"] if usable else None
     if usable:
