@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -88,6 +89,8 @@ def test_an_instagram_export_fills_exactly_the_empty_due_cells(tmp_path, locale,
     assert listed.exit_code == 1  # the disagreement is for a person to look at
     assert path.read_bytes() == whole  # a dry run writes nothing
     assert ("999" in listed.output) and ("1 520" not in listed.output)
+    assert "typed 999," in listed.output or "введено 999," in listed.output  # not "999.0"
+    assert not re.search(r"\d,\d\d\d", listed.output)  # thousands apart by a space, every line
 
     applied = run("stats", str(path), "--export", str(export), "--as-of", ASOF, "--apply", "--format", "json")
     out = json.loads(applied.output)

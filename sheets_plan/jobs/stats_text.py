@@ -15,7 +15,8 @@ _WORDS = {
            "differs": "{what}: введено {typed}, в источнике {found} (не записано)",
            s.NO_LINK: "нет ссылки на пост", s.UNKNOWN_LINK: "ссылка неизвестного вида: «{detail}»",
            s.OTHER_PLATFORM: "ссылка не на соцсеть строки ({detail})", s.NOT_FOUND: "пост не найден ({detail})",
-           s.OTHER_ACCOUNT: "пост другого сообщества ({detail})", s.NO_SOURCE: "нет источника для {detail}",
+           s.OTHER_ACCOUNT: "пост другого сообщества ({detail})", s.NO_SOURCE: "нет источника для {detail}: дайте файл "
+           "выгрузки (--export ФАЙЛ), для VK — токен (SHEETS_PLAN_VK_TOKEN)",
            s.PARTIAL: "источник не дал: {detail}"},
     "en": {"none": "{project}: no stats to fill (rows with stats due: {asked}).",
            "dry": "{project}: {n} cells to fill (nothing changed; add --apply to write them)",
@@ -24,7 +25,8 @@ _WORDS = {
            "differs": "{what}: typed {typed}, the source says {found} (not written)",
            s.NO_LINK: "no link to the post", s.UNKNOWN_LINK: "a link of no known form: “{detail}”",
            s.OTHER_PLATFORM: "the link is not on the row's platform ({detail})", s.NOT_FOUND: "post not found ({detail})",
-           s.OTHER_ACCOUNT: "a post of another community ({detail})", s.NO_SOURCE: "no source for {detail}",
+           s.OTHER_ACCOUNT: "a post of another community ({detail})", s.NO_SOURCE: "no source for {detail}: give its "
+           "export file (--export FILE), for VK a token (SHEETS_PLAN_VK_TOKEN)",
            s.PARTIAL: "the source gave no {detail}"},
 }
 _COLUMNS = {"ru": {"likes": "Лайки", "comments": "Комментарии", "saves": "Сохранения", "shares": "Репосты",
@@ -42,11 +44,10 @@ def render_text(result: StatsResult) -> str:
     title = result.tab_titles.get("plan", "plan")
     by_admin: dict[str, list[tuple[str, str]]] = {}
     for f in plan.fills:
-        by_admin.setdefault(f.admin, []).append((f"{title}!{f.cell}", f"{names[f.column]} {f.value:,} ← {f.source}"
-                                                 .replace(",", " ")))
+        by_admin.setdefault(f.admin, []).append((f"{title}!{f.cell}", f"{names[f.column]} {count(f.value)} ← {f.source}"))
     for d in plan.disagreements:
         by_admin.setdefault(d.admin, []).append((f"{title}!{d.cell}", words["differs"].format(
-            what=names[d.column], typed=d.typed, found=d.found)))
+            what=names[d.column], typed=count(d.typed), found=count(d.found))))
     for p in plan.problems:
         text = words[p.why].format(detail=p.detail)
         by_admin.setdefault(p.admin, []).append((f"{title}!{p.cell}", text + (f" [{p.source}]" if p.source else "")))
@@ -55,7 +56,7 @@ def render_text(result: StatsResult) -> str:
         lines += ["", f"{admin or words['nobody']}:"] + [f"  {where:<{width}}  {what}" for where, what in by_admin[admin]]
     account_lines = [_account_line(a, words, result) for a in result.accounts]
     account_lines += [f"  {result.tab_titles.get('account', 'account')}!{d.cell}  " + words["differs"].format(
-        what=names["followers"], typed=d.typed, found=d.found) for d in result.account_disagreements]
+        what=names["followers"], typed=count(d.typed), found=count(d.found)) for d in result.account_disagreements]
     if account_lines:
         lines += ["", f"{words['account']}:"] + account_lines
     return "\n".join(lines) + "\n"
@@ -64,4 +65,14 @@ def render_text(result: StatsResult) -> str:
 def _account_line(a: s.AccountFill, words: dict, result: StatsResult) -> str:
     where = f"{result.tab_titles.get('account', 'account')}!{a.cell}" if a.row else words["new"]
     return (f"  {where}  {a.platform}, {words['week']} {a.week:%d.%m.%Y}: {words['followers']} "
-            f"{a.followers:,} ← {a.source}".replace(",", " ", 1))
+            f"{count(a.followers)} ← {a.source}")
+
+
+def count(value) -> str:
+    """A figure as every line writes it: whole numbers whole ("150", not "150.0"), thousands apart by a
+    space ("2 480", never "2,480")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:,.2f}".replace(",", " ")
