@@ -229,3 +229,19 @@ def test_a_team_file_is_checked_as_a_whole_one_line_a_mistake_and_exit_2(tmp_pat
                      f"{team_file}: admins.\"Борис\".channel: both, but not both an email and a telegram are given",
                      f"{team_file}: reminders.from: missing: who the reminders come from, "
                      "e.g. \"Content plan <plan@agency.com>\""]
+
+
+def test_a_digest_names_each_post_lists_a_cell_once_and_puts_late_weeks_to_fix(workbook):
+    """A plan cell's item says which post (its day and topic); no cell is both "due soon" and "to fix";
+    a week's Account row missing since before last week is late (to fix), not due."""
+    the_team = team(9)
+    result = remind(LocalBackend(workbook.parent), str(workbook), team=the_team, channels={}, as_of=DAY, now=MORNING,
+                    dry_run=True)
+    anna = next(d for d in result.digests if d.admin == "Анна")
+    wrong = [i for i in anna.items if i.kind == "wrong" and i.where.startswith("Контент-план!")]
+    assert wrong and all(re.search(r" — \d\d\.\d\d(, «[^»]+»)?$", i.text) for i in wrong), [i.text for i in wrong]
+    for digest in result.digests:
+        due = {i.where for i in digest.items if i.kind == "due"}
+        assert not due & {i.where for i in digest.items if i.kind == "wrong"}
+    vk = next(i for i in anna.items if i.text.startswith("VK: нет строки"))
+    assert vk.kind == "wrong" and "02.11.2026" in vk.text  # three weeks late: to fix
