@@ -121,8 +121,8 @@ def test_cli_weekly_text_table_and_exit_1(plans):
 
 
 @pytest.mark.slow
-def test_cli_weekly_runs_in_the_current_folder_by_default_in_the_template_s_language(plans, monkeypatch):
+def test_cli_weekly_runs_in_the_current_folder_by_default_in_the_projects_language(plans, monkeypatch):
     monkeypatch.chdir(plans)
     result = CliRunner().invoke(cli, ["weekly", "--as-of", "2026-03-16"])
     assert result.exit_code == 1, result.output
-    assert result.stdout.split()[:3] == ["Проект", "Ошибок", "Предупр."]  # the template's locale: ru
+    assert result.stdout.split()[:3] == ["Project", "Errors", "Warnings"]  # English projects: not the template's ru
