@@ -20,7 +20,7 @@ import gspread
 import requests
 from gspread.exceptions import APIError
 
-from sheets_plan.sheets import formula
+from sheets_plan.sheets import formula, limits
 from sheets_plan.sheets.batches import MAX_BODY, batches
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid
@@ -63,6 +63,7 @@ class GoogleBackend(DriveCalls):
         self.notify = notify
         self.locales: dict[str, str] = {}
         self.fresh: dict[str, dict] = {}  # spreadsheets created by this backend, not yet read
+        self.grids: dict[str, dict[int, list[int]]] = {}  # each spreadsheet's sheets' sizes, as last known
 
     def explain(self, e: APIError, target: str) -> str:
         return explain(e, target, self.account)
@@ -72,9 +73,11 @@ class GoogleBackend(DriveCalls):
     def get(self, sid: str) -> dict:
         fresh = self.fresh.pop(sid, None)
         if fresh is not None:  # just created: its shape is known, no request needed
+            self.grids[sid] = limits.grids_of(fresh)
             return fresh
         meta = self.http.request("get", f"{SHEETS}/{sid}", params={"fields": META_FIELDS}).json()
         self.locales[sid] = meta.get("properties", {}).get("locale", "en_US")
+        self.grids[sid] = limits.grids_of(meta)
         return meta
 
     @google_errors
@@ -100,12 +103,31 @@ class GoogleBackend(DriveCalls):
             locale = r.get("updateSpreadsheetProperties", {}).get("properties", {}).get("locale")
             if locale:
                 self.locales[sid] = locale
+        grown = self._within_cell_limit(sid, requests_)
         replies = []
         # one atomic request while the write fits in 2 MB; over it, consecutive ones (sheets/batches.py)
         for batch in batches(formula.render_requests(requests_, self.locales.get(sid, "en_US")), self.max_body):
             replies += self.http.request("post", f"{SHEETS}/{sid}:batchUpdate", data=request_body(batch),
                                          headers={"Content-Type": "application/json"}).json().get("replies", [])
+        if grown is not None:
+            self.grids[sid] = grown
         return replies
+
+    def _within_cell_limit(self, sid: str, requests_: list[dict]) -> dict | None:
+        """The sheets' sizes after the write; a write that would take the spreadsheet past Google's
+        limit is stopped here, before anything is sent (Google would refuse it whole)."""
+        if sid not in self.grids:
+            return None
+        now, grown = self.grids[sid], limits.after(self.grids[sid], requests_)
+        before, after = limits.cells(now), limits.cells(grown)
+        if after > limits.CELL_LIMIT and after > before:
+            def n(x: int) -> str:
+                return f"{x:,}".replace(",", " ")
+
+            raise RunError(f"{sid}: this write would take the spreadsheet from {n(before)} to {n(after)} cells, past "
+                           f"Google's limit of {n(limits.CELL_LIMIT)}: archive old weeks into another spreadsheet or "
+                           "split the project; nothing was written")
+        return grown
 
     def cell_link(self, sheet_id: int, title: str, a1: str, label: str) -> str:
         return f'=HYPERLINK("#gid={sheet_id}&range={a1}","' + label.replace('"', '""') + '")'

@@ -82,11 +82,13 @@ class Spreadsheet(Properties, CellUpdates, Anchored, Reshaping, Sizing, Pasting,
         return n
 
     # ------------------------------------------------------------ batchUpdate
-    def batch_update(self, requests: list[dict], atomic: bool = True) -> list[dict]:
+    def batch_update(self, requests: list[dict], atomic: bool = True, holds=None) -> list[dict]:
         """Apply all requests or none (the API's batchUpdate is atomic).
 
         atomic=False: the caller throws the model away on failure (the
-        LocalBackend, whose file is only replaced once all succeeded)."""
+        LocalBackend, whose file is only replaced once all succeeded).
+        `holds`: called with the spreadsheet once all are applied; what it raises undoes them all (a
+        service's own limit, e.g. Google's cells a spreadsheet may hold)."""
         self._engine_cache = None  # what formulas compute changes with the cells
         if not atomic:
             return [self._apply(req) for req in requests]
@@ -94,7 +96,10 @@ class Spreadsheet(Properties, CellUpdates, Anchored, Reshaping, Sizing, Pasting,
         backup = pickle.dumps((self.properties, self.sheets, self.named_ranges, self.developer_metadata),
                               protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            return [self._apply(req) for req in requests]
+            replies = [self._apply(req) for req in requests]
+            if holds is not None:
+                holds(self)
+            return replies
         except Exception:
             self.properties, self.sheets, self.named_ranges, self.developer_metadata = pickle.loads(backup)
             raise

@@ -100,6 +100,8 @@ class Pipeline:
             raise ApiError(404, f"The requested URL {parts.path} was not found on this server.", reason="notFound")
         if got.invalid_json:
             raise ApiError(400, "Invalid JSON payload received.", reason="parseError")
+        if found.id == "sheets.spreadsheets.batchUpdate":
+            _flatten_requests(got.data)
         _validate(method, url, got.data)
         handler = self._handlers.get(found.id)
         if handler is None:
@@ -146,6 +148,22 @@ class Pipeline:
             return fieldmask.apply(payload, fields)
         default = _DRIVE_DEFAULT_FIELDS.get(method_id)
         return fieldmask.apply(payload, default) if default else payload
+
+
+def _flatten_requests(body: Any) -> None:
+    """`requests` holding lists of requests ([[req, req], [req]]) is read as the flat list: a widely
+    used formatting library (gspread-formatting) has sent such batches to Google for years, and Google
+    applies them in order."""
+    if isinstance(body, dict) and isinstance(body.get("requests"), list) and any(
+            isinstance(r, list) for r in body["requests"]):
+        flat: list = []
+
+        def add(items):
+            for item in items:
+                add(item) if isinstance(item, list) else flat.append(item)
+
+        add(body["requests"])
+        body["requests"] = flat
 
 
 def _validate(method: str, url: str, data: Any) -> None:

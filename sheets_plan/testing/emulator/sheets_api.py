@@ -91,7 +91,7 @@ class SheetsApi:
         if not reqs:
             raise ApiError(400, "Must specify at least one request.")
         try:
-            replies = ss.batch_update(reqs)
+            replies = ss.batch_update(reqs, holds=within_cell_limit)
         except KeyError as exc:
             raise ApiError(400, f"Invalid request: missing required field {exc.args[0]!r}") from None
         self.store.changed(ss)
@@ -101,6 +101,17 @@ class SheetsApi:
             out["updatedSpreadsheet"] = ss.resource(include_grid=bool(body.get("responseIncludeGridData")),
                                                     ranges=ranges or None)
         return 200, out
+
+
+CELL_LIMIT = 10_000_000  # Google's: the cells of all a spreadsheet's sheets together
+
+
+def within_cell_limit(ss: model.Spreadsheet) -> None:
+    """Google refuses a batch that takes a spreadsheet past its cell limit, and applies none of it."""
+    cells = sum(sheet.rows * sheet.cols for sheet in ss.sheets)
+    if cells > CELL_LIMIT:
+        raise ApiError(400, f"Invalid requests: This action would increase the number of cells in the workbook "
+                            f"above the limit of {CELL_LIMIT} cells.", reason="badRequest")
 
 
 def sheet_content_requests(sheet: dict, sheet_id: int) -> list[dict]:

@@ -1,0 +1,61 @@
+"""The Google emulator answers as Google does on a batch of nested request lists and on the 10 million
+cell limit (through the real gspread client), and the product stops before a write Google would refuse."""
+
+from __future__ import annotations
+
+import gspread
+import pytest
+
+from sheets_plan.backends.google import connect
+from sheets_plan.errors import RunError
+from sheets_plan.testing.emulator import Emulator
+
+from .google_fixtures import google_backend
+
+
+@pytest.fixture
+def google():
+    emu = Emulator()
+    client, _ = connect(session=emu.session(), per_minute=None)
+    folder = emu.add_folder("Team")
+    return emu, client, client.create("Limits", folder_id=folder)
+
+
+def cell(sheet_id: int, row: int, text: str) -> dict:
+    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": 0},
+                            "rows": [{"values": [{"userEnteredValue": {"stringValue": text}}]}],
+                            "fields": "userEnteredValue"}}
+
+
+def test_nested_request_lists_are_applied_in_order(google):
+    emu, _, book = google
+    sid = book.sheet1.id
+    book.batch_update({"requests": [[cell(sid, 0, "a"), cell(sid, 1, "b")], [cell(sid, 0, "c")]]})
+    assert book.sheet1.col_values(1) == ["c", "b"]
+
+
+def test_growing_past_ten_million_cells_is_refused_and_changes_nothing(google):
+    emu, _, book = google
+    sid = book.sheet1.id
+    grow = {"updateSheetProperties": {"properties": {"sheetId": sid, "gridProperties": {
+        "rowCount": 1_000_000, "columnCount": 28}}, "fields": "gridProperties.rowCount,gridProperties.columnCount"}}
+    with pytest.raises(gspread.exceptions.APIError) as e:
+        book.batch_update({"requests": [cell(sid, 0, "kept out"), grow]})
+    assert e.value.response.status_code == 400
+    assert "above the limit of 10000000 cells" in e.value.response.json()["error"]["message"]
+    props = book.fetch_sheet_metadata()["sheets"][0]["properties"]["gridProperties"]
+    assert (props["rowCount"], props["columnCount"]) == (1000, 26) and book.sheet1.col_values(1) == []
+
+
+def test_the_product_stops_before_a_write_past_the_limit_and_writes_nothing(google):
+    emu, client, book = google
+    sid = book.sheet1.id
+    book.batch_update({"requests": [{"updateSheetProperties": {"properties": {"sheetId": sid, "gridProperties": {
+        "rowCount": 384_000, "columnCount": 26}}, "fields": "gridProperties.rowCount,gridProperties.columnCount"}}]})
+    backend = google_backend(emu, emu.add_folder("Other"))
+    backend.get(book.id)
+    posts = len([r for r in emu.requests if "batchUpdate" in r.url])
+    with pytest.raises(RunError) as e:
+        backend.batch_update(book.id, [{"addSheet": {"properties": {"title": "Weekly"}}}])  # 1000 × 26 more
+    assert "from 9 984 000 to 10 010 000 cells" in str(e.value) and "archive old weeks" in str(e.value)
+    assert len([r for r in emu.requests if "batchUpdate" in r.url]) == posts  # nothing sent
