@@ -59,3 +59,12 @@ def test_the_product_stops_before_a_write_past_the_limit_and_writes_nothing(goog
         backend.batch_update(book.id, [{"addSheet": {"properties": {"title": "Weekly"}}}])  # 1000 × 26 more
     assert "from 9 984 000 to 10 010 000 cells" in str(e.value) and "archive old weeks" in str(e.value)
     assert len([r for r in emu.requests if "batchUpdate" in r.url]) == posts  # nothing sent
+
+
+def test_spreadsheets_get_gives_the_default_format(google):
+    _, _, book = google
+    default = book.fetch_sheet_metadata()["properties"]["defaultFormat"]
+    assert default["backgroundColor"] == {"red": 1, "green": 1, "blue": 1}
+    assert default["padding"] == {"top": 2, "right": 3, "bottom": 2, "left": 3}
+    assert (default["verticalAlignment"], default["wrapStrategy"]) == ("BOTTOM", "OVERFLOW_CELL")
+    assert default["textFormat"]["fontSize"] == 10 and default["textFormat"]["bold"] is False

@@ -66,14 +66,14 @@ class SheetsApi:
             raise
         self.store.spreadsheets[sid] = ss
         self.store.changed(ss)
-        return 200, ss.resource(include_grid=False)
+        return 200, with_default_format(ss.resource(include_grid=False))
 
     def _sheets_get(self, call: Call):
         ss = self.store.spreadsheet(call.path["spreadsheetId"])
         fields = call.one("fields")
         include = selects(fields, ["sheets", "data"]) if fields else call.flag("includeGridData")
         ranges = [self._normal_range(ss, r) for r in call.many("ranges")]
-        return 200, ss.resource(include_grid=include, ranges=ranges or None)
+        return 200, with_default_format(ss.resource(include_grid=include, ranges=ranges or None))
 
     def _normal_range(self, ss: model.Spreadsheet, text: str) -> str:
         """A range of spreadsheets.get in the form the model reads: 'Title'!A2:C (or 'Title')."""
@@ -98,9 +98,26 @@ class SheetsApi:
         out = {"spreadsheetId": ss.id, "replies": [shaped(reply) for reply in replies]}
         if body.get("includeSpreadsheetInResponse"):
             ranges = [self._normal_range(ss, r) for r in body.get("responseRanges") or []]
-            out["updatedSpreadsheet"] = ss.resource(include_grid=bool(body.get("responseIncludeGridData")),
-                                                    ranges=ranges or None)
+            out["updatedSpreadsheet"] = with_default_format(ss.resource(
+                include_grid=bool(body.get("responseIncludeGridData")), ranges=ranges or None))
         return 200, out
+
+
+# What Google answers as every spreadsheet's properties.defaultFormat (a new spreadsheet's; the API
+# gives no way to change it): white, padding 2/3/2/3, bottom-aligned, overflowing, Arial 10.
+DEFAULT_FORMAT = {
+    "backgroundColor": {"red": 1, "green": 1, "blue": 1}, "padding": {"top": 2, "right": 3, "bottom": 2, "left": 3},
+    "verticalAlignment": "BOTTOM", "wrapStrategy": "OVERFLOW_CELL",
+    "textFormat": {"foregroundColor": {}, "fontFamily": "arial,sans,sans-serif", "fontSize": 10, "bold": False,
+                   "italic": False, "strikethrough": False, "underline": False,
+                   "foregroundColorStyle": {"rgbColor": {}}},
+    "backgroundColorStyle": {"rgbColor": {"red": 1, "green": 1, "blue": 1}},
+}
+
+
+def with_default_format(resource: dict) -> dict:
+    resource.setdefault("properties", {})["defaultFormat"] = copy.deepcopy(DEFAULT_FORMAT)
+    return resource
 
 
 CELL_LIMIT = 10_000_000  # Google's: the cells of all a spreadsheet's sheets together
