@@ -68,3 +68,18 @@ def test_spreadsheets_get_gives_the_default_format(google):
     assert default["padding"] == {"top": 2, "right": 3, "bottom": 2, "left": 3}
     assert (default["verticalAlignment"], default["wrapStrategy"]) == ("BOTTOM", "OVERFLOW_CELL")
     assert default["textFormat"]["fontSize"] == 10 and default["textFormat"]["bold"] is False
+
+
+def test_repeat_cell_writes_text_format_runs(google):
+    _, _, book = google
+    sid = book.sheet1.id
+    runs = [{"startIndex": 0, "format": {"bold": True}}, {"startIndex": 4, "format": {"italic": True}}]
+    book.batch_update({"requests": [
+        {"updateCells": {"start": {"sheetId": sid}, "fields": "userEnteredValue",
+                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "bold then italic"}}]}]}},
+        {"repeatCell": {"range": {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                                  "endColumnIndex": 1}, "cell": {"textFormatRuns": runs}, "fields": "textFormatRuns"}}]})
+    data = book.fetch_sheet_metadata({"includeGridData": "true", "ranges": "A1"})
+    cell = data["sheets"][0]["data"][0]["rowData"][0]["values"][0]
+    assert cell["textFormatRuns"] == [{"format": {"bold": True}}, {"startIndex": 4, "format": {"italic": True}}]
+    assert cell["userEnteredValue"] == {"stringValue": "bold then italic"}

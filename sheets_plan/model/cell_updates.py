@@ -71,6 +71,8 @@ class CellUpdates:
                 cell.note = data.get("note") or None
             elif top == "dataValidation":
                 cell.validation = copy.deepcopy(data.get("dataValidation"))
+            elif top == "textFormatRuns":
+                cell.runs = copy.deepcopy(data.get("textFormatRuns")) or None
             else:
                 raise ModelError(f"Invalid field mask for updateCells: {top}")
         if cell.empty():

@@ -13,7 +13,7 @@ import functools
 @functools.lru_cache(maxsize=256)
 def cell_mask(mask: str) -> tuple[tuple[str, str], ...]:
     """A CellData field mask, split once per distinct mask: ((top, rest), ...)."""
-    fields = split_fields(mask, {}, ("userEnteredValue", "userEnteredFormat", "note", "dataValidation"))
+    fields = split_fields(mask, {}, ("userEnteredValue", "userEnteredFormat", "note", "dataValidation", "textFormatRuns"))
     return tuple((f.partition(".")[0], f.partition(".")[2]) for f in fields)
 
 

@@ -148,6 +148,9 @@ class Reading:
             out["note"] = cell.note
         if cell.validation:
             out["dataValidation"] = shaped(cell.validation)
+        if cell.runs:  # a run from the text's start has no startIndex (0 is left out, as Google answers)
+            out["textFormatRuns"] = [{k: v for k, v in run.items() if not (k == "startIndex" and v == 0)}
+                                     for run in shaped(cell.runs)]
         return out
 
 

@@ -21,7 +21,7 @@ class ModelError(ValueError):
 class Cell:
     """userEnteredValue (+ formula), format, note and data validation of one cell."""
 
-    __slots__ = ("value", "formula", "fmt", "note", "validation", "effective")
+    __slots__ = ("value", "formula", "fmt", "note", "validation", "effective", "runs")
 
     def __init__(self):
         self.value = None  # str | float | int | bool | None (plain value; None for formulas)
@@ -30,10 +30,11 @@ class Cell:
         self.note = None
         self.validation = None  # DataValidationRule dict
         self.effective = None  # cached result of a formula, when known
+        self.runs = None  # textFormatRuns: rich text, each run's format from a character index on
 
     def empty(self) -> bool:
         return (self.value is None and self.formula is None and self.fmt is None
-                and self.note is None and self.validation is None)
+                and self.note is None and self.validation is None and self.runs is None)
 
     def entered(self) -> dict | None:
         """The API's ExtendedValue of userEnteredValue."""
