@@ -55,7 +55,9 @@ def emulated(tmp_path: Path, locale: str = "ru", wall_clock: bool = False, **tea
     """`wall_clock`: the emulator keeps real time (for the command line, whose client paces by it)."""
     folder = tmp_path / "demo"
     made = run_demo(folder, locale=locale, as_of=DAY, crm=True)
-    # the demo's team file, pointed at the emulated account instead of its recorded answers
+    # the demo's team file, pointed at the emulated account instead of its recorded answers (which take
+    # no writes: a live account takes the admins' tasks)
+    team_changes = {"tasks": "alongside", **team_changes}
     path = folder / "team.toml"
     text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("recorded"))
     lines = [line for line in text.splitlines() if line.split(" = ")[0] not in team_changes]

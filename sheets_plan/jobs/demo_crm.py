@@ -135,5 +135,6 @@ def write_demo_crm(folder: Path, project: str, locale: str, as_of: dt.date, zone
              f"pipeline = {q(PIPELINE[locale])}",
              "stages = { " + ", ".join(f"{k} = [{', '.join(q(n) for n in v)}]" for k, v in stages.items()) + " }",
              "admins = { " + ", ".join(f"{q(a)} = {q(u)}" for a, u in admins_map(locale).items()) + " }",
-             f"profile_field = {q(FIELDS[locale][0])}", f"product_field = {q(FIELDS[locale][1])}", 'platform = "tag"']
+             f"profile_field = {q(FIELDS[locale][0])}", f"product_field = {q(FIELDS[locale][1])}", 'platform = "tag"',
+             '# recorded answers take no writes: the admins\' tasks need a live account', 'tasks = "none"']
     (folder / "team.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -22,7 +22,9 @@ class RecordedAccount:
 
     def call(self, method: str, path: str, **_) -> dict:
         self.requests += 1
-        if (method, path) != ("GET", "leads/pipelines"):
+        if method != "GET":
+            raise RunError(f"the recorded AmoCRM answers (the demo's) take no writes: {method} {path} not sent")
+        if path != "leads/pipelines":
             raise RunError(f"recorded AmoCRM answers: nothing recorded for {method} {path}")
         return {"_embedded": {"pipelines": self.answers["pipelines"]}}
 
