@@ -70,6 +70,7 @@ def emulated(tmp_path: Path, locale: str = "ru", wall_clock: bool = False, **tea
     answers = demo_answers(locale, DAY)
     emu.add_account("zerno").load(answers)
     emu.add_token(TOKEN, "zerno")
-    link = CrmLink(team, session=emu.session(), clock=clock, sleep=clock.sleep, env={ENV: TOKEN},
+    pace = (time.monotonic, time.sleep) if wall_clock else (clock, clock.sleep)  # the emulator's time, shared
+    link = CrmLink(team, session=emu.session(), clock=pace[0], sleep=pace[1], env={ENV: TOKEN},
                    state=tmp_path / "amocrm-state.json")
     return Crm(emu, clock, link, Path(made.path), answers)

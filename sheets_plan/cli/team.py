@@ -23,14 +23,13 @@ def crm_link(given: str | None, target: str | None, folder: str = "."):
     """How the jobs reach the projects' AmoCRM: the team file's maps (--team, else team.toml beside the
     workbook, in the folder, or here, when there is one), or None when no project is mapped."""
     from sheets_plan.core.team import load_team
-    from sheets_plan.jobs.crm import CrmLink
+    from sheets_plan.jobs.crm import crm_of
 
     try:
         path = team_file(given, target, folder)
     except RunError:
         return None  # no team file: every project keeps its contacts in the Leads tab
-    team = load_team(path)
-    return CrmLink(team) if team.crm else None
+    return crm_of(load_team(path))
 
 
 def channels_for(team) -> dict:

@@ -35,11 +35,9 @@ FUNNEL = ("dialog", "warm_lead", "application")   # in order; refusal is apart
 
 @dataclass
 class CrmView:
-    """A project's AmoCRM as one read found it: its map, the ids of its names, its leads."""
+    """A project's AmoCRM as one read found it: its map, its leads, the open tasks on them."""
     map: CrmMap
-    resolved: "Resolved"
     leads: list["Card"]
-    requests: int = 0         # what the read cost
     tasks: list[dict] = field(default_factory=list)   # the open tasks on its leads (their texts: ours are marked)
 
     def card_url(self, lead_id: int) -> str:
@@ -244,17 +242,27 @@ def register_grid(leads: list[Card], tab: Tab, locale: str, title: str) -> Grid:
 
 SAME = {"ru": "{column}: тот же контакт, что в сделке AmoCRM #{first}",
         "en": "{column}: the same contact as AmoCRM lead #{first}"}
+_KEYS = {"phone": personal.phone_key, "profile": personal.profile_key}  # as the same_contact check compares
 
 
 def crm_flags(report: Report, leads: list[Card], tab_key: str, same_contact: set[str] = frozenset(),
-              locale: str = "ru") -> Report:
+              locale: str = "ru", labels: dict[str, str] | None = None) -> Report:
     """The register's flags as the leads': tab "crm", the lead's id for its row, no cell. A
     `same_contact` rule's flag names the other lead by its id (a register's flag names a row)."""
+    firsts: dict[tuple[str, str], int] = {}
+    for c in leads:  # the first lead of each phone and profile, as the check finds the first row
+        for column, key_of in _KEYS.items():
+            value = getattr(c, column)
+            key = key_of(value) if value else None
+            if key:
+                firsts.setdefault((column, key), c.id)
+
     def moved(f: Flag) -> Flag:
         message = f.message
-        if f.rule in same_contact:
-            column, first = message.partition(":")[0], int(message.split()[-1])  # "{column}: … row {first}"
-            message = SAME[locale].format(column=column, first=leads[first - 2].id)
+        if f.rule in same_contact and f.column in _KEYS:
+            key = _KEYS[f.column](getattr(leads[f.row - 2], f.column))
+            label = (labels or {}).get(f.column, f.column)
+            message = SAME[locale].format(column=label, first=firsts[(f.column, key)])
         return Flag(CRM_TAB, leads[f.row - 2].id, f.column, "", f.rule, f.severity, message, f.admin)
 
     flags = [moved(f) if f.tab == tab_key else f for f in report.flags]

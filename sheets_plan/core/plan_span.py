@@ -90,3 +90,14 @@ def project_span(template, tables: dict) -> tuple[pd.Timestamp, pd.Timestamp] | 
     if not spans:
         return None
     return min(s[0] for s in spans), max(s[1] for s in spans)
+
+
+def far_from(template, tables: dict, day) -> dict | None:
+    """When `day` is more than a year from every dated row (a typo in the day), the as_of_far
+    message's fields ({as_of}, {span}); else None."""
+    found = project_span(template, tables)
+    year = pd.Timedelta(days=366)
+    day = pd.Timestamp(day)
+    if found is None or found[0] - year <= day <= found[1] + year:
+        return None
+    return {"as_of": f"{day:%d.%m.%Y}", "span": f"{found[0]:%d.%m.%Y} – {found[1]:%d.%m.%Y}"}

@@ -130,11 +130,11 @@ def parse_team(data: dict, where: str = "team.toml") -> Team:
         fail("reminders.reply_to", f"{reply_to!r}: an e-mail address")
     quiet = _quiet(reminders.get("quiet", "21:00-09:00"), "reminders.quiet", fail)
     crm = crm_maps(data, fail)
+    telegram, targets = _table(data, "telegram", fail), _table(data, "targets", fail)
     if problems:
         raise RunError("\n".join(problems))
     return Team(where, str(agency.get("name", "")), agency.get("logo"), str(colour), zone, quiet, sender,
-                reply_to, smtp, str(_table(data, "telegram", fail).get("api_url", "https://api.telegram.org")),
-                admins, dict(_table(data, "targets", fail)), crm)
+                reply_to, smtp, str(telegram.get("api_url", "https://api.telegram.org")), admins, dict(targets), crm)
 
 
 def _table(data: dict, key: str, fail) -> dict:

@@ -101,7 +101,7 @@ def attach(snap: Snapshot, backend: Backend, sid: str, link: CrmLink | None) -> 
     table = read_table(leads_tab, grid, as_of=snap.as_of, admins=admin_spellings(snap.meta, snap.admins))
     table.frame.attrs["crm"] = crm.task_facts(cards, snap.as_of, table.frame.index)
     snap.tables[leads_tab.key] = table
-    snap.crm = crm.CrmView(m, resolved, cards, client.requests, list(data.tasks.values()))
+    snap.crm = crm.CrmView(m, cards, list(data.tasks.values()))
     return snap
 
 

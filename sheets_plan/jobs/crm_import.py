@@ -19,7 +19,7 @@ from sheets_plan.backends.base import Backend
 from sheets_plan.core import crm, personal
 from sheets_plan.core.template import Template
 from sheets_plan.errors import RunError
-from sheets_plan.sources.amocrm.account import AccountData
+from sheets_plan.sources.amocrm.account import read_names
 
 from .crm import CrmLink
 from .project import start
@@ -77,9 +77,7 @@ def move_register(backend: Backend, sid: str, *, link: CrmLink, template: Templa
         raise RunError(f"{snap.project}: no Leads tab to move")
     client = link.client(m)
     contacts = client.all("contacts", "contacts")
-    data = AccountData(client.all("users", "users"), (client.call("GET", "leads/pipelines") or {})
-                       .get("_embedded", {}).get("pipelines", []), client.all("leads/custom_fields", "custom_fields"),
-                       client.all("contacts/custom_fields", "custom_fields"))
+    data = read_names(client, sources=m.platform[0] == "source")
     resolved = crm.resolve(m, data, link.team.path or "team.toml")
     in_pipeline = {lead["id"]: lead for lead in client.all("leads", "leads", [("with", "contacts")])
                    if lead["pipeline_id"] == resolved.pipeline}

@@ -28,14 +28,10 @@ def marker(key: str) -> str:
     return f"{MARK} {hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
-def crm_flags_of(report: Report) -> list:
-    return [f for f in report.flags if f.tab == CRM_TAB]
-
-
 def set_tasks(snap: Snapshot, report: Report, link, sent, now: dt.datetime, dry_run: bool) -> list[Delivery]:
     """The new CRM items set as tasks, one Delivery per admin."""
     view = snap.crm
-    flags = crm_flags_of(report)
+    flags = [f for f in report.flags if f.tab == CRM_TAB]
     for admin in list(sent.sent):  # a flag that went away is forgotten (its task was the admin's to close)
         sent.forget_channel_all_but(admin, CHANNEL, {flag_key(f) for f in flags})
     present = {t.get("text", "").rsplit("(", 1)[-1].rstrip(")") for t in view.tasks}

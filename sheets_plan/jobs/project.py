@@ -44,14 +44,12 @@ def start(backend: Backend, sid: str, template: Template | None, as_of: dt.date 
 def refuse_far(snap: Snapshot) -> None:
     """Summaries as of a day more than a year from every dated row would be weeks of nothing: the
     day is a typo (as `validate`'s as_of_far says); one line, exit 2."""
-    span = plan_span.project_span(snap.template, snap.tables)
-    year = dt.timedelta(days=366)
-    if span is None or span[0].date() - year <= snap.as_of <= span[1].date() + year:
+    far = plan_span.far_from(snap.template, snap.tables, snap.as_of)
+    if far is None:
         return
     rule = next((r for r in snap.template.rules if r.check == "as_of_far"), None)
     text = (rule.message(snap.locale) if rule else "{as_of} is more than a year away from the project's dates ({span})")
-    raise RunError(f"{snap.project}: " + text.format(as_of=f"{snap.as_of:%d.%m.%Y}",
-                                                      span=f"{span[0]:%d.%m.%Y} – {span[1]:%d.%m.%Y}"))
+    raise RunError(f"{snap.project}: " + text.format(**far))
 
 
 def check_snapshot(snap: Snapshot, day: dt.date | None = None) -> Report:
@@ -59,8 +57,9 @@ def check_snapshot(snap: Snapshot, day: dt.date | None = None) -> Report:
     report = procedure.check(snap.template, snap.tables, as_of=day or snap.as_of, locale=snap.locale,
                              project=snap.project, expected_formulas=snap.expected_formulas())
     if snap.crm is not None:  # the register's flags are the leads': each names its lead by its id
-        crm_flags(report, snap.crm.leads, snap.template.tab_of_kind("leads").key,
-                  {r.id for r in snap.template.rules if r.check == "same_contact"}, snap.locale)
+        leads = snap.template.tab_of_kind("leads")
+        crm_flags(report, snap.crm.leads, leads.key, {r.id for r in snap.template.rules if r.check == "same_contact"},
+                  snap.locale, {c.key: c.label(snap.locale) for c in leads.columns})
     report.tab_titles = {**snap.titles, CRM_TAB: "AmoCRM"}
     report.locale = snap.locale
     return report

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from sheets_plan.core import plan_span
 from sheets_plan.core.table import Table
@@ -25,10 +24,7 @@ class RowChecks:
     def _as_of_far(self, rule: Rule, table: Table):
         """A check as of a day more than a year from every dated row: a typo in the day (one flag,
         on no cell)."""
-        span = plan_span.project_span(self.template, self.tables)
-        year = pd.Timedelta(days=366)
-        if span is None or span[0] - year <= self.today <= span[1] + year:
+        far = plan_span.far_from(self.template, self.tables, self.today)
+        if far is None:
             return "", np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
-        text = rule.message(self.locale).format(as_of=f"{self.today:%d.%m.%Y}",
-                                                span=f"{span[0]:%d.%m.%Y} – {span[1]:%d.%m.%Y}")
-        return "", np.zeros(1, dtype=np.int64), np.array([text], dtype=object)
+        return "", np.zeros(1, dtype=np.int64), np.array([rule.message(self.locale).format(**far)], dtype=object)

@@ -44,17 +44,24 @@ class AccountData:
                 "tasks": list(self.tasks.values()), "events": list(self.events.values())}
 
 
+def read_names(client: AmoClient, *, sources: bool = False) -> AccountData:
+    """What a team file's names are looked up in: users, pipelines with their statuses, the leads' and
+    contacts' custom fields (and the lead sources, when asked). Read every run: a rename shows at once."""
+    pipelines = (client.call("GET", "leads/pipelines") or {}).get("_embedded", {}).get("pipelines", [])  # one page
+    data = AccountData(client.all("users", "users"), pipelines, client.all("leads/custom_fields", "custom_fields"),
+                       client.all("contacts/custom_fields", "custom_fields"))
+    if sources:
+        data.sources = (client.call("GET", "sources") or {}).get("_embedded", {}).get("sources", [])
+    return data
+
+
 def read_account(client: AmoClient, *, events_from: int, cache: dict | None = None, sources: bool = False
                  ) -> AccountData:
     """The account, as of now. `events_from`: unix time of the first stage change wanted; `cache`: what
     the last read kept (None or another form or an earlier events_from: everything is read again);
     `sources`: read the lead sources too (a map that knows a lead's platform by its source)."""
-    pipelines = (client.call("GET", "leads/pipelines") or {}).get("_embedded", {}).get("pipelines", [])  # one page
-    data = AccountData(client.all("users", "users"), pipelines,
-                       client.all("leads/custom_fields", "custom_fields"),
-                       client.all("contacts/custom_fields", "custom_fields"), events_from=events_from)
-    if sources:
-        data.sources = (client.call("GET", "sources") or {}).get("_embedded", {}).get("sources", [])
+    data = read_names(client, sources=sources)
+    data.events_from = events_from
     usable = cache is not None and cache.get("version") == VERSION and cache.get("events_from", 1 << 62) <= events_from
     since = cache["cursor"] if usable else None
     if usable:
