@@ -75,16 +75,17 @@ def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channe
     >>> [(d.admin, len(d.items) > 0) for d in result.digests], result.unreached
     ([('Anna', True)], ['Boris', 'Vera'])
     """
-    snap = start(backend, sid, template, as_of, crm if crm is not None else crm_of(team))
+    crm = crm if crm is not None else crm_of(team)
+    snap = start(backend, sid, template, as_of, crm)
     zone = ZoneInfo(snap.template.time_zone)
     now = (now or dt.datetime.now(zone)).replace(tzinfo=(now.tzinfo if now and now.tzinfo else zone))
-    report = _check(snap, snap.as_of)
+    report = check_snapshot(snap, snap.as_of)
     plan = snap.tables[snap.template.tab_of_kind("plan").key]
     weekly = {r.id for r in snap.template.rules if r.check == "weekly"}
     stats_rules = {r.id for r in snap.template.rules if r.after_stats_days}
     labels = {c.key: c.label(snap.locale) for c in plan.tab.columns}
     made = digests(project=snap.project, locale=snap.locale, as_of=snap.as_of, report=report,
-                   tomorrow=_check(snap, snap.as_of + dt.timedelta(days=1)), plan=plan, titles=snap.titles,
+                   tomorrow=check_snapshot(snap, snap.as_of + dt.timedelta(days=1)), plan=plan, titles=snap.titles,
                    admins=list(team.admins), link=_linker(backend, sid, snap.sheet_ids, snap.crm), labels=labels,
                    weekly_rules=weekly, stats_rules=stats_rules, history=kpis.history(snap))
     known = {a.name.casefold() for a in team.admins}
@@ -93,8 +94,7 @@ def remind(backend: Backend, sid: str, *, team: Team, channels: dict[str, Channe
     sent = SentState.load(state_path(backend, sid, state))
     tasks = snap.crm.map.tasks if snap.crm is not None else "none"
     if tasks != "none":  # the admins' AmoCRM items as tasks on their leads
-        link = crm if crm is not None else crm_of(team)
-        result.deliveries += set_tasks(snap, report, link, sent, now, dry_run)
+        result.deliveries += set_tasks(snap, report, crm, sent, now, dry_run)
     for digest in made:
         if tasks == "instead":
             digest.items = [i for i in digest.items if f":{CRM_TAB}:" not in i.key]
@@ -147,10 +147,6 @@ def _send(digest: Digest, admin, way: str, channel: Channel | None, now: dt.date
     for item in items:
         sent.mark(digest.admin, way, item.key, now.isoformat(timespec="minutes"))
     return Delivery(digest.admin, way, len(items), True)
-
-
-def _check(snap, day: dt.date):
-    return check_snapshot(snap, day)
 
 
 def _project_admins(snap) -> list[str]:
