@@ -19,6 +19,7 @@ from sheets_plan.jobs import project as jobs
 from sheets_plan.jobs.demo import fill_rows
 from sheets_plan.jobs.stats import stat_sources, stats
 from sheets_plan.sources.exports import whole_number
+from sheets_plan.sheets.values import serial
 
 from .constants import TEMPLATE
 from .stats_fixtures import AS_OF, Post, instagram_export, make_project, plan_row, tgstat_export
@@ -222,3 +223,33 @@ def test_after_the_import_the_recalculated_weekly_tab_equals_report_and_the_note
     assert not problems and compared > 100, problems[:6]
     ws = openpyxl.load_workbook(recalculated)[snap.titles["plan"]]
     assert "sheets-plan stats" in ws["K2"].comment.text  # LibreOffice reads the note back
+
+
+def test_a_followers_export_fills_each_complete_week_s_account_row_and_never_a_typed_figure(tmp_path):
+    """TGStat's subscribers chart exported by day: each complete week takes its last day's figure;
+    an empty cell is filled, a missing week gets its row, a typed figure is kept and the Sunday's
+    figure that differs is said; the week in progress gets nothing."""
+    posts = [Post(dt.date(2026, 3, 3), "Telegram", "https://t.me/grain_coffee/41", "Anna",
+                  true={"likes": 12, "comments": 3, "shares": 4, "views": 900})]
+    account = [[serial(dt.date(2026, 3, 2)), "Telegram", None], [serial(dt.date(2026, 3, 9)), "Telegram", 1490]]
+    path = Path(make_project(tmp_path / "plans", posts, locale="ru", account=account))
+    first = dt.date(2026, 2, 23)
+    days = [(first + dt.timedelta(days=i), 1400 + 5 * i) for i in range(24)]  # 23.02–18.03
+    export = tmp_path / "subscribers.csv"
+    export.write_text("Канал @grain_coffee\nДата;Подписчики\n" +
+                      "".join(f"{d:%d.%m.%Y};{n:,}\n".replace(",", " ") for d, n in days), encoding="utf-8-sig")
+    before = admin_cells(path)
+    result = stats(LocalBackend(path.parent), str(path), sources=stat_sources(TEMPLATE, exports=[export]),
+                   as_of=AS_OF, apply=True)
+    sunday = dict(days)
+    assert [(a.week, a.platform, a.followers, a.row) for a in result.accounts] == [
+        (dt.date(2026, 2, 23), "Telegram", sunday[dt.date(2026, 3, 1)], None),
+        (dt.date(2026, 3, 2), "Telegram", sunday[dt.date(2026, 3, 8)], 2)]
+    assert [(d.row, d.typed, d.found) for d in result.account_disagreements] == [(3, 1490, sunday[dt.date(2026, 3, 15)])]
+    after = admin_cells(path)
+    account_title = TEMPLATE.tab_of_kind("account").title("ru")
+    changed = {k[1] for k in after.keys() | before.keys() if k[0] == account_title and after.get(k) != before.get(k)}
+    assert changed == {"C2", "A4", "B4", "C4"} and after[(account_title, "C3")][0] == 1490
+    again = stats(LocalBackend(path.parent), str(path), sources=stat_sources(TEMPLATE, exports=[export]),
+                  as_of=AS_OF, apply=True)
+    assert not again.accounts  # a second run writes nothing

@@ -44,9 +44,8 @@ class ExportLayout:
         found |= {stat: find(names) for stat, names in self.stats.items()}
         found |= {"date": find(self.date), "account": find(self.account), "followers": find(self.followers)}
         found = {k: v for k, v in found.items() if v is not None}
-        if "link" not in found or not any(s in found for s in self.stats):
-            return None
-        return found
+        posts = "link" in found and any(s in found for s in self.stats)
+        return found if posts or {"date", "followers"} <= set(found) else None
 
 
 def load_layouts(raw, fail: Callable[[str, str], None], platforms: tuple[str, ...]) -> tuple[ExportLayout, ...]:
@@ -61,13 +60,15 @@ def load_layouts(raw, fail: Callable[[str, str], None], platforms: tuple[str, ..
         unknown = set(entry) - {"name", "platform", "link", "date", "account", "followers", "stats"}
         if unknown:
             fail(f"{where}.{sorted(unknown)[0]}", "unknown key")
-        for key in ("name", "platform", "link", "stats"):
+        # a file of posts (link, stats) or of an account's followers by day (date, followers)
+        needed = ("name", "platform") + (("date",) if "followers" in entry else ("link", "stats"))
+        for key in needed:
             if key not in entry:
                 fail(f"{where}.{key}", "missing")
         if entry["platform"] not in platforms:
             fail(f"{where}.platform", f"unknown platform {entry['platform']!r}; one of {', '.join(platforms)}")
-        stats = entry["stats"]
-        if not isinstance(stats, dict) or not stats or set(stats) - set(STATS):
+        stats = entry.get("stats", {})
+        if not isinstance(stats, dict) or (not stats and "link" in entry) or set(stats) - set(STATS):
             fail(f"{where}.stats", f"must be a table of header names per statistic ({', '.join(STATS)})")
         names = {k: _names(entry.get(k, []), f"{where}.{k}", fail) for k in ("link", "date", "account", "followers")}
         out.append(ExportLayout(str(entry["name"]), entry["platform"], names["link"],

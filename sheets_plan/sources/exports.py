@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dateutil import parser as dates
 
+from sheets_plan.core.dates import monday
 from sheets_plan.core.export_layouts import STATS, ExportLayout
 from sheets_plan.core.post_links import PostLink, post_link
 from sheets_plan.core.stats import NOT_FOUND, Followers, PostStats, Refusal
@@ -57,6 +58,8 @@ class ExportFile:
     first: dt.date | None = None
     last: dt.date | None = None
     unreadable: int = 0  # rows with a link no source knows the form of
+    followers_on: dict[dt.date, int] = field(default_factory=dict)  # a per-day followers column
+
 
     @property
     def name(self) -> str:
@@ -64,7 +67,19 @@ class ExportFile:
 
     @property
     def platforms(self) -> frozenset[str]:
-        return frozenset(link.platform for link in self.posts)
+        own = {self.layout.platform.lower()} if self.followers_on else set()  # a link's platform: the plan's, lower
+        return frozenset(link.platform for link in self.posts) | own
+
+    def followers(self, as_of: dt.date) -> list[Followers]:
+        """Each complete week's followers the file has: its last day's figure in that week. Only a
+        Sunday's figure is the week's end (checked against a typed one); an earlier day's fills only."""
+        last: dict[dt.date, dt.date] = {}
+        for day in self.followers_on:
+            week = monday(day)
+            if week < monday(as_of) and day > last.get(week, dt.date.min):
+                last[week] = day
+        return [Followers(self.layout.platform, self.followers_on[day], day, f"{self.name} ({day:%d.%m.%Y})",
+                          exact=day.weekday() == 6) for _, day in sorted(last.items())]
 
     def covers(self) -> str:
         parts = []
@@ -103,7 +118,11 @@ class ExportSource:
         return out
 
     def followers(self, links: list[PostLink], as_of: dt.date) -> list[Followers]:
-        return []
+        out: list[Followers] = []
+        for f in self.files:  # the first file that has a platform's followers wins
+            known = {x.platform for x in out}
+            out += [x for x in f.followers(as_of) if x.platform not in known]
+        return out
 
 
 def read_export(path: str | Path, layouts: tuple[ExportLayout, ...]) -> ExportFile:
@@ -131,6 +150,10 @@ def _take(out: ExportFile, row: list, found: dict[str, int]) -> None:
     def cell(key: str):
         return row[found[key]] if key in found and found[key] < len(row) else None
 
+    day = _date(cell("date"))
+    count = whole_number(cell("followers"))
+    if day and count is not None:
+        out.followers_on[day] = count
     text = cell("link")
     if not isinstance(text, str) or not text.strip():
         return
@@ -143,7 +166,6 @@ def _take(out: ExportFile, row: list, found: dict[str, int]) -> None:
     account = cell("account")
     if isinstance(account, str) and account.strip():
         out.accounts.add(account.strip())
-    day = _date(cell("date"))
     if day:
         out.first, out.last = min(out.first or day, day), max(out.last or day, day)
 
@@ -181,7 +203,9 @@ def _rows(path: Path) -> list[list]:
             continue
     else:
         raise RunError(f"{path.name}: neither UTF-8 nor Windows-1251 text")
-    sample = "\n".join(text.splitlines()[:_HEADER_ROWS])
+    # a title line above the header has no separator and would mislead the sniffer
+    sample = "\n".join([line for line in text.splitlines()[:_HEADER_ROWS * 2] if any(c in line for c in ",;\t")]
+                       [:_HEADER_ROWS])
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
