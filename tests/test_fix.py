@@ -335,9 +335,10 @@ def test_a_renamed_admin_keeps_their_history(tmp_path, template):
     assert listed_admins(path) == ["Аня", "Борис"]
     flags = jobs.validate(backend, path, template=template, as_of=AS_OF, write=False).flags
     on_h = [(f.cell, f.rule, f.admin, f.message) for f in flags if f.column == "responsible"]
-    assert on_h == [(c, "counted", "Борис", "Ответственный: «Боря» не входит в статистику — написано не так, как "
-                                            "в списке; должно быть: «Борис» (исправит sheets-plan fix)")
-                    for c in ("H2", "H3")]
+    # the manager's rename, not Борис's mistake: charged to no admin (no reminder sends it to him)
+    assert on_h == [(c, "counted", "", "Ответственный: «Боря» не входит в статистику — прежнее имя "
+                                       "администратора; должно быть: новое имя «Борис» (администратор "
+                                       "переименован) (исправит sheets-plan fix)") for c in ("H2", "H3")]
     assert "исправлено ячеек: 2" in fix(path, "--apply").output
     assert [r[0] for r in openpyxl.load_workbook(path)["Контент-план"].iter_rows(min_row=2, max_row=4, min_col=8,
                                                                                   max_col=8, values_only=True)] \

@@ -30,10 +30,11 @@ from .table import DATE, TEXT, Cells, Table, show
 from .template import ADMINS, Column
 
 __all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING",
-           "PHONE_SPELLING", "YEAR_UNSURE"]
+           "PHONE_SPELLING", "YEAR_UNSURE", "RENAMED"]
 
 TEXT_NUMBER, TEXT_DATE, SPELLING, PHONE_SPELLING = "text_number", "text_date", "spelling", "phone_spelling"
 YEAR_UNSURE = "year_unsure"  # a date typed without a year that no other date settles
+RENAMED = "renamed"  # an admin's former name (`provision --rename-admin`): the manager's `fix`, no admin's mistake
 _EPOCH = pd.Timestamp(EPOCH)
 # pandas' last day (2262-04-11): a serial beyond it is no week the tab can show anyway
 _LAST_SERIAL = serial(pd.Timestamp.max.date())
@@ -44,10 +45,12 @@ _TIME = re.compile(r"(?:\s|T)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 # A phone is a person's data, shown masked: the words say what changes, the mask which number.
 _NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»",
                  PHONE_SPELLING: "тот же номер в одном написании: {}",
-                 YEAR_UNSURE: "дата с годом ({}?): год не ясен, впишите его сами"},
+                 YEAR_UNSURE: "дата с годом ({}?): год не ясен, впишите его сами",
+                 RENAMED: "новое имя «{}» (администратор переименован)"},
           "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”",
                  PHONE_SPELLING: "the same number in the one spelling: {}",
-                 YEAR_UNSURE: "a date with its year ({}?): the year is unclear, type it yourself"}}
+                 YEAR_UNSURE: "a date with its year ({}?): the year is unclear, type it yourself",
+                 RENAMED: "the new name “{}” (the admin was renamed)"}}
 
 
 def named(problem: str, shown: str, locale: str) -> str:
@@ -143,7 +146,11 @@ def _column_cleanups(table: Table, column: Column, locale: str) -> pd.DataFrame 
         mask = usable & (typed != wanted).to_numpy()
         new = wanted[mask].astype(object)
         same_case = typed[mask].map(lambda v: isinstance(v, str) and v.lower()) == new.str.lower()
-        return _part(key, cells, mask, new, new, SPELLING, same_case)
+        part = _part(key, cells, mask, new, new, SPELLING, same_case)
+        if part is not None and column.choices == ADMINS:  # another name read as this admin's: a former one
+            former = part["old"].map(lambda v: " ".join(str(v).split()).casefold()) != part["new"].str.casefold()
+            part.loc[former.to_numpy(), "problem"] = RENAMED
+        return part
     if column.type == "phone":  # a good number in another spelling: no formula reads it, one spelling helps find it
         read = value.where(usable).dropna().astype(str).map(personal.read_phone)
         mask = usable & value.index.isin(read.index[read.map(lambda r: r[1] == personal.PHONE_FORMAT)])

@@ -21,7 +21,7 @@ import pandas as pd
 from sheets_plan.core import personal, sheet_view
 from sheets_plan.core.flags import Flag, Report
 from .leads import LeadsChecks
-from .plan_rules import NOT_ADMIN, MissingWeeks, PlanChecks, date_column
+from .plan_rules import NOBODY, NOT_ADMIN, MissingWeeks, PlanChecks, date_column
 from .row_rules import ROW_CHECKS, RowChecks
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.table import (
@@ -37,6 +37,7 @@ PROBLEMS = {
            "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
            sheet_view.TEXT_NUMBER: "число записано как текст", sheet_view.TEXT_DATE: "дата записана как текст",
            sheet_view.SPELLING: "написано не так, как в списке", sheet_view.YEAR_UNSURE: "дата записана как текст, без года",
+           sheet_view.RENAMED: "прежнее имя администратора",
            "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
            NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_ADMIN: "not among the admins (the Lists tab)",
@@ -46,6 +47,7 @@ PROBLEMS = {
            sheet_view.TEXT_NUMBER: "a number stored as text", sheet_view.TEXT_DATE: "a date stored as text",
            sheet_view.SPELLING: "not spelled as in the dropdown list",
            sheet_view.YEAR_UNSURE: "a date stored as text, without a year",
+           sheet_view.RENAMED: "an admin's former name",
            "week": "the week of {}", "weeks": "the weeks {} – {} ({} weeks)"},
 }
 
@@ -138,14 +140,16 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):
             mask = mask.to_numpy(dtype=bool)
             if mask.any():
                 rows = table.frame.index.to_numpy()[mask]
+                # rows no admin is answerable for (a former name the manager's `fix` rewrites)
+                nobody = fields.pop(NOBODY, pd.Series(False, index=table.frame.index)).to_numpy(dtype=bool)[mask]
                 given = {k: v[mask] if isinstance(v, pd.Series) else v for k, v in fields.items()}
                 shown = self.fields(rule, table, column, given, mask)
                 unmasked = None
                 if _holds_people(table) and column:  # the message with the data, kept apart
                     unmasked = self.render(rule, self.fields(rule, table, column, given, mask, masked=False),
                                            len(rows))
-                yield _Hits(self, order, rule, column, rows, self.render(rule, shown, len(rows)),
-                            self.admin(table).to_numpy()[mask], unmasked)
+                charged = np.where(nobody, "", self.admin(table).to_numpy()[mask]).astype(object)
+                yield _Hits(self, order, rule, column, rows, self.render(rule, shown, len(rows)), charged, unmasked)
 
     def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
         """One flag per platform and run of consecutive missing weeks, naming both (`week_fields`)."""

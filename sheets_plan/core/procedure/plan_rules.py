@@ -15,6 +15,8 @@ from sheets_plan.core.table import NOT_IN_LIST, TEXT, Table, problems, show
 from sheets_plan.core.template import ADMINS, Rule, Tab
 from sheets_plan.sheets.a1 import neighbour_runs
 
+NOBODY = "_nobody"  # a check's field: the rows where it holds are charged to no admin
+
 NOT_ADMIN = "not_admin"  # a Responsible name the Lists tab (the dropdowns' list) does not hold
 
 
@@ -69,7 +71,8 @@ class PlanChecks:
                      for p, v in zip(part["problem"], part["new_shown"])]
             yield column, at(part["old"]).notna(), {
                 "value": at(part["old"]), "fixed": at(pd.Series(fixed, index=part.index, dtype=object)),
-                "problem": at(part["problem"].map(self.words))}
+                "problem": at(part["problem"].map(self.words)),
+                NOBODY: at(part["problem"] == sheet_view.RENAMED).fillna(False).astype(bool)}
 
     def _date_typo(self, rule: Rule, table: Table):
         for column in rule.columns:
