@@ -319,3 +319,41 @@ def test_a_workbook_the_tool_did_not_make_gets_advice_that_leads_somewhere(tmp_p
     assert "sheets-plan provision \"NAME\" --dir FOLDER" in out.output and "recreate" not in out.output
     help_text = CliRunner().invoke(cli, ["provision", "--help"]).output
     assert "--rename-admin OLD=NEW instead" in " ".join(help_text.split())
+
+
+def test_a_row_pasted_one_column_to_the_right_is_one_flag_for_its_row(tmp_path, template, office):
+    """In Calc, a person pastes a post into the plan and a contact into the register one column too
+    far right (the first cell empty, each value under its neighbour's header): one flag for each
+    row, not one per cell; the rows count nowhere, the others are checked as before; the repair
+    writes no formula over the views that landed in a computed column; nothing typed changes."""
+    from sheets_plan.jobs import project as jobs
+    from sheets_plan.jobs.demo import fill_rows, sample_leads, sample_rows
+    from sheets_plan.sheets.a1 import col_letter
+    from .person import person_parts
+
+    as_of = dt.date.fromisoformat(AS_OF)
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Shifted", admins=["Аня", "Боря"], locale="ru", template=template)
+    plan, account = sample_rows(template, "ru", as_of)
+    leads = sample_leads(template, "ru", as_of)
+    fill_rows(backend, path, template, plan[:20], account, leads[:10])
+    before = jobs.validate(backend, path, template=template, as_of=as_of, write=False)
+    post = next(r for r in plan[20:] if r[9])  # a published post with its link and stats
+    edits = [["unprotect", "Контент-план"], ["insert_rows", "Контент-план", 12, 1], ["unprotect", "Лиды"]]
+    edits += [["set", "Контент-план", f"{col_letter(i + 1)}12", v] for i, v in enumerate(post) if v is not None]
+    edits += [["set", "Лиды", f"{col_letter(i + 1)}12", v] for i, v in enumerate(leads[12]) if v is not None]
+    office.edit(path, edits)
+    typed = person_parts(path)
+    after = jobs.validate(backend, path, template=template, as_of=as_of)
+    on_rows = sorted((f.tab, f.rule, f.cell) for f in after.flags if f.row == 12 and f.tab in ("plan", "leads"))
+    assert on_rows == [("leads", "leads_shifted", "A12"), ("plan", "shifted", "A12")]
+    message = next(f.message for f in after.flags if f.rule == "shifted")
+    assert "«Дата» пуст" in message and "«Время»" in message
+    moved = lambda f: (f.rule, f.column, f.row + (f.tab == "plan" and f.row >= 12))  # noqa: E731
+    assert sorted(moved(f) for f in before.flags) == sorted(
+        (f.rule, f.column, f.row) for f in after.flags if not f.rule.endswith("shifted")), (
+        [f.message for f in before.flags if f.rule == "weekly"], [f.message for f in after.flags if f.rule == "weekly"])
+    assert after.rows_checked == before.rows_checked
+    assert person_parts(path) == typed
+    views = openpyxl.load_workbook(path)["Контент-план"]["Q12"].value  # under the computed Week column
+    assert (views - dt.datetime(1899, 12, 30)).days == post[15]  # kept (shown as a date: the column's format)

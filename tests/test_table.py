@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from sheets_plan.sheets.values import Grid, serial
-from sheets_plan.core.table import HeaderError, parse_date, read_table
+from sheets_plan.core.cells import parse_date
+from sheets_plan.core.table import HeaderError, read_table
 from .constants import TEMPLATE as T
 
 AS_OF = dt.date(2026, 3, 20)

@@ -26,7 +26,8 @@ import pandas as pd
 
 from sheets_plan.sheets.values import EPOCH, serial
 from . import personal
-from .table import DATE, TEXT, Cells, Table, show
+from .cells import DATE, TEXT, Cells, show
+from .table import Table
 from .template import ADMINS, Column
 
 __all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING",

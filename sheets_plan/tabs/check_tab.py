@@ -215,7 +215,8 @@ def formula_repairs(snap: Snapshot) -> list[dict]:
     the model and the local workbook too), so 100 000 rows cost one request, not a formula rendered
     per row. The rows between hold the formula already or nothing (as provision leaves them), or
     were typed over and lack it too: writing the formula there is what the repair does anyway. A
-    header pasted again between them is the person's to delete: the runs stop either side of it."""
+    header pasted again (or a row pasted one column over, its last value in a computed cell) between them
+    is the person's to mend: the runs stop either side of it."""
     plan = snap.template.tab_of_kind("plan")
     table = snap.tables[plan.key]
     if table.formulas is None:
@@ -227,7 +228,7 @@ def formula_repairs(snap: Snapshot) -> list[dict]:
         if not len(rows):
             continue
         c = table.positions[key]
-        for first, last in _runs_between(rows, table.header_rows):
+        for first, last in _runs_between(rows, table.header_rows.union(table.shifted_rows)):
             text = structure.computed_formula(plan, plan.column(key), first, table.positions)
             reqs.append({"repeatCell": {"range": grid_range(sid, first - 1, last, c, c + 1),
                                         "cell": {"userEnteredValue": {"formulaValue": text}},

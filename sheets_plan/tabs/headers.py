@@ -5,7 +5,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from sheets_plan.core.table import norm
+from sheets_plan.core.cells import norm
 from sheets_plan.core.template import Tab
 from sheets_plan.errors import RunError
 from .advice import advice

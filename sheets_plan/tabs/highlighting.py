@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sheets_plan.sheets.a1 import col_letter, neighbour_runs
 from sheets_plan.core.procedure import date_column
-from sheets_plan.core.table import MAX_SERIAL, MIN_SERIAL, choice_lookup, norm
+from sheets_plan.core.cells import MAX_SERIAL, MIN_SERIAL, choice_lookup, norm
 from sheets_plan.core.template import Rule, Tab, Template
 
 LIVE_CHECKS = ("required", "link", "overdue", "future")

@@ -132,7 +132,7 @@ def clean_response(response: dict) -> dict:
 def _personal_columns() -> tuple[frozenset[str], dict[str, str]]:
     """The Leads tab's titles, and the header labels of its personal columns -> their type."""
     from sheets_plan.core.template import load
-    from sheets_plan.core.table import norm
+    from sheets_plan.core.cells import norm
 
     tab = load().optional_tab("leads")
     if tab is None:
@@ -145,7 +145,7 @@ def _mask_grid(data):
     """A spreadsheets.get response with grid data, the Leads tab's personal cells masked (as the
     product prints them): a cassette holds no contact's data."""
     from sheets_plan.core.personal import mask
-    from sheets_plan.core.table import norm
+    from sheets_plan.core.cells import norm
 
     titles, kinds = _personal_columns()
     for sheet in data.get("sheets", []) if isinstance(data, dict) else []:

@@ -24,9 +24,8 @@ from .leads import LeadsChecks
 from .plan_rules import NOBODY, NOT_ADMIN, MissingWeeks, PlanChecks, date_column
 from .row_rules import ROW_CHECKS, RowChecks
 from sheets_plan.sheets.a1 import col_letter
-from sheets_plan.core.table import (
-    NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, Table, show,
-)
+from sheets_plan.core.cells import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, show
+from sheets_plan.core.table import Table
 from sheets_plan.core.template import ADMINS, Rule, Tab, Template
 
 PROBLEMS = {

@@ -11,7 +11,8 @@ import pandas as pd
 
 from sheets_plan.core import plan_span, sheet_view
 from sheets_plan.core.dates import monday, mondays
-from sheets_plan.core.table import NOT_IN_LIST, TEXT, Table, problems, show
+from sheets_plan.core.cells import NOT_IN_LIST, TEXT, problems, show
+from sheets_plan.core.table import Table
 from sheets_plan.core.template import ADMINS, Rule, Tab
 from sheets_plan.sheets.a1 import neighbour_runs
 

@@ -10,7 +10,7 @@ from sheets_plan.core import plan_span
 from sheets_plan.core.table import Table
 from sheets_plan.core.template import Rule
 
-ROW_CHECKS = ("header_again", "as_of_far")
+ROW_CHECKS = ("header_again", "shifted", "as_of_far")
 
 
 class RowChecks:
@@ -20,6 +20,14 @@ class RowChecks:
         """The header pasted again in the middle of a table: one flag on the row's first cell."""
         rows = table.header_rows.to_numpy(dtype=np.int64)
         return table.tab.input_columns[0].key, rows, np.full(len(rows), rule.message(self.locale), dtype=object)
+
+    def _shifted(self, rule: Rule, table: Table):
+        """A row pasted one column to the right: one flag on its first cell, naming where it starts."""
+        rows = table.shifted_rows.to_numpy(dtype=np.int64)
+        inputs = sorted(table.tab.input_columns, key=lambda c: table.positions.get(c.key, 1 << 30))
+        first, second = inputs[0], inputs[1] if len(inputs) > 1 else inputs[0]
+        message = rule.message(self.locale).format(first=first.label(self.locale), second=second.label(self.locale))
+        return first.key, rows, np.full(len(rows), message, dtype=object)
 
     def _as_of_far(self, rule: Rule, table: Table):
         """A check as of a day more than a year from every dated row: a typo in the day (one flag,
