@@ -108,3 +108,15 @@ def test_the_tabs_render_to_png(demo, tmp_path):
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         assert width > 600 and height > 200, (tab, width, height)
+
+
+@pytest.mark.libreoffice
+def test_in_libreoffice_every_row_of_the_tool_s_tabs_is_as_tall_as_its_wrapped_text(demo, office):
+    """LibreOffice does not measure rows when it opens an xlsx file: a Check message that wraps
+    ran over the rows below. Each row is now at least as tall as Calc's own fit makes it."""
+    for title in ("Проверка", "Статистика по неделям", "KPI"):
+        heights = office.row_heights(demo, title)
+        short = [(row, shown, fitted) for row, shown, fitted in heights if shown + 20 < fitted]  # 0.2 mm: rounding
+        assert short == [], title
+        if title == "Проверка":
+            assert sum(fitted > 700 for _, _, fitted in heights) >= 2  # messages that wrap are there to fit

@@ -18,13 +18,15 @@ _ROW_END = b"</row>"
 
 
 def patch(data: bytes, boxes: list, written: dict[int, Iterable[int]], render: Render,
-          restyle: Callable[[int, int, int], int] | None = None, rewrite: bool = False) -> Pieces:
+          restyle: Callable[[int, int, int], int] | None = None, rewrite: bool = False,
+          height: Callable[[int], float | None] | None = None) -> Pieces:
     """The pieces of sheetData (UTF-8) with the cells inside `boxes` re-rendered.
 
     `written`: row -> columns the new state has a cell in (rows and cells
     that do not exist yet are created). Every cell inside a box goes through
     `render` (None removes it); with `restyle`, every other cell's style
-    index goes through it (row, col, s) -> s."""
+    index goes through it (row, col, s) -> s. A new row gets the height
+    `height(row)` gives after its cells are rendered (None: the default)."""
     if rewrite or data.endswith(b"/>"):  # a tab written anew: its old rows go unread
         lo = hi = 0
     else:
@@ -35,12 +37,13 @@ def patch(data: bytes, boxes: list, written: dict[int, Iterable[int]], render: R
     index = Boxes(boxes)
     for r, row_bytes, start, end in rows(data, lo, hi):
         if r is None:  # rows without numbers: rare; number them all first
-            return patch(_number_rows(data.decode("utf-8")).encode("utf-8"), boxes, written, render, restyle)
+            return patch(_number_rows(data.decode("utf-8")).encode("utf-8"), boxes, written, render, restyle,
+                         height=height)
         if p < len(pending) and pending[p] < r:  # new rows go before this one
             out.append(view[pos:start])
             pos = start
             while p < len(pending) and pending[p] < r:
-                out.append(_new_row(pending[p], written[pending[p]], render, restyle))
+                out.append(_new_row(pending[p], written[pending[p]], render, restyle, height))
                 p += 1
         boxed, cols = index.spans(r), written.get(r, ())
         if p < len(pending) and pending[p] == r:
@@ -55,7 +58,7 @@ def patch(data: bytes, boxes: list, written: dict[int, Iterable[int]], render: R
         pos = end
     out.append(view[pos:hi])
     while p < len(pending):
-        out.append(_new_row(pending[p], written[pending[p]], render, restyle))
+        out.append(_new_row(pending[p], written[pending[p]], render, restyle, height))
         p += 1
     out.append(b"</sheetData>")
     return out
@@ -72,13 +75,15 @@ def _appended(view: memoryview, row: bytes, start: int, end: int, r: int, cols, 
     return [view[start:end - len(_ROW_END)], added, _ROW_END]
 
 
-def _new_row(r: int, cols: Iterable[int], render: Render, restyle=None) -> bytes:
+def _new_row(r: int, cols: Iterable[int], render: Render, restyle=None, height=None) -> bytes:
     out = []
     for c in sorted(cols):
         x = render(r, c, None)
         if x:
             out.append(_restyled(x, r, c, restyle) if restyle else x)
-    return (f'<row r="{r + 1}">' + "".join(out) + "</row>").encode("utf-8") if out else b""
+    ht = height(r) if height else None
+    head = f'<row r="{r + 1}" ht="{ht:g}">' if ht else f'<row r="{r + 1}">'
+    return (head + "".join(out) + "</row>").encode("utf-8") if out else b""
 
 
 def _patch_row(row: str, r: int, boxed: list[tuple[int, int | None]], cols: Iterable[int], render: Render,

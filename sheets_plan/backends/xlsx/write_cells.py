@@ -14,6 +14,48 @@ from .direct import direct_cells
 from .sheet import Worksheet
 
 
+# Google fits a row to its wrapped text as it draws it; an xlsx row holds its height, and
+# LibreOffice does not measure rows on load: a tab written whole gets each row's height from
+# its wrapped text (an estimate: the average character 7 px wide, a line 15 pt, as Calibri 11
+# draws), written without customHeight, so a spreadsheet program still fits it anew on edit.
+CHAR_PX, PAD_PX, LINE_PT = 7, 10, 15
+
+
+def wrapped_lines(text: str, width_px: float) -> int:
+    """Lines a wrapped text takes in a column `width_px` wide."""
+    per_line = max(int((width_px - PAD_PX) // CHAR_PX), 1)
+    return sum(_lines(part.split(), per_line) for part in text.split("\n"))
+
+
+def _lines(words: list[str], per_line: int) -> int:
+    """Lines of words filled greedily, as a spreadsheet wraps them (a word longer than a line broken)."""
+    lines, used = 1, 0
+    for word in words:
+        need = len(word) + (1 if used else 0)
+        if used and used + need > per_line:
+            lines, used = lines + 1, 0
+            need = len(word)
+        extra, used = divmod(used + need, per_line) if used + need > per_line else (0, used + need)
+        lines += extra
+    return lines
+
+
+def _widths(ws: Worksheet, sheet: Sheet):
+    """Column -> its width in pixels: set in this batch, else the file's, else Excel's default."""
+    cols = ws.columns()
+    return lambda c: sheet.column_widths.get(c) or float(cols.get(c, {}).get("width", 8.43)) * CHAR_PX
+
+
+def _shown(data: dict | None, cell: Cell | None) -> tuple[str | None, dict | None]:
+    """A written cell's text (None for a formula or a number) and its format."""
+    if data is not None:
+        text = ((data.get("userEnteredValue") or {}).get("stringValue"))
+        return text, data.get("userEnteredFormat")
+    if cell is None or cell.formula is not None or not isinstance(cell.value, str):
+        return None, cell.fmt if cell else None
+    return cell.value, cell.fmt
+
+
 class CellWriting:
     """The sheetData of a changed sheet (mixed into ``write.Writer``)."""
 
@@ -35,7 +77,18 @@ class CellWriting:
             written[r] = sorted(set(written[r]) | cols) if r in written else sorted(cols)
         in_group = shared.finder(groups)
 
+        lines: dict[int, int] = {}  # a tab written whole: each row's wrapped lines, for its height
+        width = _widths(ws, sheet)
+
         def render(r: int, c: int, old: str | None) -> str | None:
+            out = _render(r, c, old)
+            if rewrite and out is not None:
+                text, fmt = _shown(direct.get(r, {}).get(c), sheet.peek(r, c))
+                if text and (fmt or {}).get("wrapStrategy") == "WRAP":
+                    lines[r] = max(lines.get(r, 1), wrapped_lines(text, width(c)))
+            return out
+
+        def _render(r: int, c: int, old: str | None) -> str | None:
             group = in_group(r, c)
             if group is not None:  # the cell keeps its format (a new one: its column's)
                 return shared.cell_xml(group, r, c, col_style(c) if old is None else style_of(c, None, old))
@@ -67,7 +120,11 @@ class CellWriting:
                 return None
             return cells.cell_xml(r, c, style_of(c, fmt, old), value, formula)
 
-        ws.put("sheetData", patch(old_cells, boxes, written, render, restyle, rewrite))
+        def height(r: int) -> float | None:
+            n = lines.pop(r, 1)
+            return LINE_PT * n if n > 1 else None
+
+        ws.put("sheetData", patch(old_cells, boxes, written, render, restyle, rewrite, height))
         rows, cols = (0, 0) if rewrite else ws.extent()
         for r, row in written.items():
             if row:
