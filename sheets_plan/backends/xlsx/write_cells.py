@@ -40,10 +40,26 @@ def _lines(words: list[str], per_line: int) -> int:
     return lines
 
 
-def _widths(ws: Worksheet, sheet: Sheet):
-    """Column -> its width in pixels: set in this batch, else the file's, else Excel's default."""
-    cols = ws.columns()
-    return lambda c: sheet.column_widths.get(c) or float(cols.get(c, {}).get("width", 8.43)) * CHAR_PX
+class RowHeights:
+    """Each row's wrapped lines as its cells are rendered, and the height they make."""
+
+    def __init__(self, ws: Worksheet, sheet: Sheet):
+        self.sheet, self.cols, self.lines = sheet, ws.columns(), {}
+
+    def width(self, c: int) -> float:
+        """Column c's width in pixels: set in this batch, else the file's, else Excel's default."""
+        return self.sheet.column_widths.get(c) or float(self.cols.get(c, {}).get("width", 8.43)) * CHAR_PX
+
+    def note(self, r: int, c: int, data: dict | None, cell: Cell | None, rendered: str | None) -> str | None:
+        """The rendered cell, handed on; a wrapped text's lines noted for its row."""
+        text, fmt = _shown(data, cell) if rendered is not None else (None, None)
+        if text and (fmt or {}).get("wrapStrategy") == "WRAP":
+            self.lines[r] = max(self.lines.get(r, 1), wrapped_lines(text, self.width(c)))
+        return rendered
+
+    def height(self, r: int) -> float | None:
+        n = self.lines.pop(r, 1)
+        return LINE_PT * n if n > 1 else None
 
 
 def _shown(data: dict | None, cell: Cell | None) -> tuple[str | None, dict | None]:
@@ -77,16 +93,11 @@ class CellWriting:
             written[r] = sorted(set(written[r]) | cols) if r in written else sorted(cols)
         in_group = shared.finder(groups)
 
-        lines: dict[int, int] = {}  # a tab written whole: each row's wrapped lines, for its height
-        width = _widths(ws, sheet)
+        heights = RowHeights(ws, sheet) if rewrite else None  # a tab written whole: rows fit their text
 
         def render(r: int, c: int, old: str | None) -> str | None:
             out = _render(r, c, old)
-            if rewrite and out is not None:
-                text, fmt = _shown(direct.get(r, {}).get(c), sheet.peek(r, c))
-                if text and (fmt or {}).get("wrapStrategy") == "WRAP":
-                    lines[r] = max(lines.get(r, 1), wrapped_lines(text, width(c)))
-            return out
+            return heights.note(r, c, direct.get(r, {}).get(c), sheet.peek(r, c), out) if heights else out
 
         def _render(r: int, c: int, old: str | None) -> str | None:
             group = in_group(r, c)
@@ -120,14 +131,15 @@ class CellWriting:
                 return None
             return cells.cell_xml(r, c, style_of(c, fmt, old), value, formula)
 
-        def height(r: int) -> float | None:
-            n = lines.pop(r, 1)
-            return LINE_PT * n if n > 1 else None
-
-        ws.put("sheetData", patch(old_cells, boxes, written, render, restyle, rewrite, height))
-        rows, cols = (0, 0) if rewrite else ws.extent()
-        for r, row in written.items():
-            if row:
-                rows, cols = max(rows, r + 1), max(cols, max(row) + 1)
-        ws.set_extent(rows, cols)
+        ws.put("sheetData", patch(old_cells, boxes, written, render, restyle, rewrite,
+                                  heights.height if heights else None))
+        _set_extent(ws, written, rewrite)
         sheet.cells.clear()  # written: the file holds them now
+
+
+def _set_extent(ws: Worksheet, written: dict[int, list[int]], rewrite: bool) -> None:
+    rows, cols = (0, 0) if rewrite else ws.extent()
+    for r, row in written.items():
+        if row:
+            rows, cols = max(rows, r + 1), max(cols, max(row) + 1)
+    ws.set_extent(rows, cols)
