@@ -319,6 +319,15 @@ def test_a_workbook_the_tool_did_not_make_gets_advice_that_leads_somewhere(tmp_p
     assert "sheets-plan provision \"NAME\" --dir FOLDER" in out.output and "recreate" not in out.output
     help_text = CliRunner().invoke(cli, ["provision", "--help"]).output
     assert "--rename-admin OLD=NEW instead" in " ".join(help_text.split())
+    # said in the workbook's own language: its titles' (the template's default is Russian)
+    wb.active.title = "Posts"
+    wb.save(tmp_path / "Mine.xlsx")
+    out = CliRunner().invoke(cli, ["validate", str(tmp_path / "Mine.xlsx")])
+    assert out.exit_code == 2 and "was not made by sheets-plan" in out.output
+    wb.active.title = "Посты"
+    wb.save(tmp_path / "Mine.xlsx")
+    out = CliRunner().invoke(cli, ["validate", str(tmp_path / "Mine.xlsx")])
+    assert out.exit_code == 2 and "эта книга сделана не sheets-plan" in out.output
 
 
 def test_a_row_pasted_one_column_to_the_right_is_one_flag_for_its_row(tmp_path, template, office):

@@ -77,6 +77,14 @@ def project_locale(meta: dict, template: Template) -> str:
     for loc in LOCALES:  # a spreadsheet made by hand from the template: guess from its titles
         if template.tab_of_kind("plan").title(loc) in titles:
             return loc
+    # one the tool did not make: the language its spreadsheet is set to, else its titles' script
+    google = str(meta.get("properties", {}).get("locale", "")).split("_")[0]
+    if google in LOCALES:
+        return google
+    letters = [ch for title in titles for ch in title if ch.isalpha()]
+    if letters and "ru" in LOCALES and "en" in LOCALES:
+        cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
+        return "ru" if cyrillic * 2 >= len(letters) else "en"
     return template.locale
 
 
