@@ -77,15 +77,14 @@ def project_locale(meta: dict, template: Template) -> str:
     for loc in LOCALES:  # a spreadsheet made by hand from the template: guess from its titles
         if template.tab_of_kind("plan").title(loc) in titles:
             return loc
-    # one the tool did not make: the language its spreadsheet is set to, else its titles' script
-    google = str(meta.get("properties", {}).get("locale", "")).split("_")[0]
-    if google in LOCALES:
-        return google
+    # one the tool did not make: its titles' script ("Лист1", "Sheet1": the language of the program
+    # that made it), else the language its spreadsheet is set to
     letters = [ch for title in titles for ch in title if ch.isalpha()]
-    if letters and "ru" in LOCALES and "en" in LOCALES:
+    if letters:
         cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in letters)
         return "ru" if cyrillic * 2 >= len(letters) else "en"
-    return template.locale
+    google = str(meta.get("properties", {}).get("locale", "")).split("_")[0]
+    return google if google in LOCALES else template.locale
 
 
 def tab_titles(meta: dict, template: Template) -> tuple[dict[str, str], set[str]]:
