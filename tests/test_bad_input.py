@@ -221,8 +221,8 @@ def test_an_empty_workbook(tmp_path):
     path = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(path)
     result = validate(path)
-    # nothing says its language: the template's (Russian), as a workbook made from it would be
-    assert result.exit_code == 2 and "нет вкладки «Контент-план»" in result.stderr
+    # its one tab, "Sheet", says the program that made it speaks English
+    assert result.exit_code == 2 and "it has no tab “Plan”" in result.stderr
 
 
 def test_a_missing_file(tmp_path):
