@@ -52,7 +52,7 @@ def test_provision_budget_and_sharing(emu, folder, template):
     assert emu.files[sid]["appProperties"]["project"] == "Coffee"
     book = emu.spreadsheets[sid]
     assert [s.title for s in book.sheets] == ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка",
-                                              "Журнал проверок", "Лиды", "KPI", "Списки"]
+                                              "Журнал проверок", "Лиды", "KPI", "Что работает", "Списки"]
     assert book.properties["locale"] == "ru_RU" and book.properties["timeZone"] == "Europe/Moscow"
 
 

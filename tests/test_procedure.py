@@ -30,7 +30,7 @@ def day(offset: int) -> int:
 
 def post(**cells) -> dict:
     """A post that satisfies every rule: published 20 days ago, stats in, link unique."""
-    row = {"date": day(-20), "time": "10:00", "platform": "Instagram", "format": "пост", "rubric": "кейсы",
+    row = {"date": day(-20), "time": 10 / 24, "platform": "Instagram", "format": "пост", "rubric": "кейсы",
            "topic": "тема", "caption": "текст", "responsible": "Anna", "status": "опубликовано",
            "link": f"https://instagram.com/p/{next(_links)}", "likes": 10, "comments": 2, "saves": 3,
            "shares": 1, "reach": 100, "views": 200}
@@ -107,7 +107,13 @@ class TestRequired:
         assert hits(run([post(platform="MySpace")])) == {("C2", "types")}
 
     def test_optional_columns(self):
-        assert run([post(rubric=None, time=None)]).flags == []
+        assert run([post(time=None)]).flags == []
+        assert run([post(rubric=None, status="идея", date=day(2), link=None)]).flags == []
+
+    def test_a_published_post_names_its_rubric(self):
+        """What works counts a post under its rubric: a published one without it is a warning."""
+        flags = run([post(rubric=None)]).flags
+        assert [(f.rule, f.cell, f.severity) for f in flags] == [("rubric", "E2", "warning")]
 
 
 class TestCaption:
@@ -366,13 +372,13 @@ def test_flags_carry_the_admin_and_are_sorted():
 
 
 def test_completeness_by_admin():
-    # Anna: 2 posts x 14 required cells (6 always + caption + link + 6 stats), 3 missing or invalid
+    # Anna: 2 posts x 15 required cells (6 always + caption + rubric + link + 6 stats), 3 missing or invalid
     # Bob: a fresh idea, 6 cells required, all there. Nobody: 6 required, 1 missing (responsible).
     rows = [post(caption=None, likes="abc"), post(link="нет"), post(responsible="Bob", status="идея", date=day(2)),
             post(responsible=None, status="идея", date=day(3))]
     report = run(rows)
     assert report.by_admin == {
-        "Anna": {"rows": 2, "missing_cells": 3, "completeness": round(100 * 25 / 28, 1)},
+        "Anna": {"rows": 2, "missing_cells": 3, "completeness": round(100 * 27 / 30, 1)},
         "Bob": {"rows": 1, "missing_cells": 0, "completeness": 100.0},
         "": {"rows": 1, "missing_cells": 1, "completeness": round(100 * 5 / 6, 1)},
     }
@@ -387,7 +393,7 @@ def test_json_shape():
     assert data["flags"] == [{"tab": "plan", "row": 2, "column": "topic", "cell": "F2", "rule": "required",
                               "severity": "error", "message": "Не заполнено: Тема", "admin": "Anna"}]
     assert data["summary"] == {"rows_checked": 1 + len(weeks()), "errors": 1, "warnings": 0,
-                               "by_admin": {"Anna": {"rows": 1, "missing_cells": 1, "completeness": 92.9}}}
+                               "by_admin": {"Anna": {"rows": 1, "missing_cells": 1, "completeness": 93.3}}}
 
 
 def _report(*severities) -> Report:
@@ -455,7 +461,8 @@ class TestLiveRules:
         rules = self.rules()
         assert set(rules) == (
             {("required", c) for c in ["date", "platform", "format", "topic", "responsible", "status"]}
-            | {("caption", "caption"), ("link", "link"), ("overdue", "date"), ("future", "date")}
+            | {("caption", "caption"), ("link", "link"), ("overdue", "date"), ("future", "date"),
+               ("rubric", "rubric")}
             | {("stats", c) for c in ["likes", "comments", "saves", "shares", "reach", "views"]})
         for formula in rules.values():
             assert formula.startswith("=AND(") and ";" not in formula

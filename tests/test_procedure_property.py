@@ -185,11 +185,11 @@ RU_LABEL = {k.lower(): v for k, v in RU_LABEL.items()}
 
 def uncounted(key: str, v) -> bool:
     """Read by the check, but not counted by the sheet's formulas (a Russian workbook):
-    a number or a date as text, a choice not spelled as its dropdown item (case aside)."""
+    a number, a date or a time as text, a choice not spelled as its dropdown item (case aside)."""
     if blank(v) or invalid(key, v):
         return False
     column = (PLAN.column(key) if key in [c.key for c in PLAN.columns] else ACCOUNT.column(key))
-    if column.type in ("int", "date"):
+    if column.type in ("int", "date", "time"):  # a time as text is in no hour slot (What works)
         return isinstance(v, str)
     if key == "responsible":
         return v.lower() not in {a.lower() for a in ADMINS}
@@ -242,6 +242,8 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
                 flag(k, "required")
         if status in ("ready", "published") and blank(get("caption")):
             flag("caption", "caption")
+        if status == "published" and blank(get("rubric")):
+            flag("rubric", "rubric", "warning")
         link = get("link")
         if blank(link):
             if status == "published":

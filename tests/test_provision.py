@@ -13,8 +13,8 @@ from sheets_plan.cli.commands import cli
 from .helpers import workbook_snapshot
 
 RU_TITLES = ["Контент-план", "Аккаунт", "Статистика по неделям", "Проверка", "Журнал проверок", "Лиды", "KPI",
-             "Списки"]
-EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "Lists"]
+             "Что работает", "Списки"]
+EN_TITLES = ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "What works", "Lists"]
 
 
 @pytest.mark.parametrize("locale, titles, header", [

@@ -8,7 +8,8 @@ GOOD = default_path().read_text(encoding="utf-8")
 
 
 def test_default_template_loads(template):
-    assert [t.kind for t in template.tabs] == ["plan", "account", "weekly", "check", "log", "leads", "kpi"]
+    assert [t.kind for t in template.tabs] == ["plan", "account", "weekly", "check", "log", "leads", "kpi",
+                                                  "works"]
     assert template.time_zone == "Europe/Moscow" and template.stats_after_days == 7
     plan = template.tab("plan")
     assert plan.column("date").label("ru") == "Дата" and plan.column("date").label("en") == "Date"

@@ -24,6 +24,9 @@ from .options import (
 from .output import echo_json, echo_pieces, progress, run_errors
 from .team import crm_link
 
+# core.works.DIMENSIONS, written out: importing it (pandas) would slow every --help
+WORKS_BY = ("rubric", "format", "platform_format", "weekday", "hour")
+
 
 def load_template(path: str | None):
     return template_mod.load(path)
@@ -175,10 +178,11 @@ def summarize(target, as_of, team_path, template_path, google):
 @click.argument("target")
 @click.option("--weeks", default=8, show_default=True, type=click.IntRange(1, 520))
 @as_of_option
-@format_option("json")
-@click.option("--by", type=click.Choice(["platform", "responsible", "admin"]),
+@format_option("json", "csv")
+@click.option("--by", type=click.Choice(["platform", "responsible", "admin", *WORKS_BY]),
               help="Per platform or per responsible admin, as the Weekly tab's sections; "
-                   "admin: each admin's KPIs, as the KPI tab.")
+                   "admin: each admin's KPIs, as the KPI tab; rubric, format, platform_format, weekday, "
+                   "hour: what works, as the What works tab (the last --weeks weeks and all time).")
 @team_option
 @template_option
 @google_options
@@ -186,21 +190,33 @@ def summarize(target, as_of, team_path, template_path, google):
 def report(target, weeks, as_of, fmt, by, team_path, template_path, google):
     """Print the last weeks' figures (computed from the rows as the sheet's
     formulas count them; nothing written), with ▲ ▼ for the week-over-week
-    direction.
+    direction; or, --by rubric|format|platform_format|weekday|hour, what works:
+    posts, reach per post, ERR and ERview per group against the project's own,
+    over the last --weeks weeks and all time (the What works tab's figures).
 
     \b
     Examples:
       sheets-plan report "plans/Coffee House.xlsx" --weeks 4
       sheets-plan report "plans/Coffee House.xlsx" --by platform --format json
+      sheets-plan report "plans/Coffee House.xlsx" --by rubric --weeks 8
     """
-    from sheets_plan.core import report_table
+    from sheets_plan.core import report_table, works_table
     from sheets_plan.jobs.project import report as run
 
     backend, sid = open_target(target, google)
     snap, frame = run(backend, sid, template=load_template(template_path), as_of=as_of, weeks=weeks, by=by,
                       crm=crm_link(team_path, target))
+    if by in WORKS_BY:
+        label = (snap.template.tab_of_kind("plan").column(by).label(snap.locale) if by in ("rubric", "format")
+                 else by)
+        text = {"json": lambda: echo_json(works_table.to_json(frame)),
+                "csv": lambda: click.echo(works_table.to_csv(frame), nl=False),
+                "text": lambda: click.echo(works_table.render_text(frame, snap.locale, label, weeks), nl=False)}
+        return text[fmt]()
     if fmt == "json":
         echo_json(report_table.to_json(frame))
+    elif fmt == "csv":
+        click.echo(report_table.to_csv(frame), nl=False)
     else:
         column = "responsible" if by == "admin" else by
         label = snap.template.tab_of_kind("plan").column(column).label(snap.locale) if by else None

@@ -5,6 +5,8 @@ Pure: a figures frame (metrics.weekly_figures) in, text or JSON out.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 
 import pandas as pd
@@ -67,3 +69,13 @@ def to_json(frame: pd.DataFrame) -> list[dict]:
             item[key] = int(value) if whole else value
         rows.append(item)
     return rows
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """The JSON's objects as CSV rows (a header of their keys)."""
+    rows = to_json(frame)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["week"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    return out.getvalue()

@@ -31,10 +31,11 @@ from .table import Table
 from .template import ADMINS, Column
 
 __all__ = ["sheet_view", "seen", "cleanups", "shown_date", "named", "TEXT_NUMBER", "TEXT_DATE", "SPELLING",
-           "PHONE_SPELLING", "YEAR_UNSURE", "RENAMED"]
+           "PHONE_SPELLING", "YEAR_UNSURE", "RENAMED", "TEXT_TIME"]
 
 TEXT_NUMBER, TEXT_DATE, SPELLING, PHONE_SPELLING = "text_number", "text_date", "spelling", "phone_spelling"
 YEAR_UNSURE = "year_unsure"  # a date typed without a year that no other date settles
+TEXT_TIME = "text_time"  # "18.00" typed as text: the reader's time, in no hour slot of a formula
 RENAMED = "renamed"  # an admin's former name (`provision --rename-admin`): the manager's `fix`, no admin's mistake
 _EPOCH = pd.Timestamp(EPOCH)
 # pandas' last day (2262-04-11): a serial beyond it is no week the tab can show anyway
@@ -44,11 +45,11 @@ _TIME = re.compile(r"(?:\s|T)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 # How a clean value is named in a message: "the number 1520", "the date 08.10.2026", "“Instagram”".
 # A phone is a person's data, shown masked: the words say what changes, the mask which number.
-_NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»",
+_NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»", TEXT_TIME: "время {}",
                  PHONE_SPELLING: "тот же номер в одном написании: {}",
                  YEAR_UNSURE: "дата с годом ({}?): год не ясен, впишите его сами",
                  RENAMED: "новое имя «{}» (администратор переименован)"},
-          "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”",
+          "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”", TEXT_TIME: "the time {}",
                  PHONE_SPELLING: "the same number in the one spelling: {}",
                  YEAR_UNSURE: "a date with its year ({}?): the year is unclear, type it yourself",
                  RENAMED: "the new name “{}” (the admin was renamed)"}}
@@ -152,6 +153,11 @@ def _column_cleanups(table: Table, column: Column, locale: str) -> pd.DataFrame 
             former = part["old"].map(lambda v: " ".join(str(v).split()).casefold()) != part["new"].str.casefold()
             part.loc[former.to_numpy(), "problem"] = RENAMED
         return part
+    if column.type == "time":  # a time typed as text counts in no hour slot (the What works tab)
+        mask = usable & text
+        hhmm = value[mask]
+        new = hhmm.map(lambda t: (int(t[:2]) * 60 + int(t[3:])) / 1440)
+        return _part(key, cells, mask, new, hhmm, TEXT_TIME, False)
     if column.type == "phone":  # a good number in another spelling: no formula reads it, one spelling helps find it
         read = value.where(usable).dropna().astype(str).map(personal.read_phone)
         mask = usable & value.index.isin(read.index[read.map(lambda r: r[1] == personal.PHONE_FORMAT)])

@@ -19,8 +19,8 @@ CHECKS = ("required", "link", "types", "counted", "overdue", "future", "at_most"
           "date_typo", "computed", "any_of", "phone", "phone_format", "email", "profile", "same_contact", "not_before",
           "header_again", "shifted", "as_of_far", "stale")
 SEVERITIES = ("error", "warning")
-TAB_KINDS = ("plan", "account", "weekly", "check", "log", "leads", "kpi")
-OPTIONAL_KINDS = ("leads", "kpi")  # a team's template may leave the contacts register and the KPIs out
+TAB_KINDS = ("plan", "account", "weekly", "check", "log", "leads", "kpi", "works")
+OPTIONAL_KINDS = ("leads", "kpi", "works")  # a team's template may leave the register, KPIs, What works out
 TABLE_KINDS = ("plan", "account", "leads")  # tabs admins fill, read as tables
 ADMINS = "admins"  # `choices = "admins"`: the project's admins, set at provisioning
 
@@ -118,6 +118,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class WorksSpec:
+    """The What works tab: its recent period, the posts a ratio needs, the hour slots (each slot from
+    one hour to the next, the last to midnight), the platforms judged by views (they give no reach)."""
+    weeks: int = 8
+    min_posts: int = 3
+    hours: tuple[int, ...] = (0, 9, 12, 15, 18, 21)
+    by_views: tuple[str, ...] = ("Telegram",)
+
+
+@dataclass(frozen=True)
 class Template:
     name: str
     version: str
@@ -133,6 +143,7 @@ class Template:
     stats_grace_days: int = 2  # stats later than stats_after_days + this are late (the KPI tab)
     exports: tuple[ExportLayout, ...] = ()  # the statistics exports `sheets-plan stats` reads
     task_days: int = 1         # an admin's AmoCRM task is due this many days after `remind` sets it
+    works: WorksSpec = WorksSpec()
 
     @property
     def register(self) -> bool:
@@ -368,7 +379,7 @@ class _Loader(_TabLoader, _RuleLoader):
     """Turns parsed TOML into a Template, failing on the first mistake."""
 
     def template(self, data: dict) -> Template:
-        self.keys(data, "", {"template", "tabs", "rules", "exports"}, {"template", "tabs"})
+        self.keys(data, "", {"template", "tabs", "rules", "exports", "works"}, {"template", "tabs"})
         head = data["template"]
         self.keys(head, "template",
                   {"name", "version", "title", "time_zone", "locale", "stats_after_days", "buffer_rows", "funnel",
@@ -400,7 +411,25 @@ class _Loader(_TabLoader, _RuleLoader):
         return Template(str(head["name"]), str(head["version"]), self.labels(head["title"], "template.title"),
                         tz, locale, days, buffer, tabs, rules, self.path, funnel,
                         self.whole(head.get("stats_grace_days", 2), "template.stats_grace_days"), exports,
-                        self.whole(head.get("task_days", 1), "template.task_days"))
+                        self.whole(head.get("task_days", 1), "template.task_days"),
+                        self.works(data.get("works", {}), platforms))
+
+    def works(self, raw, platforms: tuple[str, ...]) -> WorksSpec:
+        if not isinstance(raw, dict):
+            self.fail("works", "must be a table")
+        self.keys(raw, "works", {"weeks", "min_posts", "hours", "by_views"}, set())
+        hours = raw.get("hours", list(WorksSpec.hours))
+        if (not isinstance(hours, list) or not hours or hours[0] != 0 or hours != sorted(set(hours))
+                or not all(isinstance(h, int) and not isinstance(h, bool) and 0 <= h < 24 for h in hours)):
+            self.fail("works.hours", "must be the slots' first hours, rising from 0, e.g. [0, 9, 12, 15, 18, 21]")
+        views = raw.get("by_views", list(WorksSpec.by_views))
+        if not isinstance(views, list) or any(v not in platforms for v in views):
+            self.fail("works.by_views", f"must be a list of the plan's platforms ({', '.join(platforms)})")
+        weeks = self.whole(raw.get("weeks", WorksSpec.weeks), "works.weeks")
+        if weeks < 1:
+            self.fail("works.weeks", "must be at least 1")
+        return WorksSpec(weeks, self.whole(raw.get("min_posts", WorksSpec.min_posts), "works.min_posts"),
+                         tuple(hours), tuple(views))
 
     def time_zone(self, tz):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

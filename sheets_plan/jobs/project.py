@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sheets_plan.core import dates, kpis, metrics, plan_span, procedure, sheet_view
+from sheets_plan.core import dates, kpis, metrics, plan_span, procedure, sheet_view, works
 from . import fix as fixes
 from sheets_plan.tabs import kpi_tab, weekly_tab, check_tab
 from sheets_plan.backends.base import Backend
@@ -21,6 +21,7 @@ from sheets_plan.tabs.snapshot import Snapshot
 from .bulk import few_collections
 from .crm import CrmLink, attach, crm_register, crm_tab_requests, register_tab
 from .read import load_snapshot
+from .works import works_figures, works_requests
 from sheets_plan.core.template import Template, load
 from sheets_plan.errors import RunError
 
@@ -167,7 +168,7 @@ def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: R
     if tab is not None:
         layout = kpi_layout(snap, report or check_snapshot(snap), weeks)
         reqs += check_tab.ensure_tab(snap, tab.key, layout.rows + 10, layout.columns) + layout.requests
-    return reqs
+    return reqs + works_requests(snap)
 
 
 def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> kpi_tab.KpiLayout:
@@ -268,6 +269,8 @@ def report(backend: Backend, sid: str, *, template: Template | None = None, as_o
     refuse_far(snap)
     if by == "admin":
         return snap, kpi_figures(snap, check_snapshot(snap), weeks)
+    if by in works.DIMENSIONS:
+        return snap, works_figures(snap, by, weeks)
     return snap, figures(snap, weeks, by)
 
 

@@ -12,7 +12,7 @@ import re
 
 from sheets_plan.sheets import formula
 from . import cells, xml
-from .styles import Styles
+from .styles import Styles, argb, color_of
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 Rect = tuple[int, int, int, int]  # r0, r1, c0, c1: 0-based, half-open, closed at the sheet's limits
@@ -102,6 +102,8 @@ def conditional_formats(items: list[str], sheet_id: int, styles: Styles) -> list
                 out["booleanRule"] = {"condition": {"type": "CUSTOM_FORMULA", "values": [
                     {"userEnteredValue": formula.from_xlsx("=" + text)}]},
                     "format": {"backgroundColor": color} if color else {}}
+            elif a.get("type") == "colorScale":
+                out["gradientRule"] = _gradient(rule)
             found.append((int(a.get("priority", 10 ** 6)), len(found), out))
     return [r for _, _, r in sorted(found, key=lambda t: t[:2])]
 
@@ -112,6 +114,9 @@ def conditional_xml(rules: list[dict], styles: Styles) -> list[str]:
         if "_xlsx" in rule:
             ref, body = rule["_xlsx"]
             body = xml.set_attrs(body, priority=str(priority))
+        elif "gradientRule" in rule:
+            ref = sqref([rect_of(gr) for gr in rule["ranges"]])
+            body = _color_scale(rule["gradientRule"], priority)
         else:
             ref = sqref([rect_of(gr) for gr in rule["ranges"]])
             boolean = rule["booleanRule"]
@@ -122,6 +127,33 @@ def conditional_xml(rules: list[dict], styles: Styles) -> list[str]:
                     f"<formula>{xml.esc(formula.to_xlsx(text)[1:])}</formula></cfRule>")
         out.append(f'<conditionalFormatting sqref="{ref}">{body}</conditionalFormatting>')
     return out
+
+
+# A colour scale's points: Sheets' InterpolationPoint types and xlsx's cfvo types.
+_POINTS = {"MIN": "min", "MAX": "max", "NUMBER": "num", "PERCENT": "percent", "PERCENTILE": "percentile"}
+
+
+def _color_scale(gradient: dict, priority: int) -> str:
+    """A Sheets gradientRule as an xlsx colour scale (two or three points)."""
+    points = [gradient[k] for k in ("minpoint", "midpoint", "maxpoint") if k in gradient]
+    cfvo = "".join(f'<cfvo type="{_POINTS[p["type"]]}"' + (f' val="{xml.esc(str(p["value"]))}"' if "value" in p else "")
+                   + "/>" for p in points)
+    colors = "".join(f'<color rgb="{argb(p.get("color", {}))}"/>' for p in points)
+    return f'<cfRule type="colorScale" priority="{priority}"><colorScale>{cfvo}{colors}</colorScale></cfRule>'
+
+
+def _gradient(rule: str) -> dict:
+    """An xlsx colour scale as a Sheets gradientRule."""
+    kinds = {v: k for k, v in _POINTS.items()}
+    points = []
+    for cfvo, color in zip(xml.elements(rule, "cfvo"), xml.elements(rule, "color")):
+        a = xml.attrs(cfvo)
+        point = {"color": color_of(xml.attr(color, "rgb") or "FFFFFFFF"), "type": kinds.get(a.get("type"), "MIN")}
+        if "val" in a:
+            point["value"] = a["val"]
+        points.append(point)
+    names = ("minpoint", "maxpoint") if len(points) == 2 else ("minpoint", "midpoint", "maxpoint")
+    return dict(zip(names, points))
 
 
 # ---------------------------------------------------------------- data validation

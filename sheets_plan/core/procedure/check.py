@@ -36,7 +36,7 @@ PROBLEMS = {
            "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
            sheet_view.TEXT_NUMBER: "число записано как текст", sheet_view.TEXT_DATE: "дата записана как текст",
            sheet_view.SPELLING: "написано не так, как в списке", sheet_view.YEAR_UNSURE: "дата записана как текст, без года",
-           sheet_view.RENAMED: "прежнее имя администратора",
+           sheet_view.RENAMED: "прежнее имя администратора", sheet_view.TEXT_TIME: "время записано как текст",
            "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
            NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_ADMIN: "not among the admins (the Lists tab)",
@@ -46,7 +46,7 @@ PROBLEMS = {
            sheet_view.TEXT_NUMBER: "a number stored as text", sheet_view.TEXT_DATE: "a date stored as text",
            sheet_view.SPELLING: "not spelled as in the dropdown list",
            sheet_view.YEAR_UNSURE: "a date stored as text, without a year",
-           sheet_view.RENAMED: "an admin's former name",
+           sheet_view.RENAMED: "an admin's former name", sheet_view.TEXT_TIME: "a time stored as text",
            "week": "the week of {}", "weeks": "the weeks {} – {} ({} weeks)"},
 }
 

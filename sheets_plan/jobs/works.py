@@ -1,0 +1,61 @@
+"""What works for a project: its What works tab (written by `summarize` and the weekly job) and
+`report --by rubric|format|platform_format|weekday|hour`, from the same snapshot, so the tab's
+formulas and the report count the same posts (see core/works.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from sheets_plan.core import dates, metrics, plan_span, sheet_view, works
+from sheets_plan.core.cells import TEXT
+from sheets_plan.core.template import WorksSpec
+from sheets_plan.tabs import check_tab, works_tab
+from sheets_plan.tabs.snapshot import Snapshot
+
+TEXTS = ("status", "rubric", "format", "platform")
+
+
+def posts_of(snap: Snapshot) -> pd.DataFrame:
+    """The plan's published posts as the tab's formulas see them (core.works.posts_frame)."""
+    table = snap.tables[snap.template.tab_of_kind("plan").key]
+    texts = {k: table.cells[k].raw.where(table.cells[k].kind == TEXT, None).astype(object) for k in TEXTS}
+    times = table.cells["time"].number
+    published = next(c for c in table.tab.column("status").choices if c.key == "published").label(snap.locale)
+    return works.posts_frame(sheet_view.sheet_view(table), times, texts, published)
+
+
+def spans_of(snap: Snapshot, spec: WorksSpec) -> dict[str, works.Period]:
+    """The periods, from the first week of any dated row (a year typo stretches nothing)."""
+    span = plan_span.project_span(snap.template, snap.tables)
+    first = dates.monday(span[0].date()) if span is not None else dates.monday(snap.as_of)
+    return works.periods(min(first, dates.monday(snap.as_of)), snap.as_of, spec)
+
+
+def works_figures(snap: Snapshot, by: str, weeks: int | None = None) -> pd.DataFrame:
+    """The What works table of one dimension (`weeks`: the recent period, else the template's)."""
+    spec = snap.template.works if weeks is None else dataclasses.replace(snap.template.works, weeks=weeks)
+    return works.works_figures(posts_of(snap), spans_of(snap, spec), spec, snap.locale, by)
+
+
+def works_layout(snap: Snapshot) -> works_tab.WorksLayout:
+    """The What works tab as `summarize` builds it: its requests and where every figure lands."""
+    tab = snap.template.optional_tab("works")
+    plan = snap.template.tab_of_kind("plan")
+    src = metrics.Sources.from_template(snap.template, snap.locale, snap.titles["plan"], snap.titles["account"],
+                                        {key: table.positions for key, table in snap.tables.items()})
+    old = len((snap.sheet(tab.key) or {}).get("conditionalFormats", []))
+    return works_tab.build_works(src, snap.locale, sheet_id=snap.sheet_ids[tab.key], spec=snap.template.works,
+                                 spans=spans_of(snap, snap.template.works), posts=posts_of(snap),
+                                 labels={k: plan.column(k).label(snap.locale) for k in ("rubric", "format")},
+                                 old_rules=old)
+
+
+def works_requests(snap: Snapshot) -> list[dict]:
+    """The What works tab made (or grown) and rebuilt; nothing when the template leaves it out."""
+    tab = snap.template.optional_tab("works")
+    if tab is None:
+        return []
+    layout = works_layout(snap)
+    return check_tab.ensure_tab(snap, tab.key, layout.rows + 10, works_tab.LAST + 1) + layout.requests
