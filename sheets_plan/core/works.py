@@ -129,7 +129,7 @@ def select(posts: pd.DataFrame, selector) -> pd.DataFrame:
     if kind == "all":
         return posts
     if kind == "weekday":
-        return posts[posts["date"].dt.dayofweek == value]
+        return posts[posts["date"].dt.day_of_week == value]
     if kind == "hour":
         return posts[in_slot(posts["time"], *value)]
     columns, values = (["platform", "format"], value) if kind == "pair" else ([value[0]], (value[1],))
