@@ -35,8 +35,9 @@ def test_demo_prints_flags_per_admin_and_writes_every_tab(demo):
     result, path = demo
     assert "as of 16.03.2026" in result.output and "% complete" in result.output
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "Lists",
+    assert wb.sheetnames == ["Plan", "Account", "Weekly", "Check", "Log", "Leads", "KPI", "What works", "Lists",
                              "Report comments"]
+    assert wb["What works"]["A5"].value == "All posts" and wb["What works"]["B5"].value.startswith("=")
     assert wb["Check"]["C3"].value.startswith('=HYPERLINK("#\'Plan\'!')   # a flag links to its cell
     assert wb["Log"]["B2"].value is not None and wb["Weekly"]["A3"].value is not None
 

@@ -193,10 +193,28 @@ def _picked(ev, fn: str, target, pairs) -> list:
     return out
 
 
-function("SUMIFS", 3, None, cache=True)(lambda ev, at, a: sum(_picked(ev, "SUMIFS", a[0], a[1:])))
+def _per_criterion(first: int, compute: Callable) -> Callable:
+    """An *IFS function whose criteria may be arrays (``">="&A1:A9``, as inside SUMPRODUCT): an
+    array of its results, one per element, as Sheets gives (a scalar where one is expected then
+    takes the top-left one, as everywhere). `first`: the index of the first criterion."""
+    def impl(ev, at, a):
+        spread = {i: a[i] if type(a[i]) is Arr else Arr(ev.matrix(a[i]))
+                  for i in range(first, len(a), 2) if type(a[i]) in (Arr, Ref) and a[i].shape != (1, 1)}
+        if not spread:
+            return compute(ev, at, a)
+        shapes = {x.shape for x in spread.values()}
+        if len(shapes) > 1:
+            raise value_error("Array arguments to the criteria are of different size.")
+        (h, w), = shapes
+        return Arr([[compute(ev, at, [spread[i].rows[r][c] if i in spread else x for i, x in enumerate(a)])
+                     for c in range(w)] for r in range(h)])
+    return impl
+
+
+function("SUMIFS", 3, None, cache=True)(_per_criterion(2, lambda ev, at, a: sum(_picked(ev, "SUMIFS", a[0], a[1:]))))
 function("MAXIFS", 3, None, cache=True)(lambda ev, at, a: max(_picked(ev, "MAXIFS", a[0], a[1:]), default=0))
 function("MINIFS", 3, None, cache=True)(lambda ev, at, a: min(_picked(ev, "MINIFS", a[0], a[1:]), default=0))
-function("COUNTIFS", 2, None, cache=True)(lambda ev, at, a: _matching(ev, "COUNTIFS", None, a)[1])
+function("COUNTIFS", 2, None, cache=True)(_per_criterion(1, lambda ev, at, a: _matching(ev, "COUNTIFS", None, a)[1]))
 function("COUNTIF", 2, 2, cache=True)(lambda ev, at, a: _matching(ev, "COUNTIF", None, a)[1])
 
 
