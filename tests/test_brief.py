@@ -70,6 +70,31 @@ def test_every_figure_in_the_pdf_is_report_s_for_the_week(demo, tmp_path):
     assert ("Комментарий" in text and "каруселей" in text) if locale == "ru" else "carousels" in text
 
 
+def test_what_worked_in_the_pdf_is_report_by_rubric_and_format(demo, tmp_path):
+    """The brief's What worked section, read back: its best and weakest rubric and format are those
+    of `report --by rubric|format` over the same weeks (as of the Monday after the report's week),
+    with their ERR, the difference from the project's and the post count; the bar chart is there."""
+    path, locale = demo
+    result = run("brief", str(path), "--as-of", DAY.isoformat(), "--out", str(tmp_path))
+    text = " ".join(pdftotext(Path(result.output.strip().split(": ", 2)[2].split(" (")[0])).split())
+    after = (WEEK + dt.timedelta(weeks=1)).isoformat()
+    title = "Что сработало" if locale == "ru" else "What worked"
+    assert f"{title}: " in text and ("ER по охвату по рубрикам" if locale == "ru" else "ERR by rubric") in text
+    for by in ("rubric", "format"):
+        groups = json.loads(run("report", str(path), "--as-of", after, "--by", by, "--weeks", "8", "--format",
+                                "json").output)
+        project, rated = groups[0]["recent"], [g for g in groups[1:] if g["recent"]["err"] is not None]
+        rated.sort(key=lambda g: -g["recent"]["err"])
+        for group in (rated[0], rated[-1]):
+            err = b.shown(group["recent"]["err"], "rate", locale)
+            diff = b.signed(group["recent"]["err_diff"], "rate", locale)
+            said = (f"{group[by]}: ER по охвату {err} % ({diff} к проекту, {b.shown(project['err'], 'rate', locale)} %), "
+                    f"публикаций: {group['recent']['posts']}" if locale == "ru" else
+                    f"{group[by]}: ERR {err}% ({diff} against the project's {b.shown(project['err'], 'rate', locale)}%), "
+                    f"{group['recent']['posts']} posts")
+            assert said in text, said
+
+
 def test_fonts_are_embedded_and_every_glyph_is_there(demo, tmp_path):
     path, locale = demo
     out = brief(LocalBackend(path.parent), str(path), as_of=DAY, out=tmp_path).path
@@ -123,6 +148,10 @@ def test_a_week_with_no_posts_and_a_project_without_account_rows_give_a_readable
                  out=tmp_path / "r", admins=True)
     text = pdftotext(busy.path)
     assert "A very long topic" in text and "O'Neil" in text
+    # two posts, no rubric: What worked is left out with a line saying why, for each dimension
+    said = " ".join(text.split())
+    assert "Rubric: too few posts to compare (a ratio needs 3 posts with their reach)" in said
+    assert "Format: too few posts to compare" in said and "ERR by rubric" not in said
     assert not any(c.key == "followers" for c in busy.brief.platforms)  # no Account rows: no followers, said
     html = brief(LocalBackend(path.parent), str(path), as_of=dt.date(2026, 3, 18), week="2026-W10", fmt="html",
                  out=tmp_path / "h", admins=True).path.read_text(encoding="utf-8")

@@ -33,7 +33,11 @@ WORDS = {
            "no_stats": "Опубликовано: {n}; статистика этих публикаций ещё не собрана.",
            "before_plan": "План начинается с недели {start}: за эту неделю цифр нет.",
            "trends_none": "Динамика", "trends_one": "Первая неделя плана",
-           "partial": "неполные: статистика {n} публ. ещё не собрана", "no_weeks": "Недель с цифрами до этой ещё нет."},
+           "partial": "неполные: статистика {n} публ. ещё не собрана", "no_weeks": "Недель с цифрами до этой ещё нет.",
+           "worked": "Что сработало: {start} – {end}", "worked_best": "Лучше всего", "worked_worst": "Слабее всего",
+           "worked_line": "{label}: ER по охвату {err} ({diff} к проекту, {project}), публикаций: {posts}",
+           "worked_few": "{dimension}: публикаций слишком мало, чтобы сравнить (доля считается от {min} "
+           "публикаций с охватом)", "rubric": "Рубрика", "worked_chart": "ER по охвату по рубрикам, %"},
     "en": {"title": "Weekly report", "period": "{start} – {end}", "day": "%d %b %Y", "tick": "%d %b", "posts": "Posts",
            "planned": "of {n} planned", "provisional": "Provisional: the stats of {n} of the week's {m} "
            "posts are not in yet ({due} fall due later).", "vs": "vs the week before", "target": "target",
@@ -49,7 +53,11 @@ WORDS = {
            "no_stats": "Published: {n}; the stats of these posts are not in yet.",
            "before_plan": "The plan begins in the week of {start}: this week has no figures.",
            "trends_none": "Trends", "trends_one": "The plan's first week",
-           "partial": "incomplete: {n} posts' stats to come", "no_weeks": "No weeks with figures up to this one yet."},
+           "partial": "incomplete: {n} posts' stats to come", "no_weeks": "No weeks with figures up to this one yet.",
+           "worked": "What worked: {start} – {end}", "worked_best": "Best", "worked_worst": "Weakest",
+           "worked_line": "{label}: ERR {err} ({diff} against the project's {project}), {posts} posts",
+           "worked_few": "{dimension}: too few posts to compare (a ratio needs {min} posts with their reach)",
+           "rubric": "Rubric", "worked_chart": "ERR by rubric, %"},
 }
 CARD_KEYS = ("reach", "interactions", "err", "er")
 STAT_CARDS = CARD_KEYS  # the figures a post's stats make: incomplete while some are to come
@@ -107,6 +115,16 @@ class Series:
     values: tuple[float | None, ...]
 
 
+@dataclass(frozen=True)
+class Worked:
+    """One dimension of What worked (a rubric, a format): its best and weakest group against the
+    project's own ERR, in words, or why it is left out."""
+    dimension: str
+    best: str = ""
+    worst: str = ""
+    why: str = ""
+
+
 @dataclass
 class Brief:
     project: str
@@ -130,6 +148,10 @@ class Brief:
     words: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)           # the week in progress, a week before the plan
     unranked: list[PostLine] = field(default_factory=list)  # published, stats not in yet: not ranked
+    worked: list[Worked] = field(default_factory=list)      # the best and weakest rubric and format
+    worked_period: str = ""                                 # "What worked: 05.10 – 29.11"
+    worked_bars: list[tuple[str, float]] = field(default_factory=list)  # ERR per rubric, for its chart
+    worked_project: float | None = None                     # the project's ERR over the period
 
     @property
     def title(self) -> str:
@@ -195,3 +217,22 @@ def trends(frame: pd.DataFrame, by_platform: pd.DataFrame | None, weeks: list[dt
         out["followers"] = [series("followers", by_platform.xs(p, level=0), p)
                             for p in dict.fromkeys(by_platform.index.get_level_values(0))]
     return out
+
+
+def worked(frame: pd.DataFrame, dimension: str, locale: str, min_posts: int) -> Worked:
+    """The best and weakest group of a What works table (core.works) by ERR over the recent period,
+    against the project's own (its first row); why it is left out when fewer than two have one."""
+    words = WORDS[locale]
+    err = ("recent", "err")
+    rated = frame.iloc[1:][frame.iloc[1:][err].notna()].sort_values(err, ascending=False, kind="stable")
+    if len(rated) < 2:
+        return Worked(dimension, why=words["worked_few"].format(dimension=dimension, min=min_posts))
+    project = frame.iloc[0][err]
+
+    def line(label: str, row: pd.Series) -> str:
+        return words["worked_line"].format(
+            label=label, err=words["percent"].format(v=shown(row[err], "rate", locale)),
+            diff=signed(row[("recent", "err_diff")], "rate", locale),
+            project=words["percent"].format(v=shown(project, "rate", locale)), posts=int(row[("recent", "posts")]))
+
+    return Worked(dimension, best=line(rated.index[0], rated.iloc[0]), worst=line(rated.index[-1], rated.iloc[-1]))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from sheets_plan.backends.base import Backend
 from sheets_plan.core import brief as b
-from sheets_plan.core import sheet_view
+from sheets_plan.core import sheet_view, works
 from sheets_plan.core.dates import monday
 from sheets_plan.core.team import Team
 from sheets_plan.core.template import Template
@@ -22,6 +22,7 @@ from sheets_plan.sheets.values import from_serial
 
 from .crm import crm_of
 from .project import check_snapshot, figures, kpi_figures, start
+from .works import posts_of, spans_of
 
 COMMENTS = {"ru": "Комментарии к отчёту", "en": "Report comments"}  # a tab the manager adds: Week | Comment
 FORMATS = ("html", "pdf")
@@ -128,7 +129,29 @@ def brief_data(snap, team: Team, week: dt.date, *, comment: str = "", admins: bo
     out.next_week = [_line(r, loc) for _, r in _week_rows(plan, week + dt.timedelta(weeks=1)).iterrows()]
     if admins:
         out.admins = _admins(snap, week, words)
+    _worked(snap, week, out)
     return out
+
+
+def _worked(snap, week: dt.date, out: b.Brief) -> None:
+    """What worked over the template's recent weeks up to the report's week (up to the week before,
+    while it runs): the best and weakest rubric and format, and ERR per rubric for the chart."""
+    spec, posts = snap.template.works, posts_of(snap)
+    spans = spans_of(snap, spec, min(week + dt.timedelta(weeks=1), snap.as_of))
+    period = spans["recent"]
+    if not period.mondays:
+        return
+    plan = snap.template.tab_of_kind("plan")
+    frames = {by: works.works_figures(posts, spans, spec, snap.locale, by) for by in ("rubric", "format")}
+    out.worked = [b.worked(frame, plan.column(by).label(snap.locale), snap.locale, spec.min_posts)
+                  for by, frame in frames.items()]
+    out.worked_period = out.words["worked"].format(start=out.day(period.first),
+                                                   end=out.day(period.end - dt.timedelta(days=1)))
+    rubric = frames["rubric"]
+    out.worked_project = rubric.iloc[0][("recent", "err")]
+    bars = [(label, row[("recent", "err")]) for label, row in rubric.iloc[1:].iterrows()
+            if not pd.isna(row[("recent", "err")])]
+    out.worked_bars = sorted(bars, key=lambda bar: -bar[1])  # the best on top
 
 
 def _get(row: pd.Series | None, key: str):

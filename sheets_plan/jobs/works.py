@@ -26,11 +26,13 @@ def posts_of(snap: Snapshot) -> pd.DataFrame:
     return works.posts_frame(sheet_view.sheet_view(table), times, texts, published)
 
 
-def spans_of(snap: Snapshot, spec: WorksSpec) -> dict[str, works.Period]:
-    """The periods, from the first week of any dated row (a year typo stretches nothing)."""
+def spans_of(snap: Snapshot, spec: WorksSpec, as_of=None) -> dict[str, works.Period]:
+    """The periods up to `as_of`'s week (the snapshot's day by default), from the first week of any
+    dated row (a year typo stretches nothing)."""
+    as_of = as_of or snap.as_of
     span = plan_span.project_span(snap.template, snap.tables)
-    first = dates.monday(span[0].date()) if span is not None else dates.monday(snap.as_of)
-    return works.periods(min(first, dates.monday(snap.as_of)), snap.as_of, spec)
+    first = dates.monday(span[0].date()) if span is not None else dates.monday(as_of)
+    return works.periods(min(first, dates.monday(as_of)), as_of, spec)
 
 
 def works_figures(snap: Snapshot, by: str, weeks: int | None = None) -> pd.DataFrame:

@@ -122,3 +122,27 @@ def svg_text(figure: Figure) -> str:
     with matplotlib.rc_context(SVG_RC):
         figure.savefig(out, format="svg", metadata=NO_METADATA, facecolor="white")
     return re.sub(r"<!DOCTYPE[^>]*>\s*", "", out.getvalue(), count=1)   # names an external DTD: not needed
+
+
+def worked_chart(brief: Brief) -> str | None:
+    """What worked's chart: a bar of ERR per rubric, the project's own a dashed line; None without bars."""
+    if len(brief.worked_bars) < 2:
+        return None
+    regular = FontProperties(fname=str(REGULAR), size=7)
+    labels, values = zip(*brief.worked_bars)
+    figure = Figure(figsize=(SIZE[0], 0.3 * len(labels) + 0.5), dpi=72, layout="constrained")
+    FigureCanvasSVG(figure)
+    ax = figure.add_subplot()
+    ys = list(range(len(labels)))[::-1]
+    ax.barh(ys, values, color=accent(brief.colour), height=0.6, gid="bars")
+    if brief.worked_project is not None and not math.isnan(brief.worked_project):
+        ax.axvline(brief.worked_project, color=PALETTE[0], linestyle="--", linewidth=1, gid="project")
+    ax.set_yticks(ys, [str(label)[:30] for label in labels], fontproperties=regular)
+    for y, v in zip(ys, values):
+        ax.text(v, y, " " + shown(v, "rate", brief.locale), va="center", fontproperties=regular)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=7)
+    for label in ax.get_xticklabels():
+        label.set_fontproperties(regular)
+    return svg_text(figure)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from sheets_plan.core.brief import WORDS, Brief, Card
 
-from .charts import render_charts
+from .charts import render_charts, worked_chart
 from .embed import FAMILY, accent, data_uri, font_faces, logo_uri
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -29,8 +29,10 @@ def render_html(brief: Brief) -> str:
     if not brief.words:                   # a brief made by hand without its words: the locale's
         brief = dataclasses.replace(brief, words=WORDS.get(brief.locale, WORDS["en"]))
     charts = {key: data_uri(svg.encode("utf-8"), "image/svg+xml") for key, svg in render_charts(brief).items()}
+    bars = worked_chart(brief)
+    worked_uri = data_uri(bars.encode("utf-8"), "image/svg+xml") if bars else None
     page = ENV.get_template("brief.html.j2").render(
-        brief=brief, w=brief.words, css=Markup(STYLE), logo=logo_uri(brief.logo), charts=charts,
+        brief=brief, w=brief.words, css=Markup(STYLE), logo=logo_uri(brief.logo), charts=charts, worked=worked_uri,
         paragraphs=paragraphs(brief.comment), admin_keys=admin_keys(brief.admins),
         trend=lambda d: TRENDS.get(d, "same"), arrow=lambda d: ARROWS.get(d, ""), bar=bar, is_web=is_web,
         caption=lambda key: caption(key, brief.words), column=lambda key: column(key, brief.words))
