@@ -11,8 +11,8 @@ import pandas as pd
 
 from .works import FIGURES, PERIODS
 
-HEADS = {"ru": {"posts": "постов", "reach_per_post": "охват/пост", "err": "ERR, %", "er_view": "ERview, %",
-                "err_diff": "Δ ERR", "er_view_diff": "Δ ERview", "recent": "посл. {weeks} нед.", "all": "всё время"},
+HEADS = {"ru": {"posts": "постов", "reach_per_post": "охват/пост", "err": "ER охв., %", "er_view": "ER просм., %",
+                "err_diff": "Δ ER охв.", "er_view_diff": "Δ ER просм.", "recent": "посл. {weeks} нед.", "all": "всё время"},
          "en": {"posts": "posts", "reach_per_post": "reach/post", "err": "ERR, %", "er_view": "ERview, %",
                 "err_diff": "Δ ERR", "er_view_diff": "Δ ERview", "recent": "last {weeks} wk", "all": "all time"}}
 
