@@ -51,3 +51,20 @@ def test_past_weeks_show_what_their_last_check_found(tmp_path):
     assert len(days) == 2  # one row per as-of date, however many runs
     header = [c.value for c in log[1]]
     assert "Анна, замечаний" in header and "Вера, статистика не в срок" in header
+
+
+def test_with_stats_counts_by_the_facts_the_stats_rules_ask_by():
+    """The KPI's "with stats" and the template's stats rules know the same thing: which stats each
+    platform does not give (VK: saves; Telegram: saves, reach). A template that asks a platform for
+    a figure the KPI does not count it by (or the other way round) fails here."""
+    from sheets_plan.core.metrics.catalog import NOT_GIVEN, _STATS
+    from sheets_plan.core.template import load
+
+    template = load()
+    asked = {}
+    for platform in [c.key for c in template.tab_of_kind("plan").column("platform").choices]:
+        asked[platform] = {column for rule in template.rules if rule.after_stats_days and rule.tab == "plan"
+                           and platform not in rule.unless.get("platform", ()) for column in rule.columns}
+    assert {p: tuple(k for k in _STATS if k not in cols) for p, cols in asked.items() if set(_STATS) - cols} \
+        == NOT_GIVEN
+    assert all(cols == set(_STATS) for p, cols in asked.items() if p not in NOT_GIVEN)

@@ -167,7 +167,16 @@ class TestStats:
             ("P2", "stats", "Нет статистики: Просмотры (прошло 10 дн.)")]
 
     def test_exactly_seven_days_is_due(self):
-        assert hits(run([post(date=day(-7), saves=None)])) == {("M2", "stats")}
+        assert hits(run([post(date=day(-7), saves=None)])) == {("M2", "stats_saves")}
+
+    @pytest.mark.parametrize("platform, asked", [("VK", {"K2", "L2", "N2", "O2", "P2"}),
+                                                 ("Telegram", {"K2", "L2", "N2", "P2"}),
+                                                 ("Instagram", {"K2", "L2", "M2", "N2", "O2", "P2"})])
+    def test_only_the_stats_a_platform_gives_are_asked_for(self, platform, asked):
+        """VK reports no saves, Telegram neither saves nor reach: their posts are not asked for them."""
+        empty = dict.fromkeys(("likes", "comments", "saves", "shares", "reach", "views"))
+        found = hits(run([post(date=day(-8), platform=platform, **empty)]))
+        assert {cell for cell, rule in found if rule.startswith("stats")} == asked
 
     def test_not_yet_due(self):
         assert run([post(date=day(-6), likes=None, comments=None, saves=None, shares=None, reach=None,
@@ -463,7 +472,8 @@ class TestLiveRules:
             {("required", c) for c in ["date", "platform", "format", "topic", "responsible", "status"]}
             | {("caption", "caption"), ("link", "link"), ("overdue", "date"), ("future", "date"),
                ("rubric", "rubric")}
-            | {("stats", c) for c in ["likes", "comments", "saves", "shares", "reach", "views"]})
+            | {("stats", c) for c in ["likes", "comments", "shares", "views"]}
+            | {("stats_reach", "reach"), ("stats_saves", "saves")})
         for formula in rules.values():
             assert formula.startswith("=AND(") and ";" not in formula
             assert not re.search(r"\d\.\d", formula)  # no decimal literals: the decimal comma never matters

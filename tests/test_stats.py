@@ -74,7 +74,7 @@ def admin_cells(path: Path) -> dict[tuple[str, str], tuple]:
 
 def stat_flags(path: Path) -> set[tuple[int, str]]:
     report = jobs.validate(LocalBackend(path.parent), str(path), as_of=AS_OF, write=False)
-    return {(f.row, f.column) for f in report.flags if f.rule == "stats"}
+    return {(f.row, f.column) for f in report.flags if f.rule.startswith("stats")}
 
 
 @pytest.mark.parametrize("locale, sep, spaced", [("en", ",", False), ("ru", ";", True)])
@@ -127,9 +127,8 @@ def test_telegram_stats_from_tgstat_leave_what_telegram_does_not_count(tmp_path)
     assert {(f.row, f.column): f.value for f in result.plan.fills} == {
         (2, "likes"): 12, (2, "comments"): 3, (2, "shares"): 4, (2, "views"): 900,
         (3, "likes"): 7, (3, "comments"): 0, (3, "shares"): 1, (3, "views"): 650}
-    assert {(p.row, p.why, p.detail) for p in result.plan.problems} == {
-        (2, "partial", "saves, reach (not in the file)"), (3, "partial", "saves, reach (not in the file)")}
-    assert stat_flags(path) == {(2, "saves"), (2, "reach"), (3, "saves"), (3, "reach")}
+    # Telegram gives no saves and no reach: the check does not ask for them, so nothing is missing
+    assert result.plan.problems == [] and stat_flags(path) == set()
 
 
 def test_rows_it_cannot_fill_each_say_why_and_get_nothing(tmp_path):

@@ -67,8 +67,7 @@ def test_vk_fills_likes_comments_reposts_views_and_reach_and_the_week_s_follower
     filled = {(f.row, f.column): f.value for f in result.plan.fills}
     assert filled[(2, "likes")] == 40 and filled[(2, "shares")] == 2 and filled[(6, "reach")] == 904
     assert len(filled) == 5 * 5 and not any(c == "saves" for _, c in filled)  # VK's API gives no saves
-    assert {p.why for p in result.plan.problems} == {"partial"}
-    assert "VK's API gives no saves" in result.plan.problems[0].detail
+    assert result.plan.problems == []  # saves: VK gives none, and the check does not ask for them
     assert [(a.week, a.platform, a.followers, a.row) for a in result.accounts] == [(dt.date(2026, 3, 9), "VK", 5120,
                                                                                     None)]
     assert vk.count("execute", batched=False) == 2  # posts and community, then the posts' reach
@@ -79,7 +78,7 @@ def test_vk_fills_likes_comments_reposts_views_and_reach_and_the_week_s_follower
     assert {k for k in changed if k[0] == plan} == {(plan, f"{letters[c]}{r}") for r, c in filled}
     assert {k[1] for k in changed if k[0] == account} == {"A2", "B2", "C2"}  # a new row for the week, said
     assert after[(account, "C2")][0] == 5120 and "members_count" in after[(account, "C2")][1]
-    assert stat_flags(path) == {(r, "saves") for r in range(2, 7)}  # only what VK does not give stays asked for
+    assert stat_flags(path) == set()  # every stat VK gives is in; saves are not asked of a VK post
 
     whole = path.read_bytes()
     again = stats(LocalBackend(path.parent), str(path), sources=[source(vk)], as_of=AS_OF, apply=True)
@@ -127,7 +126,7 @@ def test_a_refused_token_is_one_line_exit_2_and_is_never_printed(vk, tmp_path, m
 def test_the_cli_lists_per_admin_then_applies_and_json_says_the_same(vk, tmp_path, monkeypatch):
     path = project(tmp_path)
     listed = run_cli(monkeypatch, vk, "stats", str(path), "--as-of", AS_OF.isoformat())
-    assert listed.exit_code == 1  # saves are left for a person: listed
+    assert listed.exit_code == 0  # every due cell has its figure: nothing left for a person
     assert "Anna:" in listed.output and "Лайки 40 ← VK API" in listed.output and "новая строка" in listed.output
     assert TOKEN not in listed.output
     applied = run_cli(monkeypatch, vk, "stats", str(path), "--as-of", AS_OF.isoformat(), "--apply", "--format", "json")
@@ -140,6 +139,6 @@ def test_the_cli_lists_per_admin_then_applies_and_json_says_the_same(vk, tmp_pat
 def test_weekly_with_stats_fills_first_then_checks(vk, tmp_path, monkeypatch):
     path = project(tmp_path)
     result = run_cli(monkeypatch, vk, "weekly", "--dir", str(path.parent), "--as-of", AS_OF.isoformat(), "--stats")
-    assert result.exit_code == 1, result.output  # the flags left (saves) fail the job, as before
+    assert result.exit_code == 1, result.output  # a flag of another kind is left (no stat: saves are not asked)
     assert "Coffee: статистика: заполнено ячеек: 26" in result.output.splitlines()  # 25 plan cells and a row
-    assert stat_flags(path) == {(r, "saves") for r in range(2, 7)}
+    assert stat_flags(path) == set()

@@ -109,6 +109,7 @@ class Rule:
     than: str | None = None
     names: dict[str, str] = field(default_factory=dict)  # what people read in the Check tab
     days: dict[str, int] = field(default_factory=dict)   # stale: a stage key -> the days a lead may wait in it
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)  # not rows holding one of these choices
 
     def message(self, locale: str) -> str:
         return self.messages[locale]
@@ -324,7 +325,7 @@ class _RuleLoader(_Checks):
         rules: list[Rule] = []
         for i, r in enumerate(raw):
             where = f"rules[{i}]"
-            self.keys(r, where, {"id", "name", "check", "tab", "columns", "when", "after_stats_days", "than",
+            self.keys(r, where, {"id", "name", "check", "tab", "columns", "when", "unless", "after_stats_days", "than",
                                  "severity", "message", "days"}, {"id", "check", "tab", "severity", "message"})
             where = f"rules.{r['id']}"
             if r["id"] in [x.id for x in rules]:
@@ -338,16 +339,17 @@ class _RuleLoader(_Checks):
                 self.fail(f"{where}.tab", f"no tab {r['tab']!r}")
             if not isinstance(r.get("columns", []), list) or not all(isinstance(c, str) for c in r.get("columns", [])):
                 self.fail(f"{where}.columns", "must be a list of column keys")
-            if not isinstance(r.get("when", {}), dict) or not all(
-                    isinstance(v, list) for v in r.get("when", {}).values()):
-                self.fail(f"{where}.when", "must be a table: column = [choice keys]")
+            for key in ("when", "unless"):
+                if not isinstance(r.get(key, {}), dict) or not all(isinstance(v, list) for v in r.get(key, {}).values()):
+                    self.fail(f"{where}.{key}", "must be a table: column = [choice keys]")
             columns = tuple(r.get("columns", []))
             for col in columns + ((r["than"],) if "than" in r else ()):
                 self.column_of(tab, col, f"{where}.columns")
-            when = {}
-            for col, keys in r.get("when", {}).items():
-                when[col] = tuple(keys)
-                self.when(tab, col, when[col], f"{where}.when.{col}")
+            when, unless = {}, {}
+            for key, into in (("when", when), ("unless", unless)):
+                for col, keys in r.get(key, {}).items():
+                    into[col] = tuple(keys)
+                    self.when(tab, col, into[col], f"{where}.{key}.{col}")
             if r["check"] in ("at_most", "not_before") and "than" not in r:
                 self.fail(f"{where}.than", f"an {r['check']} rule needs the column to compare with")
             days = r.get("days", {})
@@ -357,7 +359,7 @@ class _RuleLoader(_Checks):
             rules.append(Rule(r["id"], r["check"], r["tab"], r["severity"],
                               self.labels(r["message"], f"{where}.message"), columns, when,
                               bool(r.get("after_stats_days", False)), r.get("than"),
-                              self.labels(r["name"], f"{where}.name") if "name" in r else {}, dict(days)))
+                              self.labels(r["name"], f"{where}.name") if "name" in r else {}, dict(days), unless))
         return tuple(rules)
 
     def column_of(self, tab: Tab, key: str, where: str) -> Column:

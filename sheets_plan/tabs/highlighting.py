@@ -34,7 +34,8 @@ def live_rules(template: Template, locale: str, positions: dict[str, int], first
     for rule in template.rules:
         if rule.tab != tab_.key or rule.check not in LIVE_CHECKS:
             continue
-        needed = (*rule.columns, *rule.when, *([date_column(tab_)] if rule.after_stats_days else []))
+        needed = (*rule.columns, *rule.when, *rule.unless,
+                  *([date_column(tab_)] if rule.after_stats_days else []))
         if not all(c in positions for c in needed):
             continue
         for column in rule.columns:
@@ -64,6 +65,7 @@ class _Live:
             compare = "<" if rule.check == "overdue" else ">"
             parts = [self.is_date(own), f"INT(N({own})){compare}TODAY()"]
         parts += [self.when(key, keys) for key, keys in rule.when.items()]
+        parts += [f"NOT({self.when(key, keys)})" for key, keys in rule.unless.items()]
         if rule.after_stats_days:
             date = self.ref(date_column(self.tab))
             parts += [self.is_date(date), f"INT(N({date}))+{self.template.stats_after_days}<=TODAY()"]

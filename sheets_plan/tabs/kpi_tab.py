@@ -42,9 +42,9 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
               static: dict[tuple[str, dt.date], dict[str, float]], register: bool) -> KpiLayout:
     """Requests that rebuild the KPI tab completely (idempotent), and where each figure lands."""
     keys = kpi_keys(register)
-    # hidden, on the right: what ERR is made of (the reach, the interactions of posts with one), so
-    # that its cell refers to them instead of writing six SUMIFS out
-    helpers = [k for k in ("reach", *metrics.parts_for(keys)) if k not in keys] if "err" in keys else []
+    # hidden, on the right: what ERR is made of (the reach, the interactions of posts with one) and
+    # "with stats" (a count per platform that gives less), so that their cells refer to them
+    helpers = [k for k in ("reach",) if "err" in keys] + [k for k in metrics.parts_for(keys) if k not in keys]
     columns = ["week", "admin", *keys, *STATIC, *helpers]
     at = {k: i for i, k in enumerate(columns)}
     text = _TEXT[locale]

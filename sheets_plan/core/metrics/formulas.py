@@ -222,12 +222,18 @@ class _FormulaWriter:
             return '""'
         return f'IF(COUNT({",".join(parts)})=0,"",{"+".join(f"N({p})" for p in parts)})'
 
+    def posts(self, expr: Posts, back: int) -> str:
+        crit = self.plan_criteria(back, expr.planned)
+        for column in expr.filled:
+            crit += [self.src.plan_range(column), '">=0"']
+        if expr.platform is not None:
+            crit += [self.src.plan_range("platform"), _string(expr.platform)]
+        crit += [x for other in expr.others for x in (self.src.plan_range("platform"), _string("<>" + other))]
+        return f"COUNTIFS({','.join(crit)})"
+
     def write(self, expr: Expr, back: int) -> str:
         if isinstance(expr, Posts):
-            crit = self.plan_criteria(back, expr.planned)
-            for column in expr.filled:
-                crit += [self.src.plan_range(column), '">=0"']
-            return f"COUNTIFS({','.join(crit)})"
+            return self.posts(expr, back)
         if isinstance(expr, Contacts):
             return "+".join(f"COUNTIFS({','.join(self.leads_criteria(back, stage))})"
                             for stage in expr.stages or (None,))

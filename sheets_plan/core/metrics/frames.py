@@ -83,12 +83,20 @@ class _FrameEvaluator:
             total = total + np.nan_to_num(part)
         return np.where(np.isnan(np.vstack(parts)).all(axis=0), np.nan, total)
 
+    def posts(self, expr: Posts) -> pd.DataFrame:
+        """The posts a Posts expression counts, as its COUNTIFS criteria choose them."""
+        rows = self.rows if expr.planned else self.published
+        for column in expr.filled:
+            rows = rows[rows[column] >= 0]
+        if expr.platform is not None:
+            rows = rows[_matches(rows["platform"], expr.platform)]
+        for other in expr.others:  # "<>VK": every other cell, a blank one too
+            rows = rows[~_matches(rows["platform"], other)]
+        return rows
+
     def value(self, expr: Expr, weeks: pd.DatetimeIndex) -> np.ndarray:
         if isinstance(expr, Posts):
-            rows = self.rows if expr.planned else self.published
-            for column in expr.filled:
-                rows = rows[rows[column] >= 0]
-            return rows.groupby("_week").size().reindex(weeks, fill_value=0).to_numpy(dtype=float)
+            return self.posts(expr).groupby("_week").size().reindex(weeks, fill_value=0).to_numpy(dtype=float)
         if isinstance(expr, Total):
             sums = self.sums(expr.filled)
             total = None

@@ -161,9 +161,7 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):
 
     def condition(self, rule: Rule, table: Table) -> pd.Series:
         """Rows the rule applies to: `when` choices held, and the stats delay passed."""
-        mask = pd.Series(True, index=table.frame.index)
-        for column, keys in rule.when.items():
-            mask &= table.frame[column].isin(keys)
+        mask = _chosen(rule, table.frame)
         if rule.after_stats_days:
             date = table.frame[date_column(table.tab)]
             mask &= date <= self.today - pd.Timedelta(days=self.template.stats_after_days)
@@ -263,6 +261,17 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):
                 if rule.check == "link":
                     unusable[column] |= ~self.is_url(table, column)
         return required, required & unusable
+
+
+def _chosen(rule: Rule, frame: pd.DataFrame) -> pd.Series:
+    """Rows holding one of each `when` column's choices and none of an `unless` column's (a
+    platform that does not give a figure is not asked for it)."""
+    mask = pd.Series(True, index=frame.index)
+    for column, keys in rule.when.items():
+        mask &= frame[column].isin(keys)
+    for column, keys in rule.unless.items():
+        mask &= ~frame[column].isin(keys)
+    return mask
 
 
 def _holds_people(table) -> bool:
