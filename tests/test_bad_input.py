@@ -81,7 +81,7 @@ FLAGGED = [  # (id, edit, rule, cell)
     ("hex", cell("K2", "0x10"), "types", "K2"),
     ("blank-spaces", cell("F2", "   "), "required", "F2"),
     ("empty-string", cell("C2", "", text=True), "required", "C2"),
-    ("formula-typed-into-stats", cell("O2", "=1+1"), "stats", "O2"),
+    ("formula-typed-into-stats", cell("O2", "=1+1"), "stats_reach", "O2"),
     ("date-garbage", cell("A2", "tomorrow"), "types", "A2"),
     ("date-impossible", cell("A2", "32.13.2026"), "types", "A2"),
     ("date-number-typo", cell("A2", 7), "types", "A2"),

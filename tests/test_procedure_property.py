@@ -255,9 +255,12 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
         else:
             seen_links.add(link.strip().rstrip("/"))
         if status == "published" and date and date + dt.timedelta(days=7) <= as_of:
+            platform = a_platform(get("platform"))  # VK gives no saves; Telegram no saves, no reach
             for k in STATS:
-                if blank(get(k)):
-                    flag(k, "stats")
+                rule = {"saves": "stats_saves", "reach": "stats_reach"}.get(k, "stats")
+                lacking = {"vk": ("saves",), "telegram": ("saves", "reach")}.get(platform or "", ())
+                if blank(get(k)) and k not in lacking:
+                    flag(k, rule)
         for k in inputs:
             if invalid(k, get(k)):
                 flag(k, "types")
@@ -334,7 +337,8 @@ def reference(as_of, layout, plan, account) -> tuple[set, list[str]]:
                       <= max(b for _, b in spans) + dt.timedelta(days=366)):
         flags.add(("plan", 0, "", "", "as_of_far", "error", ""))
         # one mistake, one flag: the day is the typo, not each date it makes look early or late
-        flags = {f for f in flags if f[4] not in ("weekly", "future", "overdue", "stats")}
+        flags = {f for f in flags if f[4] not in ("weekly", "future", "overdue", "stats", "stats_reach",
+                                                   "stats_saves")}
         runs = []
     return flags, runs
 
