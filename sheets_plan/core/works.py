@@ -72,6 +72,8 @@ def posts_frame(plan: pd.DataFrame, times: pd.Series, texts: dict[str, pd.Series
         out[column] = plan[column]
     parts = out[["likes", "comments", "saves", "shares"]]
     out["interactions"] = parts.sum(axis=1).where(parts.notna().any(axis=1))
+    for key in ("rubric", "format", "platform"):  # as a criterion compares them: letter case aside
+        out["_" + key] = out[key].map(lambda v: v.lower() if isinstance(v, str) else None)
     return out[mask.to_numpy() & out["date"].notna().to_numpy()]
 
 
@@ -133,9 +135,9 @@ def select(posts: pd.DataFrame, selector) -> pd.DataFrame:
     if kind == "hour":
         return posts[in_slot(posts["time"], *value)]
     columns, values = (["platform", "format"], value) if kind == "pair" else ([value[0]], (value[1],))
-    mask = pd.Series(True, index=posts.index)
-    for column, text in zip(columns, values):
-        mask &= posts[column].map(lambda v, t=text.lower(): isinstance(v, str) and v.lower() == t).astype(bool)
+    mask = np.ones(len(posts), dtype=bool)
+    for column, text in zip(columns, values):  # as a criterion matches: letter case aside (a number never)
+        mask &= (posts["_" + column] == text.lower()).to_numpy(dtype=bool)
     return posts[mask]
 
 
