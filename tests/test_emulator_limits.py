@@ -3,6 +3,9 @@ cell limit (through the real gspread client), and the product stops before a wri
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import gspread
 import pytest
 
@@ -83,3 +86,47 @@ def test_repeat_cell_writes_text_format_runs(google):
     cell = data["sheets"][0]["data"][0]["rowData"][0]["values"][0]
     assert cell["textFormatRuns"] == [{"format": {"bold": True}}, {"startIndex": 4, "format": {"italic": True}}]
     assert cell["userEnteredValue"] == {"stringValue": "bold then italic"}
+
+
+def test_a_local_workbook_past_google_s_limit_is_written_with_advice(tmp_path):
+    """The local workbook keeps working past Google's 10 million cells (Excel's and LibreOffice's
+    limits are far larger): the write is made, and the command says in one line that the file
+    would not open in Google Sheets."""
+    import click
+    import openpyxl
+    from click.testing import CliRunner
+
+    from sheets_plan import LocalBackend, provision
+    from sheets_plan.cli.output import run_errors
+    from sheets_plan.errors import Advice
+
+    backend = LocalBackend(tmp_path)
+    path = provision(backend, "Big", admins=["Anna"], locale="en")
+    # a value typed 600 000 rows down, past column S: the Plan alone spans 12 million cells
+    grow = [{"updateSheetProperties": {"properties": {"sheetId": 1001, "gridProperties": {"rowCount": 600_000}},
+                                       "fields": "gridProperties.rowCount"}},
+            {"updateCells": {"start": {"sheetId": 1001, "rowIndex": 599_999, "columnIndex": 20},
+                             "rows": [{"values": [{"userEnteredValue": {"stringValue": "far down"}}]}],
+                             "fields": "userEnteredValue"}},
+            {"updateCells": {"start": {"sheetId": 1001, "rowIndex": 1, "columnIndex": 5},
+                             "rows": [{"values": [{"userEnteredValue": {"stringValue": "still written"}}]}],
+                             "fields": "userEnteredValue"}}]
+    @click.command()
+    @run_errors
+    def write():
+        backend.batch_update(path, grow)
+
+    result = CliRunner().invoke(write, [])
+    assert result.exit_code == 0 and result.output.count("\n") == 1
+    assert re.fullmatch(r"warning: Big\.xlsx: the workbook now holds 1[0-9 ]+ cells, past Google Sheets' limit of "
+                        r"10 000 000: it works here, but would not open in Google Sheets; archive old weeks into "
+                        r"another workbook or split the project before moving it there\n", result.output)
+    assert openpyxl.load_workbook(path)["Plan"]["F2"].value == "still written"
+    with warnings.catch_warnings(record=True) as said:  # a write that grows nothing says nothing
+        warnings.simplefilter("always")
+        backend.batch_update(path, [{"updateCells": {"start": {"sheetId": 1001, "rowIndex": 1, "columnIndex": 5},
+                                                     "rows": [{"values": [{"userEnteredValue": {"stringValue": "x"}}]}],
+                                                     "fields": "userEnteredValue"}}])
+        backend.batch_update(path, [{"updateSheetProperties": {"properties": {  # no size in an xlsx: none grows
+            "sheetId": 1002, "gridProperties": {"rowCount": 700_000}}, "fields": "gridProperties.rowCount"}}])
+    assert not [w for w in said if issubclass(w.category, Advice)]

@@ -10,10 +10,12 @@ workbook behind (xlsx/).
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 from .base import ProjectRef
-from sheets_plan.errors import RunError
+from sheets_plan.errors import Advice, RunError
+from sheets_plan.sheets import limits
 from sheets_plan.sheets.a1 import quote_title
 from sheets_plan.sheets.values import Grid
 from sheets_plan.model import ModelError
@@ -125,12 +127,15 @@ class LocalBackend:
         book = self._book(sid)
         self._writable(book.path)
         self._open.pop(sid, None)  # whatever happens, the next call reads the file again
+        before = _used_cells(book)
         try:
-            return xlsx.apply(book, requests)
+            replies = xlsx.apply(book, requests)
         except ModelError as e:
             raise RunError(f"{sid}: {e}") from None
         except WorkbookError as e:
             raise RunError(str(e)) from None
+        _past_google_limit(sid, before, _used_cells(book))
+        return replies
 
     def set_tags(self, sid: str, tags: dict[str, str]) -> None:
         """Set these tags, keep the others (as Drive's appProperties patch does)."""
@@ -177,3 +182,22 @@ class LocalBackend:
     def cell_link(self, sheet_id: int, title: str, a1: str, label: str) -> str:
         target = "#" + quote_title(title) + "!" + a1
         return '=HYPERLINK("' + target.replace('"', '""') + '","' + label.replace('"', '""') + '")'
+
+
+def _used_cells(book: Book) -> int:
+    """The cells Google Sheets would count on importing the file: each sheet's used rows × columns
+    (an xlsx file keeps no grid size of its own)."""
+    return sum(rows * cols for rows, cols in (ws.extent() for ws in book.sheets.values()))
+
+
+def _past_google_limit(sid: str, before: int, after: int) -> None:
+    """A write that leaves the workbook past Google Sheets' cell limit, and grew it, is made (Excel
+    and LibreOffice hold far more), with advice: the file would not open in Google Sheets."""
+    if after > limits.CELL_LIMIT and after > before:
+        def n(x: int) -> str:
+            return f"{x:,}".replace(",", " ")
+
+        warnings.warn(Advice(f"{Path(sid).name}: the workbook now holds {n(after)} cells, past Google Sheets' limit "
+                             f"of {n(limits.CELL_LIMIT)}: it works here, but would not open in Google Sheets; "
+                             "archive old weeks into another workbook or split the project before moving it there"),
+                      stacklevel=3)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 
 import click
 
 from sheets_plan.core.template import TemplateError
-from sheets_plan.errors import RunError
+from sheets_plan.errors import Advice, RunError
 
 from .options import EXIT_RUN_ERROR
 
@@ -32,7 +33,10 @@ def run_errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():  # advice is one line on stderr, not a Python warning
+                warnings.simplefilter("always", Advice)
+                warnings.showwarning = lambda message, *_: click.echo(f"warning: {message}", err=True)
+                return fn(*args, **kwargs)
         except (RunError, TemplateError) as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(EXIT_RUN_ERROR)
