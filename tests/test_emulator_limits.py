@@ -88,6 +88,60 @@ def test_repeat_cell_writes_text_format_runs(google):
     assert cell["userEnteredValue"] == {"stringValue": "bold then italic"}
 
 
+def _values(book, ranges: str, fields: str | None = None) -> list[dict]:
+    params = {"includeGridData": "true", "ranges": ranges} | ({"fields": fields} if fields else {})
+    return [c for row in book.fetch_sheet_metadata(params)["sheets"][0]["data"][0]["rowData"] for c in row["values"]]
+
+
+def test_grid_data_carries_the_effective_format_and_the_formatted_value(google):
+    """A cell's effective format is the default with its own laid over it, and a conditional rule
+    that holds for it (a rule that makes a cell bold makes its effective format bold); its formatted
+    value is what it shows."""
+    _, _, book = google
+    sid = book.sheet1.id
+    book.sheet1.update([["seven", 7], ["three", 3], [True, 12]], "A1:B3", raw=False)
+    book.batch_update({"requests": [
+        {"repeatCell": {"range": {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+                                  "endColumnIndex": 1},
+                        "cell": {"userEnteredFormat": {"textFormat": {"italic": True}}},
+                        "fields": "userEnteredFormat.textFormat.italic"}},
+        {"addConditionalFormatRule": {"index": 0, "rule": {
+            "ranges": [{"sheetId": sid, "startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 1,
+                        "endColumnIndex": 2}],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": "=B1>5"}]},
+                            "format": {"textFormat": {"bold": True}}}}}}]})
+    a1, b1, a2, b2, a3, b3 = _values(book, "A1:B3")
+    assert a1["formattedValue"] == "seven" and b1["formattedValue"] == "7" and a3["formattedValue"] == "TRUE"
+    assert a1["effectiveFormat"]["textFormat"]["italic"] is True and a1["effectiveFormat"]["textFormat"]["bold"] is False
+    assert a1["effectiveFormat"]["padding"] == {"top": 2, "right": 3, "bottom": 2, "left": 3}  # the default's
+    assert [c["effectiveFormat"]["textFormat"]["bold"] for c in (b1, b2, b3)] == [True, False, True]
+    assert "effectiveFormat" not in b2.get("userEnteredFormat", {}) and "userEnteredFormat" not in b1
+    only = _values(book, "B1:B2", "sheets.data.rowData.values.effectiveFormat.textFormat.bold")
+    assert only == [{"effectiveFormat": {"textFormat": {"bold": True}}}, {"effectiveFormat": {"textFormat": {
+        "bold": False}}}]
+
+
+def test_a_formatted_value_is_what_values_get_shows_and_a_colour_scale_is_refused_with_501(google):
+    """A cell's formattedValue is values.get's formatted value (a fraction, an error, a percent);
+    the colour a colour scale gives a cell is not emulated: 501, not a guess."""
+    _, _, book = google
+    sid = book.sheet1.id
+    book.sheet1.update([[0.5, "=1/0", 0.25]], "A1:C1", raw=False)
+    book.batch_update({"requests": [{"repeatCell": {
+        "range": {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 2, "endColumnIndex": 3},
+        "cell": {"userEnteredFormat": {"numberFormat": {"type": "PERCENT", "pattern": "0.0%"}}},
+        "fields": "userEnteredFormat.numberFormat"}}]})
+    shown = [c["formattedValue"] for c in _values(book, "A1:C1", "sheets.data.rowData.values.formattedValue")]
+    assert shown == book.sheet1.get("A1:C1")[0] == ["0.5", "#DIV/0!", "25.0%"]
+    book.batch_update({"requests": [{"addConditionalFormatRule": {"index": 0, "rule": {
+        "ranges": [{"sheetId": sid, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 1}],
+        "gradientRule": {"minpoint": {"color": {"red": 1}, "type": "MIN"},
+                         "maxpoint": {"color": {"green": 1}, "type": "MAX"}}}}}]})
+    with pytest.raises(gspread.exceptions.APIError) as e:
+        _values(book, "A1", "sheets.data.rowData.values.effectiveFormat")
+    assert e.value.response.status_code == 501 and "gradient" in e.value.response.text
+
+
 def test_a_local_workbook_past_google_s_limit_is_written_with_advice(tmp_path):
     """The local workbook keeps working past Google's 10 million cells (Excel's and LibreOffice's
     limits are far larger): the write is made, and the command says in one line that the file

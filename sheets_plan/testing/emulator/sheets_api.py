@@ -9,6 +9,7 @@ from sheets_plan.model.responses import shaped
 from sheets_plan.sheets.a1 import col_letter, quote_title
 from .a1 import check_limits, resolve
 from .drive_query import SPREADSHEET
+from .cell_formats import SHOWN, add_shown
 from .errors import ApiError, selects
 from .state import Store
 from .transport import Call
@@ -73,7 +74,7 @@ class SheetsApi:
         fields = call.one("fields")
         include = selects(fields, ["sheets", "data"]) if fields else call.flag("includeGridData")
         ranges = [self._normal_range(ss, r) for r in call.many("ranges")]
-        return 200, with_default_format(ss.resource(include_grid=include, ranges=ranges or None))
+        return 200, with_shown(ss, ss.resource(include_grid=include, ranges=ranges or None), fields if include else "")
 
     def _normal_range(self, ss: model.Spreadsheet, text: str) -> str:
         """A range of spreadsheets.get in the form the model reads: 'Title'!A2:C (or 'Title')."""
@@ -98,8 +99,9 @@ class SheetsApi:
         out = {"spreadsheetId": ss.id, "replies": [shaped(reply) for reply in replies]}
         if body.get("includeSpreadsheetInResponse"):
             ranges = [self._normal_range(ss, r) for r in body.get("responseRanges") or []]
-            out["updatedSpreadsheet"] = with_default_format(ss.resource(
-                include_grid=bool(body.get("responseIncludeGridData")), ranges=ranges or None))
+            grid = bool(body.get("responseIncludeGridData"))
+            out["updatedSpreadsheet"] = with_shown(ss, ss.resource(include_grid=grid, ranges=ranges or None),
+                                                   None if grid else "")
         return 200, out
 
 
@@ -118,6 +120,17 @@ DEFAULT_FORMAT = {
 def with_default_format(resource: dict) -> dict:
     resource.setdefault("properties", {})["defaultFormat"] = copy.deepcopy(DEFAULT_FORMAT)
     return resource
+
+
+def with_shown(ss: model.Spreadsheet, resource: dict, fields: str | None) -> dict:
+    """The resource with its defaultFormat, and each cell's effective format and formatted value where
+    the answer holds grid data that asks for them (`fields`: the request's mask; None: every field;
+    "": no grid data)."""
+    wanted = [k for k in SHOWN if fields is None or (fields and selects(fields, ["sheets", "data", "rowData",
+                                                                                  "values", k]))]
+    if wanted:
+        add_shown(ss, resource, DEFAULT_FORMAT, wanted)
+    return with_default_format(resource)
 
 
 CELL_LIMIT = 10_000_000  # Google's: the cells of all a spreadsheet's sheets together
