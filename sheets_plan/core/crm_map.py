@@ -54,7 +54,7 @@ def crm_maps(data: dict, problem) -> dict[str, CrmMap]:
         team = {}
     for key in sorted(set(team) - ACCOUNT_KEYS):
         problem(f"amocrm.{key}", f"unknown key; one of {', '.join(sorted(ACCOUNT_KEYS))}")
-    out = {}
+    out: dict[str, CrmMap] = {}
     projects = data.get("projects", {})
     if not isinstance(projects, dict):
         problem("projects", 'must be tables: [projects."Project name".amocrm]')

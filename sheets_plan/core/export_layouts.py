@@ -40,10 +40,10 @@ class ExportLayout:
             wanted = {header_key(n) for n in names}
             return next((i for i, k in enumerate(keys) if k in wanted), None)
 
-        found = {"link": find(self.link)}
-        found |= {stat: find(names) for stat, names in self.stats.items()}
-        found |= {"date": find(self.date), "account": find(self.account), "followers": find(self.followers)}
-        found = {k: v for k, v in found.items() if v is not None}
+        where = {"link": find(self.link)}
+        where |= {stat: find(names) for stat, names in self.stats.items()}
+        where |= {"date": find(self.date), "account": find(self.account), "followers": find(self.followers)}
+        found = {k: v for k, v in where.items() if v is not None}
         posts = "link" in found and any(s in found for s in self.stats)
         return found if posts or {"date", "followers"} <= set(found) else None
 

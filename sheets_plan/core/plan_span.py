@@ -67,7 +67,7 @@ def years_of(values: pd.Series, yearless: pd.Series, as_of: dt.date) -> tuple[pd
             unsure.append(row)
             continue
         off = {d: max(known[0] - d, d - known[1], pd.Timedelta(0)) for d in options}
-        values[row] = min(off, key=off.get)
+        values[row] = min(off, key=lambda d: off[d])
         if off[values[row]] > pd.Timedelta(days=92):
             unsure.append(row)
     return values, pd.Index(unsure, dtype="int64")

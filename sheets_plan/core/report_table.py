@@ -39,7 +39,8 @@ def render_text(frame: pd.DataFrame, locale: str, group_label: str | None = None
     week-over-week companion or None) pairs, default the main figures; "all": every column."""
     shown = SHOWN if shown is None else [(k, None) for k in frame.columns] if shown == "all" else shown
     by = frame.index.names[0] if frame.index.nlevels > 1 else None
-    header = ([group_label or by] if by else []) + [WEEK[locale]] + [kpis.label(k, locale) for k, _ in shown]
+    header: list[str] = ([str(group_label or by)] if by else []) + [WEEK[locale]] + [
+        kpis.label(k, locale) for k, _ in shown]
     lines = []
     for index, row in frame.iterrows():
         group, week = index if by else (None, index)
@@ -64,9 +65,9 @@ def to_json(frame: pd.DataFrame) -> list[dict]:
         group, week = index if by else (None, index)
         item = ({by: group} if by else {}) | {"week": week.isoformat()}
         for key, value in row.items():  # a count is a whole number: 2, not 2.0
-            value = None if isinstance(value, float) and math.isnan(value) else float(value)
-            whole = value is not None and value.is_integer() and kpis.kind(key) in WHOLE
-            item[key] = int(value) if whole else value
+            number = None if isinstance(value, float) and math.isnan(value) else float(value)
+            whole = number is not None and number.is_integer() and kpis.kind(key) in WHOLE
+            item[key] = int(number) if whole and number is not None else number
         rows.append(item)
     return rows
 

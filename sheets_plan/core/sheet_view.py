@@ -142,7 +142,7 @@ def _column_cleanups(table: Table, column: Column, locale: str) -> pd.DataFrame 
         if column.choices == ADMINS:
             wanted = value.astype(object)
         else:
-            labels = {c.key: c.label(locale) for c in column.choices}
+            labels = {c.key: c.label(locale) for c in column.fixed_choices}
             wanted = value.map(labels)
         typed = cells.raw.where(text, None)
         mask = usable & (typed != wanted).to_numpy()

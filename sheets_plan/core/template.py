@@ -71,6 +71,11 @@ class Column:
         return self.labels[locale]
 
     @property
+    def fixed_choices(self) -> tuple[Choice, ...]:
+        """The template's own choices (none for the project's admins, or a column without choices)."""
+        return self.choices if isinstance(self.choices, tuple) else ()
+
+    @property
     def computed(self) -> bool:
         return self.owner == "tool"
 

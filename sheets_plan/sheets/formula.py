@@ -144,7 +144,7 @@ def _tokens(formula: str, seps: str = ",;", array_seps: str = ",\\") -> list[tup
             add("string" if ch == '"' else "sheet", formula[i:j + 1])  # unterminated: to the end
             i = j + 1
         elif _WORD_START.match(ch):
-            word = _WORD.match(formula, i).group()
+            word = _WORD.match(formula, i).group()  # type: ignore[union-attr]  # _WORD_START matched here
             i += len(word)
             if i < n and formula[i] == "(" and _NAME.match(word):
                 add("func", word)

@@ -200,7 +200,7 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):
         """Locale label of each row's value in a choice column ("" where it has none)."""
         if key not in table.frame:
             return pd.Series("", index=table.frame.index)
-        labels = {c.key: c.label(self.locale) for c in table.tab.column(key).choices}
+        labels = {c.key: c.label(self.locale) for c in table.tab.column(key).fixed_choices}
         return table.frame[key].map(labels).fillna("")
 
     def render(self, rule: Rule, fields: dict, n: int) -> np.ndarray:
