@@ -242,9 +242,9 @@ class _Builder:
             for f, figure in enumerate(works.FIGURES):
                 c = 1 + p * len(works.FIGURES) + f
                 base = figure.removesuffix("_diff")
-                if figure.endswith("_diff"):
-                    own = f"${col_letter(1 + p * len(works.FIGURES) + works.FIGURES.index(base))}{r + 1}"
-                    text = _diff(own, own.replace(str(r + 1), str(project + 1))) if project is not None else '""'
+                if figure.endswith("_diff"):  # against the project's own figure, in its row
+                    letter = col_letter(1 + p * len(works.FIGURES) + works.FIGURES.index(base))
+                    text = _diff(f"${letter}{r + 1}", f"${letter}{project + 1}") if project is not None else '""'
                 else:
                     text = ratios[figure]
                 pattern = _FORMATS.get(figure, _FORMATS["rate"])
