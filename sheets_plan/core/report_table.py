@@ -44,7 +44,7 @@ def render_text(frame: pd.DataFrame, locale: str, group_label: str | None = None
     lines = []
     for index, row in frame.iterrows():
         group, week = index if by else (None, index)
-        cells = ([group] if by else []) + [week.strftime("%d.%m.%Y")]
+        cells: list[str] = ([str(group)] if by else []) + [week.strftime("%d.%m.%Y")]
         for key, change in shown:
             rate = kpis.kind(key) in ("rate", "points")
             cells.append(f"{_number(row.get(key), rate)} {_arrow(row.get(change)) if change else ' '}")
