@@ -3,7 +3,7 @@
 :func:`build_weekly` returns the requests that rebuild the tab completely
 (same inputs, same requests: idempotent) and where every figure lands, so
 a test can read computed values back and compare them with
-:func:`sheets_plan.metrics.weekly_figures`.
+:func:`sheets_plan.core.metrics.weekly_figures`.
 
 Layout (0-based rows)::
 

@@ -1,8 +1,8 @@
 """The weekly metrics as data: blocks, the metric list, and what each depends on.
 
-The definitions in words are in :mod:`sheets_plan.metrics`; the formula writer
-(:mod:`sheets_plan.metric_formulas`) and the pandas evaluator
-(:mod:`sheets_plan.metric_frames`) both read these trees. Pure.
+The definitions in words are in :mod:`sheets_plan.core.metrics.glossary`; the formula writer
+(:mod:`sheets_plan.core.metrics.formulas`) and the pandas evaluator
+(:mod:`sheets_plan.core.metrics.frames`) both read these trees. Pure.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The formula of a Weekly-tab cell, written from a metric's tree (see :mod:`sheets_plan.metrics`).
+"""The formula of a Weekly-tab cell, written from a metric's tree (see :mod:`sheets_plan.core.metrics`).
 
 Pure: template positions in, formula text (internal form) out.
 """

@@ -1,4 +1,4 @@
-"""The weekly figures with pandas, from the same trees as the formulas (see :mod:`sheets_plan.metrics`).
+"""The weekly figures with pandas, from the same trees as the formulas (see :mod:`sheets_plan.core.metrics`).
 
 Pure: frames in, a frame out.
 """
