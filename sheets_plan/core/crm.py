@@ -216,7 +216,7 @@ def _platform(lead: dict, r: Resolved, platforms: list[str]) -> str | None:
     if r.platform_field is not None:
         texts = _values(lead, field_id=r.platform_field[1])
     elif r.sources:
-        texts = [r.sources.get(lead.get("source_id"), "")]
+        texts = [r.sources.get(lead.get("source_id"), "")]  # type: ignore[arg-type]  # no source: None, no name
     else:
         texts = list(lead.get("tags") or [])
     for text in texts:
@@ -230,7 +230,7 @@ def _platform(lead: dict, r: Resolved, platforms: list[str]) -> str | None:
 
 def register_grid(leads: list[Card], tab: Tab, locale: str, title: str) -> Grid:
     """The cards as the Leads tab's rows (its headers in the project's language), for the same check."""
-    stage = {c.key: c.label(locale) for c in tab.column("stage").choices}
+    stage = {c.key: c.label(locale) for c in tab.column("stage").fixed_choices}
     values = {"first_contact": lambda c: serial(c.came), "platform": lambda c: c.platform,
               "responsible": lambda c: c.admin, "name": lambda c: c.name or None, "phone": lambda c: c.phone,
               "profile": lambda c: c.profile, "email": lambda c: c.email, "product": lambda c: c.product,
@@ -245,11 +245,11 @@ SAME = {"ru": "{column}: тот же контакт, что в сделке AmoC
 _KEYS = {"phone": personal.phone_key, "profile": personal.profile_key}  # as the same_contact check compares
 
 
-def crm_flags(report: Report, leads: list[Card], tab_key: str, same_contact: set[str] = frozenset(),
+def crm_flags(report: Report, leads: list[Card], tab_key: str, same_contact: set[str] | frozenset[str] = frozenset(),
               locale: str = "ru", labels: dict[str, str] | None = None) -> Report:
     """The register's flags as the leads': tab "crm", the lead's id for its row, no cell. A
     `same_contact` rule's flag names the other lead by its id (a register's flag names a row)."""
-    firsts: dict[tuple[str, str], int] = {}
+    firsts: dict[tuple[str, str | None], int] = {}
     for c in leads:  # the first lead of each phone and profile, as the check finds the first row
         for column, key_of in _KEYS.items():
             value = getattr(c, column)

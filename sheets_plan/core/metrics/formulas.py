@@ -42,9 +42,9 @@ class Sources:
     account_columns: Mapping[str, str]
     published: str  # the status label that means published, in the sheet's language
     leads: str | None = None  # the Leads tab, when the funnel counts the register
-    leads_columns: Mapping[str, str] = None
-    stages: Mapping[str, str] = None  # stage key -> its label in the sheet's language
-    stage_columns: Mapping[str, str] = None  # a stage counted in a column of its own (a CRM's refusals)
+    leads_columns: Mapping[str, str] | None = None
+    stages: Mapping[str, str] | None = None  # stage key -> its label in the sheet's language
+    stage_columns: Mapping[str, str] | None = None  # a stage counted in a column of its own (a CRM's refusals)
 
     @property
     def register(self) -> bool:
@@ -64,7 +64,7 @@ class Sources:
             at = where.get(tab.key) or {c.key: i for i, c in enumerate(tab.columns)}
             return {c.key: col_letter(at[c.key]) for c in tab.columns}
 
-        counted = {}
+        counted: dict = {}
         if template.register and register is not None:  # a project's AmoCRM leads, in the tool's tab
             counted = {"leads": quote_title(register.title),
                        "leads_columns": {k: col_letter(i) for k, i in register.positions.items()},
@@ -84,7 +84,7 @@ class Sources:
         return f"{self.plan}!${letter}:${letter}"
 
     def leads_range(self, key: str) -> str:
-        letter = self.leads_columns[key]
+        letter = (self.leads_columns or {})[key]  # only asked where the funnel counts the register
         return f"{self.leads}!${letter}:${letter}"
 
     def account_range(self, key: str) -> str:
@@ -109,7 +109,7 @@ class RowContext:
     src: Sources
     week: str  # the cell holding the week's Monday, e.g. "$A5"
     group: tuple[str, str] | None = None  # (plan column key, criterion expression)
-    cells: Mapping[tuple[str, int], str] = None  # (metric key, weeks back) -> "$D5"
+    cells: Mapping[tuple[str, int], str] | None = None  # (metric key, weeks back) -> "$D5"
     name: str | None = None  # the cell holding the platform's name, e.g. "$C40"
     platforms: tuple["RowContext", ...] = ()
 
@@ -179,7 +179,7 @@ class _FormulaWriter:
         src, week = self.src, self.ctx.week
         crit = _week_criteria(src.leads_range, "first_contact", week, back)
         if stage is not None:
-            crit += [src.leads_range(src.stage_column(stage)), _string(src.stages[stage])]
+            crit += [src.leads_range(src.stage_column(stage)), _string((src.stages or {})[stage])]
         if self.ctx.group is not None:
             column, criterion = self.ctx.group
             crit += [src.leads_range(column), criterion]
