@@ -92,6 +92,14 @@ def project_span(template, tables: dict) -> tuple[pd.Timestamp, pd.Timestamp] | 
     return min(s[0] for s in spans), max(s[1] for s in spans)
 
 
+def first_week(template, tables: dict, as_of: dt.date) -> dt.date:
+    """The Monday of the project's first plausible dated row (of as_of's week when it has none, or
+    when that row is later): where the Weekly tab's weeks and What works' all time begin."""
+    found = project_span(template, tables)
+    first = as_of if found is None else min(found[0].date(), as_of)
+    return first - dt.timedelta(days=first.weekday())
+
+
 def far_from(template, tables: dict, day) -> dict | None:
     """When `day` is more than a year from every dated row (a typo in the day), the as_of_far
     message's fields ({as_of}, {span}); else None."""

@@ -162,6 +162,11 @@ class Template:
     def tab_of_kind(self, kind: str) -> Tab:
         return next(t for t in self.tabs if t.kind == kind)
 
+    def published(self, locale: str) -> str:
+        """The plan's status that means published, as the sheet spells it in this language."""
+        status = self.tab_of_kind("plan").column("status")
+        return next(c for c in status.fixed_choices if c.key == "published").label(locale)
+
     def optional_tab(self, kind: str) -> Tab | None:
         """The tab of an optional kind (leads, kpi), or None when the template leaves it out."""
         return next((t for t in self.tabs if t.kind == kind), None)
@@ -422,8 +427,6 @@ class _Loader(_TabLoader, _RuleLoader):
                         self.works(data.get("works", {}), platforms))
 
     def works(self, raw, platforms: tuple[str, ...]) -> WorksSpec:
-        if not isinstance(raw, dict):
-            self.fail("works", "must be a table")
         self.keys(raw, "works", {"weeks", "min_posts", "hours", "by_views"}, set())
         hours = raw.get("hours", list(WorksSpec.hours))
         if (not isinstance(hours, list) or not hours or hours[0] != 0 or hours != sorted(set(hours))

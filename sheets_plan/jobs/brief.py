@@ -159,8 +159,7 @@ def _get(row: pd.Series | None, key: str):
 
 
 def _published(snap) -> str:
-    status = snap.template.tab_of_kind("plan").column("status")
-    return next(c for c in status.choices if c.key == "published").label(snap.locale).casefold()
+    return snap.template.published(snap.locale).casefold()
 
 
 def _week_rows(plan: pd.DataFrame, week: dt.date) -> pd.DataFrame:

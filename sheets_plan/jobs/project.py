@@ -112,11 +112,8 @@ def plan_weeks(snap: Snapshot, limit: int | None = WEEKLY_WEEKS) -> list[dt.date
     register) to the as-of week: the last `limit` of them (None: all)."""
     if limit is not None and limit < 1:
         raise ValueError(f"weeks must be at least 1, not {limit}")
-    span = plan_span.project_span(snap.template, snap.tables)  # a year typo does not stretch the tab
     last = dates.monday(snap.as_of)
-    if span is None:
-        return [last]
-    first = dates.monday(min(span[0].date(), snap.as_of))
+    first = plan_span.first_week(snap.template, snap.tables, snap.as_of)  # a year typo does not stretch it
     if limit is not None:
         first = max(first, last - dt.timedelta(weeks=limit - 1))
     return dates.weeks_from(first, last)
@@ -209,8 +206,7 @@ def figures(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, by: str | None = N
     formulas see them (the same definitions as the formulas), for the last
     `weeks` plan weeks (None: all). `by="platform"` / `"responsible"`: the
     Weekly tab's breakdown, a (group, week) index."""
-    plan = snap.template.tab_of_kind("plan")
-    published = next(c for c in plan.column("status").choices if c.key == "published").label(snap.locale)
+    published = snap.template.published(snap.locale)
     groups = dict(zip(BREAKDOWNS, summary_groups(snap)))
     return metrics.weekly_figures(sheet_view.sheet_view(snap.tables["plan"]), sheet_view.sheet_view(snap.tables["account"]),
                                   plan_weeks(snap, weeks), published=published, by=by,

@@ -8,7 +8,7 @@ import dataclasses
 
 import pandas as pd
 
-from sheets_plan.core import dates, metrics, plan_span, sheet_view, works
+from sheets_plan.core import metrics, plan_span, sheet_view, works
 from sheets_plan.core.cells import TEXT
 from sheets_plan.core.template import WorksSpec
 from sheets_plan.tabs import check_tab, works_tab
@@ -22,17 +22,14 @@ def posts_of(snap: Snapshot) -> pd.DataFrame:
     table = snap.tables[snap.template.tab_of_kind("plan").key]
     texts = {k: table.cells[k].raw.where(table.cells[k].kind == TEXT, None).astype(object) for k in TEXTS}
     times = table.cells["time"].number
-    published = next(c for c in table.tab.column("status").choices if c.key == "published").label(snap.locale)
-    return works.posts_frame(sheet_view.sheet_view(table), times, texts, published)
+    return works.posts_frame(sheet_view.sheet_view(table), times, texts, snap.template.published(snap.locale))
 
 
 def spans_of(snap: Snapshot, spec: WorksSpec, as_of=None) -> dict[str, works.Period]:
     """The periods up to `as_of`'s week (the snapshot's day by default), from the first week of any
     dated row (a year typo stretches nothing)."""
     as_of = as_of or snap.as_of
-    span = plan_span.project_span(snap.template, snap.tables)
-    first = dates.monday(span[0].date()) if span is not None else dates.monday(as_of)
-    return works.periods(min(first, dates.monday(as_of)), as_of, spec)
+    return works.periods(plan_span.first_week(snap.template, snap.tables, as_of), as_of, spec)
 
 
 def works_figures(snap: Snapshot, by: str, weeks: int | None = None) -> pd.DataFrame:

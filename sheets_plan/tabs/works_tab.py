@@ -89,6 +89,13 @@ def literal(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def hour_criteria(src: Sources, first: int, end: int) -> list[str]:
+    """A post's time in the slot: from half a second before its first hour (core.works.in_slot; a
+    criterion's number is rounded as text), in integers (no decimal literal in a formula)."""
+    return [src.plan_range("time"), f'">="&({2 * first * 3600 - 1}/172800)',
+            src.plan_range("time"), f'"<"&({2 * end * 3600 - 1}/172800)']
+
+
 class _Sums:
     """The hidden sums' formulas: one COUNTIFS or SUMIFS each, over the period (a weekday: over
     each of the period's Mondays, added by SUMPRODUCT)."""
@@ -109,9 +116,7 @@ class _Sums:
             return crit, True
         crit += [src.plan_range("date"), f'">="&{first}', src.plan_range("date"), f'"<"&{end}']
         if kind == "hour":
-            a, b = value
-            crit += [src.plan_range("time"), f'">="&({2 * a * 3600 - 1}/172800)',
-                     src.plan_range("time"), f'"<"&({2 * b * 3600 - 1}/172800)']
+            crit += hour_criteria(src, *value)
         elif kind == "pair":
             crit += [src.plan_range("platform"), literal(value[0]), src.plan_range("format"), literal(value[1])]
         elif kind == "text":
@@ -286,10 +291,7 @@ class _Builder:
         if not crit:
             return {"n": "0", "den": "0", "num": "0"}
         src = self.sums.src
-        a, b = slot
-        crit += [src.plan_range("time"), f'">="&({2 * a * 3600 - 1}/172800)',
-                 src.plan_range("time"), f'"<"&({2 * b * 3600 - 1}/172800)',
-                 src.plan_range("platform"), literal(platform)]
+        crit += hour_criteria(src, *slot) + [src.plan_range("platform"), literal(platform)]
         column = src.plan_range("views" if figure == "er_view" else "reach")
         has = [column, '">=0"']
         out = {"n": f"COUNTIFS({','.join(crit + has)})", "den": f"SUMIFS({','.join([column] + crit + has)})",

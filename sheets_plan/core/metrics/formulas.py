@@ -56,8 +56,7 @@ class Sources:
                       leads_title: str | None = None, register: RegisterTab | None = None) -> "Sources":
         plan = template.tab_of_kind("plan")
         account = template.tab_of_kind("account")
-        status = plan.column("status")
-        published = next(c for c in status.choices if c.key == "published").label(locale)
+        published = template.published(locale)
         where = positions or {}
 
         def letters(tab):
