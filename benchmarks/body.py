@@ -31,7 +31,7 @@ from sheets_plan.tabs import weekly_tab
 from sheets_plan.sheets import formula  # noqa: E402
 from sheets_plan.backends.google import request_body  # noqa: E402
 from sheets_plan.model import Spreadsheet  # noqa: E402
-from sheets_plan.core.template import load  # noqa: E402
+from sheets_plan.core.template_load import load  # noqa: E402
 from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.jobs import project as jobs  # noqa: E402
 from sheets_plan.jobs.read import load_snapshot  # noqa: E402

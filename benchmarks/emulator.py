@@ -28,7 +28,7 @@ from sheets_plan.jobs import project as jobs  # noqa: E402
 from sheets_plan.jobs.demo import fill_rows, sample_rows  # noqa: E402
 from sheets_plan.backends.google import GoogleBackend, connect  # noqa: E402
 from sheets_plan.jobs.provision import provision  # noqa: E402
-from sheets_plan.core.template import load  # noqa: E402
+from sheets_plan.core.template_load import load  # noqa: E402
 from sheets_plan.testing.emulator import Emulator  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)

@@ -30,7 +30,7 @@ from pathlib import Path
 import openpyxl
 sys.path.insert(0, sys.argv[1])
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan.core.template import load
+from sheets_plan.core.template_load import load
 from sheets_plan.jobs import demo, project as jobs
 from sheets_plan.jobs.provision import provision
 from sheets_plan.testing.office.recalc import recalculate

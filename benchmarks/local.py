@@ -31,7 +31,7 @@ from sheets_plan.jobs.demo import fill_rows  # noqa: E402
 from validate import ADMINS, make_plan  # noqa: E402
 from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.jobs.provision import provision  # noqa: E402
-from sheets_plan.core.template import load  # noqa: E402
+from sheets_plan.core.template_load import load  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)
 CHILD = """

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sheets_plan import LocalBackend, provision  # noqa: E402
-from sheets_plan.core.template import load  # noqa: E402
+from sheets_plan.core.template_load import load  # noqa: E402
 from sheets_plan.jobs.demo import fill_rows  # noqa: E402
 from sheets_plan.jobs.stats import stats  # noqa: E402
 from sheets_plan.sheets.values import serial  # noqa: E402

@@ -27,7 +27,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from sheets_plan.core import template as template_mod  # noqa: E402
+from sheets_plan.core import template_load as template_mod  # noqa: E402
 from sheets_plan.sheets.values import Grid, serial  # noqa: E402
 from sheets_plan.core.procedure import URL, check, date_column  # noqa: E402
 from sheets_plan.core.table import read_table  # noqa: E402

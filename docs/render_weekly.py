@@ -50,7 +50,7 @@ from sheets_plan.jobs.demo import run_demo  # noqa: E402
 from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.jobs.read import load_snapshot  # noqa: E402
 from sheets_plan.backends.xlsx.charts import xlsx_chart  # noqa: E402
-from sheets_plan.core.template import load  # noqa: E402
+from sheets_plan.core.template_load import load  # noqa: E402
 from sheets_plan.testing.office import recalc  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)  # a Monday: eight full weeks of demo rows before it

@@ -9,7 +9,7 @@ from sheets_plan.testing.emulator import Emulator
 from .google_fixtures import ROBOT, schema_errors
 
 from sheets_plan import LocalBackend, provision
-from sheets_plan.core.template import load
+from sheets_plan.core.template_load import load
 
 
 

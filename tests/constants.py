@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sheets_plan.core.template import load
+from sheets_plan.core.template_load import load
 
 AS_OF = dt.date(2026, 3, 16)                  # a Monday: the week before is complete
 AS_OF_TEXT = AS_OF.isoformat()                # as typed on the command line

@@ -8,8 +8,10 @@ import zipfile
 
 import openpyxl
 
-from sheets_plan.core.template import TABLE_KINDS, load
-from sheets_plan.tabs.structure import LISTS_TITLE
+from sheets_plan.core.template import TABLE_KINDS
+
+from sheets_plan.core.template_load import load
+from sheets_plan.tabs.lists_tab import LISTS_TITLE
 
 _TEMPLATE = load()
 _TABLES = [tab for tab in _TEMPLATE.tabs if tab.kind in TABLE_KINDS]
@@ -27,8 +29,9 @@ def listed_admins(path) -> list[str]:
     names = [c.value for c in wb[title]["A"][1:] if c.value is not None]
     plan = wb[_TEMPLATE.tab_of_kind("plan").title("ru" if title == LISTS_TITLE["ru"] else "en")]
     lists = {dv.formula1 for dv in plan.data_validations.dataValidation if dv.type == "list" and
-             not dv.formula1.startswith('"')}
-    assert lists == {f"'{title}'!$A$2:$A${len(names) + 11}"}, lists
+             dv.formula1.startswith(f"'{title}'!$A")}
+    rubrics = [c.value for c in wb[title]["B"][1:] if c.value is not None]
+    assert lists == {f"'{title}'!$A$2:$A${max(len(names), len(rubrics)) + 11}"}, lists
     return names
 
 

@@ -83,7 +83,7 @@ def test_the_demo_s_weekly_tab_and_report_agree(demo, tmp_path):
     from sheets_plan.jobs import project as jobs
     from sheets_plan.backends.local import LocalBackend
     from sheets_plan.jobs.read import load_snapshot
-    from sheets_plan.core.template import load
+    from sheets_plan.core.template_load import load
     from tests.helpers import weekly_differences
 
     path = demo[1]

@@ -138,7 +138,7 @@ def test_dates_and_targets_are_refused_in_plain_words(plans, tmp_path):
 
 
 def test_a_template_saved_with_a_bom_is_read(plans, tmp_path):
-    from sheets_plan.core.template import default_path
+    from sheets_plan.core.template_load import default_path
 
     bom = tmp_path / "team.toml"
     bom.write_bytes(b"\xef\xbb\xbf" + default_path().read_bytes())

@@ -239,7 +239,7 @@ def test_fill():
 
 
 def test_fill_template_formulas():
-    from sheets_plan.core.template import load
+    from sheets_plan.core.template_load import load
 
     plan = load().tab_of_kind("plan")
     refs = {c.key: f"{chr(65 + i)}7" for i, c in enumerate(plan.columns)}

@@ -58,7 +58,7 @@ def test_with_stats_counts_by_the_facts_the_stats_rules_ask_by():
     platform does not give (VK: saves; Telegram: saves, reach). A template that asks a platform for
     a figure the KPI does not count it by (or the other way round) fails here."""
     from sheets_plan.core.metrics.catalog import NOT_GIVEN, _STATS
-    from sheets_plan.core.template import load
+    from sheets_plan.core.template_load import load
 
     template = load()
     asked = {}

@@ -232,7 +232,7 @@ def test_definitions_are_data():
 
 
 def test_formula_refers_to_laid_out_cells_and_inlines_the_rest():
-    from sheets_plan.core.template import load
+    from sheets_plan.core.template_load import load
 
     src = metrics.Sources.from_template(load(), "ru", "Контент-план", "Аккаунт")
     alone = metrics.formula("posts_wow", metrics.RowContext(src, "$A5", None, {("posts", 0): "$D5"}))

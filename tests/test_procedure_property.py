@@ -193,7 +193,7 @@ def uncounted(key: str, v) -> bool:
         return isinstance(v, str)
     if key == "responsible":
         return v.lower() not in {a.lower() for a in ADMINS}
-    if column.type == "choice":
+    if column.fixed_choices:  # the rubric offers the project's list: none here, so it is free text
         return not isinstance(v, str) or v.lower() != RU_LABEL[name(v)].lower()
     return False
 

@@ -38,7 +38,7 @@ from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
 from sheets_plan.jobs.read import load_snapshot
 from sheets_plan.tabs.snapshot import Snapshot
-from sheets_plan.core.template import load
+from sheets_plan.core.template_load import load
 from sheets_plan.testing.office import recalc
 from tests.helpers import workbook_snapshot
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sheets_plan.core.template import TemplateError, default_path, load, parse
+from sheets_plan.core.template_load import TemplateError, default_path, load, parse
 
 GOOD = default_path().read_text(encoding="utf-8")
 

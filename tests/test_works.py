@@ -1,6 +1,6 @@
 """What works: the tab's live formulas, recalculated by LibreOffice, equal `report --by …` (pandas)
 on every figure, on the demo and after a person's edits in Calc (an hour typed as text, a format
-left empty, a rubric renamed in a row); the check flags those edits; no formula is long."""
+left empty, a rubric renamed in the dropdown's list); the check flags those edits; no formula is long."""
 
 from __future__ import annotations
 
@@ -99,23 +99,33 @@ def test_too_few_posts_show_their_count_and_no_ratio(demo):
 
 @pytest.mark.libreoffice
 def test_a_person_s_edits_are_flagged_and_the_tab_still_equals_report(tmp_path, office):
-    """In Calc a person types an hour as text ("18.00"), leaves a published post's format empty and
-    renames one post's rubric; the check flags the first two, the refreshed tab counts the text
-    hour in no slot, the post without a format in no format, the renamed rubric as its own group,
-    and LibreOffice's recalculation still equals report."""
+    """In Calc a person types an hour as text ("18.00"), leaves a published post's format empty,
+    renames the rubric "Team" to "Our people" in the Lists tab (the dropdown's list) and picks it
+    in one post; the check flags the first two and every post still under "Team" (no longer in the
+    list), the refreshed tab counts the text hour in no slot, the post without a format in no
+    format, each rubric as the sheet holds it, and LibreOffice's recalculation still equals report."""
     path = Path(run_demo(tmp_path / "demo", locale="en", as_of=AS_OF).path)
-    plan = openpyxl.load_workbook(path)["Plan"]
+    wb = openpyxl.load_workbook(path)
+    plan = wb["Plan"]
+    assert [c.value for c in wb["Lists"]["B"][:5]] == ["Rubrics", "Product", "Team", "Offers", "Reviews"]
     published = [r for r in range(2, plan.max_row + 1) if plan.cell(r, 9).value == "published"
                  and plan.cell(r, 1).value and plan.cell(r, 4).value and plan.cell(r, 5).value]
-    hour_row, format_row, rubric_row = published[3], published[5], published[7]
-    office.edit(path, [["unprotect", "Plan"], ["set", "Plan", f"B{hour_row}", "18.00"],
-                       ["set", "Plan", f"D{format_row}", ""], ["set", "Plan", f"E{rubric_row}", "Our people"]])
+    hour_row, format_row = published[3], published[5]
+    rubric_row = next(r for r in published[6:] if plan.cell(r, 5).value == "Team")
+    team = {r for r in range(2, plan.max_row + 1) if plan.cell(r, 5).value == "Team"} - {rubric_row}
+    office.edit(path, [["set", "Lists", "B3", "Our people"], ["unprotect", "Plan"],
+                       ["set", "Plan", f"B{hour_row}", "18.00"], ["set", "Plan", f"D{format_row}", ""],
+                       ["set", "Plan", f"E{rubric_row}", "Our people"]])
     report = jobs.validate(LocalBackend(path.parent), str(path), as_of=AS_OF)
     flagged = {(f.rule, f.cell) for f in report.flags}
     assert ("counted", f"B{hour_row}") in flagged and ("required", f"D{format_row}") in flagged
+    rubrics = {f.cell: f.message for f in report.flags if f.column == "rubric" and f.rule == "types"}
+    assert set(rubrics) == {f"E{r}" for r in team} and len(team) > 3
+    assert set(rubrics.values()) == {"Rubric: “Team” — not among the rubrics (the Lists tab)"}
     jobs.summarize(LocalBackend(path.parent), str(path), as_of=AS_OF)
     assert differences(path, tmp_path / "out") == []
     groups = {g["rubric"]: g for g in report_json(path, "rubric")}
     assert groups["Our people"]["all"]["posts"] == 1 and groups["Our people"]["all"]["err"] is None
+    assert groups["Team"]["all"]["posts"] > 0  # the posts still under the old name, counted as the sheet holds them
     hours = report_json(path, "hour")
     assert sum(h["all"]["posts"] for h in hours[1:]) == hours[0]["all"]["posts"] - 1  # "18.00": in no slot

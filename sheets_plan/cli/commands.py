@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from sheets_plan.core import template as template_mod
+from sheets_plan.core import template_load as template_mod
 from sheets_plan.core.template import LOCALES
 from sheets_plan.errors import RunError
 from sheets_plan.jobs.targets import folder_backend, open_target
@@ -52,13 +52,16 @@ def cli():
 @click.option("--rename-admin", "renames", multiple=True, metavar="OLD=NEW",
               help="Rename an admin (repeat): the dropdown gets NEW, the rows holding OLD stay theirs, "
                    "and `sheets-plan fix --apply` writes NEW there.")
+@click.option("--rubric", "rubrics", multiple=True,
+              help="A rubric (repeat): the Rubric dropdown's list, in the Lists tab. Without it the list "
+                   "stays as the Lists tab holds it; an empty list leaves the rubric free text.")
 @click.option("--allow-domain", help="Refuse to share with addresses outside this e-mail domain.")
 @click.option("--notify", is_flag=True, help="Send Google's sharing e-mails (off by default).")
 @template_option
 @google_options
 @run_errors
 @click.pass_context
-def provision(ctx, project, folder, folder_id, admins, locale, source, renames, template_path, google):
+def provision(ctx, project, folder, folder_id, admins, locale, source, renames, rubrics, template_path, google):
     """Create PROJECT's workbook from the template, or repair an existing one.
 
     Re-running repairs headers, dropdowns, formats, protection and the tool's
@@ -68,6 +71,7 @@ def provision(ctx, project, folder, folder_id, admins, locale, source, renames, 
     Examples:
       sheets-plan provision "Coffee House" --dir plans --admin Anna --admin Boris
       sheets-plan provision "Coffee House" --dir plans --rename-admin Boris=Bob
+      sheets-plan provision "Coffee House" --dir plans --rubric News --rubric Recipes --rubric Team
       sheets-plan provision "Coffee House" --folder 1AbC... --admin anna@agency.com --credentials key.json
     """
     from sheets_plan.jobs.provision import provision as run
@@ -78,7 +82,7 @@ def provision(ctx, project, folder, folder_id, admins, locale, source, renames, 
         raise click.UsageError("--rename-admin takes OLD=NEW, e.g. --rename-admin Боря=Борис")
     sid = run(folder_backend(folder_id, folder, google), project, admins=admins, locale=locale,
               template=load_template(template_path), source=source,
-              rename={old.strip(): new.strip() for old, new in pairs})
+              rename={old.strip(): new.strip() for old, new in pairs}, rubrics=rubrics)
     click.echo(sid)
 
 

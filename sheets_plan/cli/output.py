@@ -10,7 +10,7 @@ import warnings
 
 import click
 
-from sheets_plan.core.template import TemplateError
+from sheets_plan.core.template_load import TemplateError
 from sheets_plan.errors import Advice, RunError
 
 from .options import EXIT_RUN_ERROR

@@ -20,7 +20,7 @@ from dateutil import parser as dateutil_parser
 
 from sheets_plan.sheets.values import EPOCH, serial
 from . import plan_span
-from .template import ADMINS, Column
+from .template import Column
 
 # Problem codes for an invalid cell; `procedure` turns them into words.
 NOT_NUMBER, NEGATIVE, NOT_WHOLE, NOT_DATE, NOT_IN_LIST, NOT_TIME = (
@@ -112,7 +112,12 @@ def show(value) -> str:
 
 # ------------------------------------------------------------------ typing
 
-def typed(column: Column, cells: Cells, as_of, admins) -> tuple[pd.Series, pd.Series]:
+# The project's lists a choice column may offer, by name (template.PROJECT_LISTS): the admins (names,
+# or each spelling -> the admin it stands for) and the rubrics.
+Lists = Mapping[str, Sequence[str] | Mapping[str, str]]
+
+
+def typed(column: Column, cells: Cells, as_of, lists: Lists) -> tuple[pd.Series, pd.Series]:
     """(typed values, invalid mask) of one column's kept rows."""
     if column.type == "date":
         return _dates(cells, as_of)
@@ -120,7 +125,7 @@ def typed(column: Column, cells: Cells, as_of, admins) -> tuple[pd.Series, pd.Se
         values, problem = _numbers(cells, integer=column.type == "int")
         return values, problem.notna()
     if column.type == "choice":
-        return _choices(column, cells, admins)
+        return _choices(column, cells, lists)
     if column.type == "time":
         values = _times(cells)
         return values, _missing(values, cells)
@@ -258,13 +263,15 @@ def _date(year: int, month: int, day: int) -> pd.Timestamp | None:
 
 # choices ------------------------------------------------------------------
 
-def _choices(column: Column, cells: Cells, admins: Sequence[str] | Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+def _choices(column: Column, cells: Cells, lists: Lists) -> tuple[pd.Series, pd.Series]:
     filled = cells.shown()[~cells.blank.to_numpy()]
     names = filled.unique()  # a handful of distinct values: compare those, then map
-    if column.choices == ADMINS:
-        # "anna" is Anna: the admin's own spelling, so one admin is one group everywhere; a mapping
-        # also reads a renamed admin's old name as the new one (`fix` then writes it)
-        known = {norm(k): v for k, v in admins.items()} if isinstance(admins, Mapping) else {norm(a): a for a in admins}
+    if column.project_list:
+        # "anna" is Anna: the list's own spelling, so one admin (rubric) is one group everywhere; a
+        # mapping also reads a renamed admin's old name as the new one (`fix` then writes it). An
+        # empty list (no rubrics listed) leaves the column free text.
+        listed = lists.get(column.project_list, ())
+        known = {norm(k): v for k, v in listed.items()} if isinstance(listed, Mapping) else {norm(a): a for a in listed}
         values = filled.map({n: known.get(norm(n)) for n in names}) if known else filled
     else:
         lookup = choice_lookup(column)

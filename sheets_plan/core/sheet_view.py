@@ -139,7 +139,7 @@ def _column_cleanups(table: Table, column: Column, locale: str) -> pd.DataFrame 
             part.loc[part.index.isin(cells.year_unsure), "problem"] = YEAR_UNSURE
         return part
     if column.type == "choice":
-        if column.choices == ADMINS:
+        if column.project_list:  # the list's own spelling
             wanted = value.astype(object)
         else:
             labels = {c.key: c.label(locale) for c in column.fixed_choices}

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from sheets_plan.sheets.values import Grid
-from .cells import Cells, norm, typed
-from .template import LOCALES, Column, Tab
+from .cells import Cells, Lists, norm, typed
+from .template import ADMINS, LOCALES, RUBRICS, Column, Tab
 
 
 class HeaderError(ValueError):
@@ -49,7 +49,12 @@ class Table:
 
 
 
-def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] | Mapping[str, str] = ()) -> Table:
+def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] | Mapping[str, str] = (),
+               rubrics: Sequence[str] = ()) -> Table:
+    """The tab as read; `admins` and `rubrics`: the project's lists (the Lists tab), which the
+    choice columns offering them are read against."""
+    lists = {ADMINS: admins, RUBRICS: rubrics}
+    tab = _free_text(tab, lists)
     header = grid.values[0] if grid.values else []
     positions = find_columns(tab, grid.title, header)
     width = max([len(header), *(p + 1 for p in positions.values())])
@@ -63,11 +68,11 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] | 
     keep = ~blank[[c.key for c in tab.input_columns]].all(axis=1).to_numpy()
     headers = _header_rows(tab, cells, keep)
     keep &= ~index.isin(headers)
-    shifted = _shifted_rows(tab, raw, positions, keep, as_of, admins)
+    shifted = _shifted_rows(tab, raw, positions, keep, as_of, lists)
     keep &= ~index.isin(shifted)
     kept_raw = raw[keep]
     kept = {key: column.subset(keep, kept_raw[key]) for key, column in cells.items()}  # raw held once
-    read = {c.key: typed(c, kept[c.key], as_of, admins) for c in tab.columns}
+    read = {c.key: typed(c, kept[c.key], as_of, lists) for c in tab.columns}
     frame = pd.DataFrame({k: v[0] for k, v in read.items()})
     invalid = pd.DataFrame({k: v[1] for k, v in read.items()}, index=frame.index)
     formulas = _formulas(tab, grid, width, positions, index)
@@ -75,11 +80,20 @@ def read_table(tab: Tab, grid: Grid, *, as_of: dt.date, admins: Sequence[str] | 
                  None if formulas is None else formulas[keep], kept, headers, shifted)
 
 
+def _free_text(tab: Tab, lists: Lists) -> Tab:
+    """The tab with a column that offers an empty list of rubrics read as text: the team keeps no
+    such list, so any value goes and none is "spelled otherwise". (The Responsible column stays the
+    admins' with none listed: it still says whose each row is.)"""
+    columns = tuple(replace(c, type="text", choices=None) if c.project_list == RUBRICS and not lists.get(RUBRICS)
+                    else c for c in tab.columns)
+    return tab if columns == tab.columns else replace(tab, columns=columns)
+
+
 _TYPED = ("date", "int", "percent", "choice", "time")  # the columns whose cells can be wrong by type
 
 
 def _shifted_rows(tab: Tab, raw: pd.DataFrame, positions: dict[str, int], keep: np.ndarray, as_of,
-                  admins) -> pd.Index:
+                  lists: Lists) -> pd.Index:
     """Rows pasted one column to the right: the first column empty, and at least three typed cells
     that are wrong where they stand and right one column to the left (a date under Platform, the
     platform under Responsible...). One slip, not a wrong cell in every column."""
@@ -93,15 +107,15 @@ def _shifted_rows(tab: Tab, raw: pd.DataFrame, positions: dict[str, int], keep: 
     here = there = pd.Series(0, index=rows)
     for column in (c for c in inputs if c.type in _TYPED and c.key in positions):
         right = by_position.get(positions[column.key] + 1)
-        here = here + _valid(column, raw.loc[rows, column.key], as_of, admins)
+        here = here + _valid(column, raw.loc[rows, column.key], as_of, lists)
         if right is not None:
-            there = there + _valid(column, raw.loc[rows, right], as_of, admins)
+            there = there + _valid(column, raw.loc[rows, right], as_of, lists)
     return rows[((there >= 3) & (there >= here + 2)).to_numpy()]
 
 
-def _valid(column: Column, values: pd.Series, as_of, admins) -> pd.Series:
+def _valid(column: Column, values: pd.Series, as_of, lists: Lists) -> pd.Series:
     cells = Cells(values)
-    _, invalid = typed(column, cells, as_of, admins)
+    _, invalid = typed(column, cells, as_of, lists)
     return (~cells.blank & ~invalid).astype(int)
 
 

@@ -14,7 +14,8 @@ from sheets_plan.errors import RunError
 from sheets_plan.backends.local import LocalBackend
 from .demo_data import ACCOUNTS, ADMINS, FIRST, LAST, PRODUCTS
 from .provision import provision
-from sheets_plan.core.template import Template, load
+from sheets_plan.core.template import Template
+from sheets_plan.core.template_load import load
 from sheets_plan.backends.xlsx import read_tags
 
 DEMO_PROJECT = {"ru": "Кофейня «Зерно»", "en": "Grain Coffee House"}
@@ -193,7 +194,7 @@ def run_demo(folder: Path, *, locale: str = "ru", as_of: dt.date | None = None, 
         raise RunError(f"{ref.location}: this demo's rows are dated around {made}; run it with --as-of {made}, "
                        f"or give another --dir for a demo as of {as_of.isoformat()}")
     as_of = as_of or (dt.date.fromisoformat(made) if made else today(template))
-    sid = provision(backend, project, admins=ADMINS[locale], locale=locale, template=template)
+    sid = provision(backend, project, admins=ADMINS[locale], locale=locale, template=template, rubrics=RUBRICS[locale])
     if ref is None:
         plan, account = sample_rows(template, locale, as_of)
         fill_rows(backend, sid, template, plan, account, None if crm else sample_leads(template, locale, as_of))

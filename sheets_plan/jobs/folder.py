@@ -15,7 +15,8 @@ from typing import Callable
 
 from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
-from sheets_plan.core.template import Template, load
+from sheets_plan.core.template import Template
+from sheets_plan.core.template_load import load
 
 from .project import ProjectRun, run_project
 

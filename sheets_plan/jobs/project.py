@@ -22,7 +22,8 @@ from .bulk import few_collections
 from .crm import CrmLink, attach, crm_register, crm_tab_requests, register_tab
 from .read import load_snapshot
 from .works import works_figures, works_requests
-from sheets_plan.core.template import Template, load
+from sheets_plan.core.template import Template
+from sheets_plan.core.template_load import load
 from sheets_plan.errors import RunError
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from sheets_plan.tabs import headers, structure
+from sheets_plan.tabs import headers, lists_tab, structure
 from sheets_plan.tabs.advice import advice
 from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
-from sheets_plan.core.template import LOCALES, Template, load
+from sheets_plan.core.template import ADMINS, LOCALES, Template
+from sheets_plan.core.template_load import load
 
 TAG_PROJECT, TAG_TEMPLATE, TAG_VERSION = "project", "template", "version"
 
@@ -34,18 +35,27 @@ def project_name(project: str) -> str:
 def admin_names(admins) -> tuple[str, ...]:
     """The admins as given, one per --admin; "Аня, Боря" is two. An empty name, or two that
     differ only in letter case (the dropdown would offer both), is refused."""
+    return list_names(admins, "admin")
+
+
+def rubric_names(rubrics) -> tuple[str, ...]:
+    """The rubrics as given, one per --rubric, read as the admins are."""
+    return list_names(rubrics, "rubric")
+
+
+def list_names(given_names, what: str) -> tuple[str, ...]:
     names: list[str] = []
-    for given in admins:
+    for given in given_names:
         for name in (part.strip() for part in given.replace(";", ",").split(",")):
             if not name:
-                raise RunError(f"an admin name is empty (--admin “{given}”)")
+                raise RunError(f"{'an' if what[0] in 'aeiou' else 'a'} {what} name is empty (--{what} “{given}”)")
             if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
-                raise RunError(f"the admin name “{name}” has a line break or a control character")
+                raise RunError(f"the {what} name “{name}” has a line break or a control character")
             same = next((n for n in names if n.casefold() == name.casefold()), None)
             if same == name:
-                continue  # the same person given twice
+                continue  # the same one given twice
             if same is not None:
-                raise RunError(f"the admins “{same}” and “{name}” differ only in letter case; give one spelling")
+                raise RunError(f"the {what}s “{same}” and “{name}” differ only in letter case; give one spelling")
             names.append(name)
     return tuple(names)
 
@@ -59,12 +69,14 @@ def find_project(backend: Backend, project: str) -> ProjectRef | None:
 
 def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, ...] = (),
               locale: str | None = None, template: Template | None = None, source: str | None = None,
-              rename: dict[str, str] | None = None) -> str:
+              rename: dict[str, str] | None = None, rubrics: list[str] | tuple[str, ...] = ()) -> str:
     """Build the project's spreadsheet from the spec (or copy `source`, a master
     spreadsheet, then re-apply the spec); on an existing one, repair what the
     spec says without touching any cell an admin filled. Returns its id.
     `rename`: old admin name -> new one; the dropdown gets the new name, the rows that hold the
     old one stay that admin's, and `fix` lists and (with apply) writes the new name there.
+    `rubrics`: the Rubric dropdown's list (the Lists tab's, as it is, when none are given; no
+    rubrics at all leave the rubric free text).
 
     >>> import sheets_plan
     >>> sheets_plan.provision(sheets_plan.LocalBackend("plans"), "Coffee House", admins=["Anna", "Boris"],
@@ -94,11 +106,14 @@ def provision(backend: Backend, project: str, *, admins: list[str] | tuple[str, 
         raise RunError(f"{project}: the project is in “{current}”; provision does not relabel an existing project "
                        f"(its headers, dropdown items in filled cells and summary formulas): run it without --locale")
     locale = locale or current or template.locale
-    rows, positions, listed = current_layout(backend, sid, template, meta, locale)
-    admins = tuple(admins) or (listed if listed is not None else structure.project_admins(meta))
+    rows, positions, lists = current_layout(backend, sid, template, meta, locale)
+    listed = lists_tab.listed(lists)
+    laid_out = lists_tab.laid_out(lists, ADMINS)
+    admins = tuple(admins) or (listed.admins if laid_out else structure.project_admins(meta)) or ()
     admins, former = renamed(project, admins, structure.former_admins(meta), rename or {})
-    spec = structure.Project(project, locale, admins, tuple(former.items()))
-    requests = structure.provision_requests(template, spec, meta, rows, positions, fresh=fresh, listed=listed)
+    rubrics = rubric_names(rubrics) or listed.rubrics or ()
+    spec = structure.Project(project, locale, admins, tuple(former.items()), rubrics=rubrics)
+    requests = structure.provision_requests(template, spec, meta, rows, positions, fresh=fresh, lists=lists)
     backend.batch_update(sid, requests)
     if ref is not None and (ref.template, ref.version) != (template.name, template.version):
         backend.set_tags(sid, tags)
@@ -121,18 +136,17 @@ def renamed(project: str, admins: tuple[str, ...], former: dict[str, str],
 
 def current_layout(backend: Backend, sid: str, template: Template, meta: dict, locale: str = "en"):
     """Rows in use and column positions of each existing table tab (one read),
-    so a repair covers all the data and writes where the columns really are, and the names the
-    Lists tab holds (None: no such tab, or one laid out before its header)."""
+    so a repair covers all the data and writes where the columns really are, and the Lists tab's
+    cells (none without that tab)."""
     tabs = [(t, structure.find_tab(meta, t, template)) for t in template.tabs if t.columns]
     tabs = [(t, s) for t, s in tabs if s is not None]
-    lists = structure.lists_sheet(meta)
+    lists = lists_tab.lists_sheet(meta)
     ranges = [quote_title(s["properties"]["title"]) for _, s in tabs] + (
         [quote_title(lists["properties"]["title"])] if lists else [])
     if not ranges:
-        return {}, {}, None
+        return {}, {}, []
     grids = backend.read(sid, ranges)
     names = grids.pop().values if lists else []
-    listed = structure.listed_admins(names) if structure.lists_laid_out(names) else None
     rows, positions = {}, {}
     for (tab, _), grid in zip(tabs, grids):
         headers.header_problem(tab, grid, locale)
@@ -142,7 +156,7 @@ def current_layout(backend: Backend, sid: str, template: Template, meta: dict, l
             raise RunError(advice(locale, "template_1_tab", title=grid.title))
         positions[tab.key] = headers.header_positions(tab, grid.values[0] if grid.values else [])
         rows[tab.key] = last_input_row(tab, grid, positions[tab.key])
-    return rows, positions, listed
+    return rows, positions, names
 
 
 def last_input_row(tab, grid, where: dict[str, int]) -> int:

@@ -8,7 +8,7 @@ from sheets_plan.backends.base import Backend
 from sheets_plan.core.template import OPTIONAL_KINDS, TABLE_KINDS, Template
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.a1 import quote_title
-from sheets_plan.tabs import structure
+from sheets_plan.tabs import lists_tab, structure
 from sheets_plan.tabs.advice import advice
 from sheets_plan.tabs.snapshot import LISTS, Snapshot, project_locale, snapshot_of, tab_titles
 
@@ -28,8 +28,8 @@ def load_snapshot(backend: Backend, sid: str, template: Template, *, as_of: dt.d
             raise RunError(advice(project_locale(meta, template), kind, name=name, title=titles[key]))
     read_keys += [k for k in ("log",) if k in present]
     ranges = [quote_title(titles[k]) for k in read_keys]
-    lists = structure.lists_sheet(meta)
-    if lists is not None:  # the admins' names, where the dropdowns read them
+    lists = lists_tab.lists_sheet(meta)
+    if lists is not None:  # the admins' and rubrics' names, where the dropdowns read them
         read_keys.append(LISTS)
         ranges.append(quote_title(lists["properties"]["title"]))
     grids = dict(zip(read_keys, backend.read(sid, ranges)))

@@ -37,7 +37,8 @@ from .provision import TAG_TEMPLATE, TAG_VERSION, last_input_row
 from sheets_plan.tabs.advice import advice
 from sheets_plan.tabs.snapshot import project_locale, snapshot_of, tab_titles
 from sheets_plan.core.table import read_table
-from sheets_plan.core.template import Template, load
+from sheets_plan.core.template import Template
+from sheets_plan.core.template_load import load
 
 __all__ = ["Upgrade", "upgrade", "upgrade_folder", "main_platform"]
 

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Callable
 
 from . import structure
+from .colors import HEADER_COLOR
 from sheets_plan.core import kpis
 from sheets_plan.core.flags import CRM_TAB, Report, place
 from sheets_plan.core.procedure.plan_rules import same_formula
@@ -29,7 +30,7 @@ LOG_FIX = {"ru": "Исправлено командой fix", "en": "Fixed by fi
 LOG_STATS = {"ru": "Заполнено командой stats", "en": "Filled by stats"}
 DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
 DATETIME = {"numberFormat": {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}}
-BOLD = {"textFormat": {"bold": True}, "backgroundColor": structure.HEADER_COLOR}
+BOLD = {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR}
 
 Link = Callable[[int, str, str], str]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import headers, structure
+from . import headers, lists_tab, structure
 from .advice import advice
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid
@@ -38,6 +38,7 @@ class Snapshot:
     tables: dict[str, Table]
     as_of: dt.date
     crm: CrmView | None = None  # the project's AmoCRM, when the team file maps it (its leads are the register)
+    rubrics: tuple[str, ...] = ()  # the Rubric dropdown's list (empty: the rubric is free text)
     _expected: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def sheet(self, key: str) -> dict | None:
@@ -66,7 +67,8 @@ class Snapshot:
 def admins_of(meta: dict, lists: Grid | None) -> tuple[str, ...]:
     """The admins: the names in the Lists tab (what the dropdowns offer); a project made before
     that tab existed keeps them in the tool's metadata."""
-    return structure.listed_admins(lists.values) if lists is not None else structure.project_admins(meta)
+    listed = lists_tab.listed(lists.values).admins if lists is not None else None
+    return listed if listed is not None else structure.project_admins(meta)
 
 
 def project_locale(meta: dict, template: Template) -> str:
@@ -106,13 +108,15 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
     titles, present = tab_titles(meta, template)
     locale = project_locale(meta, template)
     grids = dict(grids)
-    admins = admins_of(meta, grids.pop(LISTS, None))
+    lists = grids.pop(LISTS, None)
+    admins = admins_of(meta, lists)
+    rubrics = (lists_tab.listed(lists.values).rubrics if lists is not None else None) or ()
     spellings = admin_spellings(meta, admins)
     tables = {}
     for tab in (t for t in template.tabs if t.kind in TABLE_KINDS and t.key in grids):
-        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, spellings, project, locale)  # kept once: typed
+        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, (spellings, rubrics), project, locale)  # kept once
     return Snapshot(sid, project, template, meta, locale, admins,
-                    structure.sheet_ids(template, meta), titles, present, grids, tables, as_of)
+                    structure.sheet_ids(template, meta), titles, present, grids, tables, as_of, rubrics=rubrics)
 
 
 def admin_spellings(meta: dict, admins: tuple[str, ...]) -> dict[str, str]:
@@ -121,9 +125,10 @@ def admin_spellings(meta: dict, admins: tuple[str, ...]) -> dict[str, str]:
             **{a: a for a in admins}}
 
 
-def _table(tab: Tab, grid: Grid, as_of: dt.date, admins, name: str, locale: str) -> Table:
+def _table(tab: Tab, grid: Grid, as_of: dt.date, lists: tuple, name: str, locale: str) -> Table:
+    """The tab read; `lists`: (the admins' spellings, the rubrics)."""
     try:
-        return read_table(tab, grid, as_of=as_of, admins=admins)
+        return read_table(tab, grid, as_of=as_of, admins=lists[0], rubrics=lists[1])
     except HeaderError as e:
         label = tab.column(e.key).label(locale)
         if tab.kind == "account" and e.key == "platform":

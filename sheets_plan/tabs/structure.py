@@ -12,15 +12,11 @@ import json
 from dataclasses import dataclass, replace
 
 from sheets_plan.sheets import formula
-from sheets_plan.sheets.a1 import a1, quote_title, grid_range
-from sheets_plan.core.template import ADMINS, TABLE_KINDS, Column, Tab, Template
+from sheets_plan.sheets.a1 import a1, grid_range
+from sheets_plan.core.template import RUBRICS, TABLE_KINDS, Column, Tab, Template
+from . import lists_tab
+from .colors import FLAG_COLOR, HEADER_COLOR, TOOL_COLOR, WARN_COLOR
 
-# Distinctive colors mark what the tool owns, so a repair can find its own
-# conditional formats among any a person added.
-HEADER_COLOR = {"red": 0.85, "green": 0.9, "blue": 0.98}
-TOOL_COLOR = {"red": 0.93, "green": 0.93, "blue": 0.93}
-FLAG_COLOR = {"red": 1, "green": 0.8, "blue": 0.8}
-WARN_COLOR = {"red": 1, "green": 0.95, "blue": 0.75}
 OWNER = "sheets-plan"  # description of the tool's protected ranges
 BASE_SHEET_ID = 1001   # sheet ids are fixed per tab kind: re-running names the same sheets
 META_ADMINS, META_LOCALE = "sheets_plan.admins", "sheets_plan.locale"
@@ -44,6 +40,7 @@ class Project:
     admins: tuple[str, ...]
     former: tuple[tuple[str, str], ...] = ()  # (old name, new name) of renamed admins
     list_title: str = ""   # the Lists tab's title where a person renamed it
+    rubrics: tuple[str, ...] | None = None  # the Rubric dropdown's list (empty: free text; None: as it is)
 
 
 def sheet_titles(meta: dict) -> dict[str, dict]:
@@ -107,19 +104,19 @@ def sheet_ids(template: Template, meta: dict) -> dict[str, int]:
 
 def provision_requests(template: Template, project: Project, meta: dict,
                        used_rows: dict[str, int] | None = None, positions: dict[str, dict[str, int]] | None = None,
-                       fresh: bool = False, listed: tuple[str, ...] | None = None) -> list[dict]:
+                       fresh: bool = False, lists: list[list] | None = None) -> list[dict]:
     """Everything the spec says, as one batchUpdate, relative to `meta`.
 
     `positions`: where each table tab's columns are now (header_positions);
     `fresh`: a spreadsheet just made, whose default empty sheet goes;
-    `listed`: the names the Lists tab holds now."""
+    `lists`: the Lists tab's cells now."""
     from .highlighting import live_rules
 
     used_rows = used_rows or {}
     positions = positions or {}
-    lists = lists_sheet(meta)  # the dropdowns name the Lists tab by its title, which a person may change
-    if lists:
-        project = replace(project, list_title=lists["properties"]["title"])
+    own = lists_tab.lists_sheet(meta)  # the dropdowns name the Lists tab by its title, which a person may change
+    if own:
+        project = replace(project, list_title=own["properties"]["title"])
     ids = sheet_ids(template, meta)
     reqs: list[dict] = []
     for i, tab in enumerate(template.tabs):
@@ -148,7 +145,8 @@ def provision_requests(template: Template, project: Project, meta: dict,
             reqs += live_format_requests(ids[tab.key], sheet, rules, rows, where)
         reqs += protection_requests(tab, ids[tab.key], sheet, where)
     reqs += metadata_requests(meta, project)
-    return spreadsheet_requests(meta, project, template) + lists_requests(meta, project, listed) + reqs
+    listed = lists_tab.lists_requests(meta, project.locale, project.admins, project.rubrics, lists)
+    return spreadsheet_requests(meta, project, template) + listed + reqs
 
 
 def spreadsheet_requests(meta: dict, project: Project, template: Template) -> list[dict]:
@@ -238,92 +236,19 @@ def _format_fields(fmt: dict) -> str:
 
 
 def choice_labels(col: Column, project: Project) -> list[str]:
-    """A fixed dropdown's labels (the admins' dropdown is a range over the Lists tab)."""
+    """A fixed dropdown's labels (a project list's dropdown is a range over the Lists tab)."""
     return [c.label(project.locale) for c in col.choices or ()]
-
-
-# The admins' names live in cells of the Lists tab, one per row under a header, and the
-# Responsible dropdowns are a `ONE_OF_RANGE` over them: the list a manager edits is the one
-# the dropdown shows and the one the check reads (in the same read as the tables), so the two
-# can never disagree. (A list validation would also be capped by Excel at 255 characters.)
-LISTS_SHEET_ID = 1900
-LISTS_TITLE = {"ru": "Списки", "en": "Lists"}
-LISTS_HEADER = {"ru": "Ответственные", "en": "Admins"}
-LISTS_HINT = {
-    "ru": "Этот столбец — список выпадающего меню «Ответственный»: добавьте, удалите или переименуйте "
-          "здесь. Переименование с сохранением истории: sheets-plan provision --rename-admin СТАРОЕ=НОВОЕ",
-    "en": "This column is the Responsible dropdown's list: add, remove or rename admins here. "
-          "A rename that keeps an admin's history: sheets-plan provision --rename-admin OLD=NEW",
-}
-LISTS_SPARE = 10  # empty rows under the names, inside the dropdown's range, for a name added by hand
-
-
-def lists_sheet(meta: dict) -> dict | None:
-    """The Lists tab: by its fixed id (a person may rename it), else by its title (a workbook saved
-    by a program that numbers sheets anew)."""
-    sheets = meta.get("sheets", [])
-    return next((s for s in sheets if s["properties"].get("sheetId") == LISTS_SHEET_ID), None) or next(
-        (s for s in sheets if s["properties"]["title"] in LISTS_TITLE.values()), None)
-
-
-def listed_admins(values: list[list]) -> tuple[str, ...]:
-    """The names in the Lists tab's first column (its header, in any locale, is not one); a tab
-    made before the header was there starts with a name."""
-    column = [str(r[0]).strip() for r in values if r and r[0] not in (None, "")]
-    if column and column[0] in LISTS_HEADER.values():
-        column = column[1:]
-    return tuple(dict.fromkeys(c for c in column if c))
-
-
-def lists_laid_out(values: list[list]) -> bool:
-    """Whether the Lists tab has its header on top (the dropdowns' range starts below it): a tab
-    made before the header was there is rewritten by the next provision."""
-    return bool(values and values[0] and str(values[0][0]).strip() in LISTS_HEADER.values())
-
-
-def lists_rows(project: Project) -> int:
-    return len(project.admins) + 1 + LISTS_SPARE
-
-
-def lists_range(project: Project) -> str:
-    return f"={quote_title(project.list_title or LISTS_TITLE[project.locale])}!$A$2:$A${lists_rows(project)}"
-
-
-def lists_requests(meta: dict, project: Project, listed: tuple[str, ...] | None = None) -> list[dict]:
-    """The Lists tab with the admins under its header; `listed`: the names it holds now, which
-    are not rewritten when they are the admins already (the cells a manager edits stay as typed)."""
-    sheet = lists_sheet(meta)
-    rows = lists_rows(project)
-    sid = sheet["properties"]["sheetId"] if sheet else LISTS_SHEET_ID
-    if sheet is None:
-        reqs = [{"addSheet": {"properties": {
-            "sheetId": sid, "title": LISTS_TITLE[project.locale], "gridProperties": {"rowCount": rows, "columnCount": 2}}}}]
-    else:
-        grid = sheet["properties"].get("gridProperties", {})
-        reqs = [] if grid.get("rowCount", 0) >= rows and grid.get("columnCount", 0) >= 2 and not sheet[
-            "properties"].get("hidden") else [{"updateSheetProperties": {"properties": {
-                "sheetId": sid, "hidden": False,
-                "gridProperties": {"rowCount": rows, "columnCount": max(2, grid.get("columnCount", 0))}},
-                "fields": "hidden,gridProperties.rowCount,gridProperties.columnCount"}}]
-        if listed == project.admins:
-            return reqs
-    loc = project.locale
-    header = {"values": [{"userEnteredValue": {"stringValue": LISTS_HEADER[loc]},
-                          "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR}},
-                         {"userEnteredValue": {"stringValue": LISTS_HINT[loc]}}]}
-    reqs.append({"updateCells": {"range": grid_range(sid, 0, None, 0, 1), "fields": "userEnteredValue"}})
-    reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
-                                 "rows": [header] + [{"values": [{"userEnteredValue": {"stringValue": a}}]}
-                                                     for a in project.admins],
-                                 "fields": "userEnteredValue,userEnteredFormat"}})
-    return reqs
 
 
 def _validation(col: Column, project: Project) -> dict | None:
     if col.computed:
         return None
-    if col.type == "choice" and col.choices == ADMINS:  # the names a manager edits in the Lists tab
-        cond = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": lists_range(project)}]}
+    if col.project_list:  # the names a manager edits in the Lists tab
+        if col.project_list == RUBRICS and not project.rubrics:
+            return None  # no rubrics listed: free text (a dropdown over an empty list would mark every rubric)
+        title = project.list_title or lists_tab.LISTS_TITLE[project.locale]
+        cond = {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": lists_tab.list_range(
+            title, col.project_list, lists_tab.rows(project.admins, project.rubrics))}]}
     elif col.type == "choice":
         cond = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in choice_labels(col, project)]}
     elif col.type == "int":

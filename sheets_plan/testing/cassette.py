@@ -131,7 +131,7 @@ def clean_response(response: dict) -> dict:
 @functools.lru_cache(maxsize=1)
 def _personal_columns() -> tuple[frozenset[str], dict[str, str]]:
     """The Leads tab's titles, and the header labels of its personal columns -> their type."""
-    from sheets_plan.core.template import load
+    from sheets_plan.core.template_load import load
     from sheets_plan.core.cells import norm
 
     tab = load().optional_tab("leads")

@@ -21,7 +21,7 @@ import pandas as pd
 from sheets_plan.core import personal, sheet_view
 from sheets_plan.core.flags import Flag, Report
 from .leads import LeadsChecks
-from .plan_rules import NOBODY, NOT_ADMIN, MissingWeeks, PlanChecks, date_column
+from .plan_rules import NOBODY, NOT_ADMIN, NOT_RUBRIC, MissingWeeks, PlanChecks, date_column
 from .row_rules import ROW_CHECKS, RowChecks
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.cells import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, show
@@ -31,6 +31,7 @@ from sheets_plan.core.template import ADMINS, Rule, Tab, Template
 PROBLEMS = {
     "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",
            NOT_IN_LIST: "нет в списке", NOT_ADMIN: "нет в списке ответственных (вкладка «Списки»)",
+           NOT_RUBRIC: "нет в списке рубрик (вкладка «Списки»)",
            NOT_TIME: "не время (нужно ЧЧ:ММ, например 18:30)",
            "missing": "не заполнена",
            "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
@@ -40,6 +41,7 @@ PROBLEMS = {
            "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
     "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
            NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_ADMIN: "not among the admins (the Lists tab)",
+           NOT_RUBRIC: "not among the rubrics (the Lists tab)",
            NOT_TIME: "not a time (HH:MM, e.g. 18:30)",
            "missing": "missing",
            "not_url": "not a link (expected https://…)", "duplicate": "same as row ",

@@ -13,12 +13,14 @@ from sheets_plan.core import plan_span, sheet_view
 from sheets_plan.core.dates import monday, mondays
 from sheets_plan.core.cells import NOT_IN_LIST, TEXT, problems, show
 from sheets_plan.core.table import Table
-from sheets_plan.core.template import ADMINS, Rule, Tab
+from sheets_plan.core.template import ADMINS, RUBRICS, Rule, Tab
 from sheets_plan.sheets.a1 import neighbour_runs
 
 NOBODY = "_nobody"  # a check's field: the rows where it holds are charged to no admin
 
-NOT_ADMIN = "not_admin"  # a Responsible name the Lists tab (the dropdowns' list) does not hold
+# a name the Lists tab (the dropdowns' list) does not hold: a Responsible admin, a rubric
+NOT_ADMIN, NOT_RUBRIC = "not_admin", "not_rubric"
+NOT_LISTED = {ADMINS: NOT_ADMIN, RUBRICS: NOT_RUBRIC}
 
 
 class PlanChecks:
@@ -53,8 +55,9 @@ class PlanChecks:
             mask = table.invalid[column]
             raw = table.raw[column][mask]
             codes = problems(table.tab.column(column), raw)
-            if table.tab.column(column).choices == ADMINS:  # the list a manager edits: say where it is
-                codes = codes.replace(NOT_IN_LIST, NOT_ADMIN)
+            listed = table.tab.column(column).project_list
+            if listed:  # the list a manager edits: say where it is
+                codes = codes.replace(NOT_IN_LIST, NOT_LISTED[listed])
             yield column, mask, {"problem": codes.map(self.words).reindex(mask.index),
                                  "value": raw.map(show).reindex(mask.index)}
 

@@ -42,7 +42,8 @@ class Office:
 
     def edit(self, path: Path | str, edits: list[list], timeout: int = 180):
         """Make the edits in Calc and save. A LibreOffice that died under load (the edit fails
-        saying nothing) is started again and the same edits made once more, on the file as it was."""
+        saying nothing, or its client is killed by a signal: "free(): invalid pointer", SIGABRT) is
+        started again and the same edits made once more, on the file as it was."""
         path = Path(path).resolve()
         before = path.read_bytes()
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
@@ -54,7 +55,7 @@ class Office:
                 said = done.stderr.strip()[-2000:] or done.stdout.strip()
                 if not done.returncode:
                     return
-                if said or attempt == 2:
+                if (said and done.returncode > 0) or attempt == 2:
                     raise LibreOfficeError(f"UNO edit failed: {said or f'exit {done.returncode}'}")
                 path.write_bytes(before)
                 self.close(keep_profile=True)
