@@ -12,9 +12,6 @@ from sheets_plan.core.export_layouts import ExportLayout
 
 LOCALES = ("ru", "en")
 COLUMN_TYPES = ("date", "time", "choice", "text", "url", "int", "percent", "phone", "email")
-CHECKS = ("required", "link", "types", "counted", "overdue", "future", "at_most", "weekly", "one_per_week",
-          "date_typo", "computed", "any_of", "phone", "phone_format", "email", "profile", "same_contact", "not_before",
-          "header_again", "shifted", "as_of_far", "stale")
 SEVERITIES = ("error", "warning")
 TAB_KINDS = ("plan", "account", "weekly", "check", "log", "leads", "kpi", "works")
 OPTIONAL_KINDS = ("leads", "kpi", "works")  # a team's template may leave the register, KPIs, What works out

@@ -8,7 +8,8 @@ import tomllib
 from pathlib import Path
 
 from sheets_plan.core.export_layouts import load_layouts
-from sheets_plan.core.template import (ADMINS, CHECKS, COLUMN_TYPES, FUNNELS, LOCALES, OPTIONAL_KINDS, PROJECT_LISTS,
+from sheets_plan.core.procedure import CHECKS  # every check, registered by its function
+from sheets_plan.core.template import (ADMINS, COLUMN_TYPES, FUNNELS, LOCALES, OPTIONAL_KINDS, PROJECT_LISTS,
                                        REQUIRED_COLUMNS, RUBRICS, SEVERITIES, STAGES, TAB_KINDS, Choice, Column,
                                        Rule, Tab, Template, WorksSpec)
 
@@ -192,7 +193,7 @@ class _RuleLoader(_Checks):
             if r["id"] in [x.id for x in rules]:
                 self.fail(where, "duplicate rule id")
             if r["check"] not in CHECKS:
-                self.fail(f"{where}.check", f"unknown check {r['check']!r}; one of {', '.join(CHECKS)}")
+                self.fail(f"{where}.check", f"unknown check {r['check']!r}; one of {', '.join(sorted(CHECKS))}")
             if r["severity"] not in SEVERITIES:
                 self.fail(f"{where}.severity", f"must be one of {', '.join(SEVERITIES)}")
             tab = tabs.get(r["tab"])

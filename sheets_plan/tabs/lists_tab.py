@@ -91,6 +91,7 @@ def lists_requests(meta: dict, locale: str, admins: tuple[str, ...], rubrics: tu
     now = listed(values)
     last = rows(admins, rubrics if rubrics is not None else now.rubrics)
     sid = sheet["properties"]["sheetId"] if sheet else LISTS_SHEET_ID
+    reqs: list[dict]
     if sheet is None:
         reqs = [{"addSheet": {"properties": {
             "sheetId": sid, "title": LISTS_TITLE[locale], "gridProperties": {"rowCount": last, "columnCount": 3}}}}]

@@ -13,16 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sheets_plan.core import personal, sheet_view
 from sheets_plan.core.flags import Flag, Report
-from .leads import LeadsChecks
-from .plan_rules import NOBODY, NOT_ADMIN, NOT_RUBRIC, MissingWeeks, PlanChecks, date_column
-from .row_rules import ROW_CHECKS, RowChecks
+from . import leads, row_rules  # noqa: F401  (imported for their checks, registered by name)
+from .plan_rules import NOBODY, NOT_ADMIN, NOT_RUBRIC, date_column
+from .registry import CHECKS
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.cells import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, NOT_TIME, NOT_WHOLE, show
 from sheets_plan.core.table import Table
@@ -115,49 +116,47 @@ class _Hits:
         self.unmasked, self.cells = self.unmasked[mask], self.cells[mask]
 
 
-class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):
-    """One check of the tables: each rule's hits, their messages, and each admin's completeness."""
+class _Run:
+    """One check of the tables: each rule's hits, their messages, and each admin's completeness.
+    The checks (registered by name, registry.py) ask it for what `registry.Run` lists."""
 
     def __init__(self, template: Template, tables: dict[str, Table], as_of: dt.date, locale: str,
                  expected: dict[str, pd.Series]):
         self.template, self.tables, self.locale, self.expected = template, tables, locale, expected
         self.as_of, self.today = as_of, pd.Timestamp(as_of)
         self.words = PROBLEMS[locale]
-        self._cache: dict[tuple, pd.Series] = {}  # per-column results several rules reuse
+        self._cache: dict[Hashable, Any] = {}  # per-column results several rules reuse
+
+    def cached(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     # -- the hits ----------------------------------------------------------
 
     def hits(self, order: int, rule: Rule) -> Iterator[_Hits]:
         table = self.tables[rule.tab]
-        if rule.check == "weekly":  # row-level: one flag per missing week, not per cell
-            yield self.week_hits(order, rule, table)
-            return
-        if rule.check in ROW_CHECKS:  # one flag per row (or for the project), not per cell
-            column, rows, messages = getattr(self, "_" + rule.check)(rule, table)
-            if len(rows):
-                yield _Hits(self, order, rule, column, rows, messages, np.full(len(rows), "", dtype=object))
-            return
-        for column, mask, fields in getattr(self, "_" + rule.check)(rule, table):
-            mask = mask.to_numpy(dtype=bool)
-            if mask.any():
-                rows = table.frame.index.to_numpy()[mask]
-                # rows no admin is answerable for (a former name the manager's `fix` rewrites)
-                nobody = fields.pop(NOBODY, pd.Series(False, index=table.frame.index)).to_numpy(dtype=bool)[mask]
-                given = {k: v[mask] if isinstance(v, pd.Series) else v for k, v in fields.items()}
-                shown = self.fields(rule, table, column, given, mask)
-                unmasked = None
-                if _holds_people(table) and column:  # the message with the data, kept apart
-                    unmasked = self.render(rule, self.fields(rule, table, column, given, mask, masked=False),
-                                           len(rows))
-                charged = np.where(nobody, "", self.admin(table).to_numpy()[mask]).astype(object)
-                yield _Hits(self, order, rule, column, rows, self.render(rule, shown, len(rows)), charged, unmasked)
-
-    def week_hits(self, order: int, rule: Rule, account: Table) -> _Hits:
-        """One flag per platform and run of consecutive missing weeks, naming both (`week_fields`)."""
-        fields = self.week_fields(rule, account)
-        n = len(fields["week"])
-        return _Hits(self, order, rule, "", np.zeros(n, dtype=np.int64), self.render(rule, fields, n),
-                     np.full(n, "", dtype=object))
+        spec = CHECKS[rule.check]
+        for column, where, fields in spec.function(self, rule, table):
+            mask = where.to_numpy(dtype=bool)
+            if not mask.any():
+                continue
+            given = {k: v[mask] if isinstance(v, pd.Series) else v for k, v in fields.items()}
+            if spec.per_row:  # one flag per row (or for the project): its own words, nobody's
+                rows = where.index.to_numpy(dtype=np.int64)[mask]
+                yield _Hits(self, order, rule, column, rows, self.render(rule, given, len(rows)),
+                            np.full(len(rows), "", dtype=object))
+                continue
+            rows = table.frame.index.to_numpy()[mask]
+            # rows no admin is answerable for (a former name the manager's `fix` rewrites)
+            nobody = given.pop(NOBODY, np.zeros(len(rows), dtype=bool))
+            nobody = np.asarray(nobody, dtype=bool)
+            shown = self.fields(rule, table, column, given, mask)
+            unmasked = None
+            if _holds_people(table) and column:  # the message with the data, kept apart
+                unmasked = self.render(rule, self.fields(rule, table, column, given, mask, masked=False), len(rows))
+            charged = np.where(nobody, "", self.admin(table).to_numpy()[mask]).astype(object)
+            yield _Hits(self, order, rule, column, rows, self.render(rule, shown, len(rows)), charged, unmasked)
 
     # -- conditions and helpers --------------------------------------------
 
@@ -217,20 +216,15 @@ class _Run(PlanChecks, MissingWeeks, LeadsChecks, RowChecks):
 
     def admin(self, table: Table) -> pd.Series:
         """The responsible admin of each row ("" when the tab has none or the cell is empty)."""
-        key = ("admin", table.tab.key)
-        if key not in self._cache:
-            column = admin_column(table.tab)
-            self._cache[key] = (pd.Series("", index=table.frame.index, dtype=object) if column is None
-                                else table.frame[column].fillna(""))
-        return self._cache[key]
+        column = admin_column(table.tab)
+        return self.cached(("admin", table.tab.key), lambda: pd.Series("", index=table.frame.index, dtype=object)
+                           if column is None else table.frame[column].fillna(""))
 
     def is_url(self, table: Table, column: str) -> pd.Series:
-        key = ("url", table.tab.key, column)
-        if key not in self._cache:
+        def read() -> pd.Series:
             texts = table.frame[column]
-            names = texts.dropna().unique()
-            self._cache[key] = texts.isin([n for n in names if URL.match(n)])
-        return self._cache[key]
+            return texts.isin([n for n in texts.dropna().unique() if URL.match(n)])
+        return self.cached(("url", table.tab.key, column), read)
 
     # -- completeness ------------------------------------------------------
 

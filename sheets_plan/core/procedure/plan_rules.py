@@ -1,8 +1,7 @@
-"""The plan's and the account's checks (the Plan and Account tabs), mixed into the procedure's run.
-
-Each check yields (column, mask, fields): a boolean mask over a whole column and the values of
-the message's placeholders, as scalars or Series over the rows. The `weekly` rule is row-level:
-`MissingWeeks.week_fields` gives one flag's fields per run of missing weeks, which the run renders.
+"""The plan's and the account's checks (the Plan and Account tabs), each registered by name
+(registry.py). Each yields (column, mask, fields): a boolean mask over a whole column and the
+values of the message's placeholders, as scalars or Series over the rows. The `weekly` check is
+row-level: one flag per run of missing weeks (`week_fields`), on no cell.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from sheets_plan.core.cells import NOT_IN_LIST, TEXT, problems, show
 from sheets_plan.core.table import Table
 from sheets_plan.core.template import ADMINS, RUBRICS, Rule, Tab
 from sheets_plan.sheets.a1 import neighbour_runs
+from .registry import Run, handles
 
 NOBODY = "_nobody"  # a check's field: the rows where it holds are charged to no admin
 
@@ -23,170 +23,192 @@ NOT_ADMIN, NOT_RUBRIC = "not_admin", "not_rubric"
 NOT_LISTED = {ADMINS: NOT_ADMIN, RUBRICS: NOT_RUBRIC}
 
 
-class PlanChecks:
-    """Mixed into the procedure's `_Run` (which gives `condition`, `is_url`, `words`, `today`,
-    the tables, the template, the expected formulas and the cache)."""
-
-    def _required(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            # Only blank cells: a filled but unreadable cell gets its own `types` flag.
-            yield column, when & table.blank[column], {}
-
-    def _link(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            text = table.frame[column]
-            filled = ~table.blank[column]
-            is_url = self.is_url(table, column)
-            yield column, when & ~filled, {"problem": self.words["missing"]}
-            yield column, filled & ~is_url, {"problem": self.words["not_url"]}
-            # The same post linked twice: the first row keeps it, later ones are flagged.
-            # A trailing slash does not make another post; case does (Instagram codes).
-            key = text.where(is_url).str.rstrip("/")
-            first = pd.Series(key.index, index=key.to_numpy()).loc[lambda s: ~s.index.duplicated()]
-            repeat = key.notna() & key.duplicated(keep="first")
-            yield column, repeat, {"problem": self.words["duplicate"] + key.map(first).astype("Int64").astype(str)}
-
-    def _types(self, rule: Rule, table: Table):
-        # Computed columns are the tool's: a hand edit there is the `computed`
-        # rule's business, and a bad input would otherwise be flagged twice.
-        for column in rule.columns or [c.key for c in table.tab.input_columns]:
-            mask = table.invalid[column]
-            raw = table.raw[column][mask]
-            codes = problems(table.tab.column(column), raw)
-            listed = table.tab.column(column).project_list
-            if listed:  # the list a manager edits: say where it is
-                codes = codes.replace(NOT_IN_LIST, NOT_LISTED[listed])
-            yield column, mask, {"problem": codes.map(self.words).reindex(mask.index),
-                                 "value": raw.map(show).reindex(mask.index)}
-
-    def _counted(self, rule: Rule, table: Table):
-        """Cells the check reads but the sheet's formulas do not count (see `counted`)."""
-        fixes = self.cleanups(table)
-        fixes = fixes[~fixes["counted"].astype(bool)]
-        for column in rule.columns or [c.key for c in table.tab.input_columns]:
-            part = fixes[fixes["column"] == column].set_index("row")
-            if part.empty:
-                continue
-            at = lambda values: values.reindex(table.frame.index)  # noqa: E731
-            # who corrects it: `fix`, unless the year is unclear (then the admin, who knows it)
-            fixed = [sheet_view.named(p, v, self.locale) + ("" if p == sheet_view.YEAR_UNSURE else FIX_SAYS[self.locale])
-                     for p, v in zip(part["problem"], part["new_shown"])]
-            yield column, at(part["old"]).notna(), {
-                "value": at(part["old"]), "fixed": at(pd.Series(fixed, index=part.index, dtype=object)),
-                "problem": at(part["problem"].map(self.words)),
-                NOBODY: at(part["problem"] == sheet_view.RENAMED).fillna(False).astype(bool)}
-
-    def _date_typo(self, rule: Rule, table: Table):
-        for column in rule.columns:
-            dates = table.frame[column]
-            typo = plan_span.typos(dates)
-            if typo.any():
-                first, last = plan_span.span(dates)
-                yield column, typo, {"span": f"{first:%d.%m.%Y} – {last:%d.%m.%Y}",
-                                     "value": dates.dt.strftime("%d.%m.%Y")}
-
-    def _one_per_week(self, rule: Rule, table: Table):
-        """A second row for a week: the formulas take the lowest row only, so say which."""
-        for column in rule.columns:
-            seen = sheet_view.seen(table, column)
-            week = mondays(seen)
-            rows = pd.Series(table.frame.index, index=table.frame.index).where(week.notna())
-            # one row per week and account: the platform as the formulas compare it (case ignored)
-            platform = _lower(sheet_view.seen(table, "platform")) if "platform" in table.frame else ""
-            keys = [week, platform] if "platform" in table.frame else [week]
-            first = rows.groupby(keys, dropna=False).transform("min")
-            used = rows.groupby(keys, dropna=False).transform("max")
-            yield column, week.notna() & (rows > first), {
-                "week": week.dt.strftime("%d.%m.%Y"), "first": first.astype("Int64").astype(str),
-                "used": used.astype("Int64").astype(str),
-                "platform": table.frame["platform"].fillna("") if "platform" in table.frame else ""}
-
-    def _overdue(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            yield column, when & (table.frame[column] < self.today), {}
-
-    def _future(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        for column in rule.columns:
-            yield column, when & (table.frame[column] > self.today), {}
-
-    def _at_most(self, rule: Rule, table: Table):
-        when = self.condition(rule, table)
-        than = table.frame[rule.than]
-        for column in rule.columns:
-            yield column, when & (table.frame[column] > than), {}  # NaN compares False: both filled
-
-    def _computed(self, rule: Rule, table: Table):
-        if table.formulas is None:  # the backend did not read formulas: nothing to compare
-            return
-        for column in rule.columns or [c.key for c in table.tab.columns if c.computed]:
-            if column in self.expected:
-                expected = self.expected[column].reindex(table.frame.index)
-                actual = table.formulas[column]
-                # an empty cell never had the formula (a row typed below the provisioned ones): the job
-                # writes it, nobody changed anything; a value or another formula there was typed over it
-                typed_over = actual.notna() | ~table.blank[column]
-                yield column, expected.notna() & typed_over & ~same_formula(actual, expected), {}
-
-    def cleanups(self, table: Table) -> pd.DataFrame:
-        key = ("cleanups", table.tab.key)
-        if key not in self._cache:
-            self._cache[key] = sheet_view.cleanups(table, self.locale)
-        return self._cache[key]
+@handles("required")
+def required(run: Run, rule: Rule, table: Table):
+    when = run.condition(rule, table)
+    for column in rule.columns:
+        # Only blank cells: a filled but unreadable cell gets its own `types` flag.
+        yield column, when & table.blank[column], {}
 
 
-class MissingWeeks:
-    """The `weekly` rule (an Account row per platform and completed week), mixed into the run
-    like `PlanChecks`. Row-level: a flag per run of missing weeks, not per cell."""
+@handles("link")
+def link(run: Run, rule: Rule, table: Table):
+    when = run.condition(rule, table)
+    for column in rule.columns:
+        text = table.frame[column]
+        filled = ~table.blank[column]
+        is_url = run.is_url(table, column)
+        yield column, when & ~filled, {"problem": run.words["missing"]}
+        yield column, filled & ~is_url, {"problem": run.words["not_url"]}
+        # The same post linked twice: the first row keeps it, later ones are flagged.
+        # A trailing slash does not make another post; case does (Instagram codes).
+        key = text.where(is_url).str.rstrip("/")
+        first = pd.Series(key.index, index=key.to_numpy()).loc[lambda s: ~s.index.duplicated()]
+        repeat = key.notna() & key.duplicated(keep="first")
+        yield column, repeat, {"problem": run.words["duplicate"] + key.map(first).astype("Int64").astype(str)}
 
-    def week_fields(self, rule: Rule, account: Table) -> dict[str, pd.Series]:
-        """The placeholders of one flag per platform and run of consecutive missing weeks, naming both."""
-        runs: list[tuple[str, list[pd.Timestamp]]] = []
-        for platform, missing in self.missing_weeks(rule, account).items():
-            numbers = ((missing - missing[0]).days // 7).tolist() if len(missing) else []
-            runs += [(platform, [missing[0] + pd.Timedelta(weeks=n) for n in run]) for run in neighbour_runs(numbers)]
-        day = "%d.%m.%Y"
-        weeks = [self.words["week"].format(r[0].strftime(day)) if len(r) == 1 else
-                 self.words["weeks"].format(r[0].strftime(day), r[-1].strftime(day), len(r)) for _, r in runs]
-        return {"weeks": pd.Series(weeks, dtype=object),
-                "week": pd.Series([r[0].strftime(day) for _, r in runs], dtype=object),
-                "platform": pd.Series([p for p, _ in runs], dtype=object)}
 
-    def missing_weeks(self, rule: Rule, account: Table) -> dict[str, pd.DatetimeIndex]:
-        """Per active platform, the Mondays of its completed weeks with no Account row of that
-        platform holding the rule's columns.
+@handles("types")
+def types(run: Run, rule: Rule, table: Table):
+    # Computed columns are the tool's: a hand edit there is the `computed`
+    # rule's business, and a bad input would otherwise be flagged twice.
+    for column in rule.columns or [c.key for c in table.tab.input_columns]:
+        mask = table.invalid[column]
+        raw = table.raw[column][mask]
+        codes = problems(table.tab.column(column), raw)
+        listed = table.tab.column(column).project_list
+        if listed:  # the list a manager edits: say where it is
+            codes = codes.replace(NOT_IN_LIST, NOT_LISTED[listed])
+        yield column, mask, {"problem": codes.map(run.words).reindex(mask.index),
+                             "value": raw.map(show).reindex(mask.index)}
 
-        A platform is active from the first week it has a plan row or an Account row to the last
-        such week: a platform with no posts yet needs no rows, and one that stopped needs none
-        after. Weeks before the plan began are never asked for (a year typo far back must not
-        ask for years of rows); a week is complete once its Sunday is before the as-of day."""
-        plan = self.tables.get(self.template.tab_of_kind("plan").key)
-        dates = plan_span.span(plan.frame[date_column(plan.tab)]) if plan is not None else None
-        last = pd.Timestamp(monday(self.today)) - pd.Timedelta(days=7)
-        if not dates or pd.Timestamp(monday(dates[0])) > last:
-            return {}
-        start = pd.Timestamp(monday(dates[0]))
-        plan_dates = _dated(plan).where(~plan_span.typos(plan.frame[date_column(plan.tab)]))
-        frame = account.frame
-        week = frame[date_column(account.tab)]
-        activity = pd.concat([_weeks_by_platform(plan_dates, plan.frame["platform"]),
-                              _weeks_by_platform(week, frame["platform"])])
-        filled = week.notna() & frame[list(rule.columns)].notna().all(axis=1)
-        covered = _weeks_by_platform(week[filled], frame["platform"][filled])
-        out = {}
-        for key, weeks in activity.groupby(level=0):
-            first, end = max(weeks.min(), start), min(weeks.max(), last)
-            if first > end:
-                continue
-            wanted = pd.date_range(first, end, freq="7D")
-            have = covered[covered.index == key] if len(covered) else covered
-            missing = wanted[~wanted.isin(have)]
-            if len(missing):
-                out[_platform_label(key, plan.frame["platform"], frame["platform"])] = missing
-        return out
+
+@handles("counted")
+def counted(run: Run, rule: Rule, table: Table):
+    """Cells the check reads but the sheet's formulas do not count (see `counted`)."""
+    fixes = cleanups(run, table)
+    fixes = fixes[~fixes["counted"].astype(bool)]
+    for column in rule.columns or [c.key for c in table.tab.input_columns]:
+        part = fixes[fixes["column"] == column].set_index("row")
+        if part.empty:
+            continue
+        at = lambda values: values.reindex(table.frame.index)  # noqa: E731
+        # who corrects it: `fix`, unless the year is unclear (then the admin, who knows it)
+        fixed = [sheet_view.named(p, v, run.locale) + ("" if p == sheet_view.YEAR_UNSURE else FIX_SAYS[run.locale])
+                 for p, v in zip(part["problem"], part["new_shown"])]
+        yield column, at(part["old"]).notna(), {
+            "value": at(part["old"]), "fixed": at(pd.Series(fixed, index=part.index, dtype=object)),
+            "problem": at(part["problem"].map(run.words)),
+            NOBODY: at(part["problem"] == sheet_view.RENAMED).fillna(False).astype(bool)}
+
+
+@handles("date_typo")
+def date_typo(run: Run, rule: Rule, table: Table):
+    for column in rule.columns:
+        dates = table.frame[column]
+        typo = plan_span.typos(dates)
+        found = plan_span.span(dates)
+        if typo.any() and found is not None:  # a typo is far from the plausible dates, so there are some
+            first, last = found
+            yield column, typo, {"span": f"{first:%d.%m.%Y} – {last:%d.%m.%Y}",
+                                 "value": dates.dt.strftime("%d.%m.%Y")}
+
+
+@handles("one_per_week")
+def one_per_week(run: Run, rule: Rule, table: Table):
+    """A second row for a week: the formulas take the lowest row only, so say which."""
+    for column in rule.columns:
+        seen = sheet_view.seen(table, column)
+        week = mondays(seen)
+        rows = pd.Series(table.frame.index, index=table.frame.index).where(week.notna())
+        # one row per week and account: the platform as the formulas compare it (case ignored)
+        platform = _lower(sheet_view.seen(table, "platform")) if "platform" in table.frame else ""
+        keys = [week, platform] if "platform" in table.frame else [week]
+        first = rows.groupby(keys, dropna=False).transform("min")
+        used = rows.groupby(keys, dropna=False).transform("max")
+        yield column, week.notna() & (rows > first), {
+            "week": week.dt.strftime("%d.%m.%Y"), "first": first.astype("Int64").astype(str),
+            "used": used.astype("Int64").astype(str),
+            "platform": table.frame["platform"].fillna("") if "platform" in table.frame else ""}
+
+
+@handles("overdue")
+def overdue(run: Run, rule: Rule, table: Table):
+    when = run.condition(rule, table)
+    for column in rule.columns:
+        yield column, when & (table.frame[column] < run.today), {}
+
+
+@handles("future")
+def future(run: Run, rule: Rule, table: Table):
+    when = run.condition(rule, table)
+    for column in rule.columns:
+        yield column, when & (table.frame[column] > run.today), {}
+
+
+@handles("at_most")
+def at_most(run: Run, rule: Rule, table: Table):
+    when = run.condition(rule, table)
+    than = table.frame[rule.than]
+    for column in rule.columns:
+        yield column, when & (table.frame[column] > than), {}  # NaN compares False: both filled
+
+
+@handles("computed")
+def computed(run: Run, rule: Rule, table: Table):
+    if table.formulas is None:  # the backend did not read formulas: nothing to compare
+        return
+    for column in rule.columns or [c.key for c in table.tab.columns if c.computed]:
+        if column in run.expected:
+            expected = run.expected[column].reindex(table.frame.index)
+            actual = table.formulas[column]
+            # an empty cell never had the formula (a row typed below the provisioned ones): the job
+            # writes it, nobody changed anything; a value or another formula there was typed over it
+            typed_over = actual.notna() | ~table.blank[column]
+            yield column, expected.notna() & typed_over & ~same_formula(actual, expected), {}
+
+
+def cleanups(run: Run, table: Table) -> pd.DataFrame:
+    """The cells `fix` would write (sheet_view.cleanups), made once per run."""
+    return run.cached(("cleanups", table.tab.key), lambda: sheet_view.cleanups(table, run.locale))
+
+
+@handles("weekly", per_row=True)
+def weekly(run: Run, rule: Rule, table: Table):
+    """An Account row per platform and completed week: one flag per platform and run of
+    consecutive missing weeks, naming both, on no cell."""
+    fields = week_fields(run, rule, table)
+    yield "", pd.Series(True, index=pd.Index([0] * len(fields["week"]), dtype="int64")), fields
+
+
+def week_fields(run: Run, rule: Rule, account: Table) -> dict[str, pd.Series]:
+    """The placeholders of one flag per platform and run of consecutive missing weeks, naming both."""
+    runs: list[tuple[str, list[pd.Timestamp]]] = []
+    for platform, missing in missing_weeks(run, rule, account).items():
+        numbers = ((missing - missing[0]).days // 7).tolist() if len(missing) else []
+        runs += [(platform, [missing[0] + pd.Timedelta(weeks=n) for n in stretch])
+                 for stretch in neighbour_runs(numbers)]
+    day = "%d.%m.%Y"
+    weeks = [run.words["week"].format(r[0].strftime(day)) if len(r) == 1 else
+             run.words["weeks"].format(r[0].strftime(day), r[-1].strftime(day), len(r)) for _, r in runs]
+    return {"weeks": pd.Series(weeks, dtype=object),
+            "week": pd.Series([r[0].strftime(day) for _, r in runs], dtype=object),
+            "platform": pd.Series([p for p, _ in runs], dtype=object)}
+
+
+def missing_weeks(run: Run, rule: Rule, account: Table) -> dict[str, pd.DatetimeIndex]:
+    """Per active platform, the Mondays of its completed weeks with no Account row of that
+    platform holding the rule's columns.
+
+    A platform is active from the first week it has a plan row or an Account row to the last
+    such week: a platform with no posts yet needs no rows, and one that stopped needs none
+    after. Weeks before the plan began are never asked for (a year typo far back must not
+    ask for years of rows); a week is complete once its Sunday is before the as-of day."""
+    plan = run.tables.get(run.template.tab_of_kind("plan").key)
+    dates = plan_span.span(plan.frame[date_column(plan.tab)]) if plan is not None else None
+    last = pd.Timestamp(monday(run.today)) - pd.Timedelta(days=7)
+    if plan is None or not dates or pd.Timestamp(monday(dates[0])) > last:
+        return {}
+    start = pd.Timestamp(monday(dates[0]))
+    plan_dates = _dated(plan).where(~plan_span.typos(plan.frame[date_column(plan.tab)]))
+    frame = account.frame
+    week = frame[date_column(account.tab)]
+    activity = pd.concat([_weeks_by_platform(plan_dates, plan.frame["platform"]),
+                          _weeks_by_platform(week, frame["platform"])])
+    filled = week.notna() & frame[list(rule.columns)].notna().all(axis=1)
+    covered = _weeks_by_platform(week[filled], frame["platform"][filled])
+    out = {}
+    for key, weeks in activity.groupby(level=0):
+        first, end = max(weeks.min(), start), min(weeks.max(), last)
+        if first > end:
+            continue
+        wanted = pd.date_range(first, end, freq="7D")
+        have = covered[covered.index == key] if len(covered) else covered
+        missing = wanted[~wanted.isin(have)]
+        if len(missing):
+            out[_platform_label(key, plan.frame["platform"], frame["platform"])] = missing
+    return out
+
 
 def _dated(plan: Table) -> pd.Series:
     """The plan's dates that are dates in the sheet: one typed as text ("31/12") is in no week there and
