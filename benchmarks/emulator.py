@@ -23,13 +23,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "emulators"))  # the emulators as in the checkout
 
 from sheets_plan.jobs import project as jobs  # noqa: E402
 from sheets_plan.jobs.demo import fill_rows, sample_rows  # noqa: E402
 from sheets_plan.backends.google import GoogleBackend, connect  # noqa: E402
 from sheets_plan.jobs.provision import provision  # noqa: E402
 from sheets_plan.core.template_load import load  # noqa: E402
-from sheets_plan.testing.emulator import Emulator  # noqa: E402
+from sheets_plan_emulators.google import Emulator  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)
 RUN_AT = dt.datetime(2026, 3, 16, 9, 0)

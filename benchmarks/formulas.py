@@ -29,11 +29,15 @@ import datetime as dt, json, sys, tempfile, time
 from pathlib import Path
 import openpyxl
 sys.path.insert(0, sys.argv[1])
+sys.path.insert(1, sys.argv[4])  # this checkout's LibreOffice helpers (emulators/), whichever tree is measured
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan.core.template_load import load
+try:
+    from sheets_plan.core.template_load import load
+except ImportError:  # a tree from before the loader had its own module
+    from sheets_plan.core.template import load
 from sheets_plan.jobs import demo, project as jobs
 from sheets_plan.jobs.provision import provision
-from sheets_plan.testing.office.recalc import recalculate
+from sheets_plan_emulators.office.recalc import recalculate
 as_of, rows = dt.date.fromisoformat(sys.argv[2]), int(sys.argv[3])
 out = {}
 with tempfile.TemporaryDirectory() as tmp:
@@ -60,7 +64,8 @@ print(json.dumps(out))
 
 
 def measure(tree: Path, rows: int) -> dict:
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(tree), AS_OF.isoformat(), str(rows)],
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(tree), AS_OF.isoformat(), str(rows),
+                           str(ROOT / "emulators")],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "emulators"))  # the emulators as in the checkout
 
 from sheets_plan import LocalBackend, provision  # noqa: E402
 from sheets_plan.core.template_load import load  # noqa: E402
@@ -25,7 +26,7 @@ from sheets_plan.jobs.demo import fill_rows  # noqa: E402
 from sheets_plan.jobs.stats import stats  # noqa: E402
 from sheets_plan.sheets.values import serial  # noqa: E402
 from sheets_plan.sources.vk import POSTS_PER_CALL, REACH_PER_CALL, VkSource  # noqa: E402
-from sheets_plan.testing.vk import VkEmulator  # noqa: E402
+from sheets_plan_emulators.vk import VkEmulator  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 18)
 MSK = ZoneInfo("Europe/Moscow")

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "emulators"))  # the emulators as in the checkout
 
 from sheets_plan.jobs import folder as job  # noqa: E402
 from sheets_plan.jobs.demo import fill_rows, sample_rows  # noqa: E402
@@ -26,7 +27,7 @@ from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.jobs.provision import provision  # noqa: E402
 from sheets_plan.backends.retry import Pacer, RetryPolicy  # noqa: E402
 from sheets_plan.core.template_load import load  # noqa: E402
-from sheets_plan.testing.emulator import Emulator  # noqa: E402
+from sheets_plan_emulators.google import Emulator  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)
 RUN_AT = dt.datetime(2026, 3, 16, 9, 0)

@@ -38,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "emulators"))  # the emulators as in the checkout
 
 from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.worksheet.properties import PageSetupProperties  # noqa: E402
@@ -51,7 +52,7 @@ from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.jobs.read import load_snapshot  # noqa: E402
 from sheets_plan.backends.xlsx.charts import xlsx_chart  # noqa: E402
 from sheets_plan.core.template_load import load  # noqa: E402
-from sheets_plan.testing.office import recalc  # noqa: E402
+from sheets_plan_emulators.office import recalc  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)  # a Monday: eight full weeks of demo rows before it
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from sheets_plan.testing.office import calc, recalc
+from sheets_plan_emulators.office import calc, recalc
 
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 
 from .google_fixtures import ROBOT, schema_errors
 
@@ -21,7 +21,7 @@ def template():
 @pytest.fixture(scope="session")
 def office():
     """A LibreOffice that edits workbooks as a person does (UNO), for the whole run."""
-    from sheets_plan.testing.office.calc import Office
+    from sheets_plan_emulators.office.calc import Office
 
     running = Office()
     yield running

@@ -2,7 +2,7 @@
 
 
 from sheets_plan.backends.google import GoogleBackend, connect
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 from .constants import ROBOT
 
 

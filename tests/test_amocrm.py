@@ -19,7 +19,7 @@ from sheets_plan.jobs import project as jobs
 from sheets_plan.sources.amocrm import client as amo_client
 from sheets_plan.sources.amocrm.account import read_account
 from sheets_plan.sources.amocrm.client import AmoClient
-from sheets_plan.testing.office.recalc import convert
+from sheets_plan_emulators.office.recalc import convert
 
 from .amocrm_fixtures import DAY, ENV, TOKEN, emulated
 from .helpers import weekly_differences

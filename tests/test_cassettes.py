@@ -7,7 +7,7 @@ SHEETS_PLAN_RECORD=google.
 
 CI replays (record_mode "none"): a request the product no longer sends the same way, by
 method, URI or JSON body, fails here. Re-record after a deliberate change: see the docstring
-of sheets_plan/testing/cassette.py (SHEETS_PLAN_RECORD=1 on the emulator, =google on Google).
+of emulators/sheets_plan_emulators/google/cassette.py (SHEETS_PLAN_RECORD=1 on the emulator, =google on Google).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from sheets_plan.jobs import project as jobs
 from sheets_plan.jobs.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.backends.google import DRIVE_FILES, GoogleBackend, connect
 from sheets_plan.jobs.provision import provision
-from sheets_plan.testing.cassette import (
+from sheets_plan_emulators.google.cassette import (
     FOLDER_ENV, cassette_session, clean_response, google_session, record_mode, recording_google, use_cassette,
 )
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 from .constants import AS_OF, GOOGLE_ADMINS as ADMINS, ROBOT, RUN_AT
 
 CASSETTES = Path(__file__).parent / "cassettes"

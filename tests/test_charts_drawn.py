@@ -16,7 +16,7 @@ from matplotlib import image
 
 from sheets_plan.backends.xlsx.charts import SERIES_COLOURS
 from sheets_plan.jobs.demo import run_demo
-from sheets_plan.testing.office.recalc import convert
+from sheets_plan_emulators.office.recalc import convert
 
 pytestmark = pytest.mark.libreoffice
 

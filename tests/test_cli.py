@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_plan.cli.commands import cli
-from sheets_plan.testing.office.recalc import convert
+from sheets_plan_emulators.office.recalc import convert
 from .constants import AS_OF_TEXT as AS_OF
 
 

@@ -1,4 +1,4 @@
-"""Tests for sheets_plan.testing.discovery (validation against Google's discovery docs)."""
+"""Tests for sheets_plan_emulators.google.discovery (validation against Google's discovery docs)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import requests
 from google.oauth2.credentials import Credentials
 from requests.adapters import BaseAdapter
 
-from sheets_plan.testing.discovery import Method, SchemaError, find_method, validate_request
+from sheets_plan_emulators.google.discovery import Method, SchemaError, find_method, validate_request
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE = "https://www.googleapis.com/drive/v3"

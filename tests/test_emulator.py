@@ -6,7 +6,7 @@ import gspread
 import pytest
 from gspread.exceptions import APIError, SpreadsheetNotFound
 
-from sheets_plan.testing.emulator import Emulator, google_title, random_faults
+from sheets_plan_emulators.google import Emulator, google_title, random_faults
 
 DRIVE = "https://www.googleapis.com/drive/v3/files"
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"

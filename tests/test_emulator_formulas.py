@@ -1,4 +1,4 @@
-"""The emulator's formula evaluator (sheets_plan/testing/emulator/formulas.py).
+"""The emulator's formula evaluator (emulators/sheets_plan_emulators/google/formulas.py).
 
 1. Unit tests: operators, each group of functions, criteria, errors, the
    syntax of ru_RU (``;``) and en_US (``,``), named ranges, quoted sheet
@@ -30,8 +30,8 @@ from sheets_plan.sheets import formula
 from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.a1 import quote_title, parse_a1
 from sheets_plan.sheets.values import EPOCH, extended, serial
-from sheets_plan.testing.office import recalc
-from sheets_plan.testing.emulator.formulas import Evaluator, FormulaError
+from sheets_plan_emulators.office import recalc
+from sheets_plan_emulators.google.formulas import Evaluator, FormulaError
 from sheets_plan.backends.xlsx import Book
 
 AS_OF = dt.date(2026, 11, 26)

@@ -11,7 +11,7 @@ import pytest
 
 from sheets_plan.backends.google import connect
 from sheets_plan.errors import RunError
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 
 from .google_fixtures import google_backend
 

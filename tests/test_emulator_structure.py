@@ -13,7 +13,7 @@ from gspread.exceptions import APIError
 from gspread.utils import ExportFormat
 
 from sheets_plan.sheets.references import deleted, inserted, moved, remap, relocate
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 
 ALL_DRIVES = {"supportsAllDrives": "true"}
 

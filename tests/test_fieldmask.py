@@ -1,4 +1,4 @@
-"""Tests for sheets_plan.testing.fieldmask (partial-response ``fields`` masks)."""
+"""Tests for sheets_plan_emulators.google.fieldmask (partial-response ``fields`` masks)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_plan.testing.fieldmask import apply, parse
+from sheets_plan_emulators.google.fieldmask import apply, parse
 
 SPREADSHEET = {
     "spreadsheetId": "abc",

@@ -14,7 +14,7 @@ from sheets_plan.jobs import targets
 from sheets_plan.backends.google import GoogleBackend, connect
 from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 from .constants import ROBOT
 
 
@@ -163,7 +163,7 @@ def test_a_create_that_failed_after_making_the_file_is_not_repeated(template):
     from sheets_plan.backends.google import GoogleBackend, connect
     from sheets_plan.jobs.provision import provision
     from sheets_plan.backends.retry import RetryPolicy
-    from sheets_plan.testing.emulator import Emulator
+    from sheets_plan_emulators.google import Emulator
 
     emu = Emulator()
     folder = emu.add_folder("Team")

@@ -18,8 +18,8 @@ from sheets_plan.errors import RunError
 from sheets_plan.jobs.demo import fill_rows, sample_leads, sample_rows
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision
-from sheets_plan.testing.office import recalc
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.office import recalc
+from sheets_plan_emulators.google import Emulator
 
 from .constants import AS_OF, RUN_AT
 from .google_fixtures import google_backend

@@ -21,7 +21,7 @@ from sheets_plan.backends.local import LocalBackend
 from sheets_plan.core.procedure import check
 from sheets_plan.jobs.provision import provision
 from sheets_plan.core.table import read_table
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 
 from .constants import RUN_AT
 from .google_fixtures import google_backend

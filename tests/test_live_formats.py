@@ -84,7 +84,7 @@ from sheets_plan.sheets.values import serial
 from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import PROBLEMS
 from sheets_plan.core.table import find_columns
-from sheets_plan.testing.office import recalc
+from sheets_plan_emulators.office import recalc
 from .constants import TEMPLATE as T
 
 pytestmark = pytest.mark.libreoffice  # every test here compares with LibreOffice's recalculation

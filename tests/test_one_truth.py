@@ -32,7 +32,7 @@ from sheets_plan.core import report_table
 from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
-from sheets_plan.testing.office import recalc
+from sheets_plan_emulators.office import recalc
 from tests.helpers import weekly_differences
 from .constants import TEMPLATE
 

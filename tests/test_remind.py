@@ -174,7 +174,7 @@ def test_each_channel_delivers_once_whatever_the_other_did(smtp, workbook):
     """`channel = "both"` with Telegram down: the e-mail goes once (not every hour until Telegram is back),
     Telegram gets the digest when it answers again, and neither repeats."""
     from sheets_plan.channels.telegram import Bot
-    from sheets_plan.testing.telegram import BotApiServer
+    from sheets_plan_emulators.telegram import BotApiServer
 
     token = "123456:AAH-secret-bot-token"
     both = parse_team({"smtp": {"host": "127.0.0.1", "port": smtp.port, "security": "none"},

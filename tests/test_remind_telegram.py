@@ -16,7 +16,7 @@ from sheets_plan.channels.telegram import Bot, split, visible_length
 from sheets_plan.core.team import parse_team
 from sheets_plan.jobs.demo import run_demo
 from sheets_plan.jobs.remind import remind
-from sheets_plan.testing.telegram import BotApiServer
+from sheets_plan_emulators.telegram import BotApiServer
 
 DAY = dt.date(2026, 11, 26)
 MORNING = dt.datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))

@@ -8,7 +8,7 @@ import pytest
 
 from sheets_plan import LocalBackend
 from sheets_plan.sheets.values import serial
-from sheets_plan.testing.office.recalc import convert
+from sheets_plan_emulators.office.recalc import convert
 
 TYPED = {  # cell: (what a person types, what the backend reads: UNFORMATTED_VALUE)
     "A2": (dt.datetime(2026, 3, 12), serial(dt.date(2026, 3, 12))),

@@ -14,7 +14,7 @@ from google.oauth2 import service_account
 from sheets_plan.backends import google as google_mod
 from sheets_plan.cli.commands import cli
 from sheets_plan.backends.retry import ReliableHTTPClient
-from sheets_plan.testing.emulator import TOKEN
+from sheets_plan_emulators.google import TOKEN
 
 from .constants import ROBOT
 

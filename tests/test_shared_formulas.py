@@ -20,7 +20,7 @@ from sheets_plan.jobs import project as jobs
 from sheets_plan.jobs.demo import fill_rows
 from sheets_plan.jobs.provision import provision
 from sheets_plan.jobs.read import load_snapshot
-from sheets_plan.testing.office.recalc import recalculate
+from sheets_plan_emulators.office.recalc import recalculate
 
 from .constants import AS_OF, RUN_AT, TEMPLATE as T
 from .test_scale import ADMINS, PLAN, sheet_rows, typed_below

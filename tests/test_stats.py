@@ -203,7 +203,7 @@ def test_stats_on_google_is_one_batch_update_and_writes_the_same_cells(emu, tmp_
 @pytest.mark.libreoffice
 def test_after_the_import_the_recalculated_weekly_tab_equals_report_and_the_notes_show(tmp_path):
     from sheets_plan.jobs.read import load_snapshot
-    from sheets_plan.testing.office.recalc import convert
+    from sheets_plan_emulators.office.recalc import convert
 
     from .helpers import weekly_differences
 

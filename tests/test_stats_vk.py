@@ -18,7 +18,7 @@ from sheets_plan.cli.commands import cli
 from sheets_plan.jobs import stats as stats_job
 from sheets_plan.jobs.stats import stat_sources, stats
 from sheets_plan.sources.vk import VkSource
-from sheets_plan.testing.vk import VkEmulator
+from sheets_plan_emulators.vk import VkEmulator
 
 from .constants import TEMPLATE
 from .stats_fixtures import AS_OF, Post, make_project

@@ -39,7 +39,7 @@ from sheets_plan.sheets.values import serial
 from sheets_plan.jobs.read import load_snapshot
 from sheets_plan.tabs.snapshot import Snapshot
 from sheets_plan.core.template_load import load
-from sheets_plan.testing.office import recalc
+from sheets_plan_emulators.office import recalc
 from tests.helpers import workbook_snapshot
 
 pytestmark = pytest.mark.libreoffice  # every test here compares with LibreOffice's recalculation

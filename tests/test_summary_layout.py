@@ -29,7 +29,7 @@ from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import from_serial
 from sheets_plan.core.template_load import load
-from sheets_plan.testing.discovery import validate_request
+from sheets_plan_emulators.google.discovery import validate_request
 
 BATCH_URL = "https://sheets.googleapis.com/v4/spreadsheets/abc:batchUpdate"
 D = dt.date

@@ -21,7 +21,7 @@ from sheets_plan.jobs.demo import run_demo
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.read import load_snapshot
 from sheets_plan.core.template_load import load
-from sheets_plan.testing.office import recalc
+from sheets_plan_emulators.office import recalc
 
 from .person import chart_anchors
 

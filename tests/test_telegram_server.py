@@ -1,4 +1,4 @@
-"""The Bot API test server (sheets_plan.testing.telegram) over a real socket, with ``requests`` as the
+"""The Bot API test server (sheets_plan_emulators.telegram) over a real socket, with ``requests`` as the
 product's channel uses it: Telegram's answers and errors, its length limits in UTF-16 code units, HTML
 markup, flood control, the forms a request may take, and the schema check (aiogram 3.31.0, Bot API 10.3)
 of every request and answer. The ``bot`` fixture fails a test that leaves a schema error it did not expect."""
@@ -11,8 +11,8 @@ import time
 import pytest
 import requests
 
-from sheets_plan.testing.telegram import BotApiServer, schema
-from sheets_plan.testing.telegram import methods as served
+from sheets_plan_emulators.telegram import BotApiServer, schema
+from sheets_plan_emulators.telegram import methods as served
 
 TOKEN = "123456:ABC-secret"
 NOW = 1_717_243_200     # 2024-06-01 12:00 UTC

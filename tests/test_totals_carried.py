@@ -17,7 +17,7 @@ from sheets_plan.cli.commands import cli
 from sheets_plan.jobs import demo, project as jobs
 from sheets_plan.jobs.read import load_snapshot
 from sheets_plan.sheets.values import serial
-from sheets_plan.testing.office.recalc import convert
+from sheets_plan_emulators.office.recalc import convert
 
 from .helpers import weekly_differences
 from .test_fix import plan_row

@@ -19,7 +19,7 @@ from sheets_plan.jobs import project as jobs
 from sheets_plan.cli.commands import cli
 from sheets_plan.errors import RunError
 from sheets_plan.backends.google import MARKER
-from sheets_plan.testing.emulator import Emulator
+from sheets_plan_emulators.google import Emulator
 from sheets_plan.jobs.upgrade import upgrade_folder
 from sheets_plan.backends.xlsx import read_tags
 

@@ -1,4 +1,4 @@
-"""The VK emulator (sheets_plan.testing.vk) with the real vk_api client: VK 5.199's shapes, errors and
+"""The VK emulator (sheets_plan_emulators.vk) with the real vk_api client: VK 5.199's shapes, errors and
 limits, checked against VK's schema (vkbottle_types). The ``emu`` fixture here is the VK emulator (it
 shadows conftest's Google one) and fails a test that leaves a schema error it did not expect."""
 
@@ -13,7 +13,7 @@ import requests
 import vk_api
 from vk_api.exceptions import ApiError, ApiHttpError, VkRequestsPoolException
 
-from sheets_plan.testing.vk import VkEmulator, schema
+from sheets_plan_emulators.vk import VkEmulator, schema
 
 MSK = datetime.timezone(datetime.timedelta(hours=3))
 MAY_1 = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=MSK)

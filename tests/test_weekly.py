@@ -11,7 +11,7 @@ from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.backends.local import LocalBackend
 from sheets_plan.jobs.provision import provision
 from sheets_plan.backends.retry import RetryPolicy
-from sheets_plan.testing.emulator import Emulator, random_faults
+from sheets_plan_emulators.google import Emulator, random_faults
 
 from .constants import AS_OF, ROBOT, RUN_AT
 from .google_fixtures import google_backend

@@ -20,7 +20,7 @@ from sheets_plan.core import works
 from sheets_plan.jobs import project as jobs
 from sheets_plan.jobs.demo import run_demo
 from sheets_plan.jobs.works import posts_of, spans_of, works_layout
-from sheets_plan.testing.office import recalc
+from sheets_plan_emulators.office import recalc
 
 AS_OF = dt.date(2026, 11, 26)
 

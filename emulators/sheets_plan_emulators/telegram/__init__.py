@@ -2,7 +2,7 @@
 127.0.0.1 (a free port, a background thread), so the product's own HTTP code reaches it unmodified, with
 the server's ``url`` as the API base (as a local Bot API server is configured)::
 
-    from sheets_plan.testing.telegram import BotApiServer
+    from sheets_plan_emulators.telegram import BotApiServer
     with BotApiServer() as bot:                       # starts on a free port; .url = "http://127.0.0.1:PORT"
         bot.add_bot("123456:ABC-secret")              # a bot token it accepts
         bot.add_chat(1001, first_name="Анна")         # a private chat with a user who started the bot

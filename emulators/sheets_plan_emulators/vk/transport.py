@@ -9,7 +9,7 @@ import requests
 from requests.adapters import BaseAdapter
 
 # The in-process transport adapter is the Google emulator's: (method, url, headers, body) -> response.
-from sheets_plan.testing.emulator.transport import Adapter, Serve
+from sheets_plan_emulators.google.transport import Adapter, Serve
 
 __all__ = ["Adapter", "Serve", "VkRequest", "Fault", "NoNetwork"]
 

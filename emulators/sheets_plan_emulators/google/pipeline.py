@@ -14,8 +14,8 @@ from typing import Any, Callable
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from sheets_plan import model
-from sheets_plan.testing import fieldmask
-from sheets_plan.testing.discovery import SchemaError, find_method, method_defs, validate_request
+from sheets_plan_emulators.google import fieldmask
+from sheets_plan_emulators.google.discovery import SchemaError, find_method, method_defs, validate_request
 from .errors import ApiError, check_mask
 from .transport import Call, Fault, Media, RecordedRequest
 

@@ -2,7 +2,7 @@
 unmodified against it through a ``requests`` transport adapter mounted on ``https://api.vk.ru/`` and
 ``https://api.vk.com/`` (any other host: ``requests.ConnectionError``)::
 
-    from sheets_plan.testing.vk import VkEmulator
+    from sheets_plan_emulators.vk import VkEmulator
     emu = VkEmulator()                          # clock=time.monotonic by default; injectable
     emu.add_community(123, "Кофейня", screen_name="coffee", members=5120)   # closed=False, private=False
     emu.add_post(-123, 45, date=datetime.datetime(2024, 5, 1, 12, tzinfo=MSK), likes=10, comments=2,

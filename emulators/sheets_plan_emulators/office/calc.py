@@ -1,6 +1,6 @@
 """A LibreOffice that a test drives like a person: started once, edits workbooks over UNO.
 
-`Office.edit(path, [[op, args...], ...])` runs testing/office/uno_edit.py under the
+`Office.edit(path, [[op, args...], ...])` runs office/uno_edit.py under the
 system Python (the one with LibreOffice's `uno` module: Debian python3-uno),
 which opens the workbook in the running soffice, makes the edits and saves
 it as .xlsx with Calc's own filter.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sheets_plan.testing import fieldmask
-from sheets_plan.testing.discovery import document
+from sheets_plan_emulators.google import fieldmask
+from sheets_plan_emulators.google.discovery import document
 
 STATUS_NAMES = {
     400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",

@@ -213,7 +213,7 @@ class CassetteAdapter(BaseAdapter):
         if self.cassette.write_protected or self.inner is None:
             error = CannotOverwriteExistingCassetteException(cassette=self.cassette, failed_request=asked)
             error.add_note(f"sheets-plan: after a deliberate change, re-record with {RECORD_ENV}=1 "
-                           f"(see sheets_plan/testing/cassette.py)")
+                           f"(see emulators/sheets_plan_emulators/google/cassette.py)")
             raise error
         got = self.inner.send(request, **kwargs)
         recorded = {"status": {"code": got.status_code, "message": got.reason or ""},

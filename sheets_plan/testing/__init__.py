@@ -1,1 +1,0 @@
-"""Test helpers: Google API discovery-based request validation and field masks."""
