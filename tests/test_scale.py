@@ -22,6 +22,7 @@ from sheets_plan.sheets import formula
 from sheets_plan.sheets.batches import batches, request_size
 from sheets_plan.sheets.values import serial
 from sheets_plan.tabs import check_tab
+from sheets_plan.tabs.repairs import formula_repairs
 
 from .constants import AS_OF, RUN_AT, TEMPLATE as T
 from .google_fixtures import google_backend
@@ -180,14 +181,14 @@ def test_rows_typed_below_get_the_computed_column_as_one_run_without_a_flag(tmp_
     plan, account = typed_below(700)
     fill_rows(backend, path, T, plan, account)
     snap = load_snapshot(backend, path, T, as_of=AS_OF)
-    repairs = check_tab.formula_repairs(snap)
+    repairs = formula_repairs(snap)
     computed = [c for c in PLAN.columns if c.formula]
     assert len(repairs) == len(computed)  # one run per column, not one request per row
     assert all("repeatCell" in r for r in repairs)
     report = jobs.validate(backend, path, as_of=AS_OF, run_at=RUN_AT)
     assert not [f for f in report.flags if f.rule == "computed"]
     again = load_snapshot(backend, path, T, as_of=AS_OF)
-    assert check_tab.formula_repairs(again) == []  # idempotent: nothing lacks the formula now
+    assert formula_repairs(again) == []  # idempotent: nothing lacks the formula now
     expected = again.expected_formulas()
     for key, formulas in expected.items():
         actual = again.tables[PLAN.key].formulas[key].reindex(formulas.index)
@@ -255,7 +256,7 @@ def test_a_header_pasted_among_rows_typed_below_is_not_written_over(tmp_path):
     fill_rows(backend, path, T, plan, account)
     snap = load_snapshot(backend, path, T, as_of=AS_OF)
     assert list(snap.tables[PLAN.key].header_rows) == [652]
-    repairs = check_tab.formula_repairs(snap)
+    repairs = formula_repairs(snap)
     spans = {(r["repeatCell"]["range"]["startRowIndex"] + 1, r["repeatCell"]["range"]["endRowIndex"]) for r in repairs}
     assert len(repairs) == 2 * len([c for c in PLAN.columns if c.formula])
     assert all(not (first <= 652 <= last) for first, last in spans) and {last for _, last in spans} >= {651, 702}

@@ -1,12 +1,14 @@
 """Each admin's KPIs by week, with pandas: the live figures of the Weekly tab's definitions (by
 responsible admin) and what the week's last check found for that admin, read from the Log.
 
-Pure: a snapshot and a check's report in, figures out (the KPI tab's layout is ``tabs.kpi_tab``).
+Pure: the project as read (`ProjectRead`) and a check's report in, figures out (the KPI tab's
+layout is ``tabs.kpi_tab``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,20 @@ import pandas as pd
 from . import metrics
 from .dates import monday
 from .flags import Report
-from sheets_plan.sheets.values import from_serial
+from .table import Table
+from .template import Template
+from sheets_plan.sheets.values import Grid, from_serial
+
+
+class ProjectRead(Protocol):
+    """The project as one read found it, as far as the KPIs read it (the `tabs` layer's Snapshot
+    is one: typed here, where it is used, without importing upward)."""
+
+    template: Template
+    tables: dict[str, Table]
+    grids: dict[str, Grid]   # the tabs not read as tables (the Log)
+    locale: str
+    as_of: dt.date
 
 STATIC = ("open_flags", "completeness", "overdue", "late_stats")  # what a check found, per admin
 LABELS = {"open_flags": {"ru": "Замечаний при проверке", "en": "Open flags at the check"},
@@ -43,7 +58,7 @@ def kind(key: str) -> str:
     return metrics.metric(key).kind
 
 
-def static_figures(snap, report: Report) -> dict[str, dict[str, float]]:
+def static_figures(snap: ProjectRead, report: Report) -> dict[str, dict[str, float]]:
     """admin -> what this check found: open flags, completeness, posts past their date not published
     (the overdue rule), and posts whose stats are still missing `stats_grace_days` after they were due."""
     rules = {r.id: r for r in snap.template.rules}
@@ -69,7 +84,7 @@ def static_figures(snap, report: Report) -> dict[str, dict[str, float]]:
     return out
 
 
-def history(snap) -> dict[tuple[str, dt.date], dict[str, float]]:
+def history(snap: ProjectRead) -> dict[tuple[str, dt.date], dict[str, float]]:
     """(admin, week's Monday) -> the figures of the week's last check, read from the Log."""
     grid = snap.grids.get("log")
     if grid is None or not grid.values:
@@ -98,7 +113,7 @@ def history(snap) -> dict[tuple[str, dt.date], dict[str, float]]:
     return out
 
 
-def static_by_week(snap, report: Report) -> dict[tuple[str, dt.date], dict[str, float]]:
+def static_by_week(snap: ProjectRead, report: Report) -> dict[tuple[str, dt.date], dict[str, float]]:
     """What the checks found per admin and week: the Log's history, and this check for its week."""
     now = monday(snap.as_of)
     return history(snap) | {(admin, now): figures for admin, figures in static_figures(snap, report).items()}

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheets_plan.tabs import structure
-from sheets_plan.sheets.values import serial, extended
+from sheets_plan.sheets.writes import VALUES, cell, write_cells
+from sheets_plan.sheets.values import serial
 from sheets_plan.errors import RunError
 from sheets_plan.backends.local import LocalBackend
 from .demo_data import ACCOUNTS, ADMINS, FIRST, LAST, PRODUCTS
@@ -160,10 +161,7 @@ def fill_rows(backend: LocalBackend, sid: str, template: Template, plan: list[li
         if grid["rowCount"] < len(rows) + 1:
             reqs.append({"appendDimension": {"sheetId": sheet["properties"]["sheetId"], "dimension": "ROWS",
                                              "length": len(rows) + 1 - grid["rowCount"]}})
-        reqs.append({"updateCells": {"start": {"sheetId": sheet["properties"]["sheetId"], "rowIndex": 1, "columnIndex": 0},
-                                     "rows": [{"values": [{"userEnteredValue": extended(v)} if v is not None else {}
-                                                          for v in row]} for row in rows],
-                                     "fields": "userEnteredValue"}})
+        reqs.append(write_cells(sheet["properties"]["sheetId"], 1, 0, [[cell(v) for v in row] for row in rows], VALUES))
     backend.batch_update(sid, reqs)
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from sheets_plan.tabs import check_tab
+from sheets_plan.tabs import log_tab
 from sheets_plan.core import personal, sheet_view
+from sheets_plan.sheets.writes import VALUES, cell, write_cells
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.core.procedure import admin_column
 from sheets_plan.tabs.snapshot import Snapshot
@@ -73,12 +74,9 @@ def fix_requests(snap: Snapshot, listed: list[Change], run_at: dt.datetime) -> l
     """The listed cells (their values only: formats, notes and links stay) and the Log count."""
     reqs = []
     for c in writable(listed):
-        kind = "stringValue" if isinstance(c.value, str) else "numberValue"
-        reqs.append({"updateCells": {
-            "start": {"sheetId": snap.sheet_ids[c.tab], "rowIndex": c.row - 1,
-                      "columnIndex": snap.tables[c.tab].positions[c.column]},
-            "rows": [{"values": [{"userEnteredValue": {kind: c.value}}]}], "fields": "userEnteredValue"}})
-    return reqs + check_tab.log_fix_requests(snap, len(writable(listed)), run_at)
+        reqs.append(write_cells(snap.sheet_ids[c.tab], c.row - 1, snap.tables[c.tab].positions[c.column],
+                                [[cell(c.value)]], VALUES))
+    return reqs + log_tab.log_fix_requests(snap, len(writable(listed)), run_at)
 
 
 def writable(listed: list[Change]) -> list[Change]:

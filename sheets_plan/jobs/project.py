@@ -13,7 +13,7 @@ import pandas as pd
 
 from sheets_plan.core import dates, kpis, metrics, plan_span, procedure, sheet_view, works
 from . import fix as fixes
-from sheets_plan.tabs import kpi_tab, weekly_tab, check_tab
+from sheets_plan.tabs import check_tab, kpi_tab, log_tab, repairs, tool_tab, weekly_tab
 from sheets_plan.backends.base import Backend
 from sheets_plan.core.crm import crm_flags
 from sheets_plan.core.flags import CRM_TAB, Report, render_text
@@ -71,8 +71,8 @@ def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.
                    then: list[dict] = ()) -> list[dict]:
     """The check's write, with `then` (the summary's) before the Log entry: the Log comes last, so a
     write sent in several requests (over 2 MB on Google) logs the run only once all of it landed."""
-    return (check_tab.formula_repairs(snap) + check_tab.check_tab_requests(snap, report, backend.cell_link, run_at)
-            + list(then) + check_tab.log_requests(snap, report, run_at))
+    return (repairs.formula_repairs(snap) + check_tab.check_tab_requests(snap, report, backend.cell_link, run_at)
+            + list(then) + log_tab.log_requests(snap, report, run_at))
 
 
 @few_collections
@@ -160,12 +160,12 @@ def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: R
     made in memory)."""
     sheet = snap.sheet("weekly")
     reqs = crm_tab_requests(snap)  # the leads the funnel formulas count, before the formulas
-    reqs += check_tab.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
+    reqs += tool_tab.ensure_tab(snap, "weekly", 100, 30) if sheet is None else []
     reqs += weekly_layout(snap, weeks).requests
     tab = snap.template.optional_tab("kpi")
     if tab is not None:
         layout = kpi_layout(snap, report or check_snapshot(snap), weeks)
-        reqs += check_tab.ensure_tab(snap, tab.key, layout.rows + 10, layout.columns) + layout.requests
+        reqs += tool_tab.ensure_tab(snap, tab.key, layout.rows + 10, layout.columns) + layout.requests
     return reqs + works_requests(snap)
 
 
@@ -242,7 +242,7 @@ def summarize(backend: Backend, sid: str, *, template: Template | None = None,
     """
     snap = start(backend, sid, template, as_of, crm)
     refuse_far(snap)
-    backend.batch_update(sid, check_tab.formula_repairs(snap) + summary_requests(snap, weeks))
+    backend.batch_update(sid, repairs.formula_repairs(snap) + summary_requests(snap, weeks))
     out = figures(snap, weeks)
     out.attrs["locale"] = snap.locale  # the workbook's language, for what a caller prints
     return out

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from sheets_plan.tabs import headers, structure
 from sheets_plan.backends.base import Backend
 from sheets_plan.errors import RunError
+from sheets_plan.sheets.writes import VALUES, cell, write_cells
 from sheets_plan.sheets.a1 import neighbour_runs, quote_title
 from sheets_plan.sheets.values import Grid
 from .project import summary_requests, today
@@ -182,9 +183,8 @@ def _requests(template: Template, meta: dict, grids: dict[str, Grid], platform: 
               if any(i < len(grid.values[r]) and grid.values[r][i] not in (None, "") for i in inputs)]
     sheet_id = structure.find_tab(meta, account_tab, template)["properties"]["sheetId"]
     requests = structure.provision_requests(template, spec, meta, rows, positions)
-    requests += [{"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": run[0], "columnIndex": at},
-                                  "rows": [{"values": [{"userEnteredValue": {"stringValue": platform}}]}] * len(run),
-                                  "fields": "userEnteredValue"}} for run in neighbour_runs(filled)]
+    requests += [write_cells(sheet_id, run[0], at, [[cell(platform)]] * len(run), VALUES)
+                 for run in neighbour_runs(filled)]
     label = account_tab.column("platform").label(locale)
     return requests, _with_column(grid, at, label, {r: platform for r in filled}), len(filled)
 

@@ -11,7 +11,7 @@ import pandas as pd
 from sheets_plan.core import metrics, plan_span, sheet_view, works
 from sheets_plan.core.cells import TEXT
 from sheets_plan.core.template import WorksSpec
-from sheets_plan.tabs import check_tab, works_tab
+from sheets_plan.tabs import tool_tab, works_tab
 from sheets_plan.tabs.snapshot import Snapshot
 
 TEXTS = ("status", "rubric", "format", "platform")
@@ -57,4 +57,4 @@ def works_requests(snap: Snapshot) -> list[dict]:
     if tab is None:
         return []
     layout = works_layout(snap)
-    return check_tab.ensure_tab(snap, tab.key, layout.rows + 10, works_tab.LAST + 1) + layout.requests
+    return tool_tab.ensure_tab(snap, tab.key, layout.rows + 10, works_tab.LAST + 1) + layout.requests

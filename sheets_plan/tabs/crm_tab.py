@@ -11,10 +11,10 @@ from __future__ import annotations
 from sheets_plan.core.crm import Card, funnel_rows
 from sheets_plan.core.metrics import RegisterTab
 from sheets_plan.core.template import Tab
-from sheets_plan.sheets.a1 import grid_range
+from sheets_plan.sheets.writes import VALUES, cell, clear_cells, write_cells
 
 from . import structure
-from .check_tab import BOLD, DATE, value
+from .tool_tab import BOLD, DATE
 
 SHEET_ID = 1901   # fixed, like the template's tabs: re-running names the same sheet
 TAB = Tab("crm", "crm", {"ru": "Сделки AmoCRM", "en": "AmoCRM leads"})
@@ -66,12 +66,11 @@ def crm_tab_requests(meta: dict, locale: str, leads: list[Card], stage_labels: d
             reqs.append({"updateSheetProperties": {"properties": {"sheetId": sid, "gridProperties": {
                 "rowCount": max(need, rows_now), "columnCount": max(len(COLUMNS), columns_now)}},
                 "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
-    reqs.append({"updateCells": {"range": grid_range(sid), "fields": "userEnteredValue"}})
-    cells = [[value(h, BOLD) for h in HEADER[locale]]]
+    reqs.append(clear_cells(sid, fields=VALUES))
+    cells = [[cell(h, BOLD) for h in HEADER[locale]]]
     for row in rows:
         cells.append([_cell(key, v) for key, v in zip(COLUMNS, row)])
-    reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": 0},
-                                 "rows": [{"values": r} for r in cells], "fields": "userEnteredValue,userEnteredFormat"}})
+    reqs.append(write_cells(sid, 0, 0, cells))
     reqs += structure.protection_requests(TAB, sid, sheet)
     return reqs
 
@@ -79,4 +78,4 @@ def crm_tab_requests(meta: dict, locale: str, leads: list[Card], stage_labels: d
 def _cell(key: str, v) -> dict:
     if key == "card":
         return {"userEnteredValue": {"formulaValue": f'=HYPERLINK("{v}","{v.rsplit("/", 1)[-1]}")'}}
-    return value(v, DATE if key in DATES and v is not None else None)
+    return cell(v, DATE if key in DATES and v is not None else None)

@@ -22,6 +22,7 @@ import numpy as np
 
 from sheets_plan.core import metrics
 from sheets_plan.core.kpis import STATIC, kind, kpi_keys, label
+from sheets_plan.sheets.writes import write_cells, clear_cells
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
 
@@ -74,9 +75,7 @@ def build_kpi(src: metrics.Sources, locale: str, *, sheet_id: int, weeks: list[d
             values += [{"userEnteredValue": {"formulaValue": metrics.formula(k, ctx)}} for k in helpers]
             rows.append({"values": values})
             cells.update({(admin, week, k): (r, at[k]) for k in (*keys, *STATIC)})
-    requests = [{"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},
-                {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
-                                 "fields": "userEnteredValue,userEnteredFormat"}}]
+    requests = [clear_cells(sheet_id), write_cells(sheet_id, 0, 0, rows)]
     requests += [{"repeatCell": {
         "range": {"sheetId": sheet_id, "startRowIndex": 2, "endRowIndex": len(rows), "startColumnIndex": i,
                   "endColumnIndex": i + 1},

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sheets_plan.core.template import ADMINS, RUBRICS
-from sheets_plan.sheets.a1 import grid_range, quote_title
+from sheets_plan.sheets.writes import VALUES, cell, write_cells, clear_cells
+from sheets_plan.sheets.a1 import quote_title
 from .colors import HEADER_COLOR
 
 LISTS_SHEET_ID = 1900
@@ -109,19 +110,12 @@ def lists_requests(meta: dict, locale: str, admins: tuple[str, ...], rubrics: tu
         reqs += _list(sid, RUBRICS, rubrics if rubrics is not None else now.rubrics or (), locale)
     if sheet is None or [str(r[HINT_COLUMN]) if len(r) > HINT_COLUMN else "" for r in values[:2]] != [
             HINTS[n][locale] for n in COLUMNS]:
-        reqs.append({"updateCells": {
-            "start": {"sheetId": sid, "rowIndex": 0, "columnIndex": HINT_COLUMN},
-            "rows": [{"values": [{"userEnteredValue": {"stringValue": HINTS[n][locale]}}]} for n in COLUMNS],
-            "fields": "userEnteredValue"}})
+        reqs.append(write_cells(sid, 0, HINT_COLUMN, [[cell(HINTS[n][locale])] for n in COLUMNS], VALUES))
     return reqs
 
 
 def _list(sid: int, name: str, names: tuple[str, ...], locale: str) -> list[dict]:
     """One list's column written anew: its header, then the names."""
     at = COLUMNS[name]
-    header = {"values": [{"userEnteredValue": {"stringValue": HEADERS[name][locale]},
-                          "userEnteredFormat": {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR}}]}
-    return [{"updateCells": {"range": grid_range(sid, 0, None, at, at + 1), "fields": "userEnteredValue"}},
-            {"updateCells": {"start": {"sheetId": sid, "rowIndex": 0, "columnIndex": at},
-                             "rows": [header] + [{"values": [{"userEnteredValue": {"stringValue": n}}]} for n in names],
-                             "fields": "userEnteredValue,userEnteredFormat"}}]
+    header = [cell(HEADERS[name][locale], {"textFormat": {"bold": True}, "backgroundColor": HEADER_COLOR})]
+    return [clear_cells(sid, 0, None, at, at + 1, VALUES), write_cells(sid, 0, at, [header] + [[cell(n)] for n in names])]

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sheets_plan.core.stats import AccountFill, Fill
+from sheets_plan.sheets.writes import write_cells
 from sheets_plan.sheets.values import serial
 
-from . import check_tab
+from . import log_tab
 from .snapshot import Snapshot
 
 NOTE = {"ru": "Импортировано sheets-plan stats {day:%d.%m.%Y}: {source}",
@@ -22,8 +23,7 @@ DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
 
 
 def _cell(sheet_id: int, row: int, col: int, cell: dict, fields: str) -> dict:
-    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": row - 1, "columnIndex": col},
-                            "rows": [{"values": [cell]}], "fields": fields}}
+    return write_cells(sheet_id, row - 1, col, [[cell]], fields)
 
 
 def stats_requests(snap: Snapshot, fills: list[Fill], accounts: list[AccountFill], now: dt.datetime) -> list[dict]:
@@ -50,4 +50,4 @@ def stats_requests(snap: Snapshot, fills: list[Fill], accounts: list[AccountFill
                  _cell(sheet_id, new_row, at["followers"], followers, "userEnteredValue,note")]
         new_row += 1
     count = len(fills) + len(accounts)
-    return reqs + (check_tab.log_fix_requests(snap, count, now, check_tab.LOG_STATS) if count else [])
+    return reqs + (log_tab.log_fix_requests(snap, count, now, log_tab.LOG_STATS) if count else [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
+from sheets_plan.sheets.writes import VALUES, cell, write_cells
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import a1, grid_range
 from sheets_plan.core.template import RUBRICS, TABLE_KINDS, Column, Tab, Template
@@ -210,13 +211,9 @@ def table_requests(tab: Tab, sid: int, rows: int, project: Project, where: dict[
 
 def _header(tab: Tab, sid: int, locale: str, where: dict[str, int]) -> list[dict]:
     """The tool's header cells only: a column people added keeps its own header."""
-    return [{"updateCells": {
-        "start": {"sheetId": sid, "rowIndex": 0, "columnIndex": where[col.key]},
-        "rows": [{"values": [{"userEnteredValue": {"stringValue": col.label(locale)},
-                              "userEnteredFormat": {"textFormat": {"bold": True},
-                                                    "backgroundColor": TOOL_COLOR if col.computed else HEADER_COLOR,
-                                                    "wrapStrategy": "WRAP"}}]}],
-        "fields": "userEnteredValue,userEnteredFormat"}} for col in tab.columns]
+    return [write_cells(sid, 0, where[col.key], [[cell(col.label(locale), {
+        "textFormat": {"bold": True}, "backgroundColor": TOOL_COLOR if col.computed else HEADER_COLOR,
+        "wrapStrategy": "WRAP"})]]) for col in tab.columns]
 
 
 def _column_format(col: Column) -> dict | None:
@@ -275,10 +272,9 @@ def computed_requests(tab: Tab, sid: int, start: int, end: int, where: dict[str,
     for col in tab.columns:
         if not col.computed:
             continue
-        rows = [{"values": [{"userEnteredValue": {"formulaValue": computed_formula(tab, col, r + 1, where)}}]}
+        rows = [[{"userEnteredValue": {"formulaValue": computed_formula(tab, col, r + 1, where)}}]
                 for r in range(start, end)]
-        reqs.append({"updateCells": {"start": {"sheetId": sid, "rowIndex": start, "columnIndex": where[col.key]},
-                                     "rows": rows, "fields": "userEnteredValue"}})
+        reqs.append(write_cells(sid, start, where[col.key], rows, VALUES))
     return reqs
 
 

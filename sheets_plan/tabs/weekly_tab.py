@@ -65,6 +65,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sheets_plan.sheets.writes import WITH_NOTES, write_cells, clear_cells
 from sheets_plan.core import metrics
 from . import weekly_repeat
 from .weekly_looks import WeeklyLooks
@@ -148,8 +149,7 @@ def build_weekly(template, locale: str, inputs: WeeklyInputs) -> WeeklyLayout:
     requests = _cleared(sheet_id, inputs.existing_chart_ids, row_count, column_count)
     repeated = weekly_repeat.repeated(b.rows, b.follows_above, sheet_id, b.width)
     weekly_repeat.trim(b.rows)
-    requests.append({"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-                                     "rows": b.rows, "fields": "userEnteredValue,userEnteredFormat,note"}})
+    requests.append(write_cells(sheet_id, 0, 0, b.rows, WITH_NOTES))
     looks = WeeklyLooks(b, sheet_id)
     requests += repeated + looks.number_formats(spans) + looks.looks()
     left, right = looks.chart_columns()
@@ -202,8 +202,7 @@ def _cleared(sheet_id: int, existing_chart_ids, row_count: int, column_count: in
         if chart_id not in seen:
             seen.add(chart_id)
             requests.append({"deleteEmbeddedObject": {"objectId": chart_id}})
-    requests.append({"updateCells": {"range": {"sheetId": sheet_id},
-                                     "fields": "userEnteredValue,userEnteredFormat,note"}})
+    requests.append(clear_cells(sheet_id, fields=WITH_NOTES))
     requests.append({"updateSheetProperties": {
         "properties": {"sheetId": sheet_id,
                        "gridProperties": {"rowCount": row_count, "columnCount": column_count}},

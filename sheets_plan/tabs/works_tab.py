@@ -19,6 +19,7 @@ import pandas as pd
 from sheets_plan.core import works
 from sheets_plan.core.metrics import Sources
 from sheets_plan.core.template import WorksSpec
+from sheets_plan.sheets.writes import write_cells, clear_cells
 from sheets_plan.sheets.a1 import col_letter, grid_range
 from sheets_plan.sheets.values import serial
 
@@ -169,9 +170,7 @@ def build_works(src: Sources, locale: str, *, sheet_id: int, spec: WorksSpec, sp
                                                                           ["platform"])]
     rows = builder.rows
     requests = [{"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": 0}} for _ in range(old_rules)]
-    requests += [{"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},
-                 {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
-                                  "fields": "userEnteredValue,userEnteredFormat"}}]
+    requests += [clear_cells(sheet_id), write_cells(sheet_id, 0, 0, rows)]
     widths = [190] + [90] * (VISIBLE - 1)
     requests += [{"updateDimensionProperties": {
         "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
