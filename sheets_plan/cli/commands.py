@@ -16,6 +16,7 @@ from sheets_plan.core import template_load as template_mod
 from sheets_plan.core.template import LOCALES
 from sheets_plan.errors import RunError
 from sheets_plan.jobs.targets import folder_backend, open_target
+from sheets_plan.words import Words
 
 from .options import (
     EXIT_RUN_ERROR, HELP, DateParam, Group, as_of_option, dir_option, folder_option, format_option, google_options,
@@ -26,6 +27,8 @@ from .team import crm_link
 
 # core.works.DIMENSIONS, written out: importing it (pandas) would slow every --help
 WORKS_BY = ("rubric", "format", "platform_format", "weekday", "hour")
+SUMMARY_WRITTEN = Words(lambda _: {"one": _("{target}: weekly summary of {weeks} week written"),
+                                   "many": _("{target}: weekly summary of {weeks} weeks written")})
 
 
 def load_template(path: str | None):
@@ -79,7 +82,7 @@ def provision(ctx, project, folder, folder_id, admins, locale, source, renames, 
     one_folder(ctx, folder_id)
     pairs = [r.split("=", 1) for r in renames]
     if any(len(p) != 2 or not p[0].strip() or not p[1].strip() for p in pairs):
-        raise click.UsageError("--rename-admin takes OLD=NEW, e.g. --rename-admin Боря=Борис")
+        raise click.UsageError("--rename-admin takes OLD=NEW, e.g. --rename-admin Boris=Bob")
     sid = run(folder_backend(folder_id, folder, google), project, admins=admins, locale=locale,
               template=load_template(template_path), source=source,
               rename={old.strip(): new.strip() for old, new in pairs}, rubrics=rubrics)
@@ -172,10 +175,8 @@ def summarize(target, as_of, team_path, template_path, google):
     backend, sid = open_target(target, google)
     figures = run(backend, sid, template=load_template(template_path), as_of=as_of, crm=crm_link(team_path, target))
     weeks = len(figures)
-    if figures.attrs.get("locale") == "ru":
-        click.echo(f"{sid}: недельная сводка записана, недель: {weeks}")
-    else:
-        click.echo(f"{sid}: weekly summary of {weeks} week{'' if weeks == 1 else 's'} written")
+    words = SUMMARY_WRITTEN[figures.attrs.get("locale", "en")]
+    click.echo(words["one" if weeks == 1 else "many"].format(target=sid, weeks=weeks))
 
 
 @cli.command()

@@ -12,53 +12,61 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.core import kpis
 
 TREND_WEEKS = 12
 
-WORDS = {
-    "ru": {"title": "Отчёт за неделю", "period": "{start} – {end}", "day": "%d.%m.%Y", "tick": "%d.%m",
-           "posts": "Публикации",
-           "planned": "из {n} запланированных", "provisional": "Предварительно: статистика {n} из {m} "
-           "публикаций недели ещё не собрана ({due} — к сроку позже).", "vs": "к прошлой неделе",
-           "target": "цель", "best": "Лучшие публикации", "worst": "Слабые публикации", "funnel": "Воронка",
-           "next": "План на следующую неделю", "comment": "Комментарий", "admins": "Администраторы",
-           "trends": "Динамика за {n} нед.", "followers": "Подписчики", "growth": "прирост",
-           "nothing": "Публикаций на этой неделе нет.", "none_planned": "Публикаций не запланировано.",
-           "date": "Дата", "platform": "Соцсеть", "format": "Формат", "topic": "Тема", "err": "ER по охвату, %",
-           "reach": "Охват", "interactions": "Взаимодействия", "complete": "Заполнено, %", "flags": "Замечаний",
-           "published": "Опубликовано", "planned_n": "Запланировано", "admin": "Администратор",
-           "no_account": "Строк аккаунта за неделю нет: подписчики неизвестны.", "percent": "{v} %",
-           "in_progress": "Неделя ещё идёт: цифры на {day}; сравнение с прошлой неделей будет, когда она закончится.",
-           "no_stats": "Опубликовано: {n}; статистика этих публикаций ещё не собрана.",
-           "before_plan": "План начинается с недели {start}: за эту неделю цифр нет.",
-           "trends_none": "Динамика", "trends_one": "Первая неделя плана",
-           "partial": "неполные: статистика {n} публ. ещё не собрана", "no_weeks": "Недель с цифрами до этой ещё нет.",
-           "worked": "Что сработало: {start} – {end}", "worked_best": "Лучше всего", "worked_worst": "Слабее всего",
-           "worked_line": "{label}: ER по охвату {err} ({diff} к проекту, {project}), публикаций: {posts}",
-           "worked_few": "{dimension}: публикаций слишком мало, чтобы сравнить (доля считается от {min} "
-           "публикаций с охватом)", "rubric": "Рубрика", "worked_chart": "ER по охвату по рубрикам, %"},
-    "en": {"title": "Weekly report", "period": "{start} – {end}", "day": "%d %b %Y", "tick": "%d %b", "posts": "Posts",
-           "planned": "of {n} planned", "provisional": "Provisional: the stats of {n} of the week's {m} "
-           "posts are not in yet ({due} fall due later).", "vs": "vs the week before", "target": "target",
-           "best": "Best posts", "worst": "Weakest posts", "funnel": "Funnel", "next": "Next week's plan",
-           "comment": "Comment", "admins": "Admins", "trends": "The last {n} weeks", "followers": "Followers",
-           "growth": "growth", "nothing": "No posts this week.", "none_planned": "No posts planned.",
-           "date": "Date", "platform": "Platform", "format": "Format", "topic": "Topic", "err": "ERR, %",
-           "reach": "Reach", "interactions": "Interactions", "complete": "Complete, %", "flags": "Open flags",
-           "published": "Published", "planned_n": "Planned", "admin": "Admin",
-           "no_account": "No Account rows for the week: followers unknown.", "percent": "{v}%",
-           "in_progress": "The week is still in progress: figures as of {day}; the comparison with the week "
-           "before comes when it ends.",
-           "no_stats": "Published: {n}; the stats of these posts are not in yet.",
-           "before_plan": "The plan begins in the week of {start}: this week has no figures.",
-           "trends_none": "Trends", "trends_one": "The plan's first week",
-           "partial": "incomplete: {n} posts' stats to come", "no_weeks": "No weeks with figures up to this one yet.",
-           "worked": "What worked: {start} – {end}", "worked_best": "Best", "worked_worst": "Weakest",
-           "worked_line": "{label}: ERR {err} ({diff} against the project's {project}), {posts} posts",
-           "worked_few": "{dimension}: too few posts to compare (a ratio needs {min} posts with their reach)",
-           "rubric": "Rubric", "worked_chart": "ERR by rubric, %"},
-}
+WORDS = Words(lambda _: {
+    "title": _("Weekly report"),
+    "period": _("{start} – {end}"),
+    "day": _("%d %b %Y"),
+    "tick": _("%d %b"),
+    "posts": _("Posts"),
+    "planned": _("of {n} planned"),
+    "provisional": _("Provisional: the stats of {n} of the week's {m} posts are not in yet ({due} fall due later)."),
+    "vs": _("vs the week before"),
+    "target": _("target"),
+    "best": _("Best posts"),
+    "worst": _("Weakest posts"),
+    "funnel": _("Funnel"),
+    "next": _("Next week's plan"),
+    "comment": _("Comment"),
+    "admins": _("Admins", "brief"),
+    "trends": _("The last {n} weeks"),
+    "followers": _("Followers"),
+    "growth": _("growth"),
+    "nothing": _("No posts this week."),
+    "none_planned": _("No posts planned."),
+    "date": _("Date"),
+    "platform": _("Platform"),
+    "format": _("Format"),
+    "topic": _("Topic"),
+    "err": _("ERR, %", "brief"),
+    "reach": _("Reach"),
+    "interactions": _("Interactions"),
+    "complete": _("Complete, %"),
+    "flags": _("Open flags"),
+    "published": _("Published"),
+    "planned_n": _("Planned"),
+    "admin": _("Admin", "brief"),
+    "no_account": _("No Account rows for the week: followers unknown."),
+    "percent": _("{v}%"),
+    "in_progress": _("The week is still in progress: figures as of {day}; the comparison with the week before comes "
+          "when it ends."),
+    "no_stats": _("Published: {n}; the stats of these posts are not in yet."),
+    "before_plan": _("The plan begins in the week of {start}: this week has no figures."),
+    "trends_none": _("Trends"),
+    "trends_one": _("The plan's first week"),
+    "partial": _("incomplete: {n} posts' stats to come"),
+    "no_weeks": _("No weeks with figures up to this one yet."),
+    "worked": _("What worked: {start} – {end}"),
+    "worked_best": _("Best"),
+    "worked_worst": _("Weakest"),
+    "worked_line": _("{label}: ERR {err} ({diff} against the project's {project}), {posts} posts"),
+    "worked_few": _("{dimension}: too few posts to compare (a ratio needs {min} posts with their reach)"),
+    "rubric": _("Rubric"),
+    "worked_chart": _("ERR by rubric, %")})
 CARD_KEYS = ("reach", "interactions", "err", "er")
 STAT_CARDS = CARD_KEYS  # the figures a post's stats make: incomplete while some are to come
 STATS = ("likes", "comments", "saves", "shares", "reach", "views")
@@ -81,7 +89,7 @@ def signed(value, kind: str, locale: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = f"{value:+.2f}".replace(".", "," if locale == "ru" else ".")
-    unit = {"ru": "п.п.", "en": "p.p."}[locale] if kind in ("rate", "points") else "%"
+    unit = Words(lambda _: _("p.p."))[locale] if kind in ("rate", "points") else "%"
     return f"{text} {unit}" if locale == "ru" or unit != "%" else f"{text}%"
 
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.errors import RunError
 from sheets_plan.sheets.values import Grid, serial
 
@@ -240,8 +241,7 @@ def register_grid(leads: list[Card], tab: Tab, locale: str, title: str) -> Grid:
     return Grid(title, [header, *rows])
 
 
-SAME = {"ru": "{column}: тот же контакт, что в сделке AmoCRM #{first}",
-        "en": "{column}: the same contact as AmoCRM lead #{first}"}
+SAME = Words(lambda _: _("{column}: the same contact as AmoCRM lead #{first}"))
 _KEYS = {"phone": personal.phone_key, "profile": personal.profile_key}  # as the same_contact check compares
 
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.core.flags import CRM_TAB, Flag, Report, place
 from sheets_plan.core.table import Table
 from sheets_plan.core.team import Admin
@@ -23,16 +24,14 @@ from sheets_plan.sheets.a1 import col_letter
 DUE, WRONG = "due", "wrong"
 Link = Callable[[str, str], "str | None"]  # (tab key, cell; an AmoCRM lead: its id) -> a URL to it, or None
 
-WORDS = {
-    "ru": {"stats": "статистика к завтрашнему сроку: {columns}", "caption": "пост на {day:%d.%m} без текста",
-           "summary": "Заполнено {completeness:.1f}%, замечаний сейчас {now}{before}.",
-           "before": " (неделей раньше {n})", "due": "Скоро срок", "wrong": "Нужно исправить",
-           "hello": "{admin}, напоминание по проекту «{project}» на {day:%d.%m.%Y}"},
-    "en": {"stats": "stats due tomorrow: {columns}", "caption": "the post of {day:%d.%m} has no caption",
-           "summary": "{completeness:.1f}% complete, {now} open flags{before}.",
-           "before": " ({n} a week before)", "due": "Due soon", "wrong": "To fix",
-           "hello": "{admin}, reminders for “{project}” as of {day:%d.%m.%Y}"},
-}
+WORDS = Words(lambda _: {
+    "stats": _("stats due tomorrow: {columns}"),
+    "caption": _("the post of {day:%d.%m} has no caption"),
+    "summary": _("{completeness:.1f}% complete, {now} open flags{before}."),
+    "before": _(" ({n} a week before)"),
+    "due": _("Due soon"),
+    "wrong": _("To fix"),
+    "hello": _("{admin}, reminders for “{project}” as of {day:%d.%m.%Y}")})
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ it. The report renders as a text table grouped by admin, as JSON and as CSV.
 
 from __future__ import annotations
 
+from sheets_plan.words import Words
 import csv
 import datetime as dt
 import io
@@ -86,26 +87,14 @@ class Report:
         return int(worst >= SEVERITY_RANK[fail_on])
 
 
-_WORDS = {
-    "ru": {
-        "head": "{project}на {as_of}: строк {rows}, ошибок {errors}, предупреждений {warnings}",
-        "admin": "{admin}: строк {rows}, ошибок {errors}, предупреждений {warnings}, заполнено {completeness}%",
-        "nobody": "(без ответственного)",
-        "error": "ошибка",
-        "warning": "предупр.",
-        "clean": "Замечаний нет.",
-        "empty": "В плане ещё нет строк: проверять пока нечего.",
-    },
-    "en": {
-        "head": "{project}as of {as_of}: {rows}, {errors}, {warnings}",
-        "admin": "{admin}: {rows}, {errors}, {warnings}, {completeness}% complete",
-        "nobody": "(no admin)",
-        "error": "error",
-        "warning": "warning",
-        "clean": "No flags.",
-        "empty": "The plan has no rows yet: nothing to check.",
-    },
-}
+_WORDS = Words(lambda _: {
+    "head": _("{project}as of {as_of}: {rows}, {errors}, {warnings}"),
+    "admin": _("{admin}: {rows}, {errors}, {warnings}, {completeness}% complete"),
+    "nobody": _("(no admin)"),
+    "error": _("error"),
+    "warning": _("warning", "flags"),
+    "clean": _("No flags."),
+    "empty": _("The plan has no rows yet: nothing to check.")})
 
 
 def counted(n: int, word: str, locale: str) -> str:

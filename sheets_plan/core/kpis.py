@@ -18,6 +18,7 @@ from .dates import monday
 from .flags import Report
 from .table import Table
 from .template import Template
+from sheets_plan.words import Words
 from sheets_plan.sheets.values import Grid, from_serial
 
 
@@ -32,15 +33,15 @@ class ProjectRead(Protocol):
     as_of: dt.date
 
 STATIC = ("open_flags", "completeness", "overdue", "late_stats")  # what a check found, per admin
-LABELS = {"open_flags": {"ru": "Замечаний при проверке", "en": "Open flags at the check"},
-          "completeness": {"ru": "Заполнено, %", "en": "Complete, %"},
-          "overdue": {"ru": "Не опубликовано в срок", "en": "Not published on time"},
-          "late_stats": {"ru": "Статистика не в срок", "en": "Stats late"}}
+LABELS = {"open_flags": Words(lambda _: _("Open flags at the check")),
+          "completeness": Words(lambda _: _("Complete, %")),
+          "overdue": Words(lambda _: _("Not published on time")),
+          "late_stats": Words(lambda _: _("Stats late"))}
 # The Log keeps them per check run and admin, so past weeks have theirs (the week's last check).
-LOG_LABELS = {"completeness": {"ru": "{admin}, % заполнено", "en": "{admin}, % complete"},
-              "open_flags": {"ru": "{admin}, замечаний", "en": "{admin}, open flags"},
-              "overdue": {"ru": "{admin}, не опубликовано в срок", "en": "{admin}, not published on time"},
-              "late_stats": {"ru": "{admin}, статистика не в срок", "en": "{admin}, stats late"}}
+LOG_LABELS = {"completeness": Words(lambda _: _("{admin}, % complete")),
+              "open_flags": Words(lambda _: _("{admin}, open flags")),
+              "overdue": Words(lambda _: _("{admin}, not published on time")),
+              "late_stats": Words(lambda _: _("{admin}, stats late"))}
 
 
 def kpi_keys(register: bool) -> list[str]:

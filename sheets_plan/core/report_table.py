@@ -11,13 +11,14 @@ import math
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from . import kpis
 
 # figure -> its week-over-week companion (the arrow shows that direction)
 SHOWN = [("posts", "posts_wow"), ("reach", "reach_wow"), ("interactions", "interactions_wow"),
          ("err", "err_wow"), ("er", "er_wow"), ("followers", "follower_growth"),
          ("applications", None), ("conversion", None)]
-WEEK = {"ru": "Неделя", "en": "Week"}
+WEEK = Words(lambda _: _("Week"))
 WHOLE = ("count", "signed")  # metric kinds that are whole numbers
 
 

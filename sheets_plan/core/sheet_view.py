@@ -24,6 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.sheets.values import EPOCH, serial
 from . import personal
 from .cells import DATE, TEXT, Cells, show
@@ -45,14 +46,14 @@ _TIME = re.compile(r"(?:\s|T)(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 # How a clean value is named in a message: "the number 1520", "the date 08.10.2026", "“Instagram”".
 # A phone is a person's data, shown masked: the words say what changes, the mask which number.
-_NAMED = {"ru": {TEXT_NUMBER: "число {}", TEXT_DATE: "дата {}", SPELLING: "«{}»", TEXT_TIME: "время {}",
-                 PHONE_SPELLING: "тот же номер в одном написании: {}",
-                 YEAR_UNSURE: "дата с годом ({}?): год не ясен, впишите его сами",
-                 RENAMED: "новое имя «{}» (администратор переименован)"},
-          "en": {TEXT_NUMBER: "the number {}", TEXT_DATE: "the date {}", SPELLING: "“{}”", TEXT_TIME: "the time {}",
-                 PHONE_SPELLING: "the same number in the one spelling: {}",
-                 YEAR_UNSURE: "a date with its year ({}?): the year is unclear, type it yourself",
-                 RENAMED: "the new name “{}” (the admin was renamed)"}}
+_NAMED = Words(lambda _: {
+    TEXT_NUMBER: _("the number {}"),
+    TEXT_DATE: _("the date {}"),
+    SPELLING: _("“{}”"),
+    TEXT_TIME: _("the time {}"),
+    PHONE_SPELLING: _("the same number in the one spelling: {}"),
+    YEAR_UNSURE: _("a date with its year ({}?): the year is unclear, type it yourself"),
+    RENAMED: _("the new name “{}” (the admin was renamed)")})
 
 
 def named(problem: str, shown: str, locale: str) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sheets_plan.words import Words
 from .dates import monday
 from .template import WorksSpec
 
@@ -29,8 +30,15 @@ FIGURES = ("posts", "reach_per_post", "err", "er_view", "err_diff", "er_view_dif
 # the sums a ratio is made of: counted posts, posts with reach, Σreach, Σinteractions of those,
 # posts with views, Σviews, Σinteractions of those
 PARTS = ("posts", "reached", "reach", "inter_reached", "viewed", "views", "inter_viewed")
-WEEKDAYS = {"ru": ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
-ALL_POSTS = {"ru": "Все посты", "en": "All posts"}  # the project's own row, first
+WEEKDAYS = Words(lambda _: (
+    _("Mon"),
+    _("Tue"),
+    _("Wed"),
+    _("Thu"),
+    _("Fri"),
+    _("Sat"),
+    _("Sun")))
+ALL_POSTS = Words(lambda _: _("All posts", "works"))  # the project's own row, first
 HALF_SECOND = 1 / 172800  # a slot starts half a second before its hour: a criterion's number is rounded
 
 

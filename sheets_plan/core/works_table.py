@@ -9,12 +9,18 @@ import math
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from .works import FIGURES, PERIODS
 
-HEADS = {"ru": {"posts": "постов", "reach_per_post": "охват/пост", "err": "ER охв., %", "er_view": "ER просм., %",
-                "err_diff": "Δ ER охв.", "er_view_diff": "Δ ER просм.", "recent": "посл. {weeks} нед.", "all": "всё время"},
-         "en": {"posts": "posts", "reach_per_post": "reach/post", "err": "ERR, %", "er_view": "ERview, %",
-                "err_diff": "Δ ERR", "er_view_diff": "Δ ERview", "recent": "last {weeks} wk", "all": "all time"}}
+HEADS = Words(lambda _: {
+    "posts": _("posts"),
+    "reach_per_post": _("reach/post"),
+    "err": _("ERR, %", "works_table"),
+    "er_view": _("ERview, %", "works_table"),
+    "err_diff": _("Δ ERR"),
+    "er_view_diff": _("Δ ERview"),
+    "recent": _("last {weeks} wk"),
+    "all": _("all time")})
 
 
 def _value(value: float, figure: str):

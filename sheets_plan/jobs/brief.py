@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.backends.base import Backend
 from sheets_plan.core import brief as b
 from sheets_plan.core import sheet_view, works
@@ -24,7 +25,7 @@ from .crm import crm_of
 from .project import check_snapshot, figures, kpi_figures, start
 from .works import posts_of, spans_of
 
-COMMENTS = {"ru": "Комментарии к отчёту", "en": "Report comments"}  # a tab the manager adds: Week | Comment
+COMMENTS = Words(lambda _: _("Report comments"))  # a tab the manager adds: Week | Comment
 FORMATS = ("html", "pdf")
 
 

@@ -48,7 +48,7 @@ def sample_rows(template: Template, locale: str, as_of: dt.date, seed: int = 7) 
         date = start + dt.timedelta(days=day)
         for _ in range(rnd.choice([0, 0, 1, 1, 1, 2])):
             rows.append(_post(rnd, date, as_of, label, admins, locale, len(rows)))
-    _spoil(rows, rnd)
+    _spoil(rows, rnd, locale)
     account = []
     for platform, (followers, low, high, dialogs) in ACCOUNTS.items():
         for w in range(8):
@@ -122,7 +122,7 @@ def _post(rnd, date, as_of, label, admins, locale, n) -> list:
             *(stats if stats_due else [None] * 6)]
 
 
-def _spoil(rows: list[list], rnd):
+def _spoil(rows: list[list], rnd, locale: str):
     """What real admins leave behind: blanks, typos, copy-pasted links."""
     published = [r for r in rows if r[9]]
     if len(published) > 10:
@@ -132,7 +132,7 @@ def _spoil(rows: list[list], rnd):
         published[1][10] = "1 520"      # typed with a space: text, which the sheet's sums skip
         published[8][8] += " "          # a trailing space after the status: no longer "published" for a formula
         published[9][0] = _typed_date(published[9][0])  # a date typed as text: in no week of the sheet
-        published[6][11] = "много"      # text in a number column
+        published[6][11] = {"ru": "много", "en": "lots"}[locale]  # text in a number column
         published[7][15] = published[7][10] // 2 if published[7][10] else 10  # views below likes: a typo
         published[-1][8] = _ready(published[-1])  # never published
     if len(rows) > 10:

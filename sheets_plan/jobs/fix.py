@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from sheets_plan.words import Words
 from sheets_plan.tabs import log_tab
 from sheets_plan.core import personal, sheet_view
 from sheets_plan.sheets.writes import VALUES, cell, write_cells
@@ -84,14 +85,12 @@ def writable(listed: list[Change]) -> list[Change]:
     return [c for c in listed if c.problem != sheet_view.YEAR_UNSURE]
 
 
-_WORDS = {
-    "ru": {"none": "{project}: исправлять нечего.",
-           "dry": "{project}: ячеек к исправлению: {n} (ничего не изменено; чтобы записать, добавьте --apply)",
-           "done": "{project}: исправлено ячеек: {n}", "nobody": "(без ответственного)", "quotes": "«»"},
-    "en": {"none": "{project}: nothing to fix.",
-           "dry": "{project}: {n} cells to fix (nothing changed; add --apply to write them)",
-           "done": "{project}: {n} cells fixed", "nobody": "(no admin)", "quotes": "“”"},
-}
+_WORDS = Words(lambda _: {
+    "none": _("{project}: nothing to fix."),
+    "dry": _("{project}: {n} cells to fix (nothing changed; add --apply to write them)"),
+    "done": _("{project}: {n} cells fixed"),
+    "nobody": _("(no admin)"),
+    "quotes": _("“”")})
 
 
 def render_text(result: FixResult) -> str:

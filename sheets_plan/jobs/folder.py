@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable
 
+from sheets_plan.words import Words
 from sheets_plan.backends.base import Backend, ProjectRef
 from sheets_plan.errors import RunError
 from sheets_plan.core.template import Template
@@ -145,13 +146,21 @@ def to_json(results: list[ProjectResult]) -> list[dict]:
     return [asdict(r) for r in results]
 
 
-HEADER = {"ru": ["Проект", "Ошибок", "Предупр.", "Заполнено, %", "ERR, %", "Δ ERR, п.п.", "Где"],
-          "en": ["Project", "Errors", "Warnings", "Complete, %", "ERR, %", "Δ ERR, p.p.", "Where"]}
-FILLED = {"ru": "{project}: статистика: заполнено ячеек: {n}", "en": "{project}: stats: {n} cells filled"}
-REMINDED = {"ru": "{project}: напоминаний отправлено: {n}", "en": "{project}: {n} reminders sent"}
-UNSENT = {"ru": "{project}: напоминания не отправлены: {why}", "en": "{project}: reminders not sent: {why}"}
-FAILED = {"ru": "НЕ ВЫПОЛНЕН", "en": "FAILED"}
-PROGRESS = {"ru": {True: "готово", False: "НЕ ВЫПОЛНЕН"}, "en": {True: "ok", False: "FAILED"}}
+HEADER = Words(lambda _: [
+    _("Project"),
+    _("Errors"),
+    _("Warnings", "folder"),
+    _("Complete, %"),
+    _("ERR, %", "folder"),
+    _("Δ ERR, p.p.", "folder"),
+    _("Where")])
+FILLED = Words(lambda _: _("{project}: stats: {n} cells filled"))
+REMINDED = Words(lambda _: _("{project}: {n} reminders sent"))
+UNSENT = Words(lambda _: _("{project}: reminders not sent: {why}"))
+FAILED = Words(lambda _: _("FAILED"))
+PROGRESS = Words(lambda _: {
+    True: _("ok"),
+    False: _("FAILED")})
 
 
 def render_text(results: list[ProjectResult], locale: str = "en") -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import html
 import re
 
+from sheets_plan.words import Words
 from sheets_plan.core.digest import DUE, WORDS, WRONG, Digest
 
-_NOTHING = {"ru": "Новых напоминаний нет.", "en": "Nothing new."}
+_NOTHING = Words(lambda _: _("Nothing new."))
 
 
 def _groups(digest: Digest):
@@ -60,33 +61,33 @@ def render_telegram(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-_RUN = {"ru": {"sent": "{admin}: отправлено напоминаний: {n} ({channel})", "held": "{admin}: не отправлено: {why}",
-               "failed": "{admin}: НЕ ОТПРАВЛЕНО ({channel}): {why}; попробую в следующий раз",
-               "unreached": "{admin}: нет в файле команды (team.toml): напоминания не отправлены",
-               "head": "{project}: напоминания{dry}", "dry": " (пробный запуск: ничего не отправлено)"},
-        "en": {"sent": "{admin}: {n} reminders sent ({channel})", "held": "{admin}: not sent: {why}",
-               "failed": "{admin}: NOT SENT ({channel}): {why}; to be tried next run",
-               "unreached": "{admin}: not in the team file (team.toml): no reminders",
-               "head": "{project}: reminders{dry}", "dry": " (dry run: nothing sent)"}}
+_RUN = Words(lambda _: {
+    "sent": _("{admin}: {n} reminders sent ({channel})"),
+    "held": _("{admin}: not sent: {why}"),
+    "failed": _("{admin}: NOT SENT ({channel}): {why}; to be tried next run"),
+    "unreached": _("{admin}: not in the team file (team.toml): no reminders"),
+    "head": _("{project}: reminders{dry}"),
+    "dry": _(" (dry run: nothing sent)")})
 
 
 # Why a delivery did not happen, as the run's data says it (English, for JSON), in the run's language.
-_WHY_RU = (("nothing new", "нового нет"),
-           ("no e-mail or Telegram in the team file", "в файле команды нет ни e-mail, ни Telegram"),
-           ("dry run: not sent", "пробный запуск: не отправлено"),
-           ("dry run: not set", "пробный запуск: задачи не поставлены"))
+_WHY = Words(lambda _: {
+    "nothing new": _("nothing new"),
+    "no e-mail or Telegram in the team file": _("no e-mail or Telegram in the team file"),
+    "dry run: not sent": _("dry run: not sent"),
+    "dry run: not set": _("dry run: not set"),
+    "quiet": _("quiet hours ({time} there): held for the next run"),
+    "channel": _("no {channel} channel configured")})
 _QUIET = re.compile(r"quiet hours \((\d\d:\d\d) there\): held for the next run")
 _CHANNEL = re.compile(r"no (\w+) channel configured")
 
 
 def why_said(why: str, locale: str) -> str:
-    if locale != "ru":
-        return why
-    for en, ru in _WHY_RU:
-        if why == en:
-            return ru
-    why = _QUIET.sub(r"тихие часы (там \1): отправится при следующем запуске", why)
-    return _CHANNEL.sub(r"канал \1 не настроен", why)
+    words = _WHY[locale]
+    if why in words:
+        return words[why]
+    why = _QUIET.sub(lambda m: words["quiet"].format(time=m[1]), why)
+    return _CHANNEL.sub(lambda m: words["channel"].format(channel=m[1]), why)
 
 
 def render_result(result) -> str:

@@ -3,36 +3,37 @@ disagree with what an admin typed (not written), and each row it could not fill,
 
 from __future__ import annotations
 
+from sheets_plan.words import Words
 from sheets_plan.core import stats as s
 
 from .stats import StatsResult
 
-_WORDS = {
-    "ru": {"none": "{project}: статистику заполнять не нужно (строк со статистикой к сроку: {asked}).",
-           "dry": "{project}: к заполнению ячеек: {n} (ничего не изменено; чтобы записать, добавьте --apply)",
-           "done": "{project}: заполнено ячеек: {n}", "nobody": "(без ответственного)", "account": "Аккаунт",
-           "new": "новая строка", "week": "неделя", "followers": "подписчики",
-           "differs": "{what}: введено {typed}, в источнике {found} (не записано)",
-           s.NO_LINK: "нет ссылки на пост", s.UNKNOWN_LINK: "ссылка неизвестного вида: «{detail}»",
-           s.OTHER_PLATFORM: "ссылка не на соцсеть строки ({detail})", s.NOT_FOUND: "пост не найден ({detail})",
-           s.OTHER_ACCOUNT: "пост другого сообщества ({detail})", s.NO_SOURCE: "нет источника для {detail}: дайте файл "
-           "выгрузки (--export ФАЙЛ), для VK — токен (SHEETS_PLAN_VK_TOKEN)",
-           s.PARTIAL: "источник не дал: {detail}"},
-    "en": {"none": "{project}: no stats to fill (rows with stats due: {asked}).",
-           "dry": "{project}: {n} cells to fill (nothing changed; add --apply to write them)",
-           "done": "{project}: {n} cells filled", "nobody": "(no admin)", "account": "Account",
-           "new": "a new row", "week": "week", "followers": "followers",
-           "differs": "{what}: typed {typed}, the source says {found} (not written)",
-           s.NO_LINK: "no link to the post", s.UNKNOWN_LINK: "a link of no known form: “{detail}”",
-           s.OTHER_PLATFORM: "the link is not on the row's platform ({detail})", s.NOT_FOUND: "post not found ({detail})",
-           s.OTHER_ACCOUNT: "a post of another community ({detail})", s.NO_SOURCE: "no source for {detail}: give its "
-           "export file (--export FILE), for VK a token (SHEETS_PLAN_VK_TOKEN)",
-           s.PARTIAL: "the source gave no {detail}"},
-}
-_COLUMNS = {"ru": {"likes": "Лайки", "comments": "Комментарии", "saves": "Сохранения", "shares": "Репосты",
-                   "reach": "Охват", "views": "Просмотры", "followers": "Подписчики"},
-            "en": {"likes": "Likes", "comments": "Comments", "saves": "Saves", "shares": "Shares", "reach": "Reach",
-                   "views": "Views", "followers": "Followers"}}
+_WORDS = Words(lambda _: {
+    "none": _("{project}: no stats to fill (rows with stats due: {asked})."),
+    "dry": _("{project}: {n} cells to fill (nothing changed; add --apply to write them)"),
+    "done": _("{project}: {n} cells filled"),
+    "nobody": _("(no admin)"),
+    "account": _("Account"),
+    "new": _("a new row"),
+    "week": _("week"),
+    "followers": _("followers"),
+    "differs": _("{what}: typed {typed}, the source says {found} (not written)"),
+    s.NO_LINK: _("no link to the post"),
+    s.UNKNOWN_LINK: _("a link of no known form: “{detail}”"),
+    s.OTHER_PLATFORM: _("the link is not on the row's platform ({detail})"),
+    s.NOT_FOUND: _("post not found ({detail})"),
+    s.OTHER_ACCOUNT: _("a post of another community ({detail})"),
+    s.NO_SOURCE: _("no source for {detail}: give its export file (--export FILE), for VK a token "
+          "(SHEETS_PLAN_VK_TOKEN)"),
+    s.PARTIAL: _("the source gave no {detail}")})
+_COLUMNS = Words(lambda _: {
+    "likes": _("Likes"),
+    "comments": _("Comments"),
+    "saves": _("Saves"),
+    "shares": _("Shares"),
+    "reach": _("Reach"),
+    "views": _("Views"),
+    "followers": _("Followers")})
 
 
 def render_text(result: StatsResult) -> str:

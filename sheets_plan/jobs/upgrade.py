@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sheets_plan.words import Words
 from sheets_plan.tabs import headers, structure
 from sheets_plan.backends.base import Backend
 from sheets_plan.errors import RunError
@@ -43,11 +44,16 @@ from sheets_plan.core.template_load import load
 
 __all__ = ["Upgrade", "upgrade", "upgrade_folder", "main_platform"]
 
-_WORDS = {"en": {"error": "error", "same": "{project}: already on template {version}; nothing to do"},
-          "ru": {"error": "ошибка", "same": "{project}: уже на шаблоне {version}; делать нечего"}}
-_WHY_RU = {"the most published posts": "больше всего опубликованных постов",
-           "the most plan rows": "больше всего строк плана",
-           "the template's first platform: the plan is empty": "первая соцсеть шаблона: план пуст"}
+_WORDS = Words(lambda _: {
+    "error": _("error"),
+    "same": _("{project}: already on template {version}; nothing to do"),
+    "one": _("{project}: upgraded to template {version}; {rows} Account row given the platform {platform} ({why})"),
+    "many": _("{project}: upgraded to template {version}; {rows} Account rows given the platform {platform} ({why})"),
+    "none": _("{project}: upgraded to template {version}; no Account rows to move"),
+    # why that platform (`main_platform` says it in English, for JSON)
+    "the most published posts": _("the most published posts"),
+    "the most plan rows": _("the most plan rows"),
+    "the template's first platform: the plan is empty": _("the template's first platform: the plan is empty")})
 
 
 @dataclass
@@ -69,15 +75,10 @@ class Upgrade:
             return f"{self.project}: {_WORDS[self.locale]['error']}: {self.error}"
         if not self.changed:
             return _WORDS[self.locale]["same"].format(project=self.project, version=self.after)
-        if self.locale == "ru":
-            why = _WHY_RU.get(self.why, self.why)
-            given = (f"; строк «Аккаунта»: {self.rows}, им дана соцсеть {self.platform} ({why})" if self.rows
-                     else "; строк «Аккаунта» переносить не нужно")
-            return f"{self.project}: переведён на шаблон {self.after}{given}"
-        rows = f"{self.rows} Account row{'' if self.rows == 1 else 's'}"
-        given = (f"; {rows} given the platform {self.platform} ({self.why})" if self.rows
-                 else "; no Account rows to move")
-        return f"{self.project}: upgraded to template {self.after}{given}"
+        words = _WORDS[self.locale]
+        said = words["none" if not self.rows else "one" if self.rows == 1 else "many"]
+        return said.format(project=self.project, version=self.after, rows=self.rows, platform=self.platform,
+                           why=words.get(self.why, self.why))
 
     def to_json(self) -> dict:
         return {"project": self.project, "location": self.location, "from": self.before, "to": self.after,

@@ -11,17 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
+from sheets_plan.words import Words
 from sheets_plan.core.flags import CRM_TAB, Report, place
 from sheets_plan.sheets.a1 import grid_range
 from sheets_plan.sheets.writes import cell, clear_cells, write_cells
 from .snapshot import Snapshot
 from .tool_tab import BOLD, ensure_tab
 
-CHECK_HEADER = {"ru": ["Серьёзность", "Ответственный", "Ячейка", "Правило", "Сообщение"],
-                "en": ["Severity", "Admin", "Cell", "Rule", "Message"]}
-SEVERITY = {"ru": {"error": "ошибка", "warning": "предупреждение"}, "en": {"error": "error", "warning": "warning"}}
-CHECK_TITLE = {"ru": "Проверка {run} на {as_of}: строк {rows}, ошибок {errors}, предупреждений {warnings}",
-               "en": "Check of {run} as of {as_of}: {rows} rows, {errors} errors, {warnings} warnings"}
+CHECK_HEADER = Words(lambda _: [
+    _("Severity"),
+    _("Admin", "check_tab"),
+    _("Cell"),
+    _("Rule"),
+    _("Message")])
+SEVERITY = Words(lambda _: {
+    "error": _("error"),
+    "warning": _("warning", "check_tab")})
+CHECK_TITLE = Words(lambda _: _("Check of {run} as of {as_of}: {rows} rows, {errors} errors, {warnings} warnings"))
 
 
 Link = Callable[[int, str, str, str], str]  # sheet id, title, A1, label -> the cell's link
@@ -31,8 +37,8 @@ Link = Callable[[int, str, str, str], str]  # sheet id, title, A1, label -> the 
 # admin and rule, in the check's order, and counts the rest (the whole list: validate --format json/csv).
 # It also keeps the tab's request well under Google's 2 MB at any size.
 PER_ADMIN_AND_RULE = 50
-CHECK_MORE = {"ru": "… и ещё {n} ({rule}, {admin}): весь список — sheets-plan validate --format json (или csv)",
-              "en": "… and {n} more ({rule}, {admin}): the whole list: sheets-plan validate --format json (or csv)"}
+CHECK_MORE = Words(lambda _: _("… and {n} more ({rule}, {admin}): the whole list: sheets-plan validate --format "
+                               "json (or csv)"))
 
 
 def shown_flags(report: Report, per: int = PER_ADMIN_AND_RULE) -> tuple[list, list[tuple[str, str, int]]]:
@@ -63,7 +69,7 @@ def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datet
         rows.append([cell(SEVERITY[loc][f.severity]), cell(f.admin or None),
                      {"userEnteredValue": {"formulaValue": shown}}, cell(names.get(f.rule, f.rule)),
                      cell(f.message)])
-    nobody = {"ru": "(без ответственного)", "en": "(no admin)"}[loc]
+    nobody = Words(lambda _: _("(no admin)"))[loc]
     rows += [[cell(None), cell(admin or None), cell(None), cell(names.get(rule, rule)),
               cell(CHECK_MORE[loc].format(n=f"{n:,}".replace(",", " "), rule=names.get(rule, rule),
                                            admin=admin or nobody))] for admin, rule, n in cut]

@@ -8,6 +8,7 @@ rewrites it whole on each run (it is the tool's, protected). Pure: the leads in,
 
 from __future__ import annotations
 
+from sheets_plan.words import Words
 from sheets_plan.core.crm import Card, funnel_rows
 from sheets_plan.core.metrics import RegisterTab
 from sheets_plan.core.template import Tab
@@ -17,12 +18,18 @@ from . import structure
 from .tool_tab import BOLD, DATE
 
 SHEET_ID = 1901   # fixed, like the template's tabs: re-running names the same sheet
-TAB = Tab("crm", "crm", {"ru": "Сделки AmoCRM", "en": "AmoCRM leads"})
+TAB = Tab("crm", "crm", Words(lambda _: _("AmoCRM leads")))
 COLUMNS = ("id", "first_contact", "week", "platform", "responsible", "stage", "stage_date", "refusal", "card")
-HEADER = {"ru": ["ID в AmoCRM", "Пришёл", "Неделя", "Соцсеть", "Ответственный", "Дальний этап", "Дата этапа",
-                 "Отказ", "Карточка"],
-          "en": ["AmoCRM ID", "Came", "Week", "Platform", "Responsible", "Furthest stage", "Reached on", "Refusal",
-                 "Card"]}
+HEADER = Words(lambda _: [
+    _("AmoCRM ID"),
+    _("Came"),
+    _("Week"),
+    _("Platform"),
+    _("Responsible"),
+    _("Furthest stage"),
+    _("Reached on"),
+    _("Refusal"),
+    _("Card")])
 WIDTHS = (100, 95, 95, 95, 130, 120, 95, 80, 110)
 DATES = {"first_contact", "week", "stage_date"}
 

@@ -20,14 +20,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sheets_plan.words import Words
 from sheets_plan.core import metrics
 from sheets_plan.core.kpis import STATIC, kind, kpi_keys, label
 from sheets_plan.sheets.writes import write_cells, clear_cells
 from sheets_plan.sheets.a1 import col_letter
 from sheets_plan.sheets.values import serial
 
-_TEXT = {"ru": {"title": "KPI администраторов по неделям", "week": "Неделя (пн)", "admin": "Администратор"},
-         "en": {"title": "Admins' KPIs by week", "week": "Week (Mon)", "admin": "Admin"}}
+_TEXT = Words(lambda _: {
+    "title": _("Admins' KPIs by week"),
+    "week": _("Week (Mon)"),
+    "admin": _("Admin", "kpi_tab")})
 _FORMATS = {"count": "#,##0", "rate": "0.00", "date": "dd.mm.yyyy"}
 
 

@@ -12,27 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sheets_plan.words import Words
 from sheets_plan.core.template import ADMINS, RUBRICS
 from sheets_plan.sheets.writes import VALUES, cell, write_cells, clear_cells
 from sheets_plan.sheets.a1 import quote_title
 from .colors import HEADER_COLOR
 
 LISTS_SHEET_ID = 1900
-LISTS_TITLE = {"ru": "Списки", "en": "Lists"}
+LISTS_TITLE = Words(lambda _: _("Lists"))
 COLUMNS = {ADMINS: 0, RUBRICS: 1}  # each list's column; the hints beside them, one per row
 HINT_COLUMN = 2
-HEADERS = {ADMINS: {"ru": "Ответственные", "en": "Admins"}, RUBRICS: {"ru": "Рубрики", "en": "Rubrics"}}
+HEADERS = {ADMINS: Words(lambda _: _("Admins", "lists_tab")), RUBRICS: Words(lambda _: _("Rubrics"))}
 HINTS = {
-    ADMINS: {
-        "ru": "«Ответственные» — список выпадающего меню «Ответственный»: добавьте, удалите или переименуйте "
-              "здесь. Переименование с сохранением истории: sheets-plan provision --rename-admin СТАРОЕ=НОВОЕ",
-        "en": "Admins is the Responsible dropdown's list: add, remove or rename admins here. "
-              "A rename that keeps an admin's history: sheets-plan provision --rename-admin OLD=NEW"},
-    RUBRICS: {
-        "ru": "«Рубрики» — список выпадающего меню «Рубрика»; пока он пуст, рубрику пишут свободно. "
-              "Меню появится после sheets-plan provision (или provision --rubric РУБРИКА …)",
-        "en": "Rubrics is the Rubric dropdown's list; while it is empty, a rubric is free text. "
-              "The dropdown appears after sheets-plan provision (or provision --rubric RUBRIC …)"},
+    ADMINS: Words(lambda _: _("Admins is the Responsible dropdown's list: add, remove or rename admins here. A rename that "
+              "keeps an admin's history: sheets-plan provision --rename-admin OLD=NEW")),
+    RUBRICS: Words(lambda _: _("Rubrics is the Rubric dropdown's list; while it is empty, a rubric is free text. "
+                               "The dropdown "
+              "appears after sheets-plan provision (or provision --rubric RUBRIC …)")),
 }
 SPARE = 10  # empty rows under the names, inside the dropdowns' range, for a name added by hand
 

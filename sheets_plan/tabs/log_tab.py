@@ -6,7 +6,9 @@ requests out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
+from sheets_plan.words import Words
 from sheets_plan.core import kpis
 from sheets_plan.core.flags import Report
 from sheets_plan.sheets.a1 import neighbour_runs
@@ -15,10 +17,14 @@ from sheets_plan.sheets.writes import cell, write_cells
 from .snapshot import Snapshot
 from .tool_tab import BOLD, DATE, DATETIME, ensure_tab
 
-LOG_HEADER = {"ru": ["Время запуска", "На дату", "Строк", "Ошибок", "Предупреждений"],
-              "en": ["Run at", "As of", "Rows", "Errors", "Warnings"]}
-LOG_FIX = {"ru": "Исправлено командой fix", "en": "Fixed by fix"}
-LOG_STATS = {"ru": "Заполнено командой stats", "en": "Filled by stats"}
+LOG_HEADER = Words(lambda _: [
+    _("Run at"),
+    _("As of"),
+    _("Rows"),
+    _("Errors"),
+    _("Warnings", "log_tab")])
+LOG_FIX = Words(lambda _: _("Fixed by fix"))
+LOG_STATS = Words(lambda _: _("Filled by stats"))
 
 
 def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]:
@@ -34,7 +40,7 @@ def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]
     return _log_cells(snap, header, at, cells)
 
 
-def log_fix_requests(snap: Snapshot, fixed: int, now: dt.datetime, labels: dict[str, str] = LOG_FIX) -> list[dict]:
+def log_fix_requests(snap: Snapshot, fixed: int, now: dt.datetime, labels: Mapping[str, str] = LOG_FIX) -> list[dict]:
     """`fix --apply` adds its count to the as-of date's Log row (a new row if the day has none);
     `stats --apply` its own (`labels`: LOG_STATS)."""
     loc = snap.locale

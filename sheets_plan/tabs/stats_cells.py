@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sheets_plan.words import Words
 from sheets_plan.core.stats import AccountFill, Fill
 from sheets_plan.sheets.writes import write_cells
 from sheets_plan.sheets.values import serial
@@ -17,8 +18,7 @@ from sheets_plan.sheets.values import serial
 from . import log_tab
 from .snapshot import Snapshot
 
-NOTE = {"ru": "Импортировано sheets-plan stats {day:%d.%m.%Y}: {source}",
-        "en": "Imported by sheets-plan stats on {day:%d.%m.%Y}: {source}"}
+NOTE = Words(lambda _: _("Imported by sheets-plan stats on {day:%d.%m.%Y}: {source}"))
 DATE = {"numberFormat": {"type": "DATE", "pattern": "dd.mm.yyyy"}}
 
 

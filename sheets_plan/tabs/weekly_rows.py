@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+from sheets_plan.words import Words
 from sheets_plan.core import metrics
 from sheets_plan.core.metrics import glossary
 from sheets_plan.core.template import LOCALES
@@ -16,16 +17,16 @@ from sheets_plan.sheets.values import serial
 
 FIXED = ("week", "week_number", "slice")  # columns A, B, C
 
-TEXT = {
-    "ru": {"week": "Неделя (пн)", "week_number": "№ недели ISO", "slice": "Срез", "all": "Все публикации",
-           "platform": "По соцсетям", "responsible": "По ответственным",
-           "chart_reach": "Охват и взаимодействия по неделям", "chart_err": "ER по охвату, % по неделям",
-           "in_progress": "(идёт)"},
-    "en": {"week": "Week (Mon)", "week_number": "ISO week", "slice": "Slice", "all": "All posts",
-           "platform": "By platform", "responsible": "By responsible",
-           "chart_reach": "Reach and interactions by week", "chart_err": "ERR, % by week",
-           "in_progress": "(in progress)"},
-}
+TEXT = Words(lambda _: {
+    "week": _("Week (Mon)"),
+    "week_number": _("ISO week"),
+    "slice": _("Slice"),
+    "all": _("All posts", "weekly_rows"),
+    "platform": _("By platform"),
+    "responsible": _("By responsible"),
+    "chart_reach": _("Reach and interactions by week"),
+    "chart_err": _("ERR, % by week"),
+    "in_progress": _("(in progress)")})
 
 _BOLD = {"textFormat": {"bold": True}}
 _TITLE = {"textFormat": {"bold": True, "fontSize": 12}}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.core import works
 from sheets_plan.core.metrics import Sources
 from sheets_plan.core.template import WorksSpec
@@ -30,36 +31,30 @@ BOUNDS = MONDAYS + 1                             # the periods' first days and t
 LAST = BOUNDS + 1
 _FORMATS = {"posts": "#,##0", "reach_per_post": "#,##0", "rate": "0.00"}
 
-WORDS = {
-    "ru": {"title": "Что работает: рубрики, форматы, дни и часы, которые дают вовлечённость",
-           "note": ("Опубликованные посты. Последние {weeks} нед.: {recent}; всё время: {all}. ER по охвату = "
-                    "взаимодействия / охват, ER по просмотрам = взаимодействия / просмотры (отношение сумм по "
-                    "постам, где есть охват или просмотры); Δ — к показателю всего проекта за тот же период, "
-                    "п.п. Доля считается от {min} постов с показателем: у группы меньше — только число постов. "
-                    "Неделя, которая идёт, не входит."),
-           "recent": "Последние {weeks} нед.", "all": "Всё время",
-           "posts": "постов", "reach_per_post": "охват на пост", "err": "ER по охвату, %",
-           "er_view": "ER по просмотрам, %", "err_diff": "Δ ER по охвату, п.п.", "er_view_diff": "Δ ER по просм., п.п.",
-           "rubric": "Рубрика", "format": "Формат", "platform_format": "Соцсеть · формат", "weekday": "День недели",
-           "hour": "Время (часы)",
-           "grid": "Лучшее время для постов: {platform}, {figure} (всё время; пусто — меньше {min} постов)",
-           "best": "Лучше всего: {best}. Слабее всего: {worst}.", "none": "Пока мало постов, чтобы сказать.",
-           "figure_err": "ER по охвату, %", "figure_er_view": "ER по просмотрам, %"},
-    "en": {"title": "What works: the rubrics, formats, days and hours that bring engagement",
-           "note": ("Published posts. Last {weeks} weeks: {recent}; all time: {all}. ERR = interactions / reach, "
-                    "ERview = interactions / views (ratios of sums over the posts with a reach or views); "
-                    "Δ: against the whole project's figure over the same period, in percentage points. A ratio "
-                    "needs {min} posts with the figure: a group with fewer shows its post count only. The week "
-                    "in progress is left out."),
-           "recent": "Last {weeks} weeks", "all": "All time",
-           "posts": "posts", "reach_per_post": "reach per post", "err": "ERR, %", "er_view": "ERview, %",
-           "err_diff": "Δ ERR, p.p.", "er_view_diff": "Δ ERview, p.p.",
-           "rubric": "Rubric", "format": "Format", "platform_format": "Platform · format", "weekday": "Weekday",
-           "hour": "Time (hours)",
-           "grid": "Best time to post: {platform}, {figure} (all time; empty: fewer than {min} posts)",
-           "best": "Best: {best}. Weakest: {worst}.", "none": "Too few posts to say yet.",
-           "figure_err": "ERR, %", "figure_er_view": "ERview, %"},
-}
+WORDS = Words(lambda _: {
+    "title": _("What works: the rubrics, formats, days and hours that bring engagement"),
+    "note": _("Published posts. Last {weeks} weeks: {recent}; all time: {all}. ERR = interactions / reach, "
+          "ERview = interactions / views (ratios of sums over the posts with a reach or views); Δ: against "
+          "the whole project's figure over the same period, in percentage points. A ratio needs {min} posts "
+          "with the figure: a group with fewer shows its post count only. The week in progress is left out."),
+    "recent": _("Last {weeks} weeks"),
+    "all": _("All time"),
+    "posts": _("posts"),
+    "reach_per_post": _("reach per post"),
+    "err": _("ERR, %", "works_tab"),
+    "er_view": _("ERview, %", "works_tab"),
+    "err_diff": _("Δ ERR, p.p.", "works_tab"),
+    "er_view_diff": _("Δ ERview, p.p."),
+    "rubric": _("Rubric"),
+    "format": _("Format"),
+    "platform_format": _("Platform · format"),
+    "weekday": _("Weekday"),
+    "hour": _("Time (hours)"),
+    "grid": _("Best time to post: {platform}, {figure} (all time; empty: fewer than {min} posts)"),
+    "best": _("Best: {best}. Weakest: {worst}."),
+    "none": _("Too few posts to say yet."),
+    "figure_err": _("ERR, %", "works_tab"),
+    "figure_er_view": _("ERview, %", "works_tab")})
 
 
 @dataclass

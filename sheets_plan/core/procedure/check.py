@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.core import personal, sheet_view
 from sheets_plan.core.flags import Flag, Report
 from . import leads, row_rules  # noqa: F401  (imported for their checks, registered by name)
@@ -29,29 +30,26 @@ from sheets_plan.core.cells import NEGATIVE, NOT_DATE, NOT_IN_LIST, NOT_NUMBER, 
 from sheets_plan.core.table import Table
 from sheets_plan.core.template import ADMINS, Rule, Tab, Template
 
-PROBLEMS = {
-    "ru": {NOT_NUMBER: "не число", NOT_WHOLE: "не целое", NEGATIVE: "отрицательное", NOT_DATE: "не дата",
-           NOT_IN_LIST: "нет в списке", NOT_ADMIN: "нет в списке ответственных (вкладка «Списки»)",
-           NOT_RUBRIC: "нет в списке рубрик (вкладка «Списки»)",
-           NOT_TIME: "не время (нужно ЧЧ:ММ, например 18:30)",
-           "missing": "не заполнена",
-           "not_url": "не ссылка (нужен адрес вида https://…)", "duplicate": "повторяет строку ",
-           sheet_view.TEXT_NUMBER: "число записано как текст", sheet_view.TEXT_DATE: "дата записана как текст",
-           sheet_view.SPELLING: "написано не так, как в списке", sheet_view.YEAR_UNSURE: "дата записана как текст, без года",
-           sheet_view.RENAMED: "прежнее имя администратора", sheet_view.TEXT_TIME: "время записано как текст",
-           "week": "неделя {}", "weeks": "недели {} – {} ({} нед.)"},
-    "en": {NOT_NUMBER: "not a number", NOT_WHOLE: "not a whole number", NEGATIVE: "negative",
-           NOT_DATE: "not a date", NOT_IN_LIST: "not in the list", NOT_ADMIN: "not among the admins (the Lists tab)",
-           NOT_RUBRIC: "not among the rubrics (the Lists tab)",
-           NOT_TIME: "not a time (HH:MM, e.g. 18:30)",
-           "missing": "missing",
-           "not_url": "not a link (expected https://…)", "duplicate": "same as row ",
-           sheet_view.TEXT_NUMBER: "a number stored as text", sheet_view.TEXT_DATE: "a date stored as text",
-           sheet_view.SPELLING: "not spelled as in the dropdown list",
-           sheet_view.YEAR_UNSURE: "a date stored as text, without a year",
-           sheet_view.RENAMED: "an admin's former name", sheet_view.TEXT_TIME: "a time stored as text",
-           "week": "the week of {}", "weeks": "the weeks {} – {} ({} weeks)"},
-}
+PROBLEMS = Words(lambda _: {
+    NOT_NUMBER: _("not a number"),
+    NOT_WHOLE: _("not a whole number"),
+    NEGATIVE: _("negative"),
+    NOT_DATE: _("not a date"),
+    NOT_IN_LIST: _("not in the list"),
+    NOT_ADMIN: _("not among the admins (the Lists tab)"),
+    NOT_RUBRIC: _("not among the rubrics (the Lists tab)"),
+    NOT_TIME: _("not a time (HH:MM, e.g. 18:30)"),
+    "missing": _("missing"),
+    "not_url": _("not a link (expected https://…)"),
+    "duplicate": _("same as row "),
+    sheet_view.TEXT_NUMBER: _("a number stored as text"),
+    sheet_view.TEXT_DATE: _("a date stored as text"),
+    sheet_view.SPELLING: _("not spelled as in the dropdown list"),
+    sheet_view.YEAR_UNSURE: _("a date stored as text, without a year"),
+    sheet_view.RENAMED: _("an admin's former name"),
+    sheet_view.TEXT_TIME: _("a time stored as text"),
+    "week": _("the week of {}"),
+    "weeks": _("the weeks {} – {} ({} weeks)")})
 
 # http(s), optional user@, a host with at least one dot (every label non-empty), optional port and path.
 URL = re.compile(r"^https?://(?:[^\s/?#@]+@)?[^\s/?#@:.]+(?:\.[^\s/?#@:.]+)+(?::\d+)?(?:[/?#]\S*)?$",

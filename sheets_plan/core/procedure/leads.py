@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.core import personal
 from sheets_plan.core.table import Table
 from sheets_plan.core.template import Rule
 from .registry import Run, handles
 
-PROBLEMS = {
-    "ru": {personal.PHONE_UNREADABLE: "не номер телефона", personal.PHONE_SHORT: "слишком короткий номер",
-           personal.PHONE_LONG: "слишком длинный номер", personal.PHONE_INVALID: "такого номера не бывает",
-           personal.EMAIL_INVALID: "не адрес e-mail",
-           personal.PROFILE_NOT_URL: "не ссылка (нужен адрес вида https://…)",
-           personal.PROFILE_UNKNOWN: "не ссылка на профиль в соцсети"},
-    "en": {personal.PHONE_UNREADABLE: "not a phone number", personal.PHONE_SHORT: "too short a number",
-           personal.PHONE_LONG: "too long a number", personal.PHONE_INVALID: "no such number",
-           personal.EMAIL_INVALID: "not an e-mail address",
-           personal.PROFILE_NOT_URL: "not a link (expected https://…)",
-           personal.PROFILE_UNKNOWN: "not a link to a social network profile"},
-}
+PROBLEMS = Words(lambda _: {
+    personal.PHONE_UNREADABLE: _("not a phone number"),
+    personal.PHONE_SHORT: _("too short a number"),
+    personal.PHONE_LONG: _("too long a number"),
+    personal.PHONE_INVALID: _("no such number"),
+    personal.EMAIL_INVALID: _("not an e-mail address"),
+    personal.PROFILE_NOT_URL: _("not a link (expected https://…)"),
+    personal.PROFILE_UNKNOWN: _("not a link to a social network profile")})
 
 
 def _per_value(texts: pd.Series, fn) -> pd.Series:

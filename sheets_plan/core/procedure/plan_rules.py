@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sheets_plan.words import Words
 from sheets_plan.core import plan_span, sheet_view
 from sheets_plan.core.dates import monday, mondays
 from sheets_plan.core.cells import NOT_IN_LIST, TEXT, problems, show
@@ -218,7 +219,7 @@ def _dated(plan: Table) -> pd.Series:
     return plan.frame[column] if cells is None else plan.frame[column].where(cells.kind != TEXT)
 
 
-FIX_SAYS = {"ru": " (исправит sheets-plan fix)", "en": " (sheets-plan fix corrects it)"}
+FIX_SAYS = Words(lambda _: _(" (sheets-plan fix corrects it)"))
 
 
 def date_column(tab: Tab) -> str:
