@@ -12,6 +12,7 @@ peak RSS, VmHWM), with the product's modules imported before the clock starts:
   tabs with python-calamine alone (the floor of any reader).
 
     python benchmarks/local.py [--rows 200,2000,20000] [--validate-rows 100000]
+    python benchmarks/local.py --against REV     # each figure of REV's tree beside this one's, in one run
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ from validate import ADMINS, make_plan  # noqa: E402
 from sheets_plan.backends.local import LocalBackend  # noqa: E402
 from sheets_plan.jobs.provision import provision  # noqa: E402
 from sheets_plan.core.template_load import load  # noqa: E402
+from worktree import tree_at  # noqa: E402
 
 AS_OF = dt.date(2026, 3, 16)
 CHILD = """
@@ -88,10 +91,30 @@ def make_project(folder: Path, rows: int, typed_below: bool = False) -> str:
     return path
 
 
-def measure(path: str, what: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), path, what],
+def measure(path: str, what: str, root: Path = ROOT) -> dict:
+    done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(root)), path, what],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def steady(path: str, what: str, typed_below: bool, root: Path = ROOT) -> dict:
+    if not typed_below:
+        measure(path, what, root)  # a first run writes the tool tabs: measure a steady weekly run
+    return measure(path, what, root)  # typed below: the first run, which writes every missing formula
+
+
+def compare(cases, against: str) -> None:
+    """Each case run by `against`'s tree and by this one, each on its own copy of the same workbook."""
+    print(f"{'job':>13} {'rows':>7} {'wall s before':>14} {'after':>7} {'peak MB before':>15} {'after':>6}")
+    with tree_at(against) as before, tempfile.TemporaryDirectory() as tmp:
+        for what, rows, typed_below in cases:
+            path = make_project(Path(tmp) / f"{what}{rows}", rows, typed_below)
+            other = str(Path(path).with_name("before.xlsx"))
+            shutil.copy(path, other)
+            was, now = steady(other, what, typed_below, before), steady(path, what, typed_below)
+            label = what + (" *" if typed_below else "")
+            print(f"{label:>13} {rows:>7} {was['wall']:>14.3f} {now['wall']:>7.3f} {was['rss_mb']:>15.0f} "
+                  f"{now['rss_mb']:>6.0f}", flush=True)
 
 
 def main():
@@ -99,10 +122,13 @@ def main():
     ap.add_argument("--rows", default="200,2000,20000")
     ap.add_argument("--validate-rows", type=int, default=100_000)
     ap.add_argument("--typed-rows", type=int, default=100_000, help="the typed-below case (0: skip)")
+    ap.add_argument("--against", help="an earlier commit: its figures beside this tree's, in one run")
     args = ap.parse_args()
     cases = [("weekly", int(n), False) for n in args.rows.split(",") if n] + [("validate", args.validate_rows, False)]
     if args.typed_rows:
         cases.append(("validate-json", args.typed_rows, True))
+    if args.against:
+        return compare(cases, args.against)
     print(f"{'job':>13} {'rows':>7} {'wall s':>8} {'peak MB':>8} {'calamine s':>11} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for what, rows, typed_below in cases:

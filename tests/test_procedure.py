@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import pytest
 
-from sheets_plan.core.flags import Flag, Report, render_csv, render_text
+from sheets_plan.core.flags import Flag, CheckResult, render_csv, render_text
 from sheets_plan.sheets.values import Grid, serial
 from sheets_plan.tabs.highlighting import live_rules
 from sheets_plan.core.procedure import check
@@ -68,11 +68,11 @@ def in_locale(rows: list[dict], locale: str) -> list[dict]:
     return [{k: names.get(k, {}).get(v, v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
 
 
-def run(rows, account=None, locale="ru", **kw) -> Report:
+def run(rows, account=None, locale="ru", **kw) -> CheckResult:
     return check(T, tables(in_locale(rows, locale), account), as_of=AS_OF, locale=locale, project="Coffee", **kw)
 
 
-def hits(report: Report) -> set[tuple[str, str]]:
+def hits(report: CheckResult) -> set[tuple[str, str]]:
     return {(f.cell, f.rule) for f in report.flags}
 
 
@@ -405,9 +405,9 @@ def test_json_shape():
                                "by_admin": {"Anna": {"rows": 1, "missing_cells": 1, "completeness": 93.3}}}
 
 
-def _report(*severities) -> Report:
+def _report(*severities) -> CheckResult:
     flags = [Flag("plan", i + 2, "topic", f"F{i + 2}", "r", s, "m", "Anna") for i, s in enumerate(severities)]
-    return Report("p", AS_OF, flags, 3, {"Anna": {"rows": 3, "missing_cells": 0, "completeness": 100.0}})
+    return CheckResult("p", AS_OF, flags, 3, {"Anna": {"rows": 3, "missing_cells": 0, "completeness": 100.0}})
 
 
 @pytest.mark.parametrize("severities, fail_on, code", [

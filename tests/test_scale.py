@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from sheets_plan.backends.google import request_body
 from sheets_plan.backends.local import LocalBackend
-from sheets_plan.core.flags import Flag, Report
+from sheets_plan.core.flags import Flag, CheckResult
 from sheets_plan.jobs import project as jobs
 from sheets_plan.jobs.demo import fill_rows, sample_rows
 from sheets_plan.jobs.provision import provision
@@ -75,7 +75,7 @@ def test_the_check_tab_shows_the_first_flags_of_each_admin_and_rule_and_counts_t
 
 def test_shown_flags_keep_the_check_s_order():
     flags = [Flag("plan", r, "likes", f"K{r}", "stats", "error", "m", a) for r in range(2, 200) for a in ("A", "B")]
-    shown, cut = check_tab.shown_flags(Report("p", AS_OF, flags, 198), per=3)
+    shown, cut = check_tab.shown_flags(CheckResult("p", AS_OF, flags, 198), per=3)
     assert [(f.row, f.admin) for f in shown] == [(2, "A"), (2, "B"), (3, "A"), (3, "B"), (4, "A"), (4, "B")]
     assert cut == [("A", "stats", 195), ("B", "stats", 195)]
 
@@ -89,7 +89,7 @@ def test_the_check_write_of_300_000_flags_stays_under_2_mb(tmp_path):
     rules = [r.id for r in T.rules][:6]
     flags = [Flag("plan", 2 + n // 3, "likes", f"K{2 + n // 3}", rules[n % 6], "error",
                   "Не заполнено: Лайки " + "x" * 40, ADMINS[n % 2]) for n in range(300_000)]
-    report = Report("Huge", AS_OF, flags, rows_checked=100_000)
+    report = CheckResult("Huge", AS_OF, flags, rows_checked=100_000)
     reqs = jobs.check_requests(backend, snap, report, RUN_AT)
     body = request_body(formula.render_requests(reqs, "ru_RU"))
     assert len(body) < 2_000_000 / 4
@@ -198,7 +198,7 @@ def test_rows_typed_below_get_the_computed_column_as_one_run_without_a_flag(tmp_
 
 def test_flags_as_json_are_the_flags_fields():
     f = Flag("plan", 3, "likes", "K3", "stats", "error", "m", "A")
-    assert Report("p", AS_OF, [f], 1).to_json()["flags"] == [
+    assert CheckResult("p", AS_OF, [f], 1).to_json()["flags"] == [
         {"tab": "plan", "row": 3, "column": "likes", "cell": "K3", "rule": "stats", "severity": "error",
          "message": "m", "admin": "A"}]
 
@@ -207,7 +207,7 @@ def test_the_json_text_is_the_report_s_json():
     """`validate --format json` writes the report in pieces, a flag a line: the same JSON."""
     flags = [Flag("plan", r, "likes", f"K{r}", "stats", "error", f"«{r}» \"x\"\n", "Анна") for r in range(2, 7)]
     for shown in ([], flags[:1], flags):
-        report = Report("Кофе \"Дом\"", AS_OF, shown, 5, by_admin={"Анна": {"rows": 5}})
+        report = CheckResult("Кофе \"Дом\"", AS_OF, shown, 5, by_admin={"Анна": {"rows": 5}})
         text = "".join(report.json_text(block=2))
         assert json.loads(text) == report.to_json()
         assert text.count("\n    {") == len(shown)  # one line a flag

@@ -20,5 +20,5 @@ def test_the_wheel_holds_no_test_code(tmp_path):
     code = [n for n in names if n.endswith(".py")]
     assert not [n for n in names if "testing" in n or "emulator" in n or n.startswith("tests/")]
     assert all(n.startswith("sheets_plan/") for n in code) and "sheets_plan/templates/content_plan.toml" in names
-    assert "sheets_plan/reports/templates/brief.html.j2" in names
+    assert "sheets_plan/rendering/templates/brief.html.j2" in names
     assert "sheets_plan/locale/ru/LC_MESSAGES/sheets_plan.mo" in names  # the words, in Russian

@@ -27,7 +27,7 @@ from sheets_plan.sheets.values import Grid, serial
 
 from . import personal
 from .crm_map import CrmMap
-from .flags import CRM_TAB, Flag, Report
+from .flags import CRM_TAB, Flag, CheckResult
 from .template import Tab
 
 WON, LOST = 142, 143
@@ -245,8 +245,8 @@ SAME = Words(lambda _: _("{column}: the same contact as AmoCRM lead #{first}"))
 _KEYS = {"phone": personal.phone_key, "profile": personal.profile_key}  # as the same_contact check compares
 
 
-def crm_flags(report: Report, leads: list[Card], tab_key: str, same_contact: set[str] | frozenset[str] = frozenset(),
-              locale: str = "ru", labels: dict[str, str] | None = None) -> Report:
+def crm_flags(report: CheckResult, leads: list[Card], tab_key: str, same_contact: set[str] | frozenset[str] = frozenset(),
+              locale: str = "ru", labels: dict[str, str] | None = None) -> CheckResult:
     """The register's flags as the leads': tab "crm", the lead's id for its row, no cell. A
     `same_contact` rule's flag names the other lead by its id (a register's flag names a row)."""
     firsts: dict[tuple[str, str | None], int] = {}

@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from sheets_plan.words import Words
-from sheets_plan.core.flags import CRM_TAB, Flag, Report, place
+from sheets_plan.core.flags import CRM_TAB, Flag, CheckResult, place
 from sheets_plan.core.table import Table
 from sheets_plan.core.team import Admin
 from sheets_plan.sheets.a1 import col_letter
@@ -63,7 +63,7 @@ def flag_key(f: Flag) -> str:
     return f"flag:{f.rule}:{f.tab}:{f.cell}" if f.cell else f"flag:{f.rule}:{f.tab}:{f.message}"
 
 
-def digests(*, project: str, locale: str, as_of: dt.date, report: Report, tomorrow: Report, plan: Table,
+def digests(*, project: str, locale: str, as_of: dt.date, report: CheckResult, tomorrow: CheckResult, plan: Table,
             titles: dict[str, str], admins: list[Admin], link: Link, labels: dict[str, str],
             weekly_rules: set[str], stats_rules: set[str], history: dict[tuple[str, dt.date], dict]) -> list[Digest]:
     """A digest per admin of the team file (empty ones included: the job skips them)."""

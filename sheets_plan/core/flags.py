@@ -35,7 +35,7 @@ class Flag(NamedTuple):
 
 
 @dataclass
-class Report:
+class CheckResult:
     project: str
     as_of: dt.date
     flags: list[Flag]
@@ -110,7 +110,7 @@ def _counts(locale: str, rows: int, errors: int, warnings: int) -> dict:
             "warnings": counted(warnings, "warning", locale)}
 
 
-def render_text(report: Report, locale: str, personal: bool = False) -> str:
+def render_text(report: CheckResult, locale: str, personal: bool = False) -> str:
     """Flags grouped by admin, one aligned line per flag, for a terminal or a log. `personal`:
     a contact's data as the sheet holds it, not masked (a terminal only)."""
     locale = locale if locale in _WORDS else "en"
@@ -163,11 +163,11 @@ def _flag_lines(words: dict, flags: list[Flag], titles: dict[str, str], unmasked
 CSV_FIELDS = list(Flag._fields)
 
 
-def render_csv(report: Report) -> str:
+def render_csv(report: CheckResult) -> str:
     return "".join(csv_text(report))
 
 
-def csv_text(report: Report, block: int = 2000) -> Iterator[str]:
+def csv_text(report: CheckResult, block: int = 2000) -> Iterator[str]:
     """The flags as CSV, in pieces of `block` rows (written as they are made)."""
     yield ",".join(CSV_FIELDS) + "\n"
     for i in range(0, len(report.flags), block):

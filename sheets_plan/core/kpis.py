@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import metrics
 from .dates import monday
-from .flags import Report
+from .flags import CheckResult
 from .table import Table
 from .template import Template
 from sheets_plan.words import Words
@@ -59,7 +59,7 @@ def kind(key: str) -> str:
     return metrics.metric(key).kind
 
 
-def static_figures(snap: ProjectRead, report: Report) -> dict[str, dict[str, float]]:
+def static_figures(snap: ProjectRead, report: CheckResult) -> dict[str, dict[str, float]]:
     """admin -> what this check found: open flags, completeness, posts past their date not published
     (the overdue rule), and posts whose stats are still missing `stats_grace_days` after they were due."""
     rules = {r.id: r for r in snap.template.rules}
@@ -114,7 +114,7 @@ def history(snap: ProjectRead) -> dict[tuple[str, dt.date], dict[str, float]]:
     return out
 
 
-def static_by_week(snap: ProjectRead, report: Report) -> dict[tuple[str, dt.date], dict[str, float]]:
+def static_by_week(snap: ProjectRead, report: CheckResult) -> dict[tuple[str, dt.date], dict[str, float]]:
     """What the checks found per admin and week: the Log's history, and this check for its week."""
     now = monday(snap.as_of)
     return history(snap) | {(admin, now): figures for admin, figures in static_figures(snap, report).items()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sheets_plan.core.dates import monday
-from sheets_plan.core.flags import Report
+from sheets_plan.core.flags import CheckResult
 from sheets_plan.core.post_links import INSTAGRAM, TELEGRAM, VK, PostLink, post_link
 from sheets_plan.core.table import Table
 from sheets_plan.core.template import Template
@@ -105,7 +105,7 @@ class Plan:
     asked: int = 0  # rows with due, empty stat cells
 
 
-def due_rows(plan: Table, report: Report, template: Template) -> list[Due]:
+def due_rows(plan: Table, report: CheckResult, template: Template) -> list[Due]:
     """Rows with stat cells the check flags as missing (the stats rule), in row order."""
     rules = {r.id for r in template.rules if r.after_stats_days and r.tab == plan.tab.key}
     empty: dict[int, list[str]] = {}

@@ -74,7 +74,7 @@ def brief(backend: Backend, sid: str, *, team: Team | None = None, template: Tem
     if monday_of > monday(snap.as_of):
         raise RunError(f"week {monday_of:%G-W%V} ({monday_of:%d.%m.%Y}) has not begun (today is {snap.as_of:%d.%m.%Y})")
     data = brief_data(snap, team or Team(), monday_of, comment=_comment(backend, sid, snap, monday_of), admins=admins)
-    from sheets_plan.reports import render_html, render_pdf  # WeasyPrint and matplotlib only here
+    from sheets_plan.rendering import render_html, render_pdf  # WeasyPrint and matplotlib only here
 
     path = Path(out) / f"{snap.project} {monday_of:%G-W%V}.{fmt}"
     path.parent.mkdir(parents=True, exist_ok=True)

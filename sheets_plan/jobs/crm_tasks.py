@@ -14,7 +14,7 @@ import hashlib
 
 from sheets_plan.channels.base import Delivery
 from sheets_plan.core.digest import flag_key
-from sheets_plan.core.flags import CRM_TAB, Report
+from sheets_plan.core.flags import CRM_TAB, CheckResult
 from sheets_plan.errors import RunError
 from sheets_plan.tabs.snapshot import Snapshot
 
@@ -28,7 +28,7 @@ def marker(key: str) -> str:
     return f"{MARK} {hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
 
 
-def set_tasks(snap: Snapshot, report: Report, link, sent, now: dt.datetime, dry_run: bool) -> list[Delivery]:
+def set_tasks(snap: Snapshot, report: CheckResult, link, sent, now: dt.datetime, dry_run: bool) -> list[Delivery]:
     """The new CRM items set as tasks, one Delivery per admin."""
     view = snap.crm
     flags = [f for f in report.flags if f.tab == CRM_TAB]

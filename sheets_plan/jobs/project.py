@@ -16,7 +16,7 @@ from . import fix as fixes
 from sheets_plan.tabs import check_tab, kpi_tab, log_tab, repairs, tool_tab, weekly_tab
 from sheets_plan.backends.base import Backend
 from sheets_plan.core.crm import crm_flags
-from sheets_plan.core.flags import CRM_TAB, Report, render_text
+from sheets_plan.core.flags import CRM_TAB, CheckResult, render_text
 from sheets_plan.tabs.snapshot import Snapshot
 from .bulk import few_collections
 from .crm import CrmLink, attach, crm_register, crm_tab_requests, register_tab
@@ -54,7 +54,7 @@ def refuse_far(snap: Snapshot) -> None:
     raise RunError(f"{snap.project}: " + text.format(**far))
 
 
-def check_snapshot(snap: Snapshot, day: dt.date | None = None) -> Report:
+def check_snapshot(snap: Snapshot, day: dt.date | None = None) -> CheckResult:
     """The procedure's check of the project as of its day (or `day`: remind asks as of tomorrow too)."""
     report = procedure.check(snap.template, snap.tables, as_of=day or snap.as_of, locale=snap.locale,
                              project=snap.project, expected_formulas=snap.expected_formulas())
@@ -67,7 +67,7 @@ def check_snapshot(snap: Snapshot, day: dt.date | None = None) -> Report:
     return report
 
 
-def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.datetime,
+def check_requests(backend: Backend, snap: Snapshot, report: CheckResult, run_at: dt.datetime,
                    then: list[dict] = ()) -> list[dict]:
     """The check's write, with `then` (the summary's) before the Log entry: the Log comes last, so a
     write sent in several requests (over 2 MB on Google) logs the run only once all of it landed."""
@@ -77,7 +77,7 @@ def check_requests(backend: Backend, snap: Snapshot, report: Report, run_at: dt.
 
 @few_collections
 def validate(backend: Backend, sid: str, *, template: Template | None = None, as_of: dt.date | None = None,
-             write: bool = True, run_at: dt.datetime | None = None, crm: CrmLink | None = None) -> Report:
+             write: bool = True, run_at: dt.datetime | None = None, crm: CrmLink | None = None) -> CheckResult:
     """Check a project against the procedure; unless write=False, write the
     Check tab and a Log row (and restore overwritten tool formulas).
 
@@ -155,7 +155,7 @@ def register_title(snap: Snapshot) -> str | None:
     return snap.titles[leads.key] if snap.template.register and leads and leads.key in snap.tables else None
 
 
-def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: Report | None = None) -> list[dict]:
+def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: CheckResult | None = None) -> list[dict]:
     """The Weekly tab, and the KPI tab (with what the check finds per admin: `report`, or a check
     made in memory)."""
     sheet = snap.sheet("weekly")
@@ -169,7 +169,7 @@ def summary_requests(snap: Snapshot, weeks: int | None = WEEKLY_WEEKS, report: R
     return reqs + works_requests(snap)
 
 
-def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> kpi_tab.KpiLayout:
+def kpi_layout(snap: Snapshot, report: CheckResult, weeks: int | None = WEEKLY_WEEKS) -> kpi_tab.KpiLayout:
     """The KPI tab as `summarize` builds it: its requests and where every figure lands."""
     tab = snap.template.optional_tab("kpi")
     src = metrics.Sources.from_template(snap.template, snap.locale, snap.titles["plan"], snap.titles["account"],
@@ -180,7 +180,7 @@ def kpi_layout(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS)
                          register=src.register)
 
 
-def kpi_figures(snap: Snapshot, report: Report, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
+def kpi_figures(snap: Snapshot, report: CheckResult, weeks: int | None = WEEKLY_WEEKS) -> pd.DataFrame:
     """The KPI tab's figures with pandas: (admin, week) rows."""
     keys = kpis.kpi_keys(register_title(snap) is not None)
     frame = figures(snap, weeks, by="responsible", keys=keys)
@@ -298,7 +298,7 @@ def fix(backend: Backend, sid: str, *, template: Template | None = None, as_of: 
 @dataclass
 class ProjectRun:
     snapshot: Snapshot
-    report: Report
+    report: CheckResult
     figures: pd.DataFrame
 
     @property

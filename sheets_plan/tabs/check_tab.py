@@ -1,7 +1,7 @@
 """The Check tab: what the check found, per admin and rule, each flag linking to its cell (the Log
 row is log_tab's, the restored formulas are repairs').
 
-Pure: Snapshot + Report in, batchUpdate requests out. Text that came from
+Pure: Snapshot + CheckResult in, batchUpdate requests out. Text that came from
 admins is written as stringValue, so `=IMPORTXML(...)` typed in a caption
 never becomes a formula here (formula injection).
 """
@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Callable
 
 from sheets_plan.words import Words
-from sheets_plan.core.flags import CRM_TAB, Report, place
+from sheets_plan.core.flags import CRM_TAB, CheckResult, place
 from sheets_plan.sheets.a1 import grid_range
 from sheets_plan.sheets.writes import cell, clear_cells, write_cells
 from .snapshot import Snapshot
@@ -41,7 +41,7 @@ CHECK_MORE = Words(lambda _: _("… and {n} more ({rule}, {admin}): the whole li
                                "json (or csv)"))
 
 
-def shown_flags(report: Report, per: int = PER_ADMIN_AND_RULE) -> tuple[list, list[tuple[str, str, int]]]:
+def shown_flags(report: CheckResult, per: int = PER_ADMIN_AND_RULE) -> tuple[list, list[tuple[str, str, int]]]:
     """The flags the Check tab shows, and (admin, rule, how many more) for each kind cut short."""
     seen: dict[tuple[str, str], int] = {}
     shown = []
@@ -53,7 +53,7 @@ def shown_flags(report: Report, per: int = PER_ADMIN_AND_RULE) -> tuple[list, li
     return shown, [(admin, rule, n - per) for (admin, rule), n in seen.items() if n > per]
 
 
-def check_tab_requests(snap: Snapshot, report: Report, link: Link, now: dt.datetime,
+def check_tab_requests(snap: Snapshot, report: CheckResult, link: Link, now: dt.datetime,
                        per: int = PER_ADMIN_AND_RULE) -> list[dict]:
     """Replace the Check tab with this run's flags (the first `per` of each admin and rule; the rest counted)."""
     loc, sid = snap.locale, snap.sheet_ids["check"]

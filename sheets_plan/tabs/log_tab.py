@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from sheets_plan.words import Words
 from sheets_plan.core import kpis
-from sheets_plan.core.flags import Report
+from sheets_plan.core.flags import CheckResult
 from sheets_plan.sheets.a1 import neighbour_runs
 from sheets_plan.sheets.values import serial
 from sheets_plan.sheets.writes import cell, write_cells
@@ -27,7 +27,7 @@ LOG_FIX = Words(lambda _: _("Fixed by fix"))
 LOG_STATS = Words(lambda _: _("Filled by stats"))
 
 
-def log_requests(snap: Snapshot, report: Report, now: dt.datetime) -> list[dict]:
+def log_requests(snap: Snapshot, report: CheckResult, now: dt.datetime) -> list[dict]:
     """One Log row per as-of date: re-running the same date replaces its row's cells."""
     loc = snap.locale
     header, _, at = _log_row(snap, report.as_of)

@@ -106,7 +106,7 @@ class Harness:
             session: requests.Session = AuthorizedSession(Credentials(token=TOKEN))
         else:
             session = requests.Session()
-        blocked = NoNetwork()
+        blocked = NoNetwork("emulator")  # anything that is not Sheets or Drive must not leave the test
         session.mount("https://", blocked)
         session.mount("http://", blocked)
         adapter = Adapter(self.handle)

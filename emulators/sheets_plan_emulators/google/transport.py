@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
-import requests
-from requests.adapters import BaseAdapter
 # The in-process transport adapter is the emulators' shared one (emulators/, the test extra's package):
 # (method, url, headers, body) -> (status, headers, body).
-from sheets_plan_emulators.core.transport import Adapter, Serve  # noqa: F401
+from sheets_plan_emulators.core.transport import Adapter, NoNetwork, Serve  # noqa: F401
 
 from .errors import truthy
 
@@ -53,16 +51,6 @@ def random_faults(rate: float, seed: int, statuses: tuple[int, ...] = (429, 500,
 
 
 # ============================================================================ transport
-
-class NoNetwork(BaseAdapter):
-    """Anything that is not Sheets or Drive must not leave the test."""
-
-    def send(self, request, **kwargs):
-        raise requests.ConnectionError(f"emulator: no network in tests ({request.method} {request.url})")
-
-    def close(self):
-        pass
-
 
 @dataclass
 class Media:

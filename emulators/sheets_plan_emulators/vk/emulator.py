@@ -83,7 +83,7 @@ class VkEmulator(Pipeline):
     def session(self) -> requests.Session:
         """A Session whose VK API traffic goes to this emulator; any other host raises ConnectionError."""
         session = requests.Session()
-        blocked = NoNetwork()
+        blocked = NoNetwork("VK emulator")  # anything that is not VK's API must not leave the test
         session.mount("https://", blocked)
         session.mount("http://", blocked)
         adapter = Adapter(self.handle)

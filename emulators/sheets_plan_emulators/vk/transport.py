@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-import requests
-from requests.adapters import BaseAdapter
 
 # The in-process transport adapter is the Google emulator's: (method, url, headers, body) -> response.
-from sheets_plan_emulators.google.transport import Adapter, Serve
+from sheets_plan_emulators.core.transport import Adapter, NoNetwork, Serve
 
 __all__ = ["Adapter", "Serve", "VkRequest", "Fault", "NoNetwork"]
 
@@ -29,11 +27,3 @@ class VkRequest:
 Fault = Callable[[VkRequest], "int | None"]
 
 
-class NoNetwork(BaseAdapter):
-    """Anything that is not VK's API must not leave the test."""
-
-    def send(self, request, **kwargs):
-        raise requests.ConnectionError(f"VK emulator: no network in tests ({request.method} {request.url})")
-
-    def close(self):
-        pass

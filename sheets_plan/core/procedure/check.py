@@ -21,7 +21,7 @@ import pandas as pd
 
 from sheets_plan.words import Words
 from sheets_plan.core import personal, sheet_view
-from sheets_plan.core.flags import Flag, Report
+from sheets_plan.core.flags import Flag, CheckResult
 from . import leads, row_rules  # noqa: F401  (imported for their checks, registered by name)
 from .plan_rules import NOBODY, NOT_ADMIN, NOT_RUBRIC, date_column
 from .registry import CHECKS
@@ -57,14 +57,14 @@ URL = re.compile(r"^https?://(?:[^\s/?#@]+@)?[^\s/?#@:.]+(?:\.[^\s/?#@:.]+)+(?::
 
 
 def check(template: Template, tables: dict[str, Table], *, as_of: dt.date, locale: str,
-          project: str = "", expected_formulas: dict[str, pd.Series] | None = None) -> Report:
+          project: str = "", expected_formulas: dict[str, pd.Series] | None = None) -> CheckResult:
     run = _Run(template, tables, as_of, locale, expected_formulas or {})
     chunks = [chunk for order, rule in enumerate(template.rules) if rule.tab in tables
               for chunk in run.hits(order, rule)]
     chunks = _one_flag_a_mistake(chunks)
     rows = sum(len(t.frame) for t in tables.values())
     flags, unmasked = _flags(chunks)
-    return Report(project, as_of, flags, rows, run.by_admin(), unmasked=unmasked)
+    return CheckResult(project, as_of, flags, rows, run.by_admin(), unmasked=unmasked)
 
 
 # One mistake, one flag: a check as of a day years away flags that day, not every date it makes look

@@ -1,4 +1,4 @@
-"""`sheets_plan.reports`: a hand-made `Brief` rendered to HTML (valid HTML5, escaped, no script, opened by
+"""`sheets_plan.rendering`: a hand-made `Brief` rendered to HTML (valid HTML5, escaped, no script, opened by
 headless Chromium without a console message), to SVG charts (deterministic) and to a PDF (its texts read
 back with pdftotext, its fonts embedded DejaVu only, page 1 drawn by pdftoppm)."""
 
@@ -16,12 +16,12 @@ import pytest
 
 from sheets_plan.core import kpis
 from sheets_plan.core.brief import WORDS, Brief, Card, PostLine, Series
-from sheets_plan.reports import render_charts, render_html, render_pdf
-from sheets_plan.reports.embed import FAMILY
+from sheets_plan.rendering import render_charts, render_html, render_pdf
+from sheets_plan.rendering.embed import FAMILY
 
 WEEK = dt.date(2026, 11, 16)
 ADMIN = 'O\'Neil "Bob" <b>'
-FONTS = Path(__file__).resolve().parents[1] / "sheets_plan" / "reports" / "fonts"
+FONTS = Path(__file__).resolve().parents[1] / "sheets_plan" / "rendering" / "fonts"
 LONG_TOPIC = ("Длинная тема о сезонном меню, обжарке зерна и завтраках для всей семьи " * 9)[:600]
 NOT_IN_BASE = "Конкурс: угадай сорт «Әсем» (Ω-blend)"   # letters beyond the subset's base: added as the page uses them
 CYRILLIC_TOPIC = "Осенний раф с тыквой: голосуем за новое название"
@@ -207,7 +207,7 @@ def test_charts_are_deterministic_vector_svgs_with_a_gap_and_the_week_highlighte
 
     import matplotlib
 
-    from sheets_plan.reports.charts import SVG_RC, chart
+    from sheets_plan.rendering.charts import SVG_RC, chart
 
     before = matplotlib.get_backend(), {k: matplotlib.rcParams[k] for k in SVG_RC}
     brief = make_brief(tmp_path)
