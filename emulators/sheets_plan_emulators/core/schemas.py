@@ -10,9 +10,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SchemaProblem:
-    where: str        # "GET /api/v4/leads"
-    part: str         # "request" | "answer" | "query"
+    """A request or an answer that does not conform to the service's published description."""
+
+    where: str        # "GET /api/v4/leads", a VK method, a Bot API method
+    part: str         # "request" | "answer" | "response" | "query"
     problem: str
+
+    def __str__(self) -> str:
+        return f"{self.part} of {self.where}: {self.problem}"
 
 
 def strict(schema):

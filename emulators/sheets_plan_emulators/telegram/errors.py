@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+# the shared core's: a request or an answer that does not conform to the published description
+from sheets_plan_emulators.core.schemas import SchemaProblem  # noqa: F401
+
 
 
 class BotApiError(Exception):
@@ -44,15 +46,3 @@ class NotEmulated(Exception):
 
     def answer(self) -> BotApiError:
         return BotApiError(501, f"Not Implemented: {self} (not emulated by the test server)")
-
-
-@dataclass(frozen=True)
-class SchemaProblem:
-    """A request or an answer that does not conform to the Bot API as aiogram's models publish it."""
-
-    method: str
-    side: str           # "request" | "answer"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.side} of {self.method}: {self.message}"

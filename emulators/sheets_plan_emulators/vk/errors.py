@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+# the shared core's: a request or an answer that does not conform to the published description
+from sheets_plan_emulators.core.schemas import SchemaProblem  # noqa: F401
+
 
 # VK's messages for the codes the emulator answers (dev.vk.com, "Ошибки"); a fault hook may return any of
 # these codes. An error_msg that VK words per case (5, 100) is given where it is raised.
@@ -51,15 +53,3 @@ def invalid(name: str, why: str) -> VkError:
 class NotEmulated(Exception):
     """A request the emulator cannot answer as VK would (a feature, a value, an API version it does not
     model). Answered with HTTP 501 naming it, never approximated: VK itself never answers 501."""
-
-
-@dataclass(frozen=True)
-class SchemaProblem:
-    """A request or a response that does not conform to VK's schema (``vkbottle_types``)."""
-
-    method: str
-    side: str           # "request" | "response"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.side} of {self.method}: {self.message}"
