@@ -21,7 +21,9 @@ from typing import Generic, TypeVar
 LOCALES = ("ru", "en")
 DOMAIN = "sheets_plan"
 LOCALE_DIR = Path(__file__).with_name("locale")
-KEYWORDS = {"_": {1: (1,), 2: (1, (2, "c"))}}  # Babel's extraction: _("text"), _("text", "context")
+# Babel's extraction: _("text"), _("text", "context"), and N_("text"): a word named now, translated
+# where it is read (a metric's label)
+KEYWORDS = {"_": {1: (1,), 2: (1, (2, "c"))}, "N_": {1: (1,)}}
 
 T = TypeVar("T")
 Translate = Callable[..., str]  # (text, context=None) -> the text in the catalog's language
@@ -42,6 +44,11 @@ def translator(locale: str) -> Translate:
     def translate(text: str, context: str | None = None) -> str:
         return words.pgettext(context, text) if context else words.gettext(text)
     return translate
+
+
+def N_(text: str) -> str:
+    """Marks a word for the catalogs where it is named; whoever shows it translates it (`translator`)."""
+    return text
 
 
 class Words(Mapping[str, T], Generic[T]):

@@ -1,7 +1,8 @@
 """The words a person reads come from the message catalogs (sheets_plan/words.py): every word the
 source names has its Russian in the catalog, the compiled catalog is the one the product reads,
 placeholders survive translation, and an English project's output holds no Russian (nor a Russian
-one's the English the catalog translates)."""
+one's the English the catalog translates): validate, report, fix, summarize, upgrade, provision and
+the brief."""
 
 from __future__ import annotations
 
@@ -75,14 +76,11 @@ def russian_literals() -> dict[str, int]:
 
 
 # What stays Russian in the source, and why: the demo's sample data (names, products, posts: typed
-# data, not words the product says); what the product reads as people and Google write it (Russian
-# month names in a date, "доб." in a phone number, the "Лист1" a new spreadsheet comes with); and
-# the metrics' labels and definitions, still beside their formulas in both languages (to move:
-# docs/architecture.md, message catalogs).
+# data, not words the product says), and what the product reads as people and Google write it
+# (Russian month names in a date, "доб." in a phone number, the "Лист1" a new spreadsheet comes with).
 STILL_IN_SOURCE = {
     "sheets_plan/jobs/demo.py", "sheets_plan/jobs/demo_data.py", "sheets_plan/jobs/demo_crm.py",
     "sheets_plan/core/cells.py", "sheets_plan/core/personal.py", "sheets_plan/tabs/structure.py",
-    "sheets_plan/core/metrics/catalog.py", "sheets_plan/core/metrics/glossary.py",
 }
 
 
@@ -110,7 +108,12 @@ def _outputs(tmp_path: Path, locale: str) -> tuple[str, str]:
     printed = "\n".join(_run(*args) for args in (
         ["validate", path, "--as-of", AS_OF], ["report", path, "--as-of", AS_OF],
         ["report", path, "--as-of", AS_OF, "--by", "admin"], ["report", path, "--as-of", AS_OF, "--by", "rubric"],
-        ["fix", path, "--as-of", AS_OF], ["summarize", path, "--as-of", AS_OF]))
+        ["fix", path, "--as-of", AS_OF], ["summarize", path, "--as-of", AS_OF], ["upgrade", path],
+        ["provision", Path(path).stem, "--dir", Path(path).parent],
+        ["brief", path, "--as-of", AS_OF, "--format", "html", "--admins", "--out", tmp_path / locale / "brief"]))
+    # the client's brief: its words, tags and styles aside
+    page = next((tmp_path / locale / "brief").glob("*.html")).read_text(encoding="utf-8")
+    printed += "\n" + re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
     tabs = {"en": {"Check", "Log", "Weekly", "KPI", "What works"},
             "ru": {"Проверка", "Журнал проверок", "Динамика", "KPI", "Что работает"}}[locale]
     return printed, _tool_tabs(Path(path), tabs)
@@ -119,9 +122,11 @@ def _outputs(tmp_path: Path, locale: str) -> tuple[str, str]:
 @pytest.mark.slow
 def test_an_english_project_reads_no_russian_and_a_russian_one_no_translated_english(tmp_path):
     printed, tabs = _outputs(tmp_path, "en")
+    assert "Weekly report" in printed and "What works" in tabs  # the brief and the tabs were read
     assert not CYRILLIC.findall(printed) and not CYRILLIC.findall(tabs)
     # the English the catalog translates, in pieces long enough to be words, not a name or "ERR"
     english = {piece.strip() for m in _catalog() if m.id and m.string != m.id
                for piece in re.split(r"\{\w*\}", m.id) if len(piece.strip()) >= 12 and " " in piece.strip()}
     printed, tabs = _outputs(tmp_path, "ru")
+    assert "Отчёт за неделю" in printed and "Что работает" in tabs
     assert not [e for e in english if e in printed or e in tabs]

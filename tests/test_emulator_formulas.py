@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheets_plan import model
+from sheets_plan_emulators.google import model  # the emulator's spreadsheet: named ranges too
 from sheets_plan.sheets import formula
 from sheets_plan.cli.commands import cli
 from sheets_plan.sheets.a1 import quote_title, parse_a1

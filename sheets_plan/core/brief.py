@@ -52,8 +52,8 @@ WORDS = Words(lambda _: {
     "admin": _("Admin", "brief"),
     "no_account": _("No Account rows for the week: followers unknown."),
     "percent": _("{v}%"),
-    "in_progress": _("The week is still in progress: figures as of {day}; the comparison with the week before comes "
-          "when it ends."),
+    "in_progress": _("The week is still in progress: figures as of {day}; the comparison with the week before "
+                     "comes when it ends."),
     "no_stats": _("Published: {n}; the stats of these posts are not in yet."),
     "before_plan": _("The plan begins in the week of {start}: this week has no figures."),
     "trends_none": _("Trends"),

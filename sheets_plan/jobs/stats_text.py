@@ -24,7 +24,7 @@ _WORDS = Words(lambda _: {
     s.NOT_FOUND: _("post not found ({detail})"),
     s.OTHER_ACCOUNT: _("a post of another community ({detail})"),
     s.NO_SOURCE: _("no source for {detail}: give its export file (--export FILE), for VK a token "
-          "(SHEETS_PLAN_VK_TOKEN)"),
+                   "(SHEETS_PLAN_VK_TOKEN)"),
     s.PARTIAL: _("the source gave no {detail}")})
 _COLUMNS = Words(lambda _: {
     "likes": _("Likes"),

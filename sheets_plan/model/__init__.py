@@ -2,9 +2,8 @@
 
 One model, two doors: the LocalBackend patches the .xlsx with what it decides, and the test
 emulator serves it over HTTP. ``spreadsheet`` applies requests; ``sheet`` holds a sheet's cells and
-everything anchored to its grid; ``dimensions`` (insert, delete, move rows and columns) and
-``range_ops`` (merges, copy and cut paste, sorting, the basic filter) are what people do to a sheet;
-``responses`` is what reads return, in Google's shapes.
+everything anchored to its grid; ``responses`` is what reads return, in Google's shapes. What people
+do to a sheet (rows moved, pastes, sorting, groups) is the emulator's (its ``model.Spreadsheet``).
 """
 
 from .sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet

@@ -1,5 +1,5 @@
 """What is laid over a sheet's ranges, on the model: data validation, conditional format
-rules, protected ranges and charts (``dimensions`` moves them with their rows and columns).
+rules, protected ranges and charts (the emulator moves them with their rows and columns).
 
 A mixin of ``model.Spreadsheet``.
 """

@@ -7,6 +7,7 @@ A mixin of ``model.Spreadsheet`` (request kind ``fooBar`` -> ``_fooBar``).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 from sheets_plan.sheets import references
 from .fields import merge_fields, split_fields
@@ -63,23 +64,24 @@ class Properties:
             self.sheets.insert(min(props["index"], len(self.sheets)), sheet)
             self._reindex()
 
+    def rewrite_formulas(self, move: Callable[[str, str], str]) -> None:
+        """Apply ``move(formula, home sheet title)`` to every formula: cells, and the custom
+        formulas of data validation and conditional formats."""
+        for s in self.sheets:
+            for row in s.cells.values():
+                for cell in row.values():
+                    if cell.formula is not None:
+                        cell.formula = move(cell.formula, s.title)
+                    if cell.validation:
+                        move_condition(cell.validation.get("condition"), move, s.title)
+            for rule in s.conditional_formats:
+                for key in ("booleanRule", "gradientRule"):
+                    if key in rule:
+                        move_condition(rule[key].get("condition"), move, s.title)
+
     # ------------------------------------------------------------ the spreadsheet
     def _updateSpreadsheetProperties(self, body):
         merge_fields(self.properties, body["properties"], body["fields"])
-
-    def _addNamedRange(self, body):
-        nr = copy.deepcopy(body["namedRange"])
-        nr.setdefault("namedRangeId", f"nr{self.next_id()}")
-        if any(n["name"] == nr["name"] for n in self.named_ranges):
-            raise ModelError(f"Named range {nr['name']} already exists")
-        self.named_ranges.append(nr)
-        return {"namedRange": copy.deepcopy(nr)}
-
-    def _deleteNamedRange(self, body):
-        before = len(self.named_ranges)
-        self.named_ranges = [n for n in self.named_ranges if n["namedRangeId"] != body["namedRangeId"]]
-        if len(self.named_ranges) == before:
-            raise ModelError(f"No named range with id: {body['namedRangeId']}")
 
     # ------------------------------------------------------------ developer metadata
     def _createDeveloperMetadata(self, body):
@@ -108,3 +110,11 @@ class Properties:
             (gone if hit else keep).append(m)
         self.developer_metadata = keep
         return {"deletedDeveloperMetadata": gone}
+
+
+def move_condition(condition: dict | None, move, home: str) -> None:
+    """A validation's or conditional format's custom formulas moved as the cells' are."""
+    for value in (condition or {}).get("values", []):
+        text = value.get("userEnteredValue")
+        if isinstance(text, str) and text.startswith("="):
+            value["userEnteredValue"] = move(text, home)

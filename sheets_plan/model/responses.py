@@ -19,7 +19,7 @@ import re
 from sheets_plan.sheets.values import Grid, extended
 from .sheet import Cell, Sheet
 from sheets_plan.sheets.a1 import A1, parse_a1
-from .dimensions import DEFAULT_SIZE, dimension_groups
+from .sizing import DEFAULT_SIZE, dimension_groups
 
 _RANGE_KEYS = frozenset({"startRowIndex", "endRowIndex", "startColumnIndex", "endColumnIndex", "startIndex",
                          "endIndex", "rowIndex", "columnIndex"})

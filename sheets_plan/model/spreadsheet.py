@@ -4,13 +4,14 @@ One model, two doors: the LocalBackend persists it as .xlsx, and the test
 emulator serves it over HTTP. It speaks the API's JSON shapes, so the
 product's requests mean the same thing locally and on Google.
 
-The requests the product, gspread and a person editing in Sheets send are
-implemented, a mixin per concern: sheets, the spreadsheet's properties and
-developer metadata in ``properties``; cells in ``cell_updates``; validation,
-conditional formats, protection and charts in ``anchored``; structural edits
-in ``dimensions``, ``sizing``, ``range_ops`` and ``sorting``; reads in
-``responses``; field masks in ``fields``; the sheet and its cells in
-``sheet``. Anything else is refused with a ModelError, as Google refuses what
+The requests the product sends are implemented, a mixin per concern: sheets,
+the spreadsheet's properties and developer metadata in ``properties``; cells
+in ``cell_updates``; validation, conditional formats, protection and charts in
+``anchored``; sizes in ``sizing``; reads in ``responses``; field masks in
+``fields``; the sheet and its cells in ``sheet``. What only a person and
+gspread send (rows moved, pastes, sorting, groups, named ranges) is the
+emulator's, which extends this class (emulators/sheets_plan_emulators/google/
+model.py). Anything else is refused with a ModelError, as Google refuses what
 it does not know.
 """
 
@@ -21,20 +22,17 @@ import pickle
 
 from .anchored import Anchored
 from .cell_updates import CellUpdates
-from .dimensions import Reshaping
 from .fields import merge_format, split_fields
 from .properties import Properties
-from .range_ops import Pasting
 from .responses import Reading
 from .sheet import DEFAULT_COLS, DEFAULT_ROWS, Cell, ModelError, Sheet
 from .sizing import Sizing
-from .sorting import Sorting
 
 __all__ = ["Spreadsheet", "Sheet", "Cell", "ModelError", "merge_format", "DEFAULT_ROWS",
            "DEFAULT_COLS"]
 
 
-class Spreadsheet(Properties, CellUpdates, Anchored, Reshaping, Sizing, Pasting, Sorting, Reading):
+class Spreadsheet(Properties, CellUpdates, Anchored, Sizing, Reading):
     """The Sheets API's Spreadsheet resource, kept as live Python objects."""
 
     _error = ModelError

@@ -7,22 +7,22 @@ from sheets_plan.words import Words
 
 WORDS = Words(lambda _: {
     "no_tab": _("{name}: no tab “{title}” (renamed or deleted?); rename it back or run `sheets-plan provision` to "
-          "recreate it"),
+                "recreate it"),
     "no_tab_first": _("{name}: no tab “{title}” (renamed or deleted?); rename it back first"),
-    "not_ours": _("{name}: this workbook was not made by sheets-plan (it has no tab “{title}”); make a project with "
-          "`sheets-plan provision \"NAME\" --dir FOLDER` (another name: it writes a new workbook) and copy "
-          "the rows into its tabs"),
+    "not_ours": _("{name}: this workbook was not made by sheets-plan (it has no tab “{title}”); make a project "
+                  "with `sheets-plan provision \"NAME\" --dir FOLDER` (another name: it writes a new workbook) and "
+                  "copy the rows into its tabs"),
     "no_column": _("tab “{title}”: no column “{label}” (renamed or deleted?)"),
     "renamed": _("{name}: {problem}: it looks renamed to “{now}”; rename it back to “{label}”, or run `sheets-plan "
-          "provision`, which does"),
+                 "provision`, which does"),
     "restore": _("{name}: {problem}; restore the header (`sheets-plan provision` would add the column again, empty)"),
     "template_1": _("{name}: made with template 1.0 (no column “{label}” in “{title}”); run `sheets-plan upgrade` first"),
-    "template_1_tab": _("tab “{title}” is template 1.0's (one row per week, no platform); run `sheets-plan upgrade` to "
-          "move it to this version"),
+    "template_1_tab": _("tab “{title}” is template 1.0's (one row per week, no platform); run `sheets-plan "
+                        "upgrade` to move it to this version"),
     "header_twice": _("tab “{title}”: the header row has the column “{label}” twice; delete one of them, then run "
-          "provision again"),
-    "header_below": _("tab “{title}”: the header row is on row {row} (rows inserted above it?); delete the rows above "
-          "it, then run provision again"),
+                      "provision again"),
+    "header_below": _("tab “{title}”: the header row is on row {row} (rows inserted above it?); delete the rows "
+                      "above it, then run provision again"),
     "header_again": _("tab “{title}”: the header row is again on row {row}; delete that row, then run provision again")})
 
 

@@ -24,11 +24,10 @@ COLUMNS = {ADMINS: 0, RUBRICS: 1}  # each list's column; the hints beside them, 
 HINT_COLUMN = 2
 HEADERS = {ADMINS: Words(lambda _: _("Admins", "lists_tab")), RUBRICS: Words(lambda _: _("Rubrics"))}
 HINTS = {
-    ADMINS: Words(lambda _: _("Admins is the Responsible dropdown's list: add, remove or rename admins here. A rename that "
-              "keeps an admin's history: sheets-plan provision --rename-admin OLD=NEW")),
+    ADMINS: Words(lambda _: _("Admins is the Responsible dropdown's list: add, remove or rename admins here. A "
+                              "rename that keeps an admin's history: sheets-plan provision --rename-admin OLD=NEW")),
     RUBRICS: Words(lambda _: _("Rubrics is the Rubric dropdown's list; while it is empty, a rubric is free text. "
-                               "The dropdown "
-              "appears after sheets-plan provision (or provision --rubric RUBRIC …)")),
+                               "The dropdown appears after sheets-plan provision (or provision --rubric RUBRIC …)")),
 }
 SPARE = 10  # empty rows under the names, inside the dropdowns' range, for a name added by hand
 

@@ -33,10 +33,10 @@ _FORMATS = {"posts": "#,##0", "reach_per_post": "#,##0", "rate": "0.00"}
 
 WORDS = Words(lambda _: {
     "title": _("What works: the rubrics, formats, days and hours that bring engagement"),
-    "note": _("Published posts. Last {weeks} weeks: {recent}; all time: {all}. ERR = interactions / reach, "
-          "ERview = interactions / views (ratios of sums over the posts with a reach or views); Δ: against "
-          "the whole project's figure over the same period, in percentage points. A ratio needs {min} posts "
-          "with the figure: a group with fewer shows its post count only. The week in progress is left out."),
+    "note": _("Published posts. Last {weeks} weeks: {recent}; all time: {all}. ERR = interactions / reach, ERview "
+              "= interactions / views (ratios of sums over the posts with a reach or views); Δ: against the whole "
+              "project's figure over the same period, in percentage points. A ratio needs {min} posts with the "
+              "figure: a group with fewer shows its post count only. The week in progress is left out."),
     "recent": _("Last {weeks} weeks"),
     "all": _("All time"),
     "posts": _("posts"),

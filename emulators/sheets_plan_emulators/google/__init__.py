@@ -1,6 +1,6 @@
 """Google Sheets v4 + Drive v3, in memory, strict like Google (moto-style).
 
-A state model (``sheets_plan.model.Spreadsheet`` for Sheets,
+A state model (``model.Spreadsheet``: the product's model with what people do in Sheets,
 ``drive_state.Drive`` for Drive) behind a thin request/response layer: a ``requests`` transport
 adapter mounted on ``https://sheets.googleapis.com/`` and
 ``https://www.googleapis.com/``, so the real gspread client (and the product's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from sheets_plan import model
+from . import model  # the product's model with what only a person and gspread send
 from sheets_plan.model.responses import shaped
 from sheets_plan.sheets.a1 import col_letter, quote_title
 from .a1 import check_limits, resolve

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheets_plan import model
+from . import model  # the product's model with what only a person and gspread send
 from .drive_state import Drive
 from .errors import ApiError
 from .formulas import Evaluator

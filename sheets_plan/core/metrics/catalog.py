@@ -7,7 +7,10 @@ The definitions in words are in :mod:`sheets_plan.core.metrics.glossary`; the fo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from sheets_plan.words import N_, Words
 
 INTERACTION_COLUMNS = ("likes", "comments", "saves", "shares")
 ACCOUNT_ROW = "account_row"  # helper: the sheet row of the week's Account row (formulas only)
@@ -135,61 +138,63 @@ def _points(key: str) -> Expr:
 @dataclass(frozen=True)
 class Metric:
     key: str
-    labels: dict[str, str]
+    labels: Mapping[str, str]  # per language, from the catalogs
     expr: Expr
     kind: str  # "count", "rate" (%), "points" (p.p.), "signed" (± count), "row"
+    name: str = ""  # the label's msgid (English)
 
     def label(self, locale: str) -> str:
         return self.labels[locale]
 
 
-def _m(key, ru, en, expr, kind):
-    return Metric(key, {"ru": ru, "en": en}, expr, kind)
+def _m(key: str, name: str, expr: Expr, kind: str, **fill: str) -> Metric:
+    """A metric labelled `name` (a word of the catalogs, its placeholders filled from `fill`)."""
+    return Metric(key, Words(lambda _: _(name).format(**fill)), expr, kind, name)
 
 
 _I = INTERACTION_COLUMNS
 
 # In Weekly-tab column order.
 METRICS: tuple[Metric, ...] = (
-    _m("posts", "Публикации", "Posts", Posts(), "count"),
-    _m("likes", "Лайки", "Likes", Total(("likes",)), "count"),
-    _m("comments", "Комментарии", "Comments", Total(("comments",)), "count"),
-    _m("saves", "Сохранения", "Saves", Total(("saves",)), "count"),
-    _m("shares", "Репосты", "Shares", Total(("shares",)), "count"),
-    _m("interactions", "Взаимодействия", "Interactions", Add(tuple(Ref(k) for k in _I)), "count"),
-    _m("reach", "Охват", "Reach", Total(("reach",)), "count"),
-    _m("views", "Просмотры", "Views", Total(("views",)), "count"),
-    _m("err", "ER по охвату, %", "ERR, %", Ratio(Add(tuple(Ref(f"{k}_reached") for k in _I)), Ref("reach")), "rate"),
-    _m("erview", "ER по просмотрам, %", "ERview, %", Ratio(Add(tuple(Ref(f"{k}_viewed") for k in _I)), Ref("views")),
+    _m("posts", N_("Posts"), Posts(), "count"),
+    _m("likes", N_("Likes"), Total(("likes",)), "count"),
+    _m("comments", N_("Comments"), Total(("comments",)), "count"),
+    _m("saves", N_("Saves"), Total(("saves",)), "count"),
+    _m("shares", N_("Shares"), Total(("shares",)), "count"),
+    _m("interactions", N_("Interactions"), Add(tuple(Ref(k) for k in _I)), "count"),
+    _m("reach", N_("Reach"), Total(("reach",)), "count"),
+    _m("views", N_("Views"), Total(("views",)), "count"),
+    _m("err", N_("ERR, %"), Ratio(Add(tuple(Ref(f"{k}_reached") for k in _I)), Ref("reach")), "rate"),
+    _m("erview", N_("ERview, %"), Ratio(Add(tuple(Ref(f"{k}_viewed") for k in _I)), Ref("views")),
        "rate"),
-    _m("er", "ER по подписчикам, %", "ER by followers, %",
+    _m("er", N_("ER by followers, %"),
        Ratio(Ratio(Ref("interactions"), Ref("posts"), 1), Ref("followers")), "rate"),
-    _m("views_per_follower", "Просмотры на подписчика, %", "Views per follower, %",
+    _m("views_per_follower", N_("Views per follower, %"),
        Ratio(Ratio(Ref("views"), Ref("posts"), 1), Ref("followers")), "rate"),
-    _m("followers", "Подписчики", "Followers", AccountValue("followers"), "count"),
-    _m("follower_growth", "Прирост подписчиков", "Follower growth",
+    _m("followers", N_("Followers"), AccountValue("followers"), "count"),
+    _m("follower_growth", N_("Follower growth"),
        Diff(Ref("followers"), Prev(Ref("followers"))), "signed"),
-    _m("follower_growth_pct", "Прирост подписчиков, %", "Follower growth, %",
+    _m("follower_growth_pct", N_("Follower growth, %"),
        Ratio(Ref("follower_growth"), Prev(Ref("followers"))), "rate"),
-    _m("posts_wow", "Публикации, % к пред. неделе", "Posts, % WoW", _change("posts"), "rate"),
-    _m("interactions_wow", "Взаимодействия, % к пред. неделе", "Interactions, % WoW",
+    _m("posts_wow", N_("Posts, % WoW"), _change("posts"), "rate"),
+    _m("interactions_wow", N_("Interactions, % WoW"),
        _change("interactions"), "rate"),
-    _m("reach_wow", "Охват, % к пред. неделе", "Reach, % WoW", _change("reach"), "rate"),
-    _m("views_wow", "Просмотры, % к пред. неделе", "Views, % WoW", _change("views"), "rate"),
-    _m("err_wow", "ER по охвату, п.п. к пред. неделе", "ERR, p.p. WoW", _points("err"), "points"),
-    _m("erview_wow", "ER по просмотрам, п.п. к пред. неделе", "ERview, p.p. WoW",
+    _m("reach_wow", N_("Reach, % WoW"), _change("reach"), "rate"),
+    _m("views_wow", N_("Views, % WoW"), _change("views"), "rate"),
+    _m("err_wow", N_("ERR, p.p. WoW"), _points("err"), "points"),
+    _m("erview_wow", N_("ERview, p.p. WoW"),
        _points("erview"), "points"),
-    _m("er_wow", "ER по подписчикам, п.п. к пред. неделе", "ER by followers, p.p. WoW",
+    _m("er_wow", N_("ER by followers, p.p. WoW"),
        _points("er"), "points"),
-    _m("dialogs", "Обращения/диалоги", "Dialogs", AccountValue("dialogs"), "count"),
-    _m("warm_leads", "Тёплые лиды", "Warm leads", AccountValue("warm_leads"), "count"),
-    _m("applications", "Заявки", "Applications", AccountValue("applications"), "count"),
-    _m("refusals", "Отказы", "Refusals", Contacts(("refusal",)), "count"),
-    _m("lead_rate", "Тёплые лиды / диалоги, %", "Warm leads / dialogs, %",
+    _m("dialogs", N_("Dialogs"), AccountValue("dialogs"), "count"),
+    _m("warm_leads", N_("Warm leads"), AccountValue("warm_leads"), "count"),
+    _m("applications", N_("Applications"), AccountValue("applications"), "count"),
+    _m("refusals", N_("Refusals"), Contacts(("refusal",)), "count"),
+    _m("lead_rate", N_("Warm leads / dialogs, %"),
        Ratio(Ref("warm_leads"), Ref("dialogs")), "rate"),
-    _m("application_rate", "Заявки / тёплые лиды, %", "Applications / warm leads, %",
+    _m("application_rate", N_("Applications / warm leads, %"),
        Ratio(Ref("applications"), Ref("warm_leads")), "rate"),
-    _m("conversion", "Заявки / диалоги, %", "Applications / dialogs, %",
+    _m("conversion", N_("Applications / dialogs, %"),
        Ratio(Ref("applications"), Ref("dialogs")), "rate"),
 )
 
@@ -211,11 +216,10 @@ REGISTER_ONLY = ("refusals",)  # figures only the register has
 # Account row on, at its last known figure in a week without its row (a platform that posted nothing
 # that week needs no row, and its followers did not leave). Hidden columns of the platform rows.
 CARRIED: tuple[Metric, ...] = (
-    _m("followers_known", "Подписчики, последнее известное", "Followers, last known",
+    _m("followers_known", N_("Followers, last known"),
        LatestValue(Ref("followers"), "followers"), "count"),
-    _m("follower_growth_known", "Прирост подписчиков, с последнего известного",
-       "Follower growth, since the last known", Diff(Ref("followers_known"), Prev(Ref("followers_known"))),
-       "signed"),
+    _m("follower_growth_known", N_("Follower growth, since the last known"),
+       Diff(Ref("followers_known"), Prev(Ref("followers_known"))), "signed"),
 )
 CARRIED_KEYS: tuple[str, ...] = tuple(m.key for m in CARRIED)
 
@@ -238,18 +242,18 @@ NOT_GIVEN = {"VK": ("saves",), "Telegram": ("saves", "reach")}
 # "With stats", added up from a count per platform that gives less and one of all the others:
 # hidden cells of the KPI tab, so its formula refers to them instead of writing three COUNTIFS out.
 STATS_PARTS: tuple[Metric, ...] = (
-    _m("stats_filled_others", "Со статистикой: прочие соцсети", "With stats: other platforms",
+    _m("stats_filled_others", N_("With stats: other platforms"),
        Posts(filled=_STATS, others=tuple(NOT_GIVEN)), "count"),
-    *(_m(f"stats_filled_{p.lower()}", f"Со статистикой: {p}", f"With stats: {p}",
-         Posts(filled=tuple(k for k in _STATS if k not in lacking), platform=p), "count")
+    *(_m(f"stats_filled_{p.lower()}", N_("With stats: {platform}"),
+         Posts(filled=tuple(k for k in _STATS if k not in lacking), platform=p), "count", platform=p)
       for p, lacking in NOT_GIVEN.items()),
 )
 # Each admin's week, on the KPI tab (with ERR of their posts and their contacts from METRICS).
 KPI_METRICS: tuple[Metric, ...] = (
-    _m("posts_planned", "Запланировано", "Planned", Posts(planned=True), "count"),
-    _m("not_published", "Не опубликовано", "Not published", Diff(Ref("posts_planned"), Ref("posts")), "count"),
-    _m("stats_filled", "Со статистикой", "With stats", Add(tuple(Ref(m.key) for m in STATS_PARTS)), "count"),
-    _m("stats_filled_pct", "Со статистикой, %", "With stats, %", Ratio(Ref("stats_filled"), Ref("posts")), "rate"),
+    _m("posts_planned", N_("Planned"), Posts(planned=True), "count"),
+    _m("not_published", N_("Not published"), Diff(Ref("posts_planned"), Ref("posts")), "count"),
+    _m("stats_filled", N_("With stats"), Add(tuple(Ref(m.key) for m in STATS_PARTS)), "count"),
+    _m("stats_filled_pct", N_("With stats, %"), Ratio(Ref("stats_filled"), Ref("posts")), "rate"),
 )
 KPI_KEYS = ("posts_planned", "posts", "not_published", "stats_filled", "stats_filled_pct", "err", "dialogs",
             "applications", "conversion")
@@ -257,18 +261,23 @@ KPI_KEYS = ("posts_planned", "posts", "not_published", "stats_filled", "stats_fi
 # The parts ERR and ERview add up: each interaction column's total over the posts that have a reach
 # (a number of views). Hidden columns of the Weekly and KPI tabs, so that the rates refer to
 # cells instead of writing eight SUMIFS out; no figure of their own in a report.
-_OF = {"reached": ("reach", "постов с охватом", "of posts with a reach"),
-       "viewed": ("views", "постов с просмотрами", "of posts with views")}
-PARTS: tuple[Metric, ...] = tuple(
-    _m(f"{k}_{part}", f"{m.labels['ru']} {ru}", f"{m.labels['en']} {en}", Total((k,), filled), "count")
-    for part, (filled, ru, en) in _OF.items() for m in METRICS if (k := m.key) in _I)
+_OF = {"reached": ("reach", N_("of posts with a reach")), "viewed": ("views", N_("of posts with views"))}
+
+
+def _part(m: Metric, part: str, filled: str, of: str) -> Metric:
+    """An interaction's total over the posts with a reach (views): "Likes of posts with a reach"."""
+    return Metric(f"{m.key}_{part}", Words(lambda _: f"{_(m.name)} {_(of)}"), Total((m.key,), filled), "count")
+
+
+PARTS: tuple[Metric, ...] = tuple(_part(m, part, filled, of) for part, (filled, of) in _OF.items()
+                                  for m in METRICS if m.key in _I)
 PARTS += STATS_PARTS
 PART_KEYS: tuple[str, ...] = tuple(m.key for m in PARTS)
 
 _BY_KEY = {m.key: m for m in METRICS + KPI_METRICS + PARTS + CARRIED}
 METRIC_KEYS: frozenset[str] = frozenset(m.key for m in METRICS + KPI_METRICS)
-_PREV_LABEL = {"ru": "{}, пред. неделя", "en": "{}, prev. week"}
-_ACCOUNT_ROW_LABEL = {"ru": "Строка в «{}»", "en": "Row in “{}”"}
+_PREV_LABEL = Words(lambda _: _("{}, prev. week"))
+_ACCOUNT_ROW_LABEL = Words(lambda _: _("Row in “{}”"))
 
 
 def metric(key: str) -> Metric:

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 from sheets_plan.sheets import references
 from sheets_plan.sheets.a1 import bounds
 from sheets_plan.sheets.references import IndexMap
-from .sizing import DEFAULT_SIZE, dimension_groups, dimension_size
+from sheets_plan.model.sizing import DEFAULT_SIZE, dimension_groups, dimension_size
 
 # DEFAULT_SIZE and dimension_groups live in `sizing`; `responses` reads them from here.
 __all__ = ["Reshaping", "map_grid_range", "DEFAULT_SIZE", "dimension_groups"]
@@ -170,21 +170,6 @@ class Reshaping:
     def _move_references(self, title: str, dim: str, index: IndexMap) -> None:
         self.rewrite_formulas(lambda text, home: references.remap(text, home, title, dim, index))
 
-    def rewrite_formulas(self, move: Callable[[str, str], str]) -> None:
-        """Apply ``move(formula, home sheet title)`` to every formula: cells, and the custom
-        formulas of data validation and conditional formats."""
-        for s in self.sheets:
-            for row in s.cells.values():
-                for cell in row.values():
-                    if cell.formula is not None:
-                        cell.formula = move(cell.formula, s.title)
-                    if cell.validation:
-                        _move_condition(cell.validation.get("condition"), move, s.title)
-            for rule in s.conditional_formats:
-                for key in ("booleanRule", "gradientRule"):
-                    if key in rule:
-                        _move_condition(rule[key].get("condition"), move, s.title)
-
     def _inherit(self, sheet, dim: str, index: IndexMap, source: int | None, inside: set[int]) -> None:
         """New rows (columns) take their neighbour's size, and a validation the rows on both
         sides share (they were inside the validated range, which grows, as on Google)."""
@@ -228,10 +213,3 @@ def _cells(gr: dict, sheet) -> Iterator[tuple[int, int]]:
 def _remapped(holder: dict, key: str, mapped: Callable[[dict], dict | None]) -> bool:
     holder[key] = mapped(holder[key])
     return holder[key] is not None
-
-
-def _move_condition(condition: dict | None, move, home: str) -> None:
-    for value in (condition or {}).get("values", []):
-        text = value.get("userEnteredValue")
-        if isinstance(text, str) and text.startswith("="):
-            value["userEnteredValue"] = move(text, home)
