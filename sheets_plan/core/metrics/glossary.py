@@ -19,59 +19,61 @@ _PREV = N_("against the week before")
 _ROW = N_("the week's row of the platform in the Account tab (the lowest, if several); for all posts, the sum over "
           "the platforms")
 
+
+def _said(text: str, **phrases: str) -> Words[str]:
+    """A definition in the run's language, the shared `phrases` (msgids) translated into it."""
+    return Words(lambda _: _(text).format(**{name: _(phrase) for name, phrase in phrases.items()}))
+
+
 DEFINITIONS: dict[str, Mapping[str, str]] = {
-    "posts": Words(lambda _: _("How many posts: {posts}.").format(posts=_(_W))),
-    "likes": Words(lambda _: _("Sum of likes over {posts}; a blank cell counts 0.").format(posts=_(_W))),
-    "comments": Words(lambda _: _("Sum of comments over {posts}.").format(posts=_(_W))),
-    "saves": Words(lambda _: _("Sum of saves over {posts}.").format(posts=_(_W))),
-    "shares": Words(lambda _: _("Sum of shares over {posts}.").format(posts=_(_W))),
-    "interactions": Words(lambda _: _("Interactions = likes + comments + saves + shares.")),
-    "reach": Words(lambda _: _("Sum of reach over {posts}.").format(posts=_(_W))),
-    "views": Words(lambda _: _("Sum of views over {posts}.").format(posts=_(_W))),
-    "err": Words(lambda _: _("ERR = interactions ÷ reach × 100, over the posts whose reach is filled in.")),
-    "erview": Words(lambda _: _("ERview (as Popsters and LiveDune) = interactions ÷ views × 100, over the posts "
-                                "whose views are filled in.")),
-    "er": Words(lambda _: _("ER by followers (ER in Popsters and LiveDune) = interactions per post ÷ followers × "
-                            "100.")),
-    "views_per_follower": Words(lambda _: _("Views per follower (Telegram's ERR, the TGStat convention) = average "
-                                            "views per post ÷ subscribers × 100.")),
-    "followers": Words(lambda _: _(
-        "Followers at the week's end: {row}, each from its first row on; a platform without a row that week counts "
-        "at its last known figure (its latest earlier row with followers).").format(row=_(_ROW))),
-    "follower_growth": Words(lambda _: _(
-        "Followers minus the week before's followers; for all posts, the sum of the platforms' growth since their "
-        "last known figures (a platform's first row is no growth).")),
-    "follower_growth_pct": Words(lambda _: _(
-        "Follower growth ÷ the week before's followers × 100; for all posts, over the platforms whose growth is "
-        "known.")),
-    "posts_wow": Words(lambda _: _("Change of posts in % {previous}.").format(previous=_(_PREV))),
-    "interactions_wow": Words(lambda _: _("Change of interactions in % {previous}.").format(previous=_(_PREV))),
-    "reach_wow": Words(lambda _: _("Change of reach in % {previous}.").format(previous=_(_PREV))),
-    "views_wow": Words(lambda _: _("Change of views in % {previous}.").format(previous=_(_PREV))),
-    "err_wow": Words(lambda _: _("ERR minus the week before's ERR, in percentage points.")),
-    "erview_wow": Words(lambda _: _("ERview minus the week before's ERview, in percentage points.")),
-    "er_wow": Words(lambda _: _("ER by followers minus the week before's, in percentage points.")),
-    "dialogs": Words(lambda _: _("Dialogs of the week: {row}.").format(row=_(_ROW))),
-    "warm_leads": Words(lambda _: _("Warm leads of the week: {row}.").format(row=_(_ROW))),
-    "applications": Words(lambda _: _("Applications of the week: {row}.").format(row=_(_ROW))),
-    "lead_rate": Words(lambda _: _("Warm leads ÷ dialogs × 100.")),
-    "application_rate": Words(lambda _: _("Applications ÷ warm leads × 100.")),
-    "conversion": Words(lambda _: _("Applications ÷ dialogs × 100.")),
+    "posts": _said(N_("How many posts: {posts}."), posts=_W),
+    "likes": _said(N_("Sum of likes over {posts}; a blank cell counts 0."), posts=_W),
+    "comments": _said(N_("Sum of comments over {posts}."), posts=_W),
+    "saves": _said(N_("Sum of saves over {posts}."), posts=_W),
+    "shares": _said(N_("Sum of shares over {posts}."), posts=_W),
+    "interactions": _said(N_("Interactions = likes + comments + saves + shares.")),
+    "reach": _said(N_("Sum of reach over {posts}."), posts=_W),
+    "views": _said(N_("Sum of views over {posts}."), posts=_W),
+    "err": _said(N_("ERR = interactions ÷ reach × 100, over the posts whose reach is filled in.")),
+    "erview": _said(N_("ERview (as Popsters and LiveDune) = interactions ÷ views × 100, over the posts whose views "
+                       "are filled in.")),
+    "er": _said(N_("ER by followers (ER in Popsters and LiveDune) = interactions per post ÷ followers × 100.")),
+    "views_per_follower": _said(N_("Views per follower (Telegram's ERR, the TGStat convention) = average views per "
+                                   "post ÷ subscribers × 100.")),
+    "followers": _said(N_("Followers at the week's end: {row}, each from its first row on; a platform without a "
+                          "row that week counts at its last known figure (its latest earlier row with "
+                          "followers)."), row=_ROW),
+    "follower_growth": _said(N_("Followers minus the week before's followers; for all posts, the sum of the "
+                                "platforms' growth since their last known figures (a platform's first row is no "
+                                "growth).")),
+    "follower_growth_pct": _said(N_("Follower growth ÷ the week before's followers × 100; for all posts, over the "
+                                    "platforms whose growth is known.")),
+    "posts_wow": _said(N_("Change of posts in % {previous}."), previous=_PREV),
+    "interactions_wow": _said(N_("Change of interactions in % {previous}."), previous=_PREV),
+    "reach_wow": _said(N_("Change of reach in % {previous}."), previous=_PREV),
+    "views_wow": _said(N_("Change of views in % {previous}."), previous=_PREV),
+    "err_wow": _said(N_("ERR minus the week before's ERR, in percentage points.")),
+    "erview_wow": _said(N_("ERview minus the week before's ERview, in percentage points.")),
+    "er_wow": _said(N_("ER by followers minus the week before's, in percentage points.")),
+    "dialogs": _said(N_("Dialogs of the week: {row}."), row=_ROW),
+    "warm_leads": _said(N_("Warm leads of the week: {row}."), row=_ROW),
+    "applications": _said(N_("Applications of the week: {row}."), row=_ROW),
+    "lead_rate": _said(N_("Warm leads ÷ dialogs × 100.")),
+    "application_rate": _said(N_("Applications ÷ warm leads × 100.")),
+    "conversion": _said(N_("Applications ÷ dialogs × 100.")),
 }
 _COHORT = N_("the contacts in the Leads tab whose first contact fell in the week (a week without any: the count "
              "typed in the Account tab)")
 # With the funnel from the contacts register (template `funnel = "register"`).
 REGISTER_DEFINITIONS: dict[str, Mapping[str, str]] = {
-    "dialogs": Words(lambda _: _("Dialogs: {cohort}.").format(cohort=_(_COHORT))),
-    "warm_leads": Words(lambda _: _(
-        "Warm leads: {cohort}, at the stage “warm lead” or “application”.").format(cohort=_(_COHORT))),
-    "applications": Words(lambda _: _(
-        "Applications: {cohort}, at the stage “application”.").format(cohort=_(_COHORT))),
-    "refusals": Words(lambda _: _(
-        "Refusals: the contacts in the Leads tab whose first contact fell in the week, at the stage “refusal”.")),
+    "dialogs": _said(N_("Dialogs: {cohort}."), cohort=_COHORT),
+    "warm_leads": _said(N_("Warm leads: {cohort}, at the stage “warm lead” or “application”."), cohort=_COHORT),
+    "applications": _said(N_("Applications: {cohort}, at the stage “application”."), cohort=_COHORT),
+    "refusals": _said(N_("Refusals: the contacts in the Leads tab whose first contact fell in the week, at "
+                         "the stage “refusal”.")),
 }
-TITLE = Words(lambda _: _("How the figures are computed"))
-NOTE_WOW = Words(lambda _: _(" Not computed for the week in progress."))
+TITLE = _said(N_("How the figures are computed"))
+NOTE_WOW = _said(N_(" Not computed for the week in progress."))
 
 
 def definition(key: str, locale: str, register: bool = False) -> str:
