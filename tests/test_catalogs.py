@@ -2,7 +2,7 @@
 source names has its Russian in the catalog, the compiled catalog is the one the product reads,
 placeholders survive translation, and an English project's output holds no Russian (nor a Russian
 one's the English the catalog translates): validate, report, fix, summarize, upgrade, provision and
-the brief."""
+the brief, remind, weekly and list."""
 
 from __future__ import annotations
 
@@ -105,7 +105,14 @@ def _outputs(tmp_path: Path, locale: str) -> tuple[str, str]:
     from sheets_plan.jobs.demo import run_demo
 
     path = run_demo(tmp_path / locale, locale=locale, as_of=__import__("datetime").date.fromisoformat(AS_OF)).path
+    folder = Path(path).parent
+    admins = ("Анна", "Борис") if locale == "ru" else ("Anna", "Boris")
+    (folder / "team.toml").write_text(f'[reminders]\nquiet = "00:00-00:00"\nfrom = "plan@agency.test"\n'
+                                      f'[smtp]\nhost = "127.0.0.1"\n[admins."{admins[0]}"]\nemail = "a@agency.test"\n'
+                                      f'[admins."{admins[1]}"]\ntelegram = 1001\n', encoding="utf-8")
     printed = "\n".join(_run(*args) for args in (
+        ["remind", path, "--dry-run", "--as-of", AS_OF], ["weekly", "--dir", folder, "--as-of", AS_OF],
+        ["list", "--dir", folder],
         ["validate", path, "--as-of", AS_OF], ["report", path, "--as-of", AS_OF],
         ["report", path, "--as-of", AS_OF, "--by", "admin"], ["report", path, "--as-of", AS_OF, "--by", "rubric"],
         ["fix", path, "--as-of", AS_OF], ["summarize", path, "--as-of", AS_OF], ["upgrade", path],
