@@ -7,6 +7,7 @@ the brief, remind, weekly and list."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import gettext
 import re
 import string
@@ -104,7 +105,7 @@ def _tool_tabs(path: Path, titles: set[str]) -> str:
 def _outputs(tmp_path: Path, locale: str) -> tuple[str, str]:
     from sheets_plan.jobs.demo import run_demo
 
-    path = run_demo(tmp_path / locale, locale=locale, as_of=__import__("datetime").date.fromisoformat(AS_OF)).path
+    path = run_demo(tmp_path / locale, locale=locale, as_of=dt.date.fromisoformat(AS_OF)).path
     folder = Path(path).parent
     admins = ("Анна", "Борис") if locale == "ru" else ("Anna", "Boris")
     (folder / "team.toml").write_text(f'[reminders]\nquiet = "00:00-00:00"\nfrom = "plan@agency.test"\n'

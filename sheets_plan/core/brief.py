@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sheets_plan.words import Words
+from sheets_plan.words import Words, translator
 from sheets_plan.core import kpis
 
 TREND_WEEKS = 12
@@ -89,7 +89,8 @@ def signed(value, kind: str, locale: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = f"{value:+.2f}".replace(".", "," if locale == "ru" else ".")
-    unit = Words(lambda _: _("p.p."))[locale] if kind in ("rate", "points") else "%"
+    _ = translator(locale)
+    unit = _("p.p.") if kind in ("rate", "points") else "%"
     return f"{text} {unit}" if locale == "ru" or unit != "%" else f"{text}%"
 
 

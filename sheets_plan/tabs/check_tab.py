@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from sheets_plan.words import Words
+from sheets_plan.words import Words, translator
 from sheets_plan.core.flags import CRM_TAB, CheckResult, place
 from sheets_plan.sheets.a1 import grid_range
 from sheets_plan.sheets.writes import cell, clear_cells, write_cells
@@ -69,7 +69,8 @@ def check_tab_requests(snap: Snapshot, report: CheckResult, link: Link, now: dt.
         rows.append([cell(SEVERITY[loc][f.severity]), cell(f.admin or None),
                      {"userEnteredValue": {"formulaValue": shown}}, cell(names.get(f.rule, f.rule)),
                      cell(f.message)])
-    nobody = Words(lambda _: _("(no admin)"))[loc]
+    _ = translator(loc)
+    nobody = _("(no admin)")
     rows += [[cell(None), cell(admin or None), cell(None), cell(names.get(rule, rule)),
               cell(CHECK_MORE[loc].format(n=f"{n:,}".replace(",", " "), rule=names.get(rule, rule),
                                            admin=admin or nobody))] for admin, rule, n in cut]

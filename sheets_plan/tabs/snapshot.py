@@ -64,11 +64,10 @@ class Snapshot:
         return out
 
 
-def admins_of(meta: dict, lists: Grid | None) -> tuple[str, ...]:
-    """The admins: the names in the Lists tab (what the dropdowns offer); a project made before
-    that tab existed keeps them in the tool's metadata."""
-    listed = lists_tab.listed(lists.values).admins if lists is not None else None
-    return listed if listed is not None else structure.project_admins(meta)
+def admins_of(meta: dict, listed: lists_tab.Listed | None) -> tuple[str, ...]:
+    """The admins: the names in the Lists tab (what the dropdowns offer; None: no such tab); a
+    project made before that tab existed keeps them in the tool's metadata."""
+    return (listed.admins or ()) if listed is not None else structure.project_admins(meta)
 
 
 def project_locale(meta: dict, template: Template) -> str:
@@ -109,12 +108,13 @@ def snapshot_of(sid: str, template: Template, meta: dict, grids: dict[str, Grid]
     locale = project_locale(meta, template)
     grids = dict(grids)
     lists = grids.pop(LISTS, None)
-    admins = admins_of(meta, lists)
-    rubrics = (lists_tab.listed(lists.values).rubrics if lists is not None else None) or ()
+    listed = lists_tab.listed(lists.values) if lists is not None else None
+    admins, rubrics = admins_of(meta, listed), (listed.rubrics if listed else None) or ()
     spellings = admin_spellings(meta, admins)
     tables = {}
     for tab in (t for t in template.tabs if t.kind in TABLE_KINDS and t.key in grids):
-        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, (spellings, rubrics), project, locale)  # kept once
+        # kept once: typed
+        tables[tab.key] = _table(tab, grids.pop(tab.key), as_of, project, locale, admins=spellings, rubrics=rubrics)
     return Snapshot(sid, project, template, meta, locale, admins,
                     structure.sheet_ids(template, meta), titles, present, grids, tables, as_of, rubrics=rubrics)
 
@@ -125,10 +125,10 @@ def admin_spellings(meta: dict, admins: tuple[str, ...]) -> dict[str, str]:
             **{a: a for a in admins}}
 
 
-def _table(tab: Tab, grid: Grid, as_of: dt.date, lists: tuple, name: str, locale: str) -> Table:
-    """The tab read; `lists`: (the admins' spellings, the rubrics)."""
+def _table(tab: Tab, grid: Grid, as_of: dt.date, name: str, locale: str, *, admins: dict[str, str],
+           rubrics: tuple[str, ...]) -> Table:
     try:
-        return read_table(tab, grid, as_of=as_of, admins=lists[0], rubrics=lists[1])
+        return read_table(tab, grid, as_of=as_of, admins=admins, rubrics=rubrics)
     except HeaderError as e:
         label = tab.column(e.key).label(locale)
         if tab.kind == "account" and e.key == "platform":

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
-from sheets_plan.words import Words
 from sheets_plan.sheets.writes import VALUES, cell, write_cells
 from sheets_plan.sheets import formula
 from sheets_plan.sheets.a1 import a1, grid_range
@@ -30,7 +29,7 @@ NUMBER_FORMATS = {
     "int": {"type": "NUMBER", "pattern": "0"},
     "percent": {"type": "NUMBER", "pattern": "0.00"},
 }
-GOOGLE_LOCALES = Words(lambda _: _("en_US"))
+GOOGLE_LOCALES = {"ru": "ru_RU", "en": "en_US"}  # a project's language as Google's locale (not a word: no catalog)
 
 
 @dataclass(frozen=True)
